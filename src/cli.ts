@@ -1,0 +1,142 @@
+// lm-lens: the command-line face of the same core and model code the extension runs.
+//   lm-lens predict [--model DIR] [--top K] [--json] [TEXT]
+//   lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
+import { parseArgs } from "node:util";
+import { createInterface } from "node:readline";
+import { join } from "node:path";
+import { Engine } from "./model/engine";
+import { ModelFolderError } from "./model/modelFolder";
+import { DEFAULT_SETTINGS } from "./core/settings";
+
+const USAGE = `usage:
+  lm-lens predict [--model DIR] [--top K] [--json] [TEXT]
+      the K most likely next words after TEXT (default 5); without TEXT, reads JSON lines
+      {"context": "..."} on stdin and writes one JSON line {"words": [...], "ms": ...} for each
+  lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
+      attention probabilities [layer][head][query][key] over the tokens of TEXT`;
+
+class UsageError extends Error {}
+
+function defaultModelDir(): string {
+  // dist/cli.js -> models/lm-lens-5m
+  return join(__dirname, "..", "models", "lm-lens-5m");
+}
+
+function positiveInt(v: string | undefined, name: string, fallback: number, max: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be an integer from 1 to ${max} (got ${JSON.stringify(v)})`);
+  return n;
+}
+
+function round(p: number): number {
+  return Number(p.toPrecision(4));
+}
+
+async function predict(engine: Engine, text: string, top: number) {
+  const r = await engine.suggest(text, { ...DEFAULT_SETTINGS.suggest, k: top, words: 1 });
+  return { words: r.alternatives.map((a) => ({ word: a.word, p: round(a.p) })), ms: Number(r.ms.toFixed(2)) };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(USAGE + "\n");
+    return command ? 0 : 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        model: { type: "string" },
+        top: { type: "string" },
+        json: { type: "boolean", default: false },
+        "max-tokens": { type: "string" },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const modelDir = values.model ?? defaultModelDir();
+  if (command === "predict") {
+    const top = positiveInt(values.top, "top", 5, 50);
+    if (positionals.length > 1) throw new UsageError("predict takes one TEXT argument (quote it)");
+    const engine = await Engine.load(modelDir);
+    try {
+      if (positionals.length === 1) {
+        const out = await predict(engine, positionals[0], top);
+        if (values.json) process.stdout.write(JSON.stringify(out) + "\n");
+        else {
+          const width = Math.max(4, ...out.words.map((w) => JSON.stringify(w.word).length));
+          for (const w of out.words) process.stdout.write(`${JSON.stringify(w.word).padEnd(width)}  ${(w.p * 100).toFixed(2).padStart(6)} %\n`);
+          process.stdout.write(`(${out.ms} ms)\n`);
+        }
+        return 0;
+      }
+      // JSON lines on stdin, answered in order
+      let failed = 0;
+      let lineNo = 0;
+      const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+      for await (const line of rl) {
+        lineNo++;
+        if (line.trim() === "") continue;
+        let context: unknown;
+        try {
+          context = (JSON.parse(line) as { context?: unknown }).context;
+        } catch {
+          context = undefined;
+        }
+        if (typeof context !== "string") {
+          failed++;
+          const msg = `line ${lineNo}: expected a JSON object {"context": "..."}`;
+          process.stderr.write(`lm-lens: ${msg}\n`);
+          process.stdout.write(JSON.stringify({ error: msg }) + "\n");
+          continue;
+        }
+        process.stdout.write(JSON.stringify(await predict(engine, context, top)) + "\n");
+      }
+      return failed > 0 ? 1 : 0;
+    } finally {
+      await engine.dispose();
+    }
+  }
+  if (command === "attention") {
+    if (positionals.length !== 1) throw new UsageError("attention takes one TEXT argument (quote it)");
+    const engine = await Engine.load(modelDir);
+    try {
+      const max = positiveInt(values["max-tokens"], "max-tokens", engine.folder.config.nPositions, engine.folder.config.nPositions);
+      const r = await engine.attention(positionals[0], max);
+      if (values.json) {
+        process.stdout.write(JSON.stringify({ tokens: r.tokens, attentions: r.attentions, truncated: r.truncated }) + "\n");
+      } else {
+        process.stdout.write(`${r.tokens.length} tokens${r.truncated ? ` (truncated from ${r.totalTokens})` : ""}: ${r.tokens.map((t) => JSON.stringify(t)).join(" ")}\n`);
+        r.attentions.forEach((layer, l) =>
+          layer.forEach((head, h) => {
+            const last = head[head.length - 1];
+            const best = last.map((w, k) => [w, k] as const).sort((a, b) => b[0] - a[0])[0];
+            process.stdout.write(`layer ${l} head ${h}: the last token attends most to ${JSON.stringify(r.tokens[best[1]])} (${best[0].toFixed(3)})\n`);
+          }),
+        );
+      }
+      return 0;
+    } finally {
+      await engine.dispose();
+    }
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) process.stderr.write(`lm-lens: ${e.message}\n${USAGE}\n`);
+    else if (e instanceof ModelFolderError) process.stderr.write(`lm-lens: ${e.message}\n`);
+    else process.stderr.write(`lm-lens: ${(e as Error)?.message ?? String(e)}\n`);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,46 @@
+// Setting keys, declared once, and the one place that reads them from VS Code.
+import * as vscode from "vscode";
+import { clampSetting, DEFAULT_SETTINGS, LIMITS, type Settings } from "./core/settings";
+
+export const SECTION = "lmLens";
+export const KEYS = {
+  enable: "enable",
+  disabledLanguages: "disabledLanguages",
+  modelPath: "modelPath",
+  maxContextTokens: "maxContextTokens",
+  wordsPerSuggestion: "wordsPerSuggestion",
+  temperature: "temperature",
+  topK: "topK",
+  maxAttentionTokens: "maxAttentionTokens",
+} as const;
+
+/** The model folder setting. A model is code-like input: in an untrusted workspace only the user's own value counts. */
+function modelPathSetting(cfg: vscode.WorkspaceConfiguration): string {
+  const inspected = cfg.inspect<string>(KEYS.modelPath);
+  const value = vscode.workspace.isTrusted ? cfg.get<string>(KEYS.modelPath, "") : (inspected?.globalValue ?? "");
+  return typeof value === "string" ? value.trim() : "";
+}
+
+export function readSettings(): Settings {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  const d = DEFAULT_SETTINGS;
+  const langs = cfg.get<unknown>(KEYS.disabledLanguages, []);
+  return {
+    enable: cfg.get<boolean>(KEYS.enable, d.enable) !== false,
+    disabledLanguages: Array.isArray(langs) ? langs.filter((l): l is string => typeof l === "string") : [],
+    modelPath: modelPathSetting(cfg),
+    suggest: {
+      maxContextTokens: clampSetting(cfg.get(KEYS.maxContextTokens), LIMITS.maxContextTokens, d.suggest.maxContextTokens),
+      words: clampSetting(cfg.get(KEYS.wordsPerSuggestion), LIMITS.words, d.suggest.words),
+      k: d.suggest.k,
+      temperature: clampSetting(cfg.get(KEYS.temperature), LIMITS.temperature, d.suggest.temperature, false),
+      topK: clampSetting(cfg.get(KEYS.topK), LIMITS.topK, d.suggest.topK),
+      seed: d.suggest.seed,
+    },
+    maxAttentionTokens: clampSetting(cfg.get(KEYS.maxAttentionTokens), LIMITS.maxAttentionTokens, d.maxAttentionTokens),
+  };
+}
+
+export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(SECTION);
+}

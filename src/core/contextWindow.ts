@@ -1,0 +1,61 @@
+// Which text and which tokens the model sees. The window is cut so that it stays the same while the
+// user types: the character start moves in steps of CHAR_STEP, and the token start in steps of a quarter
+// of the token budget. That keeps the model's key/value cache valid across keystrokes (only the new
+// tokens run), at the price of a window between 3/4 and all of maxTokens tokens once the text is long.
+
+/** characters of text before the cursor looked at, per token of budget (generous: most tokens are shorter) */
+const CHARS_PER_TOKEN = 8;
+const CHAR_STEP = 512;
+
+export interface TextWindow {
+  /** the slice of text the model reads */
+  text: string;
+  /** true when the slice starts at the start of the document */
+  atStart: boolean;
+}
+
+/**
+ * Where the window starts, as an absolute offset: about maxTokens * CHARS_PER_TOKEN characters before
+ * `end`, rounded down to a multiple of CHAR_STEP so that it does not move with every keystroke.
+ */
+export function windowStart(end: number, maxTokens: number): number {
+  const want = Math.max(1, maxTokens) * CHARS_PER_TOKEN;
+  if (end <= want) return 0;
+  return Math.floor((end - want) / CHAR_STEP) * CHAR_STEP;
+}
+
+/**
+ * The end of a document's text that the model reads. `text` is the document's text before the cursor
+ * from absolute offset `offset` on (0 = all of it; otherwise an offset from windowStart), so that a
+ * caller can read only the slice it needs from a large document.
+ */
+export function textWindow(text: string, maxTokens: number, offset = 0): TextWindow {
+  const rawStart = Math.max(offset, windowStart(offset + text.length, maxTokens)) - offset;
+  if (rawStart === 0 && offset === 0) return { text, atStart: true };
+  let start = rawStart;
+  // start after whitespace so that no word is cut in half; give up after a line's worth of search
+  const limit = Math.min(text.length, start + 256);
+  let i = start;
+  while (i < limit && !/\s/.test(text[i])) i++;
+  if (i < limit) start = i + 1;
+  // never split a surrogate pair
+  if (start < text.length && text.charCodeAt(start) >= 0xdc00 && text.charCodeAt(start) <= 0xdfff) start++;
+  return { text: text.slice(start), atStart: false };
+}
+
+/** Keep at most maxTokens tokens, dropping from the front in steps of a quarter of the budget. */
+export function tokenWindow(ids: readonly number[], maxTokens: number): { ids: number[]; dropped: number } {
+  const max = Math.max(1, maxTokens);
+  if (ids.length <= max) return { ids: ids.slice(), dropped: 0 };
+  const stride = Math.max(1, Math.floor(max / 4));
+  const dropped = Math.ceil((ids.length - max) / stride) * stride;
+  return { ids: ids.slice(dropped), dropped };
+}
+
+/** Length of the common prefix of two id sequences. */
+export function commonPrefix(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}

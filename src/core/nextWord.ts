@@ -1,0 +1,115 @@
+// Next-word suggestions on top of the unit search: finish the word being typed, or, when it is
+// already complete, go on to the next word; several words when asked; greedy unless sampling is on.
+import { completionText, Phase, searchUnits, type StepModel, type TokenTable, type WordHyp } from "./wordSearch";
+
+export interface WordChoice {
+  /** the text to insert at the cursor: a leading space where one is needed, or the rest of a partial word */
+  word: string;
+  /** probability of the whole word (its typed part included) given the context before it */
+  p: number;
+}
+
+export interface SuggestOptions {
+  /** alternatives to return */
+  k: number;
+  /** words in the suggestion (1 = one word) */
+  words: number;
+  /** 0 = greedy; otherwise the first word is sampled from the top `topK` alternatives at this temperature */
+  temperature: number;
+  topK: number;
+  seed: number;
+  /** hypotheses kept per step of the subword search */
+  beam?: number;
+  isCancelled?: () => boolean;
+  onModelRun?: () => void;
+}
+
+export interface Suggestion {
+  /** the full text to insert (all words) */
+  text: string;
+  /** alternatives for the first word, best first */
+  alternatives: WordChoice[];
+  /** true when the typed partial word was complete and the suggestion starts a new word */
+  startsNewWord: boolean;
+}
+
+/** A small, seeded PRNG (mulberry32): sampling is reproducible. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Pick an index from log-probabilities at a temperature among the first topK. */
+export function sampleIndex(logps: readonly number[], temperature: number, topK: number, rand: () => number): number {
+  if (logps.length === 0) return -1;
+  if (temperature <= 0) return 0;
+  const n = Math.max(1, Math.min(topK > 0 ? topK : logps.length, logps.length));
+  const scaled = logps.slice(0, n).map((l) => l / temperature);
+  const max = Math.max(...scaled);
+  const w = scaled.map((s) => Math.exp(s - max));
+  const total = w.reduce((a, b) => a + b, 0);
+  let r = rand() * total;
+  for (let i = 0; i < n; i++) {
+    r -= w[i];
+    if (r <= 0) return i;
+  }
+  return n - 1;
+}
+
+const encoder = new TextEncoder();
+
+function toChoices<C>(hyps: WordHyp<C>[], pending: Uint8Array): WordChoice[] {
+  return hyps.map((h) => ({ word: completionText(h.bytes, pending), p: Math.exp(h.logp) }));
+}
+
+/**
+ * Suggest what comes after the text. `base` holds the model state after `context` (see splitPending),
+ * and `pending` the text between the context and the cursor.
+ */
+export async function suggestWords<C>(
+  model: StepModel<C>,
+  table: TokenTable,
+  base: { cache: C; logits: Float32Array },
+  pending: string,
+  opts: SuggestOptions,
+  /** the class of the unit the context ends with, when nothing is pending */
+  after?: Phase.Word | Phase.Punct,
+): Promise<Suggestion> {
+  const beam = Math.max(opts.beam ?? 3, opts.k, opts.temperature > 0 ? opts.topK : 1);
+  const search = { k: Math.max(opts.k, opts.temperature > 0 ? opts.topK : 1), beam, maxTokens: 8, isCancelled: opts.isCancelled, onModelRun: opts.onModelRun };
+  let pendingBytes = encoder.encode(pending);
+  // a new word starts here unless a word or punctuation is being typed
+  let startsNewWord = pending.trim() === "";
+  let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined });
+  // the typed word is already whole (its most likely completion is nothing): suggest the next word
+  if (hyps.length > 0 && !startsNewWord && completionText(hyps[0].bytes, pendingBytes) === "") {
+    const whole = hyps[0];
+    hyps = await searchUnits(model, table, { cache: whole.cache, logits: whole.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: whole.phase as Phase.Word | Phase.Punct });
+    pendingBytes = new Uint8Array(0);
+    startsNewWord = true;
+  }
+  if (hyps.length === 0) return { text: "", alternatives: [], startsNewWord };
+  const rand = mulberry32(opts.seed);
+  const pick = sampleIndex(hyps.map((h) => h.logp), opts.temperature, opts.topK, rand);
+  // "" (the typed word as it stands) is not an alternative to show
+  const alternatives = toChoices(hyps, pendingBytes).filter((c) => c.word !== "").slice(0, opts.k);
+  let chosen = hyps[pick];
+  let text = completionText(chosen.bytes, pendingBytes);
+  // further words; punctuation between them is kept but not counted
+  let words = 1;
+  for (let units = 1; words < opts.words && units < 2 * opts.words; units++) {
+    const next = await searchUnits(model, table, { cache: chosen.cache, logits: chosen.logits }, new Uint8Array(0), { ...search, after: chosen.phase as Phase.Word | Phase.Punct });
+    if (next.length === 0) break;
+    chosen = next[sampleIndex(next.map((h) => h.logp), opts.temperature, opts.topK, rand)];
+    const piece = completionText(chosen.bytes, new Uint8Array(0));
+    text += piece;
+    if (/[\p{L}\p{N}]/u.test(piece)) words++;
+  }
+  return { text, alternatives, startsNewWord };
+}

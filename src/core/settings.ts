@@ -1,0 +1,42 @@
+// The plain settings object that pure code and the model host receive; src/config.ts fills it from
+// VS Code's configuration, the CLI from its flags. Defaults live here once.
+
+export interface Settings {
+  enable: boolean;
+  disabledLanguages: string[];
+  /** empty = the model shipped with the extension */
+  modelPath: string;
+  suggest: {
+    maxContextTokens: number;
+    words: number;
+    /** alternatives computed for an explicit trigger (Invoke) */
+    k: number;
+    temperature: number;
+    topK: number;
+    seed: number;
+  };
+  maxAttentionTokens: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  enable: true,
+  disabledLanguages: [],
+  modelPath: "",
+  suggest: { maxContextTokens: 128, words: 1, k: 5, temperature: 0, topK: 5, seed: 42 },
+  maxAttentionTokens: 256,
+};
+
+export const LIMITS = {
+  maxContextTokens: { min: 8, max: 512 },
+  words: { min: 1, max: 8 },
+  temperature: { min: 0, max: 2 },
+  topK: { min: 1, max: 20 },
+  maxAttentionTokens: { min: 2, max: 512 },
+} as const;
+
+/** Clamp a number setting into its range; a non-number gives the default. */
+export function clampSetting(value: unknown, limits: { min: number; max: number }, fallback: number, integer = true): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) return fallback;
+  const v = integer ? Math.round(value) : value;
+  return Math.min(limits.max, Math.max(limits.min, v));
+}

@@ -1,0 +1,279 @@
+// Whole-word search over subword tokens. Pure: the model is reached only through StepModel.
+//
+// A "unit" (what LM Lens calls a word) is optional horizontal whitespace followed by a run of one class
+// of characters: word characters (letters, digits, "_" and every non-ASCII character) or punctuation.
+// That is GPT-2's pre-tokenization seen from the editor: " red", ",", " don", "'t", "_id".
+// A hypothesis is a sequence of tokens whose bytes
+//   - agree with the pending bytes (the whitespace and partial word typed before the cursor), and
+//   - stay inside one unit;
+// it is finished when the next token would start a new unit (a boundary). Its probability is the
+// product of its tokens' probabilities times the probability of that boundary, so "st" does not win
+// over "still" just because it is shorter.
+
+export interface StepModel<C> {
+  /** Logits [vocab] at the last position after feeding `tokens` on top of `cache` (null = nothing yet). */
+  extend(cache: C | null, tokens: readonly number[]): Promise<{ cache: C; logits: Float32Array }>;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super("cancelled");
+  }
+}
+
+/** Character classes of a byte. */
+const enum B {
+  Space = 0, // space, tab
+  Newline = 1, // \n, \r, other controls
+  Word = 2, // letters, digits, "_", UTF-8 lead bytes
+  Punct = 3,
+  Cont = 4, // UTF-8 continuation byte
+}
+
+function byteClass(b: number): B {
+  if (b === 0x20 || b === 0x09) return B.Space;
+  if (b < 0x20 || b === 0x7f) return B.Newline;
+  if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f) return B.Word;
+  if (b < 0x80) return B.Punct;
+  if (b < 0xc0) return B.Cont;
+  return B.Word;
+}
+
+/** Where a hypothesis is inside its unit. */
+export const enum Phase {
+  Leading = 0, // only whitespace so far
+  Word = 2,
+  Punct = 3,
+  Invalid = 9,
+}
+
+/** Advance the phase over bytes; Invalid if the bytes leave the unit. Also tracks open UTF-8 characters. */
+function advance(phase: Phase, open: number, bytes: Uint8Array): { phase: Phase; open: number } {
+  for (let i = 0; i < bytes.length; i++) {
+    const c = byteClass(bytes[i]);
+    if (c === B.Cont) {
+      if (open === 0 && phase === Phase.Leading) return { phase: Phase.Invalid, open };
+      open = Math.max(0, open - 1);
+      continue;
+    }
+    if (open > 0) return { phase: Phase.Invalid, open }; // a character cut short
+    const b = bytes[i];
+    if (b >= 0xc0) open = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1;
+    if (c === B.Newline) return { phase: Phase.Invalid, open };
+    if (c === B.Space) {
+      if (phase !== Phase.Leading) return { phase: Phase.Invalid, open };
+      continue;
+    }
+    const body = c === B.Word ? Phase.Word : Phase.Punct;
+    if (phase === Phase.Leading) phase = body;
+    else if (phase !== body) return { phase: Phase.Invalid, open };
+  }
+  return { phase, open };
+}
+
+/** Per-token facts precomputed once per vocabulary. */
+export class TokenTable {
+  /** 1 where a token continues a unit of that phase (Word / Punct): no leading space, same class */
+  readonly continues: { [Phase.Word]: Uint8Array; [Phase.Punct]: Uint8Array };
+  constructor(
+    readonly bytes: readonly Uint8Array[],
+    readonly special: Uint8Array,
+  ) {
+    const n = bytes.length;
+    const word = new Uint8Array(n);
+    const punct = new Uint8Array(n);
+    for (let t = 0; t < n; t++) {
+      const tb = bytes[t];
+      if (special[t] || tb.length === 0) continue;
+      const c = byteClass(tb[0]);
+      if (c === B.Cont) {
+        word[t] = 1; // the rest of a character: only meaningful inside a word, checked by advance()
+        continue;
+      }
+      const w = advance(Phase.Word, 0, tb);
+      if (c !== B.Space && w.phase === Phase.Word) word[t] = 1;
+      const p = advance(Phase.Punct, 0, tb);
+      if (c !== B.Space && p.phase === Phase.Punct) punct[t] = 1;
+    }
+    this.continues = { [Phase.Word]: word, [Phase.Punct]: punct };
+  }
+  get size(): number {
+    return this.bytes.length;
+  }
+}
+
+/** The class of the unit a text ends with, if it ends inside one (not after whitespace). */
+export function endingPhase(text: string): Phase.Word | Phase.Punct | undefined {
+  if (text.length === 0) return undefined;
+  const cp = text.codePointAt(text.length - 1) ?? 0;
+  const c = cp >= 0x80 ? B.Word : byteClass(cp);
+  return c === B.Word || c === B.Cont ? Phase.Word : c === B.Punct ? Phase.Punct : undefined;
+}
+
+/** Split the text before the cursor into the model's context and the pending bytes of the current unit. */
+export function splitPending(text: string): { context: string; pending: string } {
+  let end = text.length;
+  // the unit being typed: a run of one class at the very end
+  const cls = (ch: string): B => {
+    const cp = ch.codePointAt(0) ?? 0;
+    return cp >= 0x80 ? B.Word : byteClass(cp);
+  };
+  let i = end;
+  if (i > 0) {
+    const last = text[i - 1];
+    const c = cls(last);
+    if (c === B.Word || c === B.Punct || c === B.Cont) {
+      while (i > 0 && cls(text[i - 1]) === c) i--;
+    }
+  }
+  while (i > 0 && (text[i - 1] === " " || text[i - 1] === "\t")) i--;
+  // a run of spaces that starts a line stays in the context (indentation is not a word's prefix)
+  if (i < end && text.slice(i, end).trim() === "" && (i === 0 || text[i - 1] === "\n")) i = end;
+  return { context: text.slice(0, i), pending: text.slice(i, end) };
+}
+
+export interface WordHyp<C> {
+  /** Word or Punct */
+  phase: Phase;
+  /** tokens of this unit */
+  tokens: number[];
+  /** all bytes of the unit, pending bytes included */
+  bytes: Uint8Array;
+  /** log-probability of the tokens and of the boundary after them */
+  logp: number;
+  /** the cache after the unit's tokens, and the logits there (what comes after the unit) */
+  cache: C;
+  logits: Float32Array;
+}
+
+interface Beam<C> {
+  tokens: number[];
+  bytes: Uint8Array;
+  phase: Phase;
+  open: number;
+  logp: number;
+  cache: C;
+  logits: Float32Array;
+}
+
+export interface SearchOptions {
+  /** how many finished units to return */
+  k: number;
+  /** hypotheses kept per step */
+  beam: number;
+  /** most tokens in one unit beyond the pending bytes */
+  maxTokens: number;
+  /** only units of word characters (no punctuation units): what "next word" means for predict and eval */
+  wordsOnly?: boolean;
+  /** the class of the unit just before (when nothing is pending): a new unit must not continue it */
+  after?: Phase.Word | Phase.Punct;
+  isCancelled?: () => boolean;
+  /** counts model calls, for the benchmark and the status bar */
+  onModelRun?: () => void;
+}
+
+function logSoftmax(logits: Float32Array): { max: number; logZ: number } {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  return { max, logZ: max + Math.log(sum) };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Do bytes (already agreeing up to a.length) still agree with the pending bytes? */
+function agrees(prev: Uint8Array, next: Uint8Array, pending: Uint8Array): boolean {
+  const start = prev.length;
+  const stop = Math.min(start + next.length, pending.length);
+  for (let i = start; i < stop; i++) if (next[i - start] !== pending[i]) return false;
+  return true;
+}
+
+/**
+ * The k most probable units after `base`, each extending `pending` (bytes typed but not yet given
+ * to the model). Returned best first.
+ */
+export async function searchUnits<C>(
+  model: StepModel<C>,
+  table: TokenTable,
+  base: { cache: C; logits: Float32Array },
+  pending: Uint8Array,
+  opts: SearchOptions,
+): Promise<WordHyp<C>[]> {
+  const finished: WordHyp<C>[] = [];
+  let beams: Beam<C>[] = [{ tokens: [], bytes: new Uint8Array(0), phase: Phase.Leading, open: 0, logp: 0, cache: base.cache, logits: base.logits }];
+  const maxTokens = opts.maxTokens + Math.ceil(pending.length / 2);
+  const kth = () => (finished.length >= opts.k ? finished[opts.k - 1].logp : -Infinity);
+  for (let depth = 0; depth <= maxTokens && beams.length > 0; depth++) {
+    if (opts.isCancelled?.()) throw new CancelledError();
+    const candidates: { beam: Beam<C>; token: number; logp: number; phase: Phase; open: number }[] = [];
+    for (const beam of beams) {
+      const { logZ } = logSoftmax(beam.logits);
+      const covered = beam.bytes.length >= pending.length;
+      if (covered && beam.phase !== Phase.Leading && beam.open === 0 && !(opts.wordsOnly && beam.phase !== Phase.Word)) {
+        const cont = table.continues[beam.phase as Phase.Word | Phase.Punct];
+        let pCont = 0;
+        for (let t = 0; t < cont.length; t++) if (cont[t]) pCont += Math.exp(beam.logits[t] - logZ);
+        const pBoundary = Math.max(1e-12, 1 - pCont);
+        finished.push({ phase: beam.phase, tokens: beam.tokens, bytes: beam.bytes, logp: beam.logp + Math.log(pBoundary), cache: beam.cache, logits: beam.logits });
+      }
+      if (depth === maxTokens) continue;
+      // the best `beam` tokens that keep this hypothesis inside its unit
+      const best: { token: number; logp: number; phase: Phase; open: number }[] = [];
+      const floor = () => (best.length < opts.beam ? -Infinity : best[best.length - 1].logp);
+      const cont = beam.phase === Phase.Leading ? null : table.continues[beam.phase as Phase.Word | Phase.Punct];
+      const notAfter = opts.after !== undefined && beam.bytes.length === 0 && pending.length === 0 ? table.continues[opts.after] : null;
+      for (let t = 0; t < table.size; t++) {
+        if (table.special[t]) continue;
+        if (cont && !cont[t]) continue;
+        if (notAfter && notAfter[t]) continue;
+        const lp = beam.logp + beam.logits[t] - logZ;
+        if (lp <= floor() || lp <= kth()) continue;
+        const tb = table.bytes[t];
+        if (tb.length === 0) continue;
+        if (!covered && !agrees(beam.bytes, tb, pending)) continue;
+        const next = advance(beam.phase, beam.open, tb);
+        if (next.phase === Phase.Invalid || (opts.wordsOnly && next.phase === Phase.Punct)) continue;
+        best.push({ token: t, logp: lp, phase: next.phase, open: next.open });
+        best.sort((a, b) => b.logp - a.logp);
+        if (best.length > opts.beam) best.pop();
+      }
+      for (const b of best) candidates.push({ beam, ...b });
+    }
+    finished.sort((a, b) => b.logp - a.logp);
+    if (finished.length > opts.k) finished.length = opts.k;
+    candidates.sort((a, b) => b.logp - a.logp);
+    const kept = candidates.filter((c) => c.logp > kth()).slice(0, opts.beam);
+    const nextBeams: Beam<C>[] = [];
+    for (const c of kept) {
+      if (opts.isCancelled?.()) throw new CancelledError();
+      const step = await model.extend(c.beam.cache, [c.token]);
+      opts.onModelRun?.();
+      nextBeams.push({
+        tokens: [...c.beam.tokens, c.token],
+        bytes: concat(c.beam.bytes, table.bytes[c.token]),
+        phase: c.phase,
+        open: c.open,
+        logp: c.logp,
+        cache: step.cache,
+        logits: step.logits,
+      });
+    }
+    beams = nextBeams;
+  }
+  finished.sort((a, b) => b.logp - a.logp);
+  return finished.slice(0, opts.k);
+}
+
+const utf8 = new TextDecoder("utf-8");
+
+/** The text a unit adds after the pending bytes (what would be inserted at the cursor). */
+export function completionText(unitBytes: Uint8Array, pendingBytes: Uint8Array): string {
+  return utf8.decode(unitBytes.subarray(pendingBytes.length));
+}

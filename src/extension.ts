@@ -1,0 +1,131 @@
+// activate/deactivate only: build the services, register them, and hand every disposable to VS Code.
+// No model I/O happens here: the model host starts and loads the model on first use.
+import * as vscode from "vscode";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { affectsSettings, readSettings, SECTION, KEYS } from "./config";
+import { ModelHostClient, type HostStatus } from "./model/hostClient";
+import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
+import { StatusBar } from "./ui/statusBar";
+
+export const SHIPPED_MODEL = "models/lm-lens-5m";
+
+/** The folder the model is loaded from: the setting (~ and workspace-relative paths allowed) or the shipped model. */
+export function resolveModelPath(setting: string, extensionPath: string): string {
+  if (!setting) return join(extensionPath, SHIPPED_MODEL);
+  if (setting === "~" || setting.startsWith("~/")) return join(homedir(), setting.slice(1));
+  if (isAbsolute(setting)) return setting;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return folder ? join(folder, setting) : setting;
+}
+
+export interface LmLensApi {
+  /** for the tests: the host client, the provider and the pause state */
+  client: ModelHostClient;
+  provider: NextWordProvider;
+  isPaused(): boolean;
+}
+
+export function activate(context: vscode.ExtensionContext): LmLensApi {
+  let settings = readSettings();
+  let paused = false;
+  const output = vscode.window.createOutputChannel("LM Lens", { log: true });
+  const status = new StatusBar();
+  let lastShownError = "";
+
+  const onStatus = (s: HostStatus) => {
+    status.setHost(s);
+    if (s.state === "error" || s.state === "failed") {
+      output.error(s.message);
+      if (s.message !== lastShownError) {
+        lastShownError = s.message;
+        void vscode.window.showErrorMessage(`LM Lens: ${s.message}`, "Open Settings", "Show Log").then((choice) => {
+          if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${KEYS.modelPath}`);
+          if (choice === "Show Log") output.show();
+        });
+      }
+    } else if (s.state === "ready") {
+      lastShownError = "";
+      output.info(`model ready: ${s.info.dir} (${s.info.nLayer} layers, ${s.info.nHead} heads, loaded in ${s.info.loadMs.toFixed(0)} ms)`);
+    }
+  };
+
+  const client = new ModelHostClient({
+    hostScript: context.asAbsolutePath("dist/modelHost.js"),
+    modelPath: resolveModelPath(settings.modelPath, context.extensionPath),
+    threads: 1,
+    onStatus,
+    log: (line) => output.info(line),
+  });
+
+  const provider = new NextWordProvider({
+    client,
+    settings: () => settings,
+    isPaused: () => paused,
+    onLatency: (ms) => status.setLatency(ms),
+    log: (line) => output.warn(line),
+  });
+
+  const reread = () => {
+    settings = readSettings();
+    client.setModelPath(resolveModelPath(settings.modelPath, context.extensionPath));
+  };
+
+  context.subscriptions.push(
+    output,
+    status,
+    { dispose: () => client.dispose() },
+    vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, provider),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsSettings(e)) reread();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(reread),
+    vscode.commands.registerCommand("lmLens.toggleSuggestions", () => {
+      const s = client.currentStatus;
+      if (!paused && (s.state === "error" || s.state === "failed")) {
+        void vscode.window.showErrorMessage(`LM Lens: ${s.message}`, "Open Settings", "Restart Model").then((choice) => {
+          if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${KEYS.modelPath}`);
+          if (choice === "Restart Model") void vscode.commands.executeCommand("lmLens.restartModel");
+        });
+        return;
+      }
+      paused = !paused;
+      status.setPaused(paused);
+      if (!paused) void vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+    }),
+    vscode.commands.registerCommand("lmLens.restartModel", async () => {
+      lastShownError = "";
+      client.restart();
+      try {
+        await client.ensureReady();
+      } catch {
+        // the status bar and the error message say what went wrong
+      }
+    }),
+    vscode.commands.registerCommand("lmLens.showModelInfo", async () => {
+      try {
+        const info = await client.ensureReady();
+        const lines = [
+          `Model: ${info.name}`,
+          `Folder: ${info.dir}`,
+          `ONNX file: ${info.onnxPath} (${(info.onnxBytes / 1e6).toFixed(1)} MB)`,
+          `Layers: ${info.nLayer}, heads: ${info.nHead}, width: ${info.nEmbd}, positions: ${info.nPositions}, vocabulary: ${info.vocabSize}`,
+          `Outputs: ${[info.hasPast ? "key/value cache" : "", info.hasAttentions ? "attentions" : "", info.hasHidden ? "hidden states" : ""].filter(Boolean).join(", ") || "logits only"}`,
+          `Loaded in ${info.loadMs.toFixed(0)} ms`,
+        ];
+        for (const l of lines) output.info(l);
+        const choice = await vscode.window.showInformationMessage(`LM Lens: ${info.name}`, { modal: true, detail: lines.join("\n") }, "Show Log");
+        if (choice === "Show Log") output.show();
+      } catch (e) {
+        void vscode.window.showErrorMessage(`LM Lens: ${(e as Error).message}`, "Open Settings").then((choice) => {
+          if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${KEYS.modelPath}`);
+        });
+      }
+    }),
+  );
+  return { client, provider, isPaused: () => paused };
+}
+
+export function deactivate(): void {
+  // everything is disposed through context.subscriptions
+}

@@ -1,0 +1,189 @@
+// The one file that imports onnxruntime-node. It wraps an InferenceSession of a GPT-2-style decoder:
+// input and output names are read from the session, shapes from config.json, and every run asks only
+// for the outputs its caller needs.
+import * as ort from "onnxruntime-node";
+import type { ModelConfig, ModelFolder } from "./modelFolder";
+import { ModelFolderError } from "./modelFolder";
+
+export interface KvCache {
+  /** the tokens the cache holds, in order */
+  ids: readonly number[];
+  /** [key, value] per layer, each [1, heads, ids.length, headDim]; null for a model without past inputs */
+  tensors: ort.Tensor[] | null;
+}
+
+export interface RunWants {
+  attentions?: boolean;
+  hidden?: boolean;
+  /** logits of every new position, not only the last */
+  allLogits?: boolean;
+}
+
+export interface RunResult {
+  /** [positions, vocab]: the last position only unless allLogits */
+  logits: Float32Array;
+  cache: KvCache;
+  /** per layer, [heads, new, total] */
+  attentions?: Float32Array[];
+  /** per layer + 1, [new, n_embd] */
+  hidden?: Float32Array[];
+}
+
+export interface ModelIo {
+  hasPast: boolean;
+  hasPositionIds: boolean;
+  hasAttentionMask: boolean;
+  hasUseCacheBranch: boolean;
+  hasAttentions: boolean;
+  hasHidden: boolean;
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+}
+
+export interface SessionOptions {
+  threads?: number;
+}
+
+export class OnnxModel {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly config: ModelConfig,
+    readonly io: ModelIo,
+    readonly path: string,
+  ) {}
+
+  static async create(folder: ModelFolder, opts: SessionOptions = {}): Promise<OnnxModel> {
+    const path = folder.onnxPath;
+    if (!path.toLowerCase().endsWith(".onnx")) throw new ModelFolderError(`${path}: only .onnx files are loaded`, path);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(path, {
+        executionProviders: ["cpu"],
+        graphOptimizationLevel: "all",
+        intraOpNumThreads: opts.threads ?? 1,
+        interOpNumThreads: 1,
+        executionMode: "sequential",
+        enableCpuMemArena: true,
+        enableMemPattern: true,
+        logSeverityLevel: 3,
+      });
+    } catch (e) {
+      const msg = (e as Error).message.split("\n")[0];
+      throw new ModelFolderError(`${path}: onnxruntime cannot load this file (${msg})`, path);
+    }
+    const cfg = folder.config;
+    const inputs = session.inputNames;
+    const outputs = session.outputNames;
+    const problems: string[] = [];
+    if (!inputs.includes("input_ids")) problems.push('no "input_ids" input');
+    if (!outputs.includes("logits")) problems.push('no "logits" output');
+    const pastNames = inputs.filter((n) => n.startsWith("past_key_values."));
+    const hasPast = pastNames.length > 0;
+    if (hasPast) {
+      for (let i = 0; i < cfg.nLayer; i++) {
+        for (const kv of ["key", "value"]) {
+          if (!inputs.includes(`past_key_values.${i}.${kv}`)) problems.push(`no "past_key_values.${i}.${kv}" input (config.json says n_layer ${cfg.nLayer})`);
+          if (!outputs.includes(`present.${i}.${kv}`)) problems.push(`no "present.${i}.${kv}" output`);
+        }
+      }
+      if (pastNames.length !== 2 * cfg.nLayer) problems.push(`${pastNames.length} past_key_values inputs, but config.json says n_layer ${cfg.nLayer}`);
+    }
+    const known = new Set(["input_ids", "attention_mask", "position_ids", "use_cache_branch", ...pastNames]);
+    for (const n of inputs) if (!known.has(n)) problems.push(`unexpected input "${n}"`);
+    if (problems.length > 0) {
+      await session.release().catch(() => undefined);
+      throw new ModelFolderError(`${path}: not a GPT-2-style decoder: ${problems.join("; ")}`, path);
+    }
+    const io: ModelIo = {
+      hasPast,
+      hasPositionIds: inputs.includes("position_ids"),
+      hasAttentionMask: inputs.includes("attention_mask"),
+      hasUseCacheBranch: inputs.includes("use_cache_branch"),
+      hasAttentions: Array.from({ length: cfg.nLayer }, (_, i) => `attentions.${i}`).every((n) => outputs.includes(n)),
+      hasHidden: Array.from({ length: cfg.nLayer + 1 }, (_, i) => `hidden_states.${i}`).every((n) => outputs.includes(n)),
+      inputNames: inputs,
+      outputNames: outputs,
+    };
+    return new OnnxModel(session, cfg, io, path);
+  }
+
+  get headDim(): number {
+    return this.config.nEmbd / this.config.nHead;
+  }
+
+  emptyCache(): KvCache {
+    return { ids: [], tensors: null };
+  }
+
+  /** The first n positions of a cache (a copy of the tensors: onnxruntime inputs must be contiguous). */
+  truncate(cache: KvCache, n: number): KvCache {
+    if (n >= cache.ids.length) return cache;
+    if (n === 0 || !cache.tensors) return { ids: cache.ids.slice(0, n), tensors: n === 0 ? null : cache.tensors };
+    const H = this.config.nHead;
+    const D = this.headDim;
+    const P = cache.ids.length;
+    const tensors = cache.tensors.map((t) => {
+      const src = t.data as Float32Array;
+      const out = new Float32Array(H * n * D);
+      for (let h = 0; h < H; h++) out.set(src.subarray(h * P * D, h * P * D + n * D), h * n * D);
+      return new ort.Tensor("float32", out, [1, H, n, D]);
+    });
+    return { ids: cache.ids.slice(0, n), tensors };
+  }
+
+  /** Run new tokens after a cache. Without past inputs the whole sequence is run again. */
+  async run(cacheIn: KvCache | null, newIds: readonly number[], wants: RunWants = {}): Promise<RunResult> {
+    if (newIds.length === 0) throw new Error("run() needs at least one new token");
+    const cfg = this.config;
+    let cache = cacheIn ?? this.emptyCache();
+    let ids = newIds;
+    if (!this.io.hasPast && cache.ids.length > 0) {
+      ids = [...cache.ids, ...newIds];
+      cache = this.emptyCache();
+    }
+    const P = cache.ids.length;
+    const T = ids.length;
+    if (P + T > cfg.nPositions) throw new RangeError(`${P + T} tokens exceed the model's ${cfg.nPositions} positions`);
+    for (const id of ids) if (!(id >= 0 && id < cfg.vocabSize)) throw new RangeError(`token id ${id} is outside the vocabulary (${cfg.vocabSize})`);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, (i) => BigInt(i)), [1, T]),
+    };
+    if (this.io.hasAttentionMask) feeds.attention_mask = new ort.Tensor("int64", new BigInt64Array(P + T).fill(1n), [1, P + T]);
+    if (this.io.hasPositionIds) feeds.position_ids = new ort.Tensor("int64", BigInt64Array.from({ length: T }, (_, i) => BigInt(P + i)), [1, T]);
+    if (this.io.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor("bool", new Uint8Array([P > 0 ? 1 : 0]), [1]);
+    if (this.io.hasPast) {
+      const H = cfg.nHead;
+      const D = this.headDim;
+      for (let i = 0; i < cfg.nLayer; i++) {
+        feeds[`past_key_values.${i}.key`] = cache.tensors?.[2 * i] ?? new ort.Tensor("float32", new Float32Array(0), [1, H, 0, D]);
+        feeds[`past_key_values.${i}.value`] = cache.tensors?.[2 * i + 1] ?? new ort.Tensor("float32", new Float32Array(0), [1, H, 0, D]);
+      }
+    }
+    const fetches = ["logits"];
+    if (this.io.hasPast) for (let i = 0; i < cfg.nLayer; i++) fetches.push(`present.${i}.key`, `present.${i}.value`);
+    if (wants.attentions) {
+      if (!this.io.hasAttentions) throw new ModelFolderError(`${this.path}: the model has no attentions.* outputs`, this.path);
+      for (let i = 0; i < cfg.nLayer; i++) fetches.push(`attentions.${i}`);
+    }
+    if (wants.hidden) {
+      if (!this.io.hasHidden) throw new ModelFolderError(`${this.path}: the model has no hidden_states.* outputs`, this.path);
+      for (let i = 0; i <= cfg.nLayer; i++) fetches.push(`hidden_states.${i}`);
+    }
+    const out = await this.session.run(feeds, fetches);
+    const V = cfg.vocabSize;
+    const all = out.logits.data as Float32Array;
+    const logits = wants.allLogits ? all : all.slice((T - 1) * V, T * V);
+    const next: KvCache = {
+      ids: [...cache.ids, ...ids],
+      tensors: this.io.hasPast ? Array.from({ length: 2 * cfg.nLayer }, (_, j) => out[`present.${j >> 1}.${j & 1 ? "value" : "key"}`]) : null,
+    };
+    const result: RunResult = { logits, cache: next };
+    if (wants.attentions) result.attentions = Array.from({ length: cfg.nLayer }, (_, i) => out[`attentions.${i}`].data as Float32Array);
+    if (wants.hidden) result.hidden = Array.from({ length: cfg.nLayer + 1 }, (_, i) => out[`hidden_states.${i}`].data as Float32Array);
+    return result;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,165 @@
+// npm run eval: how good is the shipped model, measured through onnxruntime-node (what ships), on the
+// held-out split of each source, next to two baselines trained on the same training split.
+//   node dist/eval.js [--model DIR] [--corpus DIR] [--positions N] [--max-tokens N] [--json] [--write]
+// Metrics per source:
+//   token CE      mean cross-entropy per token (nats), sliding windows of 256 advancing by 128
+//   word PPL      exp(total NLL / number of whitespace-separated words), the same text for every model
+//   top-1, top-5  the next word (its leading letters/digits) is among the model's k most likely whole
+//                 next words, at word boundaries where the next word does not start with punctuation
+import { parseArgs } from "node:util";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { Engine } from "../model/engine";
+import { isWordUnit, KneserNeyTrigram, splitUnits, UnigramBaseline } from "../core/ngram";
+
+const ROOT = join(__dirname, "..");
+const SOURCES = ["brown", "docs", "code"];
+
+interface Row {
+  source: string;
+  model: string;
+  tokenCE?: number;
+  wordPPL: number;
+  top1: number;
+  top5: number;
+  words: number;
+  positions: number;
+}
+
+function readDocs(path: string): string[] {
+  return readFileSync(path, "utf8").replace(/\n$/, "").split("\n\x1e\n").filter((d) => d.trim().length > 0);
+}
+
+/** Word boundaries to test: the context before word i and the word's leading letters/digits. */
+function positions(docs: string[], want: number): { doc: number; context: string; target: string }[] {
+  const all: { doc: number; start: number; end: number }[][] = docs.map((d) => Array.from(d.matchAll(/\S+/g), (m) => ({ doc: 0, start: m.index!, end: m.index! + m[0].length })));
+  const total = all.reduce((a, w) => a + Math.max(0, w.length - 1), 0);
+  const stride = Math.max(1, Math.floor(total / want));
+  const out: { doc: number; context: string; target: string }[] = [];
+  let seen = 0;
+  all.forEach((words, d) => {
+    for (let i = 1; i < words.length; i++, seen++) {
+      if (seen % stride !== 0) continue;
+      const text = docs[d];
+      const word = text.slice(words[i].start, words[i].end);
+      const m = /^[\p{L}\p{N}]+/u.exec(word);
+      if (!m) continue; // the next word starts with punctuation: excluded
+      const gap = text.slice(words[i - 1].end, words[i].start);
+      // the model predicts the whitespace too; a line break belongs to the context, a space to the word
+      const context = gap.includes("\n") ? text.slice(0, words[i].start) : text.slice(0, words[i - 1].end);
+      out.push({ doc: d, context, target: m[0] });
+    }
+  });
+  return out;
+}
+
+/** First word unit of a predicted next word, for comparison with the target. */
+function lead(word: string): string {
+  return /^\s*([\p{L}\p{N}]+)/u.exec(word)?.[1] ?? "";
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: "string", default: join(ROOT, "models", "lm-lens-5m") },
+      corpus: { type: "string", default: join(ROOT, "models", "recipe", ".cache", "corpus") },
+      positions: { type: "string", default: "3000" },
+      "max-tokens": { type: "string", default: "150000" },
+      json: { type: "boolean", default: false },
+      write: { type: "boolean", default: false },
+    },
+  });
+  const corpus = values.corpus!;
+  if (!existsSync(join(corpus, "heldout"))) {
+    process.stderr.write(`eval: no corpus at ${corpus}; building it with models/recipe/corpus.py\n`);
+    execFileSync("/usr/bin/python3", [join(ROOT, "models", "recipe", "corpus.py"), "--out", corpus], { stdio: "inherit" });
+  }
+  const wantPositions = Number(values.positions);
+  const maxTokens = Number(values["max-tokens"]);
+  const t0 = performance.now();
+  const engine = await Engine.load(values.model!, { threads: 2 });
+  const eos = engine.tokenizer.eosId;
+
+  // baselines on the whole training split, as the model was trained
+  const trainDir = join(corpus, "train");
+  const trainDocs = readdirSync(trainDir).filter((f) => f.endsWith(".txt")).flatMap((f) => readDocs(join(trainDir, f)));
+  const kn = KneserNeyTrigram.train(trainDocs.map(splitUnits));
+  const uni = UnigramBaseline.train(trainDocs.map(splitUnits));
+  process.stderr.write(`eval: baselines trained on ${trainDocs.length} documents (vocabulary ${kn.vocabularySize}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+
+  const rows: Row[] = [];
+  for (const source of SOURCES) {
+    const path = join(corpus, "heldout", `${source}.txt`);
+    if (!existsSync(path)) continue;
+    // documents until the token budget is reached
+    const docs: string[] = [];
+    const ids: number[] = [];
+    for (const d of readDocs(path)) {
+      const enc = engine.tokenizer.encode(d);
+      if (ids.length > 0 && ids.length + enc.length > maxTokens) break;
+      if (eos !== undefined) ids.push(eos);
+      ids.push(...enc);
+      docs.push(d);
+    }
+    const words = docs.reduce((a, d) => a + (d.match(/\S+/g)?.length ?? 0), 0);
+    const ts = performance.now();
+    const { nll, count } = await engine.tokenNll(ids, 256, 128, (id) => id === eos);
+    // baselines: the same documents, unit by unit
+    let knNll = 0;
+    let uniNll = 0;
+    for (const d of docs) {
+      const units = splitUnits(d);
+      let u = "<s>";
+      let v = "<s>";
+      for (const w of units) {
+        knNll -= kn.logProbOpen(u, v, w);
+        uniNll -= uni.logProbOpen(w);
+        u = v;
+        v = w;
+      }
+    }
+    const pos = positions(docs, source === "brown" ? Math.round(wantPositions * 1.5) : wantPositions);
+    const hits = { model: [0, 0], kn: [0, 0], uni: [0, 0] };
+    const uniTop = uni.topWords(5, (w) => !isWordUnit(w)).map((x) => x.word);
+    for (const p of pos) {
+      const predicted = (await engine.nextWords(p.context, 5)).map((c) => lead(c.word));
+      if (predicted[0] === p.target) hits.model[0]++;
+      if (predicted.includes(p.target)) hits.model[1]++;
+      const hist = splitUnits(p.context.slice(-200));
+      const u = hist.at(-2) ?? "<s>";
+      const v = hist.at(-1) ?? "<s>";
+      const knTop = kn.topWords(u, v, 5, (w) => !isWordUnit(w)).map((x) => x.word);
+      if (knTop[0] === p.target) hits.kn[0]++;
+      if (knTop.includes(p.target)) hits.kn[1]++;
+      if (uniTop[0] === p.target) hits.uni[0]++;
+      if (uniTop.includes(p.target)) hits.uni[1]++;
+    }
+    const n = pos.length;
+    rows.push({ source, model: "LM Lens model", tokenCE: nll / count, wordPPL: Math.exp(nll / words), top1: hits.model[0] / n, top5: hits.model[1] / n, words, positions: n });
+    rows.push({ source, model: "Kneser-Ney trigram", wordPPL: Math.exp(knNll / words), top1: hits.kn[0] / n, top5: hits.kn[1] / n, words, positions: n });
+    rows.push({ source, model: "most frequent words", wordPPL: Math.exp(uniNll / words), top1: hits.uni[0] / n, top5: hits.uni[1] / n, words, positions: n });
+    process.stderr.write(`eval: ${source}: ${ids.length} tokens, ${words} words, ${n} positions in ${((performance.now() - ts) / 1000).toFixed(1)} s\n`);
+  }
+  await engine.dispose();
+
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const table = [
+    "| held-out source | model | token CE (nats) | word PPL | top-1 next word | top-5 next word |",
+    "|---|---|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.source} (${r.words.toLocaleString("en")} words, ${r.positions} positions) | ${r.model} | ${r.tokenCE === undefined ? "" : r.tokenCE.toFixed(3)} | ${r.wordPPL.toFixed(1)} | ${pct(r.top1)} | ${pct(r.top5)} |`),
+  ].join("\n");
+  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), rows };
+  if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
+  else process.stdout.write(table + "\n");
+  if (values.write) {
+    writeFileSync(join(values.model!, "eval.json"), JSON.stringify(result, null, 2) + "\n");
+    writeFileSync(join(values.model!, "eval.md"), table + "\n");
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`eval: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});

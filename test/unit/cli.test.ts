@@ -1,0 +1,64 @@
+// The CLI as a user runs it: node dist/cli.js (built by `npm run build`).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { MODEL_DIR, ROOT } from "./helpers";
+
+const CLI = join(ROOT, "dist", "cli.js");
+function cli(args: string[], input?: string) {
+  return spawnSync(process.execPath, [CLI, ...args, "--model", MODEL_DIR], { input, encoding: "utf8", timeout: 60000 });
+}
+
+test("predict --json prints the top words with probabilities in well under a second", () => {
+  const r = cli(["predict", "--json", "--top", "5", "the hair was still"]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { words: { word: string; p: number }[]; ms: number };
+  assert.equal(out.words.length, 5);
+  for (const w of out.words) assert.ok(typeof w.word === "string" && w.p > 0 && w.p <= 1);
+  assert.ok(out.ms < 1000, `${out.ms} ms`);
+});
+
+test("predict completes a partial word", () => {
+  const r = cli(["predict", "--json", "the quick brown fox jum"]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { words: { word: string }[] };
+  assert.match(out.words[0].word, /^\p{L}+$/u);
+});
+
+test("predict reads JSON lines on stdin and answers in order, bad lines included", () => {
+  const lines = ['{"context": "The jury said"}', "not json", '{"context": "the quick brown fox jum"}', '{"context": ""}'];
+  const r = cli(["predict"], lines.join("\n") + "\n");
+  assert.equal(r.status, 1, "a bad line makes the exit code non-zero");
+  const out = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { words?: { word: string }[]; error?: string; ms?: number });
+  assert.equal(out.length, 4);
+  assert.ok(out[0].words && out[0].words[0].word.startsWith(" "));
+  assert.match(out[1].error ?? "", /line 2/);
+  assert.match(out[2].words![0].word, /^\p{L}+$/u);
+  assert.ok(Array.isArray(out[3].words));
+  assert.match(r.stderr, /line 2: expected a JSON object/);
+});
+
+test("attention --json gives [layer][head][query][key] over the tokens of the text", () => {
+  const r = cli(["attention", "--json", "the hair was still red"]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { tokens: string[]; attentions: number[][][][] };
+  assert.deepEqual(out.tokens.join(""), "the hair was still red");
+  const T = out.tokens.length;
+  for (const layer of out.attentions) for (const head of layer) {
+    assert.equal(head.length, T);
+    for (const row of head) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+  }
+});
+
+test("errors are one clear line on stderr with a non-zero exit code", () => {
+  const missing = spawnSync(process.execPath, [CLI, "predict", "--model", "/nonexistent/model", "x"], { encoding: "utf8" });
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /^lm-lens: \/nonexistent\/model: model folder not found\n$/);
+  const bad = spawnSync(process.execPath, [CLI, "predict", "--top", "zero", "x"], { encoding: "utf8" });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--top must be an integer/);
+  assert.doesNotMatch(bad.stderr, /at .*\.js:\d+/, "no stack trace");
+  const unknown = spawnSync(process.execPath, [CLI, "frobnicate"], { encoding: "utf8" });
+  assert.equal(unknown.status, 2);
+});

@@ -1,0 +1,89 @@
+// onnxruntime-node reproduces the PyTorch reference recorded in golden.json by the recipe's export.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MODEL_DIR, sharedEngine } from "./helpers";
+
+interface GoldenCase {
+  text: string;
+  input_ids: number[];
+  greedy_ids: number[];
+  logits_last_first16: number[];
+  top5_ids: number[];
+  attention_last_row: number[][][];
+}
+const golden = JSON.parse(readFileSync(join(MODEL_DIR, "golden.json"), "utf8")) as { prompts: GoldenCase[]; tolerance: number };
+
+test("golden.json has the prompts the model card promises", () => {
+  assert.ok(golden.prompts.length >= 3);
+  assert.ok(golden.prompts.some((p) => p.text === "the hair was still"));
+});
+
+for (const c of golden.prompts) {
+  test(`reproduces PyTorch for ${JSON.stringify(c.text)}`, async () => {
+    const engine = await sharedEngine();
+    assert.deepEqual(engine.tokenizer.encode(c.text), c.input_ids, "the JS tokenizer splits the text as the recipe did");
+    assert.equal(engine.tokenizer.decode(c.input_ids), c.text, "decoding gives the text back");
+    const r = await engine.model.run(null, c.input_ids, { attentions: true });
+    c.logits_last_first16.forEach((v, i) => assert.ok(Math.abs(r.logits[i] - v) < golden.tolerance, `logit ${i}: ${r.logits[i]} vs ${v}`));
+    const top = Array.from(r.logits.keys()).sort((a, b) => r.logits[b] - r.logits[a]).slice(0, 5);
+    assert.deepEqual(top, c.top5_ids);
+    const T = c.input_ids.length;
+    const H = engine.folder.config.nHead;
+    r.attentions!.forEach((a, l) => {
+      for (let h = 0; h < H; h++) {
+        const row = a.subarray((h * T + T - 1) * T, (h * T + T) * T);
+        row.forEach((v, k) => assert.ok(Math.abs(v - c.attention_last_row[l][h][k]) < golden.tolerance, `attention layer ${l} head ${h} key ${k}`));
+      }
+    });
+    // greedy decoding through the key/value cache, one token at a time, as the extension decodes
+    let step = await engine.model.run(null, c.input_ids);
+    const out: number[] = [];
+    for (let i = 0; i < c.greedy_ids.length; i++) {
+      let best = 0;
+      for (let t = 1; t < step.logits.length; t++) if (step.logits[t] > step.logits[best]) best = t;
+      out.push(best);
+      step = await engine.model.run(step.cache, [best]);
+    }
+    assert.deepEqual(out, c.greedy_ids);
+  });
+}
+
+test("attention rows are probabilities: within [0, 1], summing to 1, zero above the diagonal", async () => {
+  const engine = await sharedEngine();
+  const r = await engine.attention("The jury said it did find that many of the laws are outmoded.", 256);
+  const T = r.ids.length;
+  assert.equal(r.attentions.length, engine.folder.config.nLayer);
+  for (const layer of r.attentions) {
+    assert.equal(layer.length, engine.folder.config.nHead);
+    for (const head of layer) {
+      assert.equal(head.length, T);
+      head.forEach((row, q) => {
+        const sum = row.reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(sum - 1) < 1e-4, `row ${q} sums to ${sum}`);
+        row.forEach((v, k) => {
+          assert.ok(v >= 0 && v <= 1);
+          if (k > q) assert.equal(v, 0, `query ${q} sees the future key ${k}`);
+        });
+      });
+    }
+  }
+});
+
+test("a run split in two with the cache gives the same logits as one run", async () => {
+  const engine = await sharedEngine();
+  const ids = engine.tokenizer.encode("She opened the door and looked at the garden for a long time.");
+  const full = await engine.model.run(null, ids);
+  const first = await engine.model.run(null, ids.slice(0, 6));
+  const second = await engine.model.run(first.cache, ids.slice(6));
+  let max = 0;
+  for (let i = 0; i < full.logits.length; i++) max = Math.max(max, Math.abs(full.logits[i] - second.logits[i]));
+  assert.ok(max < 1e-3, `max difference ${max}`);
+  // and a truncated cache continues as if the dropped tokens had never been run
+  const cut = engine.model.truncate(full.cache, 6);
+  const again = await engine.model.run(cut, ids.slice(6));
+  let max2 = 0;
+  for (let i = 0; i < full.logits.length; i++) max2 = Math.max(max2, Math.abs(full.logits[i] - again.logits[i]));
+  assert.ok(max2 < 1e-3, `max difference after truncate ${max2}`);
+});

@@ -1,0 +1,17 @@
+// Shared by the unit tests: the shipped model folder and one engine per test file.
+import { join } from "node:path";
+import { Engine } from "../../src/model/engine";
+import { DEFAULT_SETTINGS } from "../../src/core/settings";
+
+export const ROOT = join(__dirname, "..", "..");
+export const MODEL_DIR = process.env.LM_LENS_TEST_MODEL ?? join(ROOT, "models", "lm-lens-5m");
+export const SUGGEST = { ...DEFAULT_SETTINGS.suggest };
+
+let engine: Promise<Engine> | undefined;
+export function sharedEngine(): Promise<Engine> {
+  engine ??= Engine.load(MODEL_DIR, { threads: 1 });
+  return engine;
+}
+
+/** letters only (a word or the end of one) */
+export const WORD = /^\p{L}+$/u;
