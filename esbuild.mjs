@@ -11,7 +11,7 @@ const node = { bundle: true, platform: "node", format: "cjs", target: "node20", 
 const builds = [
   { ...node, entryPoints: { extension: "src/extension.ts", modelHost: "src/model/hostProcess.ts" }, outdir: "dist" },
   { ...node, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
-  { ...node, entryPoints: { eval: "src/tools/eval.ts" }, outdir: "dist" },
+  { ...node, entryPoints: { eval: "src/tools/eval.ts", bench: "src/tools/bench.ts" }, outdir: "dist" },
   { ...node, entryPoints: { integration: "test/integration/suite.ts" }, outdir: "dist/test" },
 ];
 for (const entry of ["attention", "neighbours"]) {

@@ -109,17 +109,23 @@ async function main(argv: string[]): Promise<number> {
     try {
       const max = positiveInt(values["max-tokens"], "max-tokens", engine.folder.config.nPositions, engine.folder.config.nPositions);
       const r = await engine.attention(positionals[0], max);
+      const T = r.tokens.length;
+      // [layer][head][query][key], the same numbers the panel shows
+      const nested = Array.from({ length: r.nLayer }, (_, l) =>
+        Array.from({ length: r.nHead }, (_, h) => Array.from({ length: T }, (_, q) => Array.from(r.attentions.subarray(((l * r.nHead + h) * T + q) * T, ((l * r.nHead + h) * T + q + 1) * T)))),
+      );
       if (values.json) {
-        process.stdout.write(JSON.stringify({ tokens: r.tokens, attentions: r.attentions, truncated: r.truncated }) + "\n");
+        process.stdout.write(JSON.stringify({ tokens: r.tokens.map((t) => t.text), attentions: nested, truncated: r.truncated }) + "\n");
       } else {
-        process.stdout.write(`${r.tokens.length} tokens${r.truncated ? ` (truncated from ${r.totalTokens})` : ""}: ${r.tokens.map((t) => JSON.stringify(t)).join(" ")}\n`);
-        r.attentions.forEach((layer, l) =>
+        process.stdout.write(`${T} tokens${r.truncated ? ` (truncated from ${r.totalTokens})` : ""}: ${r.tokens.map((t) => JSON.stringify(t.text)).join(" ")}\n`);
+        nested.forEach((layer, l) =>
           layer.forEach((head, h) => {
-            const last = head[head.length - 1];
+            const last = head[T - 1];
             const best = last.map((w, k) => [w, k] as const).sort((a, b) => b[0] - a[0])[0];
-            process.stdout.write(`layer ${l} head ${h}: the last token attends most to ${JSON.stringify(r.tokens[best[1]])} (${best[0].toFixed(3)})\n`);
+            process.stdout.write(`layer ${l} head ${h}: the last token attends most to ${JSON.stringify(r.tokens[best[1]].text)} (${best[0].toFixed(3)})\n`);
           }),
         );
+        process.stdout.write(`next words: ${r.nextWords.map((w) => `${JSON.stringify(w.word)} ${(100 * w.p).toFixed(1)} %`).join(", ")}\n`);
       }
       return 0;
     } finally {

@@ -5,6 +5,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { affectsSettings, readSettings, SECTION, KEYS } from "./config";
 import { ModelHostClient, type HostStatus } from "./model/hostClient";
+import { AttentionPanel } from "./ui/attentionPanel";
 import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
 import { StatusBar } from "./ui/statusBar";
 
@@ -80,6 +81,14 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
       if (affectsSettings(e)) reread();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(reread),
+    AttentionPanel.register({
+      extensionUri: context.extensionUri,
+      extensionId: context.extension.id,
+      client,
+      provider,
+      settings: () => settings,
+      log: (line) => output.warn(line),
+    }),
     vscode.commands.registerCommand("lmLens.toggleSuggestions", () => {
       const s = client.currentStatus;
       if (!paused && (s.state === "error" || s.state === "failed")) {

@@ -112,7 +112,7 @@ export function endingPhase(text: string): Phase.Word | Phase.Punct | undefined 
 
 /** Split the text before the cursor into the model's context and the pending bytes of the current unit. */
 export function splitPending(text: string): { context: string; pending: string } {
-  let end = text.length;
+  const end = text.length;
   // the unit being typed: a run of one class at the very end
   const cls = (ch: string): B => {
     const cp = ch.codePointAt(0) ?? 0;
@@ -146,20 +146,24 @@ export interface WordHyp<C> {
   logits: Float32Array;
 }
 
-interface Beam<C> {
+/** A node of the search: a unit so far. Its model state is computed only when the node is visited. */
+interface Node<C> {
   tokens: number[];
   bytes: Uint8Array;
   phase: Phase;
   open: number;
   logp: number;
-  cache: C;
-  logits: Float32Array;
+  depth: number;
+  /** the parent's state, which this node's last token extends */
+  parentCache: C;
+  cache?: C;
+  logits?: Float32Array;
 }
 
 export interface SearchOptions {
   /** how many finished units to return */
   k: number;
-  /** hypotheses kept per step */
+  /** continuations considered per visited hypothesis */
   beam: number;
   /** most tokens in one unit beyond the pending bytes */
   maxTokens: number;
@@ -168,6 +172,8 @@ export interface SearchOptions {
   /** the class of the unit just before (when nothing is pending): a new unit must not continue it */
   after?: Phase.Word | Phase.Punct;
   isCancelled?: () => boolean;
+  /** most model runs in one search (a bound on time for pathological inputs) */
+  maxRuns?: number;
   /** counts model calls, for the benchmark and the status bar */
   onModelRun?: () => void;
 }
@@ -195,9 +201,50 @@ function agrees(prev: Uint8Array, next: Uint8Array, pending: Uint8Array): boolea
   return true;
 }
 
+/** Max-heap on logp. */
+class Frontier<T extends { logp: number }> {
+  private readonly items: T[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(x: T): void {
+    const a = this.items;
+    a.push(x);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (a[p].logp >= a[i].logp) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+  pop(): T | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l].logp > a[m].logp) m = l;
+        if (r < a.length && a[r].logp > a[m].logp) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
 /**
  * The k most probable units after `base`, each extending `pending` (bytes typed but not yet given
- * to the model). Returned best first.
+ * to the model), best first. Best-first search: the most probable partial unit is visited next (one
+ * model run), and the search stops once no partial unit can beat the k-th finished one, since adding
+ * tokens or a boundary only lowers a probability. For the usual one-word suggestion that is one or
+ * two model runs.
  */
 export async function searchUnits<C>(
   model: StepModel<C>,
@@ -207,68 +254,62 @@ export async function searchUnits<C>(
   opts: SearchOptions,
 ): Promise<WordHyp<C>[]> {
   const finished: WordHyp<C>[] = [];
-  let beams: Beam<C>[] = [{ tokens: [], bytes: new Uint8Array(0), phase: Phase.Leading, open: 0, logp: 0, cache: base.cache, logits: base.logits }];
-  const maxTokens = opts.maxTokens + Math.ceil(pending.length / 2);
+  const maxDepth = opts.maxTokens + Math.ceil(pending.length / 2);
+  const maxRuns = opts.maxRuns ?? 16 + 4 * opts.k;
   const kth = () => (finished.length >= opts.k ? finished[opts.k - 1].logp : -Infinity);
-  for (let depth = 0; depth <= maxTokens && beams.length > 0; depth++) {
+  const frontier = new Frontier<Node<C>>();
+  frontier.push({ tokens: [], bytes: new Uint8Array(0), phase: Phase.Leading, open: 0, logp: 0, depth: 0, parentCache: base.cache, cache: base.cache, logits: base.logits });
+  let runs = 0;
+  for (let node = frontier.pop(); node && node.logp > kth(); node = frontier.pop()) {
     if (opts.isCancelled?.()) throw new CancelledError();
-    const candidates: { beam: Beam<C>; token: number; logp: number; phase: Phase; open: number }[] = [];
-    for (const beam of beams) {
-      const { logZ } = logSoftmax(beam.logits);
-      const covered = beam.bytes.length >= pending.length;
-      if (covered && beam.phase !== Phase.Leading && beam.open === 0 && !(opts.wordsOnly && beam.phase !== Phase.Word)) {
-        const cont = table.continues[beam.phase as Phase.Word | Phase.Punct];
-        let pCont = 0;
-        for (let t = 0; t < cont.length; t++) if (cont[t]) pCont += Math.exp(beam.logits[t] - logZ);
-        const pBoundary = Math.max(1e-12, 1 - pCont);
-        finished.push({ phase: beam.phase, tokens: beam.tokens, bytes: beam.bytes, logp: beam.logp + Math.log(pBoundary), cache: beam.cache, logits: beam.logits });
-      }
-      if (depth === maxTokens) continue;
-      // the best `beam` tokens that keep this hypothesis inside its unit
-      const best: { token: number; logp: number; phase: Phase; open: number }[] = [];
-      const floor = () => (best.length < opts.beam ? -Infinity : best[best.length - 1].logp);
-      const cont = beam.phase === Phase.Leading ? null : table.continues[beam.phase as Phase.Word | Phase.Punct];
-      const notAfter = opts.after !== undefined && beam.bytes.length === 0 && pending.length === 0 ? table.continues[opts.after] : null;
-      for (let t = 0; t < table.size; t++) {
-        if (table.special[t]) continue;
-        if (cont && !cont[t]) continue;
-        if (notAfter && notAfter[t]) continue;
-        const lp = beam.logp + beam.logits[t] - logZ;
-        if (lp <= floor() || lp <= kth()) continue;
-        const tb = table.bytes[t];
-        if (tb.length === 0) continue;
-        if (!covered && !agrees(beam.bytes, tb, pending)) continue;
-        const next = advance(beam.phase, beam.open, tb);
-        if (next.phase === Phase.Invalid || (opts.wordsOnly && next.phase === Phase.Punct)) continue;
-        best.push({ token: t, logp: lp, phase: next.phase, open: next.open });
-        best.sort((a, b) => b.logp - a.logp);
-        if (best.length > opts.beam) best.pop();
-      }
-      for (const b of best) candidates.push({ beam, ...b });
-    }
-    finished.sort((a, b) => b.logp - a.logp);
-    if (finished.length > opts.k) finished.length = opts.k;
-    candidates.sort((a, b) => b.logp - a.logp);
-    const kept = candidates.filter((c) => c.logp > kth()).slice(0, opts.beam);
-    const nextBeams: Beam<C>[] = [];
-    for (const c of kept) {
-      if (opts.isCancelled?.()) throw new CancelledError();
-      const step = await model.extend(c.beam.cache, [c.token]);
+    if (!node.logits) {
+      if (runs >= maxRuns) break;
+      const step = await model.extend(node.parentCache, [node.tokens[node.tokens.length - 1]]);
+      runs++;
       opts.onModelRun?.();
-      nextBeams.push({
-        tokens: [...c.beam.tokens, c.token],
-        bytes: concat(c.beam.bytes, table.bytes[c.token]),
-        phase: c.phase,
-        open: c.open,
-        logp: c.logp,
-        cache: step.cache,
-        logits: step.logits,
-      });
+      node.cache = step.cache;
+      node.logits = step.logits;
     }
-    beams = nextBeams;
+    const logits = node.logits;
+    const { logZ } = logSoftmax(logits);
+    const covered = node.bytes.length >= pending.length;
+    if (covered && node.phase !== Phase.Leading && node.open === 0 && !(opts.wordsOnly && node.phase !== Phase.Word)) {
+      const cont = table.continues[node.phase as Phase.Word | Phase.Punct];
+      let pCont = 0;
+      for (let t = 0; t < cont.length; t++) if (cont[t]) pCont += Math.exp(logits[t] - logZ);
+      const logp = node.logp + Math.log(Math.max(1e-12, 1 - pCont));
+      if (logp > kth()) {
+        finished.push({ phase: node.phase, tokens: node.tokens, bytes: node.bytes, logp, cache: node.cache!, logits });
+        finished.sort((a, b) => b.logp - a.logp);
+        if (finished.length > opts.k) finished.length = opts.k;
+      }
+    }
+    if (node.depth >= maxDepth) continue;
+    // the best `beam` tokens that keep this hypothesis inside its unit
+    const best: { token: number; logp: number; phase: Phase; open: number }[] = [];
+    const cont = node.phase === Phase.Leading ? null : table.continues[node.phase as Phase.Word | Phase.Punct];
+    const notAfter = opts.after !== undefined && node.bytes.length === 0 && pending.length === 0 ? table.continues[opts.after] : null;
+    const limit = kth();
+    for (let t = 0; t < table.size; t++) {
+      if (table.special[t]) continue;
+      if (cont && !cont[t]) continue;
+      if (notAfter && notAfter[t]) continue;
+      const lp = node.logp + logits[t] - logZ;
+      if (lp <= limit || (best.length >= opts.beam && lp <= best[best.length - 1].logp)) continue;
+      const tb = table.bytes[t];
+      if (tb.length === 0) continue;
+      if (!covered && !agrees(node.bytes, tb, pending)) continue;
+      const next = advance(node.phase, node.open, tb);
+      if (next.phase === Phase.Invalid || (opts.wordsOnly && next.phase === Phase.Punct)) continue;
+      best.push({ token: t, logp: lp, phase: next.phase, open: next.open });
+      best.sort((a, b) => b.logp - a.logp);
+      if (best.length > opts.beam) best.pop();
+    }
+    for (const b of best) {
+      frontier.push({ tokens: [...node.tokens, b.token], bytes: concat(node.bytes, table.bytes[b.token]), phase: b.phase, open: b.open, logp: b.logp, depth: node.depth + 1, parentCache: node.cache! });
+    }
   }
-  finished.sort((a, b) => b.logp - a.logp);
-  return finished.slice(0, opts.k);
+  return finished;
 }
 
 const utf8 = new TextDecoder("utf-8");

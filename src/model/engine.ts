@@ -47,16 +47,33 @@ export interface ModelInfo {
   loadMs: number;
 }
 
-export interface AttentionResult {
-  /** the tokens as the tokenizer split the text, as text */
-  tokens: string[];
-  ids: number[];
-  /** [layer][head][query][key], each row sums to 1 */
-  attentions: number[][][][];
-  truncated: boolean;
-  /** total tokens in the text before truncation */
-  totalTokens: number;
+export interface AttentionToken {
+  id: number;
+  /** how the token reads (special tokens by name) */
+  text: string;
+  /** its range in the analysed text, in UTF-16 code units (a token inside a character covers that character) */
+  start: number;
+  end: number;
 }
+
+export interface AttentionResult {
+  /** the analysed text (after truncation) */
+  text: string;
+  tokens: AttentionToken[];
+  nLayer: number;
+  nHead: number;
+  /** [layer][head][query][key] flattened: index ((l * nHead + h) * T + q) * T + k; each row sums to 1 */
+  attentions: Float32Array;
+  /** per position, the model's 10 most likely next tokens */
+  predictions: { token: string; p: number }[][];
+  /** the 10 most likely whole next words after the text */
+  nextWords: { word: string; p: number }[];
+  truncated: boolean;
+  /** tokens in the whole text before truncation */
+  totalTokens: number;
+  model: string;
+}
+
 
 export class Engine {
   private ctx: { ids: number[]; cache: KvCache; logits: Float32Array } | null = null;
@@ -213,23 +230,80 @@ export class Engine {
     return { nll, count };
   }
 
-  /** Attention probabilities over exactly the tokens of the text (at most maxTokens, from the start). */
-  async attention(text: string, maxTokens: number): Promise<AttentionResult> {
-    const all = this.tokenizer.encode(text);
-    const limit = Math.max(1, Math.min(maxTokens, this.folder.config.nPositions));
+  /** Attention probabilities over exactly the tokens of the text (its first maxTokens), with predictions. */
+  async attention(textIn: string, maxTokens: number): Promise<AttentionResult> {
+    const cfg = this.folder.config;
+    const all = this.tokenizer.encode(textIn);
+    const limit = Math.max(1, Math.min(maxTokens, cfg.nPositions - 16));
     const ids = all.slice(0, limit);
-    if (ids.length === 0) return { tokens: [], ids: [], attentions: [], truncated: false, totalTokens: 0 };
-    const r = await this.model.run(null, ids, { attentions: true });
+    const empty: AttentionResult = { text: "", tokens: [], nLayer: cfg.nLayer, nHead: cfg.nHead, attentions: new Float32Array(0), predictions: [], nextWords: [], truncated: false, totalTokens: 0, model: this.folder.name };
+    if (ids.length === 0) return empty;
+    const tokens = tokenRanges(this.tokenizer, ids);
+    const text = textIn.slice(0, tokens[tokens.length - 1].end);
+    const r = await this.model.run(null, ids, { attentions: true, allLogits: true });
     const T = ids.length;
-    const H = this.folder.config.nHead;
-    const attentions = (r.attentions ?? []).map((a) =>
-      Array.from({ length: H }, (_, h) => Array.from({ length: T }, (_, q) => Array.from(a.subarray((h * T + q) * T, (h * T + q + 1) * T)))),
-    );
-    return { tokens: ids.map((id) => this.tokenizer.tokenText(id)), ids, attentions, truncated: all.length > ids.length, totalTokens: all.length };
+    const L = cfg.nLayer;
+    const H = cfg.nHead;
+    const attentions = new Float32Array(L * H * T * T);
+    (r.attentions ?? []).forEach((a, l) => attentions.set(a, l * H * T * T));
+    const V = cfg.vocabSize;
+    const predictions = Array.from({ length: T }, (_, q) => topTokens(r.logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
+    const last = r.logits.slice((T - 1) * V, T * V);
+    const onRun = () => undefined;
+    const hyps = await searchUnits(this.stepModel(onRun), this.table, { cache: r.cache, logits: last }, new Uint8Array(0), { k: 10, beam: 10, maxTokens: 8, wordsOnly: true, after: endingPhase(text) });
+    const nextWords = hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
+    return { text, tokens, nLayer: L, nHead: H, attentions, predictions, nextWords, truncated: all.length > ids.length, totalTokens: all.length, model: this.folder.name };
   }
 
   async dispose(): Promise<void> {
     this.ctx = null;
     await this.model.release();
   }
+}
+
+/** Each token's range in the decoded text, in UTF-16 code units. */
+export function tokenRanges(tokenizer: { tokenBytes: readonly Uint8Array[]; tokenText(id: number): string }, ids: readonly number[]): AttentionToken[] {
+  // byte offset -> UTF-16 offset over the concatenated bytes
+  const out: AttentionToken[] = [];
+  let byteEnd = 0;
+  const bytes: number[] = [];
+  for (const id of ids) for (const b of tokenizer.tokenBytes[id] ?? []) bytes.push(b);
+  const u16At: number[] = new Array(bytes.length + 1).fill(0);
+  let u = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    const units = len === 4 ? 2 : 1;
+    for (let j = 0; j < len && i + j < bytes.length; j++) u16At[i + j] = u;
+    i += len;
+    u += units;
+    u16At[Math.min(i, bytes.length)] = u;
+  }
+  for (const id of ids) {
+    const n = tokenizer.tokenBytes[id]?.length ?? 0;
+    const startByte = byteEnd;
+    byteEnd += n;
+    const start = u16At[startByte];
+    // a token that ends inside a character covers the whole character
+    let end = u16At[byteEnd];
+    if (end === start && n > 0) end = start + 1;
+    out.push({ id, text: tokenizer.tokenText(id), start, end });
+  }
+  return out;
+}
+
+function topTokens(logits: Float32Array, k: number): { id: number; p: number }[] {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  const best: { id: number; l: number }[] = [];
+  for (let i = 0; i < logits.length; i++) {
+    if (best.length < k || logits[i] > best[best.length - 1].l) {
+      best.push({ id: i, l: logits[i] });
+      best.sort((a, b) => b.l - a.l);
+      if (best.length > k) best.pop();
+    }
+  }
+  return best.map((b) => ({ id: b.id, p: Math.exp(b.l - max) / sum }));
 }

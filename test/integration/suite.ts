@@ -77,6 +77,34 @@ test("the provider never edits the document", async () => {
   assert.equal(doc.version, version);
 });
 
+function attentionTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith("lmLens.attention"));
+}
+
+test("Show Attention opens one panel on the selection, and Why This Word? reuses it", async () => {
+  await api();
+  const commands = await vscode.commands.getCommands(true);
+  for (const c of ["lmLens.showAttention", "lmLens.whyThisWord"]) assert.ok(commands.includes(c), c);
+  const doc = await vscode.workspace.openTextDocument({ language: "plaintext", content: "The jury said it did find that many of the laws are outmoded." });
+  const editor = await vscode.window.showTextDocument(doc);
+  editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt("The jury said".length));
+  await vscode.commands.executeCommand("lmLens.showAttention");
+  try {
+    assert.equal(attentionTabs().length, 1);
+    assert.equal(attentionTabs()[0].label, "Attention: “The jury said”");
+    const again = await vscode.window.showTextDocument(doc);
+    again.selection = new vscode.Selection(doc.positionAt(doc.getText().length), doc.positionAt(doc.getText().length));
+    await vscode.commands.executeCommand("lmLens.whyThisWord");
+    assert.equal(attentionTabs().length, 1, "the panel is reused");
+    assert.match(attentionTabs()[0].label, /^Attention: “The jury said it did/);
+    assert.equal(doc.getText(), "The jury said it did find that many of the laws are outmoded.", "the document is not edited");
+  } finally {
+    await vscode.window.tabGroups.close(attentionTabs());
+  }
+});
+
 export async function run(): Promise<void> {
   let failed = 0;
   for (const t of tests) {

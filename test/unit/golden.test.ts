@@ -52,23 +52,28 @@ for (const c of golden.prompts) {
 
 test("attention rows are probabilities: within [0, 1], summing to 1, zero above the diagonal", async () => {
   const engine = await sharedEngine();
-  const r = await engine.attention("The jury said it did find that many of the laws are outmoded.", 256);
-  const T = r.ids.length;
-  assert.equal(r.attentions.length, engine.folder.config.nLayer);
-  for (const layer of r.attentions) {
-    assert.equal(layer.length, engine.folder.config.nHead);
-    for (const head of layer) {
-      assert.equal(head.length, T);
-      head.forEach((row, q) => {
+  const text = "The jury said it did find that many of the laws are outmoded.";
+  const r = await engine.attention(text, 256);
+  const T = r.tokens.length;
+  assert.equal(r.tokens.map((t) => text.slice(t.start, t.end)).join(""), text, "token ranges cover the text");
+  assert.equal(r.attentions.length, r.nLayer * r.nHead * T * T);
+  for (let l = 0; l < r.nLayer; l++)
+    for (let h = 0; h < r.nHead; h++)
+      for (let q = 0; q < T; q++) {
+        const row = r.attentions.subarray(((l * r.nHead + h) * T + q) * T, ((l * r.nHead + h) * T + q + 1) * T);
         const sum = row.reduce((a, b) => a + b, 0);
         assert.ok(Math.abs(sum - 1) < 1e-4, `row ${q} sums to ${sum}`);
         row.forEach((v, k) => {
           assert.ok(v >= 0 && v <= 1);
           if (k > q) assert.equal(v, 0, `query ${q} sees the future key ${k}`);
         });
-      });
-    }
-  }
+      }
+  assert.equal(r.predictions.length, T);
+  assert.equal(r.nextWords.length, 10);
+  const short = await engine.attention(text, 5);
+  assert.equal(short.tokens.length, 5);
+  assert.equal(short.truncated, true);
+  assert.equal(short.totalTokens, T);
 });
 
 test("a run split in two with the cache gives the same logits as one run", async () => {

@@ -1,0 +1,70 @@
+// npm run package [-- --target linux-x64|linux-arm64|win32-x64|win32-arm64|darwin-arm64|darwin-x64]
+// Builds a platform-specific .vsix with @vscode/vsce from a staging folder that holds exactly what the
+// extension needs at run time: dist/, the shipped model, media/, README, LICENSE, and onnxruntime-node
+// with only the target platform's native binaries (the npm package carries every platform's, ~290 MB).
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { arch, platform } from "node:os";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { values } = parseArgs({ options: { target: { type: "string", default: `${platform()}-${arch()}` }, out: { type: "string" } } });
+const target = values.target;
+const [os, cpu] = target.split("-");
+const TARGETS = ["linux-x64", "linux-arm64", "win32-x64", "win32-arm64", "darwin-arm64", "darwin-x64"];
+if (!TARGETS.includes(target)) {
+  console.error(`package: unknown target ${target} (one of ${TARGETS.join(", ")})`);
+  process.exit(2);
+}
+const ortBin = join(root, "node_modules", "onnxruntime-node", "bin", "napi-v6", os, cpu);
+if (!existsSync(ortBin)) {
+  console.error(`package: onnxruntime-node ${JSON.parse(readFileSync(join(root, "node_modules/onnxruntime-node/package.json"), "utf8")).version} ships no binary for ${os}/${cpu}`);
+  process.exit(1);
+}
+for (const need of ["dist/extension.js", "dist/modelHost.js", "dist/cli.js", "models/lm-lens-5m/onnx/model.onnx"]) {
+  if (!existsSync(join(root, need))) {
+    console.error(`package: ${need} is missing; run npm run build first`);
+    process.exit(1);
+  }
+}
+
+const stage = join(root, ".cache", "package", target);
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
+const copy = (rel, filter) => cpSync(join(root, rel), join(stage, rel), { recursive: true, filter });
+copy("dist", (src) => !src.endsWith(".map") && !src.includes(`${join("dist", "test")}`) && !/dist[\\/](eval|bench)\.js$/.test(src));
+copy("models/lm-lens-5m");
+if (existsSync(join(root, "media"))) copy("media");
+copy("README.md");
+if (existsSync(join(root, "LICENSE"))) copy("LICENSE");
+for (const mod of ["onnxruntime-common", "onnxruntime-node"]) {
+  copy(join("node_modules", mod), (src) => {
+    const rel = src.slice(join(root, "node_modules", mod).length);
+    if (/[\\/]bin[\\/]napi-v6[\\/]/.test(rel)) return rel.split(/[\\/]/).length <= 4 || rel.includes(`${os}${"/"}${cpu}`) || rel.includes(`${os}\\${cpu}`);
+    return !/[\\/](script|lib)[\\/]?/.test(rel) && !rel.endsWith(".map") && !rel.endsWith(".d.ts");
+  });
+}
+// onnxruntime-node's own dependencies other than onnxruntime-common serve only its install script
+const ortPkgPath = join(stage, "node_modules", "onnxruntime-node", "package.json");
+const ortPkg = JSON.parse(readFileSync(ortPkgPath, "utf8"));
+ortPkg.dependencies = { "onnxruntime-common": ortPkg.dependencies["onnxruntime-common"] };
+delete ortPkg.scripts;
+writeFileSync(ortPkgPath, JSON.stringify(ortPkg, null, 2));
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+delete pkg.devDependencies;
+delete pkg.scripts;
+pkg.dependencies = { "onnxruntime-node": pkg.dependencies["onnxruntime-node"] };
+writeFileSync(join(stage, "package.json"), JSON.stringify(pkg, null, 2));
+
+const out = values.out ?? join(root, `lm-lens-${target}-${pkg.version}.vsix`);
+const vsce = join(root, "node_modules", "@vscode", "vsce", "vsce");
+try {
+  execFileSync(process.execPath, [vsce, "package", "--target", target, "--allow-missing-repository", "--no-rewrite-relative-links", "--skip-license", "--out", out], { cwd: stage, stdio: "inherit" });
+} catch {
+  console.error("package: vsce failed (its message is above)");
+  process.exit(1);
+}
+const size = statSync(out).size;
+console.log(`package: ${out} (${(size / 1e6).toFixed(1)} MB)`);

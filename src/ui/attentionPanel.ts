@@ -1,0 +1,419 @@
+// "Show attention" and "Why this word?": one attention panel per window, reused. The panel asks the model
+// host for the attention of a piece of text, derives head means and rollout, and hands the webview a
+// typed view (src/shared/protocol.ts). Everything the webview sends is validated before it is used.
+import * as vscode from "vscode";
+import { headMeans, rollout } from "../core/attentionMath";
+import { CHARS_PER_TOKEN_GUESS, shrinkBudget, tailStart, tokenAtOffset } from "../core/attentionSource";
+import type { Settings } from "../core/settings";
+import type { AttentionResult } from "../model/engine";
+import type { CancelToken } from "../model/hostClient";
+import { HostError } from "../model/protocol";
+import {
+  PNG_DATA_URL_PREFIX,
+  validateFromWebviewMessage,
+  type AttentionView,
+  type ExportFormat,
+  type FromWebview,
+  type ToWebview,
+  type TruncationNotice,
+} from "../shared/protocol";
+import { shortQuote } from "../shared/tokenDisplay";
+import { DOCUMENT_SELECTOR, type LastSuggestion } from "./inlineProvider";
+import { webviewHtml, webviewRoots } from "./webviewHtml";
+
+export const COMMANDS = { showAttention: "lmLens.showAttention", whyThisWord: "lmLens.whyThisWord" } as const;
+const VIEW_TYPE = "lmLens.attention";
+const FOLLOW_DEBOUNCE_MS = 200;
+/** attempts at fitting the end of a long text into the token budget ("Why this word?") */
+const FIT_ATTEMPTS = 3;
+
+export interface AttentionDeps {
+  extensionUri: vscode.Uri;
+  /** for the walkthrough's id */
+  extensionId: string;
+  client: { request(method: "attention", params: { text: string; maxTokens: number }, token?: CancelToken): Promise<AttentionResult> };
+  provider: { readonly last: LastSuggestion | undefined };
+  settings: () => Settings;
+  log: (line: string) => void;
+}
+
+type Kind = "selection" | "whyThisWord";
+
+/** What to analyse: a piece of a document, and for "Why this word?" the ghost text after it. */
+interface Request {
+  kind: Kind;
+  document: vscode.TextDocument;
+  /** the document's version when asked: token ranges map to the editor only while it is unchanged */
+  version: number;
+  /** document offsets of the document's part of the text */
+  start: number;
+  end: number;
+  /** ghost text appended after end ("" for none) */
+  suggestion: string;
+  /** text before `start` was left out (the end of a long text is shown) */
+  cutAtStart: boolean;
+}
+
+/** What the panel shows now; sent again whenever the webview (re)loads and says it is ready. */
+interface Screen {
+  view?: AttentionView;
+  /** document version the view's offsets refer to */
+  version?: number;
+  /** document offset of the view's text */
+  offset?: number;
+  loading: boolean;
+  error?: string;
+}
+
+export class AttentionPanel implements vscode.Disposable {
+  private static current: AttentionPanel | undefined;
+  private static nextViewId = 1;
+
+  /** The commands; the panel itself is created on first use. */
+  static register(deps: AttentionDeps): vscode.Disposable {
+    return vscode.Disposable.from(
+      vscode.commands.registerCommand(COMMANDS.showAttention, () => AttentionPanel.command(deps, "selection")),
+      vscode.commands.registerCommand(COMMANDS.whyThisWord, () => AttentionPanel.command(deps, "whyThisWord")),
+      { dispose: () => AttentionPanel.current?.dispose() },
+    );
+  }
+
+  private static async command(deps: AttentionDeps, kind: Kind): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage("LM Lens: open a text editor first.");
+      return;
+    }
+    const req = requestFor(editor, kind, deps);
+    if (!req) {
+      void vscode.window.showInformationMessage(
+        kind === "selection" ? "LM Lens: select some text, or put the cursor on a line with text." : "LM Lens: there is no text before the cursor.",
+      );
+      return;
+    }
+    const panel = (AttentionPanel.current ??= new AttentionPanel(deps));
+    panel.panel.reveal(undefined, true);
+    await panel.run(req);
+  }
+
+  private readonly panel: vscode.WebviewPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly hoverDecoration: vscode.TextEditorDecorationType;
+  private readonly chosenDecoration: vscode.TextEditorDecorationType;
+  private ready = false;
+  private disposed = false;
+  private nextMessageId = 1;
+  private screen: Screen = { loading: false };
+  private follow = false;
+  private lastKind: Kind = "selection";
+  private cts: vscode.CancellationTokenSource | undefined;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the editor whose selection changed last (while the panel has focus there is no active text editor) */
+  private followEditor: vscode.TextEditor | undefined;
+  /** a selection changed while the panel was hidden: re-run when it shows again */
+  private staleWhileHidden = false;
+
+  private constructor(private readonly deps: AttentionDeps) {
+    this.panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      "Attention",
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      // no retainContextWhenHidden: the webview keeps its UI state with getState/setState and asks again when shown
+      { enableScripts: true, localResourceRoots: webviewRoots(deps.extensionUri) },
+    );
+    this.panel.webview.html = webviewHtml(this.panel.webview, deps.extensionUri, {
+      title: "Attention",
+      script: "attention.js",
+      styles: ["attention.css"],
+      toolkit: true,
+    });
+    this.hoverDecoration = vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor("editor.findMatchHighlightBackground"),
+      border: "1px solid",
+      borderColor: new vscode.ThemeColor("editor.findMatchHighlightBorder"),
+      overviewRulerColor: new vscode.ThemeColor("editorOverviewRuler.findMatchForeground"),
+      overviewRulerLane: vscode.OverviewRulerLane.Center,
+    });
+    this.chosenDecoration = vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor("editor.wordHighlightStrongBackground"),
+      border: "1px solid",
+      borderColor: new vscode.ThemeColor("editor.wordHighlightStrongBorder"),
+    });
+    this.disposables.push(
+      this.hoverDecoration,
+      this.chosenDecoration,
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      this.panel.onDidChangeViewState(() => {
+        // a hidden webview is torn down (no retainContextWhenHidden); it says ready again when shown
+        if (!this.panel.visible) this.ready = false;
+        else if (this.staleWhileHidden) this.scheduleFollow();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
+    );
+  }
+
+  dispose(): void {
+    // panel.dispose() fires onDidDispose, which calls this again
+    if (this.disposed) return;
+    this.disposed = true;
+    if (AttentionPanel.current === this) AttentionPanel.current = undefined;
+    this.ready = false;
+    clearTimeout(this.followTimer);
+    this.cts?.cancel();
+    this.cts?.dispose();
+    this.cts = undefined;
+    this.panel.dispose();
+    // drain: a listener that fires during disposal cannot add to a list being walked
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  // ---- analysis
+
+  private async run(req: Request): Promise<void> {
+    this.lastKind = req.kind;
+    this.cts?.cancel();
+    this.cts?.dispose();
+    const cts = (this.cts = new vscode.CancellationTokenSource());
+    this.screen = { ...this.screen, loading: true, error: undefined };
+    this.post({ type: "loading" });
+    try {
+      const { result, text, cut, offset } = await this.analyse(req, cts.token);
+      if (cts.token.isCancellationRequested) return;
+      const view = this.toView(req, result, text, offset, cut);
+      this.screen = { view, version: req.version, offset, loading: false };
+      this.post({ type: "state", data: { ...view, follow: this.follow } });
+      this.panel.title = `Attention: “${shortQuote(view.text, 28)}”`;
+      this.clearDecorations();
+    } catch (e) {
+      if (cts.token.isCancellationRequested || (e instanceof HostError && (e.code === "cancelled" || e.code === "superseded"))) return;
+      const message = (e as Error)?.message ?? String(e);
+      this.deps.log(`attention failed: ${message}`);
+      this.screen = { ...this.screen, loading: false, error: `The model could not analyse this text: ${message}` };
+      this.post({ type: "error", message: this.screen.error! });
+    } finally {
+      if (this.cts === cts) {
+        this.cts = undefined;
+        cts.dispose();
+      }
+    }
+  }
+
+  /** Ask the model host; for "Why this word?" shorten from the start until the text before the cursor fits. */
+  private async analyse(req: Request, token: vscode.CancellationToken): Promise<{ result: AttentionResult; text: string; cut?: TruncationNotice["cut"]; offset: number }> {
+    const maxTokens = this.deps.settings().maxAttentionTokens;
+    const docText = req.document.getText(new vscode.Range(req.document.positionAt(req.start), req.document.positionAt(req.end)));
+    if (req.kind === "selection") {
+      const result = await this.deps.client.request("attention", { text: docText, maxTokens }, token);
+      return { result, text: docText, cut: result.truncated ? "end" : undefined, offset: req.start };
+    }
+    let budget = maxTokens * CHARS_PER_TOKEN_GUESS;
+    for (let attempt = 1; ; attempt++) {
+      const from = tailStart(docText, budget);
+      const text = docText.slice(from) + req.suggestion;
+      const result = await this.deps.client.request("attention", { text, maxTokens }, token);
+      const cutAtStart = req.cutAtStart || from > 0;
+      if (!result.truncated || attempt >= FIT_ATTEMPTS || token.isCancellationRequested) {
+        return { result, text, cut: result.truncated ? "end" : cutAtStart ? "start" : undefined, offset: req.start + from };
+      }
+      budget = Math.max(1, Math.min(shrinkBudget(text.length, result.tokens.length, result.totalTokens), docText.length - from - 1));
+    }
+  }
+
+  private toView(req: Request, r: AttentionResult, text: string, offset: number, cut: TruncationNotice["cut"] | undefined): AttentionView {
+    const T = r.tokens.length;
+    const shape = { nLayer: r.nLayer, nHead: r.nHead, T };
+    const documentChars = Math.max(0, Math.min(r.text.length, text.length - req.suggestion.length));
+    const doc = req.document;
+    const startPos = doc.positionAt(offset);
+    const endPos = doc.positionAt(offset + documentChars);
+    let focus: number | undefined;
+    if (req.kind === "whyThisWord" && T > 0) focus = req.suggestion ? tokenAtOffset(r.tokens, documentChars) : T - 1;
+    const name = doc.uri.path.split("/").pop() || doc.uri.toString();
+    const lines = startPos.line === endPos.line ? `${startPos.line + 1}` : `${startPos.line + 1}–${endPos.line + 1}`;
+    return {
+      id: AttentionPanel.nextViewId++,
+      model: r.model,
+      text: r.text,
+      tokens: r.tokens.map((t) => ({ text: t.text, start: t.start, end: t.end })),
+      nLayer: r.nLayer,
+      nHead: r.nHead,
+      attentions: r.attentions,
+      headMeans: T > 0 ? headMeans(r.attentions, shape) : new Float32Array(0),
+      rollout: T > 0 ? rollout(r.attentions, shape) : new Float32Array(0),
+      predictions: r.predictions,
+      nextWords: r.nextWords,
+      ...(focus !== undefined && focus >= 0 ? { focus } : {}),
+      ...(cut ? { truncatedNotice: { cut, shown: T, ...(cut === "end" ? { total: r.totalTokens } : {}), limit: this.deps.settings().maxAttentionTokens } } : {}),
+      source: {
+        uri: doc.uri.toString(),
+        label: `${name}:${lines}`,
+        range: { startLine: startPos.line, startCharacter: startPos.character, endLine: endPos.line, endCharacter: endPos.character },
+        documentChars,
+      },
+      follow: this.follow,
+    };
+  }
+
+  // ---- follow selection
+
+  private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (!this.follow || vscode.languages.match(DOCUMENT_SELECTOR, e.textEditor.document) === 0) return;
+    this.followEditor = e.textEditor;
+    if (!this.panel.visible) {
+      this.staleWhileHidden = true;
+      return;
+    }
+    this.scheduleFollow();
+  }
+
+  private scheduleFollow(): void {
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => {
+      this.staleWhileHidden = false;
+      const editor = this.followEditor;
+      if (!editor || !this.follow || editor.document.isClosed) return;
+      const req = requestFor(editor, this.lastKind, this.deps);
+      if (req) void this.run(req);
+    }, FOLLOW_DEBOUNCE_MS);
+  }
+
+  // ---- webview messages
+
+  /** Everything the webview needs to draw what the panel shows now (it may have just reloaded). */
+  private sendScreen(inReplyTo?: number): void {
+    const s = this.screen;
+    if (s.view) this.post({ type: "state", data: { ...s.view, follow: this.follow } }, inReplyTo);
+    if (s.loading) this.post({ type: "loading" }, inReplyTo);
+    if (s.error) this.post({ type: "error", message: s.error }, inReplyTo);
+  }
+
+  /** Dropped until the webview says it is ready; the screen holds what it then needs (sendScreen). */
+  private post(body: ToWebview, inReplyTo?: number): void {
+    if (!this.ready) return;
+    const messageId = this.nextMessageId++;
+    void this.panel.webview.postMessage(inReplyTo === undefined ? { messageId, body } : { messageId, inReplyTo, body });
+  }
+
+  private onMessage(raw: unknown): void {
+    const msg = validateFromWebviewMessage(raw, { tokenCount: this.screen.view?.tokens.length ?? 0 });
+    if (!msg) {
+      this.deps.log(`attention panel: ignored a malformed message ${preview(raw)}`);
+      return;
+    }
+    const body: FromWebview = msg.body;
+    switch (body.type) {
+      case "ready":
+        this.ready = true;
+        this.sendScreen(msg.messageId);
+        return;
+      case "hoverToken":
+        this.highlight(body.index);
+        return;
+      case "selectToken":
+        this.choose(body.index);
+        return;
+      case "setFollow":
+        this.follow = body.follow;
+        return;
+      case "export":
+        void this.export(body.format, body.data);
+        return;
+      case "openTour":
+        void vscode.commands.executeCommand("workbench.action.openWalkthrough", `${this.deps.extensionId}#lmLens.tour`, false);
+        return;
+    }
+  }
+
+  // ---- editor decorations
+
+  /** The document range of token i, when it lies in the document (not in the ghost text) and the document is unchanged. */
+  private tokenRange(i: number): { editors: vscode.TextEditor[]; range: vscode.Range } | undefined {
+    const { view, version, offset } = this.screen;
+    const t = view?.tokens[i];
+    if (!view || !t || offset === undefined || t.start >= view.source.documentChars) return undefined;
+    const editors = vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === view.source.uri && e.document.version === version);
+    if (editors.length === 0) return undefined;
+    const doc = editors[0].document;
+    const end = Math.min(t.end, view.source.documentChars);
+    return { editors, range: new vscode.Range(doc.positionAt(offset + t.start), doc.positionAt(offset + end)) };
+  }
+
+  private clearDecorations(): void {
+    for (const e of vscode.window.visibleTextEditors) {
+      e.setDecorations(this.hoverDecoration, []);
+      e.setDecorations(this.chosenDecoration, []);
+    }
+  }
+
+  private highlight(index: number | null): void {
+    for (const e of vscode.window.visibleTextEditors) e.setDecorations(this.hoverDecoration, []);
+    if (index === null) return;
+    const at = this.tokenRange(index);
+    for (const e of at?.editors ?? []) e.setDecorations(this.hoverDecoration, [at!.range]);
+  }
+
+  private choose(index: number): void {
+    for (const e of vscode.window.visibleTextEditors) e.setDecorations(this.chosenDecoration, []);
+    const at = this.tokenRange(index);
+    if (!at) return;
+    for (const e of at.editors) {
+      e.setDecorations(this.chosenDecoration, [at.range]);
+      e.revealRange(at.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  }
+
+  // ---- export
+
+  private async export(format: ExportFormat, data: string): Promise<void> {
+    const filters: Record<ExportFormat, Record<string, string[]>> = { png: { "PNG image": ["png"] }, svg: { "SVG image": ["svg"] }, json: { JSON: ["json"] } };
+    const view = this.screen.view;
+    const base = `attention-${(view ? shortQuote(view.text, 24) : "view").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "") || "view"}.${format}`;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: `Save the attention view as ${format.toUpperCase()}`,
+      filters: filters[format],
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, base) } : {}),
+    });
+    if (!target) return;
+    const bytes = format === "png" ? Buffer.from(data.slice(PNG_DATA_URL_PREFIX.length), "base64") : new TextEncoder().encode(data);
+    try {
+      await vscode.workspace.fs.writeFile(target, bytes);
+      void vscode.window.showInformationMessage(`LM Lens: saved ${target.path.split("/").pop()}`);
+    } catch (e) {
+      this.deps.log(`export failed: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`LM Lens: could not save ${target.fsPath}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** What a command (or a selection change, when following) asks for in this editor; undefined when there is no text. */
+function requestFor(editor: vscode.TextEditor, kind: Kind, deps: AttentionDeps): Request | undefined {
+  const document = editor.document;
+  const sel = editor.selection;
+  if (kind === "selection") {
+    const range = sel.isEmpty ? document.lineAt(sel.active.line).range : sel;
+    const start = document.offsetAt(range.start);
+    const end = document.offsetAt(range.end);
+    if (!document.getText(range).trim()) return undefined;
+    return { kind, document, version: document.version, start, end, suggestion: "", cutAtStart: false };
+  }
+  const end = document.offsetAt(sel.active);
+  // read only what can be shown: the token budget at a generous number of characters per token
+  const start = Math.max(0, end - deps.settings().maxAttentionTokens * CHARS_PER_TOKEN_GUESS * 4);
+  const last = deps.provider.last;
+  const suggestion = last && last.uri === document.uri.toString() && last.offset === end ? last.text : "";
+  if (start === end && !suggestion) return undefined;
+  if (!suggestion && !document.getText(new vscode.Range(document.positionAt(start), sel.active)).trim()) return undefined;
+  return { kind, document, version: document.version, start, end, suggestion, cutAtStart: start > 0 };
+}
+
+function preview(raw: unknown): string {
+  try {
+    // long strings (an export's data) are cut before they are stringified whole
+    const s = JSON.stringify(raw, (_k, v: unknown) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 80)}…` : v)) ?? String(raw);
+    return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+  } catch {
+    return String(raw);
+  }
+}

@@ -1,0 +1,149 @@
+// A real VS Code for the end-to-end tests: code-server 4.100.3 (VS Code 1.100.3) from npm, installed
+// once into a cache folder, started on 127.0.0.1 with a fresh user-data dir, a fresh extensions dir
+// holding our .vsix, and a fixture workspace; driven by playwright-core with Debian's Chromium.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const CODE_SERVER_VERSION = "4.100.3";
+export const ROOT = join(__dirname, "..", "..");
+const CACHE = process.env.LM_LENS_CACHE ?? join(homedir(), ".cache", "lm-lens");
+
+function log(msg: string): void {
+  process.stderr.write(`[e2e] ${msg}\n`);
+}
+
+/** The code-server binary, installed into the cache on first use (recipe: ../shared/ENVIRONMENT.md). */
+export function ensureCodeServer(): string {
+  const dir = join(CACHE, `code-server-${CODE_SERVER_VERSION}`);
+  const bin = join(dir, "node_modules", ".bin", "code-server");
+  if (existsSync(bin) && existsSync(join(dir, ".installed"))) return bin;
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (a few minutes, once)`);
+  mkdirSync(dir, { recursive: true });
+  // @vscode/ripgrep downloads rg at install time; hand it Debian's binary through its cache instead
+  const rgCache = join(tmpdir(), "vscode-ripgrep-cache-1.15.11");
+  mkdirSync(rgCache, { recursive: true });
+  const rgTar = join(rgCache, "ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz");
+  if (!existsSync(rgTar)) {
+    const staging = mkdtempSync(join(tmpdir(), "rgpkg-"));
+    cpSync("/usr/bin/rg", join(staging, "rg"));
+    execFileSync("tar", ["czf", rgTar, "-C", staging, "rg"]);
+  }
+  // npm 11 runs a dependency's install scripts only when package.json allows them
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "lm-lens-code-server", private: true, allowScripts: { "code-server": true, argon2: true } }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, stdio: "inherit", env: { ...process.env, npm_config_yes: "true", npm_config_unsafe_perm: "true" } });
+  writeFileSync(join(dir, ".installed"), new Date().toISOString());
+  return bin;
+}
+
+/** The linux-x64 .vsix, packaged unless one newer than dist/extension.js exists. */
+export function ensureVsix(): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+  const vsix = join(ROOT, `lm-lens-linux-x64-${pkg.version}.vsix`);
+  const built = join(ROOT, "dist", "extension.js");
+  if (!existsSync(built)) throw new Error("dist/extension.js is missing: run npm run build");
+  const fresh = existsSync(vsix) && statSync(vsix).mtimeMs > statSync(built).mtimeMs && statSync(vsix).mtimeMs > statSync(join(ROOT, "models", "lm-lens-5m", "onnx", "model.onnx")).mtimeMs;
+  if (!fresh) execFileSync(process.execPath, [join(ROOT, ".ci", "package.mjs"), "--target", "linux-x64", "--out", vsix], { cwd: ROOT, stdio: "inherit" });
+  return vsix;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export interface CodeServer {
+  url: string;
+  workspace: string;
+  userData: string;
+  stop(): Promise<void>;
+  /** every line of the extension host's logs and our output channel */
+  logs(): string;
+}
+
+export interface StartOptions {
+  theme: "light" | "dark";
+  settings?: Record<string, unknown>;
+}
+
+export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
+  const bin = ensureCodeServer();
+  const vsix = ensureVsix();
+  const base = mkdtempSync(join(tmpdir(), "lmlens-e2e-"));
+  const userData = join(base, "user-data");
+  const extDir = join(base, "extensions");
+  const workspace = join(base, "workspace");
+  mkdirSync(join(userData, "User"), { recursive: true });
+  mkdirSync(extDir, { recursive: true });
+  cpSync(join(ROOT, "test", "e2e", "workspace"), workspace, { recursive: true });
+  const settings = {
+    "workbench.startupEditor": "none",
+    "workbench.colorTheme": opts.theme === "dark" ? "Default Dark Modern" : "Default Light Modern",
+    "workbench.tips.enabled": false,
+    "security.workspace.trust.enabled": false,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "update.mode": "none",
+    "editor.inlineSuggest.enabled": true,
+    "editor.quickSuggestions": { other: false, comments: false, strings: false },
+    "editor.wordBasedSuggestions": "off",
+    "editor.minimap.enabled": false,
+    "window.commandCenter": false,
+    "chat.commandCenter.enabled": false,
+    ...opts.settings,
+  };
+  writeFileSync(join(userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
+  execFileSync(bin, ["--extensions-dir", extDir, "--user-data-dir", userData, "--install-extension", vsix], { stdio: "pipe" });
+  const port = await freePort();
+  const proc: ChildProcess = spawn(bin, ["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--user-data-dir", userData, "--extensions-dir", extDir, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override", workspace], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`code-server exited: ${out}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - t0 > 60000) throw new Error(`code-server did not start in 60 s: ${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    workspace,
+    userData,
+    logs: () => collectLogs(join(userData, "logs")) + "\n--- code-server ---\n" + out,
+    stop: async () => {
+      proc.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 500));
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+      if (!process.env.LM_LENS_KEEP_E2E) rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+function collectLogs(dir: string): string {
+  if (!existsSync(dir)) return "";
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/exthost|LM Lens|lm-lens/i.test(p) && p.endsWith(".log")) out.push(`--- ${p} ---\n${readFileSync(p, "utf8")}`);
+    }
+  };
+  walk(dir);
+  return out.join("\n");
+}
