@@ -7,6 +7,7 @@ import { affectsSettings, readSettings, SECTION, KEYS } from "./config";
 import { ModelHostClient, type HostStatus } from "./model/hostClient";
 import { AttentionPanel } from "./ui/attentionPanel";
 import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
+import { NeighboursView } from "./ui/neighboursView";
 import { StatusBar } from "./ui/statusBar";
 
 export const SHIPPED_MODEL = "models/lm-lens-5m";
@@ -89,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
       settings: () => settings,
       log: (line) => output.warn(line),
     }),
+    NeighboursView.register({ extensionUri: context.extensionUri, client, log: (line) => output.info(line) }),
     vscode.commands.registerCommand("lmLens.toggleSuggestions", () => {
       const s = client.currentStatus;
       if (!paused && (s.state === "error" || s.state === "failed")) {

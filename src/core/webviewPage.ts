@@ -54,8 +54,11 @@ const NONCE = /^[A-Za-z0-9+/=_-]{16,}$/;
 /** No inline script or style, no eval, nothing from outside the extension; images may also be data: URLs (exports). */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   if (!NONCE.test(nonce)) throw new RangeError("a nonce is at least 16 base64 characters");
-  // a source that could close the directive would let anything in
-  if (!cspSource.trim() || /[;'",\r\n]/.test(cspSource)) throw new RangeError(`unexpected cspSource ${JSON.stringify(cspSource)}`);
+  // webview.cspSource is a list of sources ("'self' https://*.vscode-cdn.net" in code-server); one that
+  // could close the directive or add a keyword other than 'self' would let anything in
+  const sources = cspSource.trim().split(/\s+/);
+  const ok = (src: string) => src === "'self'" || /^(?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?[^\s;,'"]+$/i.test(src);
+  if (!cspSource.trim() || !sources.every(ok)) throw new RangeError(`unexpected cspSource ${JSON.stringify(cspSource)}`);
   return [
     "default-src 'none'",
     `img-src ${cspSource} data:`,

@@ -1,6 +1,7 @@
 // The model-side engine: one model folder, one ONNX session, and the key/value cache of the last context,
 // so that a keystroke runs only the tokens that changed. Used by the model host process and by the CLI.
 import { performance } from "node:perf_hooks";
+import { headMeans, rollout } from "../core/attentionMath";
 import { commonPrefix, textWindow, tokenWindow } from "../core/contextWindow";
 import { suggestWords, type Suggestion, type WordChoice } from "../core/nextWord";
 import { completionText, endingPhase, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
@@ -64,6 +65,10 @@ export interface AttentionResult {
   nHead: number;
   /** [layer][head][query][key] flattened: index ((l * nHead + h) * T + q) * T + k; each row sums to 1 */
   attentions: Float32Array;
+  /** [layer][query][key] flattened: the mean over heads */
+  headMeans: Float32Array;
+  /** [query][key] flattened: attention rollout through all layers (Abnar & Zuidema 2020) */
+  rollout: Float32Array;
   /** per position, the model's 10 most likely next tokens */
   predictions: { token: string; p: number }[][];
   /** the 10 most likely whole next words after the text */
@@ -236,7 +241,7 @@ export class Engine {
     const all = this.tokenizer.encode(textIn);
     const limit = Math.max(1, Math.min(maxTokens, cfg.nPositions - 16));
     const ids = all.slice(0, limit);
-    const empty: AttentionResult = { text: "", tokens: [], nLayer: cfg.nLayer, nHead: cfg.nHead, attentions: new Float32Array(0), predictions: [], nextWords: [], truncated: false, totalTokens: 0, model: this.folder.name };
+    const empty: AttentionResult = { text: "", tokens: [], nLayer: cfg.nLayer, nHead: cfg.nHead, attentions: new Float32Array(0), headMeans: new Float32Array(0), rollout: new Float32Array(0), predictions: [], nextWords: [], truncated: false, totalTokens: 0, model: this.folder.name };
     if (ids.length === 0) return empty;
     const tokens = tokenRanges(this.tokenizer, ids);
     const text = textIn.slice(0, tokens[tokens.length - 1].end);
@@ -252,7 +257,9 @@ export class Engine {
     const onRun = () => undefined;
     const hyps = await searchUnits(this.stepModel(onRun), this.table, { cache: r.cache, logits: last }, new Uint8Array(0), { k: 10, beam: 10, maxTokens: 8, wordsOnly: true, after: endingPhase(text) });
     const nextWords = hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
-    return { text, tokens, nLayer: L, nHead: H, attentions, predictions, nextWords, truncated: all.length > ids.length, totalTokens: all.length, model: this.folder.name };
+    // derived here, in the model host, so the extension host never spends time on T^3 products
+    const shape = { nLayer: L, nHead: H, T };
+    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), rollout: rollout(attentions, shape), predictions, nextWords, truncated: all.length > ids.length, totalTokens: all.length, model: this.folder.name };
   }
 
   async dispose(): Promise<void> {

@@ -3,6 +3,7 @@
 // Requests are served one at a time; a newer suggestion request supersedes the ones still queued.
 import { Engine } from "./engine";
 import { ModelFolderError } from "./modelFolder";
+import { neighbourSpace } from "./neighbourSpace";
 import { CancelledError } from "../core/wordSearch";
 import { isCancel, isRequest, type ErrorCode, type Methods, type RequestMessage, type ResponseMessage } from "./protocol";
 
@@ -48,6 +49,18 @@ async function handle(req: RequestMessage): Promise<unknown> {
       const p = req.params as Methods["attention"]["params"];
       if (typeof p.text !== "string") throw new TypeError("attention: text must be a string");
       return needEngine().attention(p.text, p.maxTokens);
+    }
+    case "neighbours": {
+      const p = req.params as Methods["neighbours"]["params"];
+      if (typeof p.query !== "string") throw new TypeError("neighbours: query must be a string");
+      if (p.mode !== "static" && p.mode !== "contextual") throw new TypeError("neighbours: mode must be static or contextual");
+      if (p.before !== undefined && typeof p.before !== "string") throw new TypeError("neighbours: before must be a string");
+      return neighbourSpace(needEngine()).search(p);
+    }
+    case "neighbourIndex": {
+      const p = req.params as Methods["neighbourIndex"]["params"];
+      if (typeof p.budgetMs !== "number" || !(p.budgetMs > 0)) throw new TypeError("neighbourIndex: budgetMs must be a positive number");
+      return neighbourSpace(needEngine()).buildIndex(p.budgetMs, isCancelled);
     }
     case "hang":
       return new Promise(() => undefined);

@@ -1,11 +1,16 @@
 // Messages between the extension host and the model host process. One envelope both ways:
 // requests { id, method, params }, cancellations { id, cancel: true }, responses { id, ok, result | error }.
 import type { AttentionResult, ModelInfo, SuggestParams, SuggestResult } from "./engine";
+import type { IndexProgress, NeighbourList, NeighboursRequest } from "../shared/protocol";
 
 export interface Methods {
   load: { params: { modelPath: string; threads: number }; result: ModelInfo };
   suggest: { params: { text: string; offset: number; options: SuggestParams }; result: SuggestResult };
   attention: { params: { text: string; maxTokens: number }; result: AttentionResult };
+  /** the k nearest whole words to a word, phrase or sum, static or at a layer */
+  neighbours: { params: NeighboursRequest; result: NeighbourList };
+  /** build the contextual word index for about budgetMs more (steps, so that suggestions interleave) */
+  neighbourIndex: { params: { budgetMs: number }; result: IndexProgress };
   /** test hook: never answers, so the client's timeout and restart can be exercised */
   hang: { params: Record<string, never>; result: never };
 }

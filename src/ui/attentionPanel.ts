@@ -2,7 +2,6 @@
 // host for the attention of a piece of text, derives head means and rollout, and hands the webview a
 // typed view (src/shared/protocol.ts). Everything the webview sends is validated before it is used.
 import * as vscode from "vscode";
-import { headMeans, rollout } from "../core/attentionMath";
 import { CHARS_PER_TOKEN_GUESS, shrinkBudget, tailStart, tokenAtOffset } from "../core/attentionSource";
 import type { Settings } from "../core/settings";
 import type { AttentionResult } from "../model/engine";
@@ -222,7 +221,6 @@ export class AttentionPanel implements vscode.Disposable {
 
   private toView(req: Request, r: AttentionResult, text: string, offset: number, cut: TruncationNotice["cut"] | undefined): AttentionView {
     const T = r.tokens.length;
-    const shape = { nLayer: r.nLayer, nHead: r.nHead, T };
     const documentChars = Math.max(0, Math.min(r.text.length, text.length - req.suggestion.length));
     const doc = req.document;
     const startPos = doc.positionAt(offset);
@@ -239,8 +237,8 @@ export class AttentionPanel implements vscode.Disposable {
       nLayer: r.nLayer,
       nHead: r.nHead,
       attentions: r.attentions,
-      headMeans: T > 0 ? headMeans(r.attentions, shape) : new Float32Array(0),
-      rollout: T > 0 ? rollout(r.attentions, shape) : new Float32Array(0),
+      headMeans: r.headMeans,
+      rollout: r.rollout,
       predictions: r.predictions,
       nextWords: r.nextWords,
       ...(focus !== undefined && focus >= 0 ? { focus } : {}),

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { ROOT, startCodeServer, type CodeServer } from "./codeServer";
 
 const SHOTS = join(ROOT, "test", "e2e", "screenshots");
@@ -24,7 +24,7 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`, { timeout: 30000 });
   await page.keyboard.press("Enter");
   await page.waitForSelector(`.tab[aria-label*="${name}"]`, { timeout: 15000 });
-  await page.click(".monaco-editor .view-lines");
+  await page.waitForTimeout(300);
 }
 
 async function ghostText(page: Page, timeout = 20000): Promise<string> {
@@ -36,12 +36,47 @@ async function currentLine(page: Page): Promise<string> {
   return (await page.locator(".monaco-editor .view-line").last().textContent() ?? "").replace(/\u00a0/g, " ");
 }
 
+/** The frame of our attention webview, once its token strip has tokens. */
+async function attentionFrame(page: Page, timeout = 30000): Promise<Frame> {
+  const t0 = Date.now();
+  for (;;) {
+    for (const f of page.frames()) {
+      try {
+        if ((await f.locator(".tokens .token, .tokens [data-index]").count()) > 0) return f;
+      } catch {
+        // a frame that went away
+      }
+    }
+    if (Date.now() - t0 > timeout) throw new Error("no attention webview with tokens appeared");
+    await page.waitForTimeout(250);
+  }
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press("Control+Shift+P");
+  await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+  await page.keyboard.type(title);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15000 });
+  await page.keyboard.press("Enter");
+}
+
 for (const theme of ["light", "dark"] as const) {
+  let page: Page | undefined;
+  /** a subtest that leaves a screenshot when it fails */
+  const step = (t: { test: (name: string, fn: () => Promise<void>) => Promise<void> }, name: string, fn: () => Promise<void>) =>
+    t.test(name, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        const path = page ? await shot(page, `failure-${theme}-${name.replace(/\W+/g, "-").slice(0, 40)}`).catch(() => "(none)") : "(none)";
+        process.stderr.write(`[e2e] step failed: ${name} (${theme}); screenshot: ${path}\n`);
+        throw e;
+      }
+    });
   test(`LM Lens in a real VS Code (${theme} theme)`, async (t) => {
     let server: CodeServer | undefined;
     let browser: Browser | undefined;
-    let step = "start";
-    let page: Page | undefined;
+    let stage = "start";
     try {
       server = await startCodeServer({ theme });
       browser = await chromium.launch({
@@ -53,8 +88,8 @@ for (const theme of ["light", "dark"] as const) {
       await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
       await page.waitForSelector(".statusbar-item", { timeout: 60000 });
 
-      await t.test("typing 'the hair was still' shows ghost text, and Tab inserts it", async () => {
-        step = "ghost text";
+      await step(t, "typing 'the hair was still' shows ghost text, and Tab inserts it", async () => {
+        stage = "ghost text";
         await openFile(page!, "notes.txt");
         await page!.keyboard.type("the hair was still", { delay: 60 });
         const ghost = await ghostText(page!);
@@ -62,11 +97,14 @@ for (const theme of ["light", "dark"] as const) {
         assert.match(ghost, /^ \p{L}+/u, `ghost text ${JSON.stringify(ghost)}`);
         await page!.keyboard.press("Tab");
         await page!.waitForTimeout(300);
+        // the next suggestion may already show after the accepted word: hide it before reading the line
+        await page!.keyboard.press("Escape");
+        await page!.waitForTimeout(200);
         assert.equal(await currentLine(page!), "the hair was still" + ghost);
       });
 
-      await t.test("typing a partial word shows the rest of that word", async () => {
-        step = "partial word";
+      await step(t, "typing a partial word shows the rest of that word", async () => {
+        stage = "partial word";
         await page!.keyboard.press("Enter");
         await page!.keyboard.type("the quick brown fox jum", { delay: 60 });
         const ghost = await ghostText(page!);
@@ -74,8 +112,8 @@ for (const theme of ["light", "dark"] as const) {
         assert.match(ghost, /^\p{L}+/u, `ghost text ${JSON.stringify(ghost)} continues the word`);
       });
 
-      await t.test("the status bar item reports ready, and clicking it pauses suggestions", async () => {
-        step = "status bar";
+      await step(t, "the status bar item reports ready, and clicking it pauses suggestions", async () => {
+        stage = "status bar";
         const item = page!.locator(".statusbar-item", { hasText: "LM Lens" }).first();
         await item.waitFor({ state: "visible" });
         assert.match((await item.textContent()) ?? "", /LM Lens: ready/);
@@ -91,16 +129,60 @@ for (const theme of ["light", "dark"] as const) {
         await page!.locator(".statusbar-item", { hasText: "LM Lens: ready" }).first().waitFor({ state: "visible" });
       });
 
-      await t.test("the extension host log has no errors from the extension", async () => {
-        step = "logs";
+      await step(t, "Show Attention on a selected sentence renders the token strip and the heatmap", async () => {
+        stage = "attention";
+        await page!.keyboard.press("Escape");
+        await openFile(page!, "story.txt");
+        await page!.keyboard.press("Control+Home");
+        await page!.keyboard.press("Shift+End");
+        await runCommand(page!, "LM Lens: Show Attention");
+        const frame = await attentionFrame(page!);
+        const tokens = await frame.locator(".tokens .token, .tokens [data-index]").allTextContents();
+        assert.ok(tokens.length >= 10, `${tokens.length} tokens`);
+        assert.ok(tokens.some((t) => t.includes("platform")), tokens.join(" "));
+        const box = await frame.locator("canvas.heatmap").first().boundingBox();
+        assert.ok(box && box.width > 100 && box.height > 100, "the heatmap is drawn");
+        await page!.waitForTimeout(500);
+        await shot(page!, `attention-${theme}`);
+      });
+
+      await step(t, "a selection containing markup shows as text and runs nothing", async () => {
+        stage = "hostile text";
+        let dialogs = 0;
+        page!.on("dialog", (d) => {
+          dialogs++;
+          void d.dismiss();
+        });
+        // back to the first editor group (the panel has the focus), then to notes.txt
+        await page!.locator(".tab", { hasText: "story.txt" }).first().click();
+        await openFile(page!, "notes.txt");
+        await page!.keyboard.press("Control+End");
+        await page!.keyboard.press("Enter");
+        await page!.keyboard.type("<img src=x onerror=alert(1)>", { delay: 20 });
+        await page!.keyboard.press("Escape");
+        await page!.keyboard.press("Shift+Home");
+        await runCommand(page!, "LM Lens: Show Attention");
+        await page!.waitForTimeout(1500);
+        const frame = await attentionFrame(page!);
+        await frame.locator(".tokens .token", { hasText: "src" }).first().waitFor({ timeout: 15000 });
+        const chips = await frame.locator(".tokens .token").allTextContents();
+        assert.ok(chips.some((c) => c.startsWith("<")) && chips.some((c) => c.includes("onerror") || c.includes("error")), `the markup shows as tokens: ${chips.join(" ")}`);
+        assert.equal(await frame.locator("img").count(), 0, "no <img> element was created");
+        await page!.waitForTimeout(1000);
+        assert.equal(dialogs, 0, "no alert ran");
+        await shot(page!, `hostile-text-${theme}`);
+      });
+
+      await step(t, "the extension host log has no errors from the extension", async () => {
+        stage = "logs";
         const logs = server!.logs();
         const ours = logs.split("\n").filter((l) => /lm-lens|LM Lens|lmLens/i.test(l) && /\[error\]|Error:/i.test(l));
         assert.deepEqual(ours, [], ours.join("\n"));
         assert.match(logs, /model ready/, "our output channel logged the model load");
       });
     } catch (e) {
-      const path = page ? await shot(page, `failure-${theme}-${step.replace(/\W+/g, "-")}`).catch(() => "(none)") : "(none)";
-      process.stderr.write(`\n[e2e] failed at step "${step}" (${theme}); screenshot: ${path}\n[e2e] extension host log:\n${server?.logs() ?? ""}\n`);
+      const path = page ? await shot(page, `failure-${theme}-${stage.replace(/\W+/g, "-")}`).catch(() => "(none)") : "(none)";
+      process.stderr.write(`\n[e2e] failed at step "${stage}" (${theme}); screenshot: ${path}\n[e2e] extension host log:\n${server?.logs() ?? ""}\n`);
       throw e;
     } finally {
       await browser?.close();

@@ -89,3 +89,14 @@ test("escapeHtml on '<img src=x onerror=alert(1)>' yields no tag", () => {
   assert.equal(escapeHtml(`"quoted" & 'single'`), "&quot;quoted&quot; &amp; &#39;single&#39;");
   assert.equal(escapeHtml(""), "");
 });
+
+test("the CSP accepts VS Code's and code-server's cspSource and rejects sources that break out of a directive", async () => {
+  const { contentSecurityPolicy } = await import("../../src/core/webviewPage");
+  const nonce = "abcdefghijklmnop1234";
+  for (const src of ["https://file+.vscode-resource.vscode-cdn.net", "'self' https://*.vscode-cdn.net", "vscode-webview://abc"]) {
+    assert.match(contentSecurityPolicy(src, nonce), /^default-src 'none'; img-src /);
+  }
+  for (const bad of ["", "'unsafe-inline'", "https://x; script-src *", "'self' 'unsafe-eval'", 'a"b', "x,y"]) {
+    assert.throws(() => contentSecurityPolicy(bad, nonce), RangeError, bad);
+  }
+});

@@ -1,0 +1,410 @@
+// The neighbours view's logic, without vscode: what it shows (one NeighboursScreen), which query it asks
+// the model host about, and what it does with each webview message. src/ui/neighboursView.ts connects it
+// to a WebviewView, the editor's selection, the clipboard and the save dialog; the tests drive it with fakes.
+//  - The selection is followed with a debounce; a newer query cancels the work of the older one, whose
+//    late answers are dropped.
+//  - Messages are posted only while the webview is ready; a webview that was hidden (and so torn down)
+//    says "ready" again when shown, and gets the whole screen back, with no new model work.
+//  - The contextual word index is built in steps through "neighbourIndex" before the first contextual
+//    query; the screen shows its progress.
+import {
+  NEIGHBOURS_K,
+  validateNeighboursMessage,
+  type IndexProgress,
+  type ListExportFormat,
+  type NeighbourList,
+  type NeighbourListState,
+  type NeighbourOptions,
+  type NeighboursRequest,
+  type NeighboursScreen,
+  type NeighboursToWebview,
+  type NeighboursToWebviewMessage,
+  type QueryOrigin,
+} from "../shared/protocol";
+import type { EditorWords } from "./selectionWords";
+import { parseVectorQuery } from "./vectorQuery";
+
+export const SELECTION_DEBOUNCE_MS = 150;
+/** model-host time per step of the contextual index build */
+export const INDEX_STEP_MS = 250;
+
+export interface CancelToken {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
+
+/** A cancellation source with the shape the host client accepts (vscode's, without vscode). */
+export class CancelSource {
+  private cancelled = false;
+  private readonly listeners = new Set<() => void>();
+  readonly token: CancelToken;
+
+  constructor() {
+    const isCancelled = () => this.cancelled;
+    this.token = {
+      get isCancellationRequested() {
+        return isCancelled();
+      },
+      onCancellationRequested: (listener) => {
+        if (this.cancelled) {
+          listener();
+          return { dispose: () => undefined };
+        }
+        this.listeners.add(listener);
+        return { dispose: () => this.listeners.delete(listener) };
+      },
+    };
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    for (const l of [...this.listeners]) l();
+    this.listeners.clear();
+  }
+}
+
+/** What the controller asks of the model host (ModelHostClient.request, narrowed). */
+export interface NeighboursHost {
+  neighbours(req: NeighboursRequest, token: CancelToken): Promise<NeighbourList>;
+  neighbourIndex(params: { budgetMs: number }, token: CancelToken): Promise<IndexProgress>;
+}
+
+export interface EditorSelection {
+  words: EditorWords;
+  /** "notes.txt:12" */
+  source: string;
+}
+
+export interface ControllerDeps {
+  host: NeighboursHost;
+  /** post to the webview (called only while it is ready) */
+  post(message: NeighboursToWebviewMessage): void;
+  copy(text: string): void | Promise<void>;
+  save(format: ListExportFormat, content: string, suggestedName: string): void | Promise<void>;
+  log(line: string): void;
+  debounceMs?: number;
+  indexStepMs?: number;
+}
+
+interface Query {
+  text: string;
+  origin: QueryOrigin;
+  /** an editor word: its sentence before it */
+  before?: string;
+}
+
+/** a cancelled or superseded request (HostError codes), or any error after our own cancel */
+function isCancellation(e: unknown, token: CancelToken): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return token.isCancellationRequested || code === "cancelled" || code === "superseded";
+}
+
+function message(e: unknown): string {
+  return (e as Error)?.message ?? String(e);
+}
+
+export class NeighboursController {
+  private screen: NeighboursScreen = {
+    id: 0,
+    words: [],
+    focus: -1,
+    wordsTotal: 0,
+    options: { k: NEIGHBOURS_K.default, metric: "cosine", layer: 2 },
+    follow: true,
+    static: { loading: false },
+    contextual: { loading: false },
+    index: { state: "idle", built: 0, total: 0 },
+  };
+  private layerChosen = false;
+  private selection: EditorSelection | undefined;
+  private query: Query | undefined;
+  private ready = false;
+  private visible = false;
+  private disposed = false;
+  private nextMessageId = 1;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** a selection arrived while hidden or not following; applied when shown (or following again) */
+  private pendingSelection: EditorSelection | undefined;
+  private work: CancelSource | undefined;
+  /** resolves when the current refresh is done (tests) */
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  /** The screen as the webview would draw it now (tests, exports). */
+  get current(): Readonly<NeighboursScreen> {
+    return this.screen;
+  }
+
+  /** Settles when the latest query's work is done. */
+  idle(): Promise<void> {
+    return this.running;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.ready = false;
+    clearTimeout(this.timer);
+    this.work?.cancel();
+  }
+
+  // ---- from the editor and the view
+
+  /** The view was shown or hidden. A hidden webview is torn down: nothing is posted until it says ready again. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (!visible) {
+      this.ready = false;
+      return;
+    }
+    if (this.pendingSelection && this.screen.follow) this.schedule();
+  }
+
+  /** The editor's selection changed (undefined: no word there; what is shown stays). */
+  selectionChanged(sel: EditorSelection | undefined): void {
+    if (this.disposed || !sel) return;
+    this.pendingSelection = sel;
+    if (!this.visible || !this.screen.follow) return;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      const sel = this.pendingSelection;
+      this.pendingSelection = undefined;
+      if (sel && !this.disposed) this.applySelection(sel);
+    }, this.deps.debounceMs ?? SELECTION_DEBOUNCE_MS);
+  }
+
+  private applySelection(sel: EditorSelection): void {
+    this.selection = sel;
+    const w = sel.words;
+    this.screen = { ...this.screen, words: w.words.map((x) => x.text), wordsTotal: w.total, source: sel.source, queryError: undefined };
+    this.focusWord(w.focus);
+  }
+
+  private focusWord(index: number): void {
+    const word = this.selection?.words.words[index];
+    if (!word) return;
+    this.screen = { ...this.screen, focus: index, queryError: undefined };
+    this.setQuery({ text: word.text, origin: "editor", before: word.before });
+  }
+
+  private setQuery(q: Query): void {
+    this.query = q;
+    this.screen = { ...this.screen, id: this.screen.id + 1, query: { text: q.text, origin: q.origin } };
+    this.refresh();
+  }
+
+  /** A message from the webview: validated, then acted on; anything else is logged and ignored. */
+  onMessage(raw: unknown): void {
+    const msg = validateNeighboursMessage(raw, { wordCount: this.screen.words.length, nLayer: this.screen.nLayer });
+    if (!msg) {
+      this.deps.log(`neighbours view: ignored a malformed message ${preview(raw)}`);
+      return;
+    }
+    const body = msg.body;
+    switch (body.type) {
+      case "ready":
+        this.ready = true;
+        this.post({ type: "state", data: this.screen }, msg.messageId);
+        return;
+      case "focusWord":
+        this.focusWord(body.index);
+        return;
+      case "query": {
+        const parsed = parseVectorQuery(body.text);
+        if (!parsed.ok) {
+          this.screen = { ...this.screen, queryError: parsed.error };
+          this.sendState();
+          return;
+        }
+        this.screen = { ...this.screen, focus: -1, queryError: undefined };
+        this.setQuery({ text: parsed.query.text, origin: body.origin });
+        return;
+      }
+      case "setOptions":
+        this.setOptions(body.options);
+        return;
+      case "setFollow":
+        this.screen = { ...this.screen, follow: body.follow };
+        this.sendState();
+        if (body.follow && this.pendingSelection && this.visible) this.schedule();
+        return;
+      case "copyList":
+        if (this.hasLists()) void Promise.resolve(this.deps.copy(listsText(this.screen))).catch((e) => this.deps.log(`copy failed: ${message(e)}`));
+        return;
+      case "exportList":
+        if (this.hasLists()) {
+          const content = body.format === "json" ? listsJson(this.screen) : listsCsv(this.screen);
+          void Promise.resolve(this.deps.save(body.format, content, exportName(this.screen, body.format))).catch((e) => this.deps.log(`export failed: ${message(e)}`));
+        }
+        return;
+    }
+  }
+
+  private hasLists(): boolean {
+    return !!(this.screen.static.list || this.screen.contextual.list);
+  }
+
+  private setOptions(o: NeighbourOptions): void {
+    const old = this.screen.options;
+    if (o.layer !== old.layer) this.layerChosen = true;
+    this.screen = { ...this.screen, options: o };
+    if (o.k !== old.k || o.metric !== old.metric) this.refresh();
+    else if (o.layer !== old.layer) this.refresh(false);
+    else this.sendState();
+  }
+
+  // ---- model work
+
+  /** Ask for the lists of the current query; a newer call cancels this one's work. */
+  private refresh(includeStatic = true): void {
+    const q = this.query;
+    if (!q || this.disposed) return;
+    this.work?.cancel();
+    const work = (this.work = new CancelSource());
+    const loading = (s: NeighbourListState): NeighbourListState => ({ loading: true, ...(s.list ? { list: s.list } : {}) });
+    this.screen = { ...this.screen, ...(includeStatic ? { static: loading(this.screen.static) } : {}), contextual: loading(this.screen.contextual) };
+    this.sendState();
+    this.running = this.run(q, work, includeStatic);
+  }
+
+  private async run(q: Query, work: CancelSource, includeStatic: boolean): Promise<void> {
+    const token = work.token;
+    const o = this.screen.options;
+    const base = { query: q.text, metric: o.metric, k: o.k };
+    if (includeStatic) {
+      try {
+        const list = await this.deps.host.neighbours({ ...base, mode: "static", layer: 0 }, token);
+        if (token.isCancellationRequested) return;
+        this.learnLayers(list.nLayer);
+        this.screen = { ...this.screen, static: { loading: false, list } };
+      } catch (e) {
+        if (isCancellation(e, token)) return;
+        this.screen = { ...this.screen, static: { loading: false, error: message(e) } };
+      }
+      this.sendState();
+    }
+    try {
+      if (!(await this.ensureIndex(token))) return;
+      const layer = this.screen.options.layer;
+      const list = await this.deps.host.neighbours({ ...base, mode: "contextual", layer, ...(q.before !== undefined ? { before: q.before } : {}) }, token);
+      if (token.isCancellationRequested) return;
+      this.learnLayers(list.nLayer);
+      this.screen = { ...this.screen, contextual: { loading: false, list } };
+    } catch (e) {
+      if (isCancellation(e, token)) return;
+      this.screen = { ...this.screen, contextual: { loading: false, error: message(e) } };
+    }
+    this.sendState();
+  }
+
+  /** The model's depth, known from the first answer: the default layer becomes the middle one. */
+  private learnLayers(nLayer: number): void {
+    if (this.screen.nLayer === nLayer) return;
+    const layer = this.layerChosen ? Math.min(this.screen.options.layer, nLayer) : Math.ceil(nLayer / 2);
+    this.screen = { ...this.screen, nLayer, options: { ...this.screen.options, layer } };
+  }
+
+  /** Build the contextual index step by step (its progress stays in the model host); false when cancelled. */
+  private async ensureIndex(token: CancelToken): Promise<boolean> {
+    if (this.screen.index.state === "ready") return true;
+    const step = this.deps.indexStepMs ?? INDEX_STEP_MS;
+    for (;;) {
+      let p: IndexProgress;
+      try {
+        p = await this.deps.host.neighbourIndex({ budgetMs: step }, token);
+      } catch (e) {
+        if (isCancellation(e, token)) return false;
+        this.screen = { ...this.screen, index: { ...this.screen.index, state: "error", error: message(e) } };
+        throw e;
+      }
+      if (token.isCancellationRequested) return false;
+      this.screen = { ...this.screen, index: { state: p.done ? "ready" : "building", built: p.built, total: p.total, ms: p.ms } };
+      if (p.done) {
+        this.deps.log(`contextual word index: ${p.total} words in ${(p.ms / 1000).toFixed(2)} s of model-host time`);
+        return true;
+      }
+      this.sendState();
+    }
+  }
+
+  // ---- to the webview
+
+  private sendState(): void {
+    this.post({ type: "state", data: this.screen });
+  }
+
+  private post(body: NeighboursToWebview, inReplyTo?: number): void {
+    if (!this.ready || this.disposed) return;
+    const messageId = this.nextMessageId++;
+    this.deps.post(inReplyTo === undefined ? { messageId, body } : { messageId, inReplyTo, body });
+  }
+}
+
+// ---- copy and export (built here from the extension's own data, never from what a webview sends)
+
+function scoreName(l: NeighbourList): string {
+  return l.metric === "cosine" ? "cosine similarity" : "Euclidean distance";
+}
+
+function listTitle(l: NeighbourList): string {
+  return l.mode === "static" ? "static (input embedding)" : `contextual (hidden_states.${l.layer})`;
+}
+
+function lists(s: NeighboursScreen): NeighbourList[] {
+  return [s.static.list, s.contextual.list].filter((l): l is NeighbourList => !!l);
+}
+
+/** Plain text for the clipboard: one block per list, "word<TAB>score" lines. */
+export function listsText(s: NeighboursScreen): string {
+  return lists(s)
+    .map((l) => [`Neighbours of “${l.query}”, ${listTitle(l)}, ${scoreName(l)}:`, ...l.neighbours.map((n, i) => `${i + 1}\t${n.word}\t${n.score.toFixed(4)}`)].join("\n"))
+    .join("\n\n") + "\n";
+}
+
+export function listsJson(s: NeighboursScreen): string {
+  const out = lists(s).map((l) => ({
+    query: l.query,
+    space: l.mode,
+    ...(l.mode === "contextual" ? { layer: l.layer } : {}),
+    metric: l.metric,
+    score: l.metric === "cosine" ? "similarity" : "distance",
+    embedded: l.terms.map((t) => ({ sign: t.sign, words: t.words.map((w) => ({ word: w.word, tokens: w.tokens })) })),
+    ...(l.before !== undefined ? { before: l.before } : {}),
+    source: l.source,
+    neighbours: l.neighbours.map((n) => ({ word: n.word, score: n.score })),
+  }));
+  return JSON.stringify({ lists: out }, null, 2) + "\n";
+}
+
+/** A CSV field: quoted when needed, and a leading = + - @ defused so that a spreadsheet does not run it. */
+export function csvField(v: string | number): string {
+  let s = String(v);
+  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function listsCsv(s: NeighboursScreen): string {
+  const rows: (string | number)[][] = [["query", "space", "layer", "metric", "rank", "word", "score"]];
+  for (const l of lists(s)) l.neighbours.forEach((n, i) => rows.push([l.query, l.mode, l.mode === "contextual" ? l.layer : "", l.metric, i + 1, n.word, n.score]));
+  return rows.map((r) => r.map((v) => (v === "" ? "" : csvField(v))).join(",")).join("\r\n") + "\r\n";
+}
+
+export function exportName(s: NeighboursScreen, format: ListExportFormat): string {
+  const q = (s.static.list ?? s.contextual.list)?.query ?? "list";
+  const slug = q.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 40) || "list";
+  return `neighbours-${slug}.${format}`;
+}
+
+function preview(raw: unknown): string {
+  try {
+    const s = JSON.stringify(raw, (_k, v: unknown) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 80)}…` : v)) ?? String(raw);
+    return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+  } catch {
+    return String(raw);
+  }
+}

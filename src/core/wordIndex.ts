@@ -1,0 +1,39 @@
+// The words the neighbours view searches among: vocabulary entries that are a whole word with its
+// leading space (" king"), read from the tokenizer's byte table, so that no neighbour is a piece of a
+// word ("ith") or punctuation. PURE.
+
+export interface WordIndex {
+  /** [count]: the token id of each word */
+  ids: Int32Array;
+  /** the words without their leading space */
+  words: string[];
+  /** word -> its row */
+  rowOf: Map<string, number>;
+}
+
+/** 0x20 followed by at least two ASCII letters and nothing else. */
+export function isWholeWordToken(bytes: Uint8Array): boolean {
+  if (bytes.length < 3 || bytes[0] !== 0x20) return false;
+  for (let i = 1; i < bytes.length; i++) {
+    const b = bytes[i] | 0x20; // A-Z -> a-z
+    if (b < 0x61 || b > 0x7a) return false;
+  }
+  return true;
+}
+
+/** Whole-word tokens in id order (for a BPE vocabulary, roughly from the most to the least frequent). */
+export function buildWordIndex(tokenBytes: readonly Uint8Array[]): WordIndex {
+  const ids: number[] = [];
+  const words: string[] = [];
+  const rowOf = new Map<string, number>();
+  tokenBytes.forEach((bytes, id) => {
+    if (!isWholeWordToken(bytes)) return;
+    const word = String.fromCharCode(...bytes.subarray(1));
+    // a byte-level BPE vocabulary holds each byte string once, but a hand-made one might not
+    if (rowOf.has(word)) return;
+    rowOf.set(word, ids.length);
+    ids.push(id);
+    words.push(word);
+  });
+  return { ids: Int32Array.from(ids), words, rowOf };
+}

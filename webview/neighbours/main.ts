@@ -1,0 +1,443 @@
+// The neighbours view's webview: the selection's words as chips, a search box (a word, a phrase or a sum
+// such as "king - man + woman"), the k nearest words by static and contextual embeddings side by side, and
+// a 2-D map. It asks for its state with "ready", keeps its own UI state (the row in focus, the map's
+// list, the search box's text) with getState/setState, and reaches the extension only through the
+// messages of src/shared/protocol.ts. All text goes in through textContent (el()).
+import {
+  isNeighboursToWebviewMessage,
+  NEIGHBOURS_K,
+  MAX_NEIGHBOUR_QUERY_CHARS,
+  type EmbeddedWord,
+  type Metric,
+  type NeighbourList,
+  type NeighbourListState,
+  type NeighboursFromWebview,
+  type NeighboursScreen,
+} from "../../src/shared/protocol";
+import { el } from "../attention/dom";
+import { mapPoints, scatterSvg } from "./map";
+
+interface VsCodeApi<S> {
+  postMessage(message: unknown): void;
+  getState(): S | undefined;
+  setState(state: S): void;
+}
+declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
+
+type ListId = "static" | "contextual";
+const LISTS: ListId[] = ["static", "contextual"];
+
+interface UiState {
+  /** the screen id the row focus belongs to */
+  id: number;
+  list: ListId;
+  row: number;
+  mapList: ListId;
+  search: string;
+}
+
+const api = acquireVsCodeApi<UiState>();
+let ui: UiState = restore(api.getState());
+let screen: NeighboursScreen | undefined;
+let nextMessageId = 1;
+
+function restore(s: unknown): UiState {
+  const d: UiState = { id: -1, list: "static", row: 0, mapList: "static", search: "" };
+  if (typeof s !== "object" || s === null) return d;
+  const o = s as Partial<UiState>;
+  const isList = (v: unknown): v is ListId => v === "static" || v === "contextual";
+  return {
+    id: typeof o.id === "number" ? o.id : -1,
+    list: isList(o.list) ? o.list : "static",
+    row: typeof o.row === "number" && Number.isInteger(o.row) && o.row >= 0 ? o.row : 0,
+    mapList: isList(o.mapList) ? o.mapList : "static",
+    search: typeof o.search === "string" ? o.search.slice(0, MAX_NEIGHBOUR_QUERY_CHARS) : "",
+  };
+}
+
+function save(): void {
+  api.setState(ui);
+}
+
+function send(body: NeighboursFromWebview): void {
+  api.postMessage({ messageId: nextMessageId++, body });
+}
+
+// ---------------------------------------------------------------- skeleton
+
+const explain = {
+  static: "Static: the word's row of the model's input embedding matrix (tied with the output layer), the same in every sentence. Neighbours are the whole words whose rows point the same way.",
+  contextual: "Contextual: the hidden state the model computes for the word at the chosen layer, here in its sentence; each index word's own vector is its hidden state at that layer when it follows <|endoftext|> alone.",
+  cosine: "Cosine similarity: how closely two vectors point the same way, from -1 to 1, whatever their lengths.",
+  euclidean: "Euclidean distance: the straight-line distance between two vectors; smaller is nearer. The bar is the nearest distance divided by this one.",
+  layer: "Layer 0 is the embedding output (token + position); each next layer is the residual stream after one more transformer block; the last is after the final LayerNorm.",
+};
+
+const root = document.getElementById("root")!;
+const statusEl = el("p", { className: "status", attrs: { role: "status", "aria-live": "polite" } });
+const chipsEl = el("div", { className: "chips", attrs: { role: "listbox", "aria-label": "Words of the selection. Arrow keys move, Enter chooses", "aria-orientation": "horizontal" } });
+const searchInput = el("input", {
+  className: "search",
+  attrs: { type: "search", placeholder: "word, phrase, or king - man + woman", "aria-label": "Find the neighbours of a word, a phrase, or a sum of words", maxlength: MAX_NEIGHBOUR_QUERY_CHARS, spellcheck: false },
+}) as HTMLInputElement;
+const searchForm = el("form", { className: "search-row", attrs: { role: "search" } }, [searchInput, el("button", { text: "Find", attrs: { type: "submit" } })]);
+const queryErrorEl = el("p", { className: "error", attrs: { role: "alert", hidden: true } });
+const kInput = el("input", { id: "k", attrs: { type: "range", min: NEIGHBOURS_K.min, max: NEIGHBOURS_K.max, step: 1, value: NEIGHBOURS_K.default } }) as HTMLInputElement;
+const kOut = el("output", { className: "k-value", attrs: { for: "k" } });
+const metricPick = el("select", { id: "metric", attrs: { title: `${explain.cosine}\n${explain.euclidean}` } }, [
+  el("option", { text: "cosine", attrs: { value: "cosine" } }),
+  el("option", { text: "Euclidean", attrs: { value: "euclidean" } }),
+]) as HTMLSelectElement;
+const layerPick = el("select", { id: "layer", attrs: { title: explain.layer } }) as HTMLSelectElement;
+const followBox = el("input", { id: "follow", attrs: { type: "checkbox", checked: true } }) as HTMLInputElement;
+const queryEl = el("div", { className: "query" });
+const indexEl = el("div", { className: "index", attrs: { "aria-live": "polite" } });
+const columns: Record<ListId, { section: HTMLElement; title: HTMLElement; how: HTMLElement; list: HTMLOListElement; foot: HTMLElement; error: HTMLElement }> = {
+  static: column("static"),
+  contextual: column("contextual"),
+};
+const mapPick = el("select", { attrs: { "aria-label": "List shown on the map" } }, [
+  el("option", { text: "static", attrs: { value: "static" } }),
+  el("option", { text: "contextual", attrs: { value: "contextual" } }),
+]) as HTMLSelectElement;
+const mapHost = el("div", { className: "map-host" });
+const mapInfo = el("p", { className: "hint map-info" });
+const copyButton = el("button", { text: "Copy", attrs: { type: "button", title: "Copy both lists to the clipboard" } });
+const jsonButton = el("button", { text: "JSON", attrs: { type: "button", title: "Save both lists as JSON" } });
+const csvButton = el("button", { text: "CSV", attrs: { type: "button", title: "Save both lists as CSV" } });
+
+function column(id: ListId): { section: HTMLElement; title: HTMLElement; how: HTMLElement; list: HTMLOListElement; foot: HTMLElement; error: HTMLElement } {
+  const title = el("h2", { attrs: { title: explain[id] } });
+  const how = el("p", { className: "hint how" });
+  const list = el("ol", { className: "rows", attrs: { role: "listbox", "aria-label": `${id} neighbours. Arrow keys move, Enter makes a word the query` } }) as HTMLOListElement;
+  const foot = el("p", { className: "hint foot" });
+  const error = el("p", { className: "error", attrs: { role: "alert", hidden: true } });
+  const section = el("section", { className: `column ${id}` }, [title, how, error, list, foot]);
+  return { section, title, how, list, foot, error };
+}
+
+root.append(
+  statusEl,
+  chipsEl,
+  searchForm,
+  queryErrorEl,
+  el("div", { className: "controls", attrs: { role: "toolbar", "aria-label": "Neighbour options" } }, [
+    el("label", { attrs: { for: "k" }, text: "k" }),
+    kInput,
+    kOut,
+    el("label", { attrs: { for: "metric" }, text: "by" }),
+    metricPick,
+    el("label", { attrs: { for: "layer", title: explain.layer }, text: "layer" }),
+    layerPick,
+    el("label", { className: "follow", attrs: { title: "Show the words of the editor's selection as it changes" } }, [followBox, " follow editor"]),
+  ]),
+  queryEl,
+  indexEl,
+  el("div", { className: "columns" }, [columns.static.section, columns.contextual.section]),
+  el("section", { className: "map-section" }, [el("div", { className: "map-head" }, [el("h2", { text: "Map" }), mapPick]), mapHost, mapInfo]),
+  el("div", { className: "actions" }, [copyButton, el("span", { className: "label", text: "Save as" }), jsonButton, csvButton]),
+  el("details", { className: "help" }, [
+    el("summary", { text: "What am I looking at?" }),
+    el("p", { text: "Every word the model knows is a vector of numbers. Words used in similar ways get similar vectors, so a word's nearest vectors are words the model treats alike." }),
+    el("p", { text: explain.static }),
+    el("p", { text: explain.contextual }),
+    el("p", { text: "The index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word. A word the vocabulary splits into several tokens is the mean of their vectors; a phrase is the mean of its words; “king - man + woman” adds and subtracts the words' vectors." }),
+    el("p", { text: `${explain.cosine} ${explain.euclidean}` }),
+    el("p", { text: "The map projects the query and its neighbours onto their two main directions (principal components); the percentages say how much of their spread each direction shows." }),
+  ]),
+);
+
+// ---------------------------------------------------------------- formatting
+
+function quoteTokens(tokens: readonly string[]): string {
+  return tokens.map((t) => `'${t}'`).join(" + ");
+}
+
+function explainWord(w: EmbeddedWord, mode: ListId): string {
+  const what = mode === "static" ? "its row" : "its hidden state";
+  if (w.tokens.length === 1) return `“${w.word}” is one token, ${quoteTokens(w.tokens)}: ${what}`;
+  return `“${w.word}”: mean of ${w.tokens.length} tokens: ${quoteTokens(w.tokens)}`;
+}
+
+function explainQuery(l: NeighbourList): string {
+  const parts = l.terms.map((t) => t.words.map((w) => explainWord(w, l.mode)).join("; "));
+  const single = l.terms.length === 1 && l.terms[0].words.length === 1 && l.terms[0].sign > 0;
+  if (single) return parts[0];
+  const phrase = l.terms.map((t, i) => `${i === 0 ? (t.sign < 0 ? "−" : "") : t.sign < 0 ? " − " : " + "}${t.words.length > 1 ? `mean(${t.words.map((w) => w.word).join(", ")})` : t.words[0].word}`).join("");
+  return `${phrase}. ${parts.join("; ")}`;
+}
+
+function formatScore(l: NeighbourList, score: number): string {
+  return l.metric === "cosine" ? score.toFixed(3) : score.toFixed(2);
+}
+
+function scoreLabel(metric: Metric): string {
+  return metric === "cosine" ? "cosine similarity" : "Euclidean distance (smaller is nearer)";
+}
+
+function tail(text: string, max: number): string {
+  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
+}
+
+// ---------------------------------------------------------------- rendering
+
+function renderStatus(): void {
+  const s = screen;
+  if (!s) {
+    statusEl.textContent = "Starting…";
+    return;
+  }
+  if (!s.query) {
+    statusEl.textContent = "Select a word in an editor, or type one below.";
+    return;
+  }
+  const where = s.query.origin === "editor" && s.source ? ` · ${s.source}` : s.query.origin === "typed" ? " · typed" : " · picked from a list";
+  const more = s.wordsTotal > s.words.length ? ` · first ${s.words.length} of ${s.wordsTotal} words` : "";
+  statusEl.textContent = `“${s.query.text}”${where}${more}`;
+}
+
+function renderChips(): void {
+  const s = screen;
+  const focused = chipsEl.contains(document.activeElement);
+  const chips = (s?.words ?? []).map((w, i) => {
+    const chosen = i === s!.focus;
+    const chip = el("span", { className: chosen ? "chip chosen" : "chip", text: w, attrs: { role: "option", "aria-selected": chosen, tabindex: -1 } });
+    chip.addEventListener("click", () => send({ type: "focusWord", index: i }));
+    return chip;
+  });
+  chipsEl.replaceChildren(...chips);
+  chipsEl.hidden = chips.length === 0;
+  const active = chips[Math.max(0, s?.focus ?? 0)] ?? chips[0];
+  if (active) active.tabIndex = 0;
+  if (focused) active?.focus();
+}
+
+function renderControls(): void {
+  const s = screen;
+  if (!s) return;
+  kInput.value = String(s.options.k);
+  kOut.textContent = String(s.options.k);
+  metricPick.value = s.options.metric;
+  const n = s.nLayer;
+  if (n === undefined) {
+    layerPick.replaceChildren(el("option", { text: String(s.options.layer), attrs: { value: s.options.layer } }));
+  } else if (layerPick.options.length !== n + 1) {
+    layerPick.replaceChildren(...Array.from({ length: n + 1 }, (_, l) => el("option", { text: l === 0 ? "0 · embeddings" : l === n ? `${l} · final` : String(l), attrs: { value: l } })));
+  }
+  layerPick.value = String(s.options.layer);
+  followBox.checked = s.follow;
+  queryErrorEl.textContent = s.queryError ?? "";
+  queryErrorEl.hidden = !s.queryError;
+}
+
+function renderQuery(): void {
+  const l = screen?.static.list ?? screen?.contextual.list;
+  queryEl.replaceChildren();
+  if (!l) return;
+  queryEl.append(el("p", { className: "hint", text: `How the query is embedded: ${explainQuery(l)}.` }));
+}
+
+function renderIndex(): void {
+  const ix = screen?.index;
+  indexEl.replaceChildren();
+  if (!ix || ix.state === "idle") return;
+  if (ix.state === "building") {
+    const fill = el("span", { className: "fill" });
+    fill.style.width = `${ix.total > 0 ? (100 * ix.built) / ix.total : 0}%`;
+    indexEl.append(
+      el("p", { className: "hint", text: `Building the contextual index: ${ix.built.toLocaleString()} of ${ix.total.toLocaleString()} words (each run through the model once)…` }),
+      el("span", { className: "track", attrs: { role: "progressbar", "aria-valuemin": 0, "aria-valuemax": ix.total, "aria-valuenow": ix.built, "aria-label": "Contextual index" } }, [fill]),
+    );
+  } else if (ix.state === "ready") {
+    indexEl.append(el("p", { className: "hint", text: `Contextual index: ${ix.total.toLocaleString()} words, built in ${((ix.ms ?? 0) / 1000).toFixed(1)} s.` }));
+  } else {
+    indexEl.append(el("p", { className: "error", text: `The contextual index could not be built: ${ix.error ?? "unknown error"}` }));
+  }
+}
+
+function renderColumn(id: ListId): void {
+  const c = columns[id];
+  const st: NeighbourListState = screen?.[id] ?? { loading: false };
+  const l = st.list;
+  const layer = screen?.options.layer ?? 0;
+  c.title.textContent = id === "static" ? "Static · input embedding" : `Contextual · layer ${l?.layer ?? layer}`;
+  c.section.classList.toggle("loading", st.loading);
+  c.section.setAttribute("aria-busy", String(st.loading));
+  c.error.textContent = st.error ? (id === "static" ? `No static neighbours: ${st.error}` : `No contextual neighbours: ${st.error}`) : "";
+  c.error.hidden = !st.error;
+  if (!l) {
+    c.how.textContent = st.loading ? "Working…" : "";
+    c.list.replaceChildren();
+    c.foot.textContent = "";
+    return;
+  }
+  c.how.textContent =
+    id === "static"
+      ? `${scoreLabel(l.metric)} of embedding rows`
+      : `${scoreLabel(l.metric)} of hidden states; the query ${l.before !== undefined ? (l.before ? `in its sentence: “${tail(l.before, 60)} ${l.query}”` : "at the start of its sentence") : "in isolation"}`;
+  const focused = c.list.contains(document.activeElement);
+  const nearest = l.neighbours.length > 0 ? l.neighbours[0].score : 0;
+  const rows = l.neighbours.map((n, i) => {
+    const w = l.metric === "cosine" ? Math.max(0, Math.min(1, n.score)) : n.score > 0 ? nearest / n.score : 1;
+    const fill = el("span", { className: "fill" });
+    fill.style.width = `${w * 100}%`;
+    const here = ui.list === id && ui.row === i;
+    const li = el("li", { attrs: { role: "option", tabindex: -1, "aria-selected": here, title: `Make “${n.word}” the query` } }, [
+      el("span", { className: "rank", text: String(i + 1) }),
+      el("span", { className: "word", text: n.word }),
+      el("span", { className: "track", attrs: { "aria-hidden": "true" } }, [fill]),
+      el("span", { className: "value", text: formatScore(l, n.score) }),
+    ]);
+    li.addEventListener("click", () => pick(id, i));
+    li.addEventListener("focus", () => {
+      if (ui.list !== id || ui.row !== i) {
+        ui = { ...ui, list: id, row: i };
+        save();
+      }
+    });
+    return li;
+  });
+  c.list.replaceChildren(...rows);
+  const active = rows[ui.list === id ? Math.min(ui.row, rows.length - 1) : 0];
+  if (active) active.tabIndex = 0;
+  if (focused) active?.focus();
+  c.foot.textContent = `${l.indexSize.toLocaleString()} words searched in ${l.ms.toFixed(1)} ms · ${l.source}`;
+}
+
+function renderMap(): void {
+  const l = screen?.[ui.mapList].list;
+  mapPick.value = ui.mapList;
+  mapInfo.textContent = "";
+  if (!l || l.neighbours.length === 0) {
+    mapHost.replaceChildren(el("p", { className: "hint", text: "The map appears with the list." }));
+    return;
+  }
+  const points = mapPoints(l, (s) => `${l.metric === "cosine" ? "similarity" : "distance"} ${formatScore(l, s)}`);
+  const width = Math.max(200, Math.min(560, mapHost.clientWidth || root.clientWidth || 280));
+  const caption = `PC1 ${(100 * l.map.explained[0]).toFixed(0)}% and PC2 ${(100 * l.map.explained[1]).toFixed(0)}% of the spread${l.metric === "cosine" ? " (unit vectors)" : ""}`;
+  const svg = scatterSvg(l.map.x, l.map.y, points, width, (i) => {
+    mapInfo.textContent = i === null ? caption : `${points[i].detail} · PC1 ${l.map.x[i].toFixed(3)}, PC2 ${l.map.y[i].toFixed(3)}`;
+  });
+  svg.setAttribute("aria-label", `Map of “${l.query}” and its ${l.neighbours.length} neighbours: ${caption}`);
+  mapHost.replaceChildren(svg);
+  mapInfo.textContent = caption;
+}
+
+function renderAll(): void {
+  renderStatus();
+  renderChips();
+  renderControls();
+  renderQuery();
+  renderIndex();
+  for (const id of LISTS) renderColumn(id);
+  renderMap();
+  const has = !!(screen?.static.list || screen?.contextual.list);
+  for (const b of [copyButton, jsonButton, csvButton]) b.disabled = !has;
+}
+
+// ---------------------------------------------------------------- actions
+
+function pick(id: ListId, i: number): void {
+  const word = screen?.[id].list?.neighbours[i]?.word;
+  if (!word) return;
+  send({ type: "query", origin: "neighbour", text: word });
+}
+
+function sendOptions(): void {
+  if (!screen) return;
+  const k = Number(kInput.value);
+  const layer = Number(layerPick.value);
+  const metric = metricPick.value === "euclidean" ? "euclidean" : "cosine";
+  if (!Number.isInteger(k) || !Number.isInteger(layer)) return;
+  send({ type: "setOptions", options: { k, metric, layer } });
+}
+
+/** Arrow keys move the focus along a roving-tabindex list; returns whether the key was one of them. */
+function moveFocus(items: HTMLElement[], key: string, horizontal: boolean): boolean {
+  const at = items.findIndex((e) => e === document.activeElement);
+  const prev = horizontal ? "ArrowLeft" : "ArrowUp";
+  const next = horizontal ? "ArrowRight" : "ArrowDown";
+  let to: number;
+  if (key === prev) to = Math.max(0, at - 1);
+  else if (key === next) to = Math.min(items.length - 1, at + 1);
+  else if (key === "Home") to = 0;
+  else if (key === "End") to = items.length - 1;
+  else return false;
+  if (items.length === 0) return true;
+  items.forEach((e, i) => (e.tabIndex = i === to ? 0 : -1));
+  items[to].focus();
+  return true;
+}
+
+// ---------------------------------------------------------------- events
+
+window.addEventListener("message", (e: MessageEvent) => {
+  if (!isNeighboursToWebviewMessage(e.data)) return;
+  const data = e.data.body.data;
+  if (data.id !== ui.id) {
+    // a new query: the row focus starts again at the top
+    ui = { ...ui, id: data.id, list: "static", row: 0 };
+    save();
+  }
+  screen = data;
+  renderAll();
+});
+
+chipsEl.addEventListener("keydown", (e) => {
+  const chips = [...chipsEl.children] as HTMLElement[];
+  if (moveFocus(chips, e.key, true)) e.preventDefault();
+  else if (e.key === "Enter" || e.key === " ") {
+    const i = chips.findIndex((c) => c === document.activeElement);
+    if (i >= 0) send({ type: "focusWord", index: i });
+    e.preventDefault();
+  }
+});
+
+for (const id of LISTS) {
+  columns[id].list.addEventListener("keydown", (e) => {
+    const rows = [...columns[id].list.children] as HTMLElement[];
+    if (moveFocus(rows, e.key, false)) e.preventDefault();
+    else if (e.key === "Enter" || e.key === " ") {
+      const i = rows.findIndex((r) => r === document.activeElement);
+      if (i >= 0) pick(id, i);
+      e.preventDefault();
+    }
+  });
+}
+
+searchForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  ui = { ...ui, search: searchInput.value.slice(0, MAX_NEIGHBOUR_QUERY_CHARS) };
+  save();
+  send({ type: "query", origin: "typed", text: ui.search });
+});
+searchInput.addEventListener("input", () => {
+  ui = { ...ui, search: searchInput.value.slice(0, MAX_NEIGHBOUR_QUERY_CHARS) };
+  save();
+});
+kInput.addEventListener("input", () => (kOut.textContent = kInput.value));
+kInput.addEventListener("change", sendOptions);
+metricPick.addEventListener("change", sendOptions);
+layerPick.addEventListener("change", sendOptions);
+followBox.addEventListener("change", () => send({ type: "setFollow", follow: followBox.checked }));
+mapPick.addEventListener("change", () => {
+  ui = { ...ui, mapList: mapPick.value === "contextual" ? "contextual" : "static" };
+  save();
+  renderMap();
+});
+copyButton.addEventListener("click", () => send({ type: "copyList" }));
+jsonButton.addEventListener("click", () => send({ type: "exportList", format: "json" }));
+csvButton.addEventListener("click", () => send({ type: "exportList", format: "csv" }));
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+let mapWidth = 0;
+// only a change of width redraws (the map's own height would otherwise wake the observer again)
+new ResizeObserver(() => {
+  if (mapHost.clientWidth === mapWidth) return;
+  mapWidth = mapHost.clientWidth;
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(renderMap, 100);
+}).observe(mapHost);
+
+searchInput.value = ui.search;
+renderAll();
+send({ type: "ready" });

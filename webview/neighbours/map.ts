@@ -1,0 +1,71 @@
+// The neighbours map: the query and its neighbours on their two principal components (PCA, computed in
+// the model host), drawn as an SVG scatter. Labels and hover texts go in through textContent only;
+// colours come from the stylesheet (theme variables), so the map follows the theme.
+import type { NeighbourList } from "../../src/shared/protocol";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function node<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export interface MapPoint {
+  label: string;
+  /** what hovering the point says */
+  detail: string;
+  isQuery: boolean;
+}
+
+/** Points of a list: the query first, then the neighbours, with their values for hovering. */
+export function mapPoints(list: NeighbourList, formatScore: (score: number) => string): MapPoint[] {
+  return [
+    { label: list.query, detail: `query “${list.query}”`, isQuery: true },
+    ...list.neighbours.map((n, i) => ({ label: n.word, detail: `${i + 1}. ${n.word}: ${formatScore(n.score)}`, isQuery: false })),
+  ];
+}
+
+/**
+ * An SVG of the points at (x[i], y[i]); equal scales on both axes, so that distances on the map are
+ * distances in the plane of the two components. `onHover` gets the point's index, or null.
+ */
+export function scatterSvg(x: readonly number[], y: readonly number[], points: readonly MapPoint[], width: number, onHover: (i: number | null) => void): SVGSVGElement {
+  const height = Math.round(Math.max(180, Math.min(320, width * 0.8)));
+  const pad = 28;
+  const svg = node("svg", { class: "map", width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
+  const n = Math.min(x.length, y.length, points.length);
+  if (n === 0) return svg;
+  const minX = Math.min(...x.slice(0, n));
+  const maxX = Math.max(...x.slice(0, n));
+  const minY = Math.min(...y.slice(0, n));
+  const maxY = Math.max(...y.slice(0, n));
+  const span = Math.max(maxX - minX, maxY - minY, 1e-9);
+  const scale = Math.min((width - 2 * pad) / Math.max(maxX - minX, span * 0.25), (height - 2 * pad) / Math.max(maxY - minY, span * 0.25));
+  const cx = (minX + maxX) / 2;
+  const cy = (minY + maxY) / 2;
+  // screen y grows downwards: the second component points up
+  const px = (v: number) => width / 2 + (v - cx) * scale;
+  const py = (v: number) => height / 2 - (v - cy) * scale;
+  svg.append(node("line", { class: "axis", x1: pad / 2, y1: height / 2, x2: width - pad / 2, y2: height / 2 }));
+  svg.append(node("line", { class: "axis", x1: width / 2, y1: pad / 2, x2: width / 2, y2: height - pad / 2 }));
+  // lines from the query to each neighbour, under the points
+  const links = node("g", { class: "links" });
+  for (let i = 1; i < n; i++) links.append(node("line", { x1: px(x[0]), y1: py(y[0]), x2: px(x[i]), y2: py(y[i]) }));
+  svg.append(links);
+  // the query last, so that it is drawn on top
+  const order = [...Array.from({ length: n - 1 }, (_, i) => i + 1), 0];
+  for (const i of order) {
+    const p = points[i];
+    const g = node("g", { class: p.isQuery ? "point query" : "point" });
+    g.append(node("title", {}, `${p.detail} (PC1 ${x[i].toFixed(3)}, PC2 ${y[i].toFixed(3)})`));
+    g.append(node("circle", { cx: px(x[i]), cy: py(y[i]), r: p.isQuery ? 5 : 3.5 }));
+    const right = px(x[i]) < width - 80;
+    g.append(node("text", { x: px(x[i]) + (right ? 6 : -6), y: py(y[i]) - 5, "text-anchor": right ? "start" : "end" }, p.label));
+    g.addEventListener("mouseenter", () => onHover(i));
+    g.addEventListener("mouseleave", () => onHover(null));
+    svg.append(g);
+  }
+  return svg;
+}
