@@ -1,11 +1,13 @@
 // lm-lens: the command-line face of the same core and model code the extension runs.
 //   lm-lens predict [--model DIR] [--top K] [--json] [TEXT]
 //   lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
+//   lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { Engine } from "./model/engine";
-import { ModelFolderError } from "./model/modelFolder";
+import { ModelFolderError, readModelFolder } from "./model/modelFolder";
+import { NeighbourSpace } from "./model/neighbourSpace";
 import { DEFAULT_SETTINGS } from "./core/settings";
 
 const USAGE = `usage:
@@ -13,7 +15,13 @@ const USAGE = `usage:
       the K most likely next words after TEXT (default 5); without TEXT, reads JSON lines
       {"context": "..."} on stdin and writes one JSON line {"words": [...], "ms": ...} for each
   lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
-      attention probabilities [layer][head][query][key] over the tokens of TEXT`;
+      attention probabilities [layer][head][query][key] over the tokens of TEXT
+  lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
+      the K nearest whole words (default 10, at most 50) to WORD by the rows of the model's token
+      embedding matrix; WORD may also be a phrase ("red car", the mean of its words) or a sum
+      ("king - man + woman"); the query's own words are left out. --json prints
+      {"query": "...", "neighbours": [{"word": "...", "similarity": 0.81}, ...]}, nearest first, where
+      "similarity" is the cosine similarity, or for --metric euclidean minus the Euclidean distance`;
 
 class UsageError extends Error {}
 
@@ -54,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
         top: { type: "string" },
         json: { type: "boolean", default: false },
         "max-tokens": { type: "string" },
+        k: { type: "string" },
+        metric: { type: "string" },
       },
     });
   } catch (e) {
@@ -131,6 +141,26 @@ async function main(argv: string[]): Promise<number> {
     } finally {
       await engine.dispose();
     }
+  }
+  if (command === "neighbours") {
+    if (positionals.length !== 1) throw new UsageError("neighbours takes one WORD argument (quote a phrase or a sum)");
+    const k = positiveInt(values.k, "k", 10, 50);
+    const metric = values.metric ?? "cosine";
+    if (metric !== "cosine" && metric !== "euclidean") throw new UsageError(`--metric must be cosine or euclidean (got ${JSON.stringify(metric)})`);
+    // static neighbours need the model's files, not an inference session
+    const space = NeighbourSpace.create(readModelFolder(modelDir), null);
+    const r = await space.search({ query: positionals[0], mode: "static", layer: 0, metric, k });
+    // euclidean: larger is still nearer, as for cosine
+    const neighbours = r.neighbours.map((n) => ({ word: n.word, similarity: Number((metric === "cosine" ? n.score : -n.score).toFixed(4)) }));
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ query: positionals[0], neighbours }) + "\n");
+    } else {
+      const how = r.terms.flatMap((t) => t.words).map((w) => `${w.word} = ${w.tokens.length === 1 ? "row" : `mean of ${w.tokens.length} tokens`} ${w.tokens.map((t) => JSON.stringify(t)).join(" + ")}`);
+      process.stdout.write(`${r.query}  (${how.join("; ")}; ${r.indexSize} words, ${r.source})\n`);
+      const width = Math.max(4, ...neighbours.map((n) => n.word.length));
+      for (const n of neighbours) process.stdout.write(`${n.word.padEnd(width)}  ${metric === "cosine" ? n.similarity.toFixed(4) : `${(-n.similarity).toFixed(4)} (distance)`}\n`);
+    }
+    return 0;
   }
   throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 }

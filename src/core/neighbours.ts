@@ -127,18 +127,26 @@ export function nearest(table: VectorTable, query: ArrayLike<number>, k: number,
   const { data, dim, count, norms } = table;
   if (query.length !== dim) throw new RangeError(`the query has ${query.length} values, the table's rows ${dim}`);
   const heap = new TopK(Math.max(0, Math.min(k, count)));
-  const qn = Math.sqrt(dot(query, 0, query, 0, dim));
+  // one typed copy, so that the inner loops see a single array type
+  const q = Float64Array.from(query);
+  const qn = Math.sqrt(dot(q, 0, q, 0, dim));
   for (let i = 0; i < count; i++) {
     if (exclude(i)) continue;
     const o = i * dim;
     if (metric === "cosine") {
       const denom = qn * norms[i];
-      heap.push(denom > 0 ? dot(query, 0, data, o, dim) / denom : 0, i);
+      if (!(denom > 0)) {
+        heap.push(0, i);
+        continue;
+      }
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += q[j] * data[o + j];
+      heap.push(s / denom, i);
     } else {
       // the squared distance directly (not |q|^2 - 2 q.v + |v|^2, which cancels badly for near rows)
       let s = 0;
       for (let j = 0; j < dim; j++) {
-        const diff = query[j] - data[o + j];
+        const diff = q[j] - data[o + j];
         s += diff * diff;
       }
       heap.push(-s, i);

@@ -181,8 +181,14 @@ export class NeighboursController {
   private applySelection(sel: EditorSelection): void {
     this.selection = sel;
     const w = sel.words;
-    this.screen = { ...this.screen, words: w.words.map((x) => x.text), wordsTotal: w.total, source: sel.source, queryError: undefined };
-    this.focusWord(w.focus);
+    const words = w.words.map((x) => x.text);
+    const focused = w.words[w.focus];
+    const q = this.query;
+    // the cursor moved within the same word of the same sentence: nothing to ask again
+    const same = q?.origin === "editor" && q.text === focused?.text && q.before === focused.before && this.screen.focus === w.focus && words.join("\n") === this.screen.words.join("\n");
+    this.screen = { ...this.screen, words, wordsTotal: w.total, source: sel.source, queryError: undefined };
+    if (same) this.sendState();
+    else this.focusWord(w.focus);
   }
 
   private focusWord(index: number): void {
@@ -309,9 +315,12 @@ export class NeighboursController {
     this.screen = { ...this.screen, nLayer, options: { ...this.screen.options, layer } };
   }
 
-  /** Build the contextual index step by step (its progress stays in the model host); false when cancelled. */
+  /**
+   * Build the contextual index step by step (its progress stays in the model host); false when cancelled.
+   * The host is asked every time, even when the index was ready: a restarted host, or another model,
+   * starts again from nothing, and a built index answers at once.
+   */
   private async ensureIndex(token: CancelToken): Promise<boolean> {
-    if (this.screen.index.state === "ready") return true;
     const step = this.deps.indexStepMs ?? INDEX_STEP_MS;
     for (;;) {
       let p: IndexProgress;
@@ -323,9 +332,10 @@ export class NeighboursController {
         throw e;
       }
       if (token.isCancellationRequested) return false;
+      const was = this.screen.index.state;
       this.screen = { ...this.screen, index: { state: p.done ? "ready" : "building", built: p.built, total: p.total, ms: p.ms } };
       if (p.done) {
-        this.deps.log(`contextual word index: ${p.total} words in ${(p.ms / 1000).toFixed(2)} s of model-host time`);
+        if (was !== "ready") this.deps.log(`contextual word index: ${p.total} words in ${(p.ms / 1000).toFixed(2)} s of model-host time`);
         return true;
       }
       this.sendState();

@@ -28,14 +28,18 @@ const WORD = /\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)*/gu;
 
 /**
  * Where the sentence that holds `at` starts in `text`: after the last sentence end (. ! ? and closing
- * quotes or brackets, then whitespace) or blank line before it, and no more than `max` characters back
+ * quotes or brackets, then whitespace, then a capital, digit or opening quote) or blank line before it, and no more than `max` characters back
  * (then after the first whitespace, so that no word is cut).
  */
 export function sentenceStart(text: string, at: number, max = MAX_CONTEXT_CHARS): number {
   const from = Math.max(0, at - max);
   const window = text.slice(from, at);
+  // the character at `at` is looked at too: a sentence ends before a capital, a digit or an opening quote
+  const ahead = text.slice(from, at + 1);
   let start = 0;
-  for (const m of window.matchAll(/[.!?][)"'\]”’»]*\s+|\n[ \t]*\n\s*/g)) start = m.index + m[0].length;
+  for (const m of ahead.matchAll(/[.!?][)"'\]”’»]*\s+(?=[\p{Lu}\p{N}"'“‘([]|$)|\n[ \t]*\n\s*/gu)) {
+    if (m.index + m[0].length <= window.length) start = m.index + m[0].length;
+  }
   if (start === 0 && from > 0) {
     const ws = window.search(/\s/);
     start = ws < 0 ? window.length : ws + 1;

@@ -4,6 +4,7 @@
 // Metrics per source:
 //   token CE      mean cross-entropy per token (nats), sliding windows of 256 advancing by 128
 //   word PPL      exp(total NLL / number of whitespace-separated words), the same text for every model
+//                 (the baselines work on GPT-2 pre-tokens, so they too predict every character)
 //   top-1, top-5  the next word (its leading letters/digits) is among the model's k most likely whole
 //                 next words, at word boundaries where the next word does not start with punctuation
 import { parseArgs } from "node:util";
@@ -12,7 +13,21 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Engine } from "../model/engine";
-import { isWordUnit, KneserNeyTrigram, splitUnits, UnigramBaseline } from "../core/ngram";
+import { KneserNeyTrigram, UnigramBaseline } from "../core/ngram";
+
+/**
+ * The baselines' units are GPT-2's pre-tokens (" word", ",", "\n    ", ...), so that they, like the
+ * model, pay for every character of the text, whitespace and line breaks included: the word-level
+ * perplexities then compare the probability each model gives the same text.
+ */
+const GPT2_UNITS = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+function splitUnits(text: string): string[] {
+  return text.match(GPT2_UNITS) ?? [];
+}
+/** a unit that is a word (letters or digits after an optional space) */
+function isWordUnit(u: string): boolean {
+  return /^ ?[\p{L}\p{N}]/u.test(u);
+}
 
 const ROOT = join(__dirname, "..");
 const SOURCES = ["brown", "docs", "code"];
@@ -122,7 +137,7 @@ async function main(): Promise<void> {
     }
     const pos = positions(docs, source === "brown" ? Math.round(wantPositions * 1.5) : wantPositions);
     const hits = { model: [0, 0], kn: [0, 0], uni: [0, 0] };
-    const uniTop = uni.topWords(5, (w) => !isWordUnit(w)).map((x) => x.word);
+    const uniTop = uni.topWords(5, (w) => !isWordUnit(w)).map((x) => lead(x.word));
     for (const p of pos) {
       const predicted = (await engine.nextWords(p.context, 5)).map((c) => lead(c.word));
       if (predicted[0] === p.target) hits.model[0]++;
@@ -130,7 +145,7 @@ async function main(): Promise<void> {
       const hist = splitUnits(p.context.slice(-200));
       const u = hist.at(-2) ?? "<s>";
       const v = hist.at(-1) ?? "<s>";
-      const knTop = kn.topWords(u, v, 5, (w) => !isWordUnit(w)).map((x) => x.word);
+      const knTop = kn.topWords(u, v, 5, (w) => !isWordUnit(w)).map((x) => lead(x.word));
       if (knTop[0] === p.target) hits.kn[0]++;
       if (knTop.includes(p.target)) hits.kn[1]++;
       if (uniTop[0] === p.target) hits.uni[0]++;
