@@ -7,6 +7,7 @@ models/NAME/
   tokenizer_config.json
   onnx/model.onnx          Hugging Face GPT-2 decoder I/O, plus attentions.{i} and hidden_states.{i}
   golden.json              PyTorch reference numbers for fixed prompts (checked by the TypeScript tests)
+  words.txt                whole words of the training text with counts (the neighbours view's word index)
 
 --plain writes the same weights with only the Hugging Face / Optimum GPT-2 outputs (logits, present.*),
 which is what a downloaded transformers.js model looks like.
@@ -195,6 +196,7 @@ def main() -> None:
     ap.add_argument("--checkpoint", required=True)
     ap.add_argument("--tokenizer", required=True)
     ap.add_argument("--out", required=True, help="model folder to write")
+    ap.add_argument("--words", help="words.txt from wordlist.py, copied beside the model for the neighbours index")
     ap.add_argument("--plain", action="store_true", help="only logits and present.* outputs, as an Optimum export")
     args = ap.parse_args()
     ck = torch.load(args.checkpoint, map_location="cpu")
@@ -202,6 +204,8 @@ def main() -> None:
     model.load_state_dict(ck["model"])
     model.eval()
     write_folder(model, ck, args.tokenizer, args.out, args.plain, os.path.basename(os.path.abspath(args.out)))
+    if args.words:
+        shutil.copyfile(args.words, os.path.join(args.out, "words.txt"))
     size = os.path.getsize(os.path.join(args.out, "onnx", "model.onnx"))
     print(f"export: {args.out} ({'plain' if args.plain else 'full'}), onnx/model.onnx {size / 1e6:.1f} MB")
 

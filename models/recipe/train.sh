@@ -33,6 +33,7 @@ fi
 corpus="$work/corpus"; mkdir -p "$work"
 smoke_flag=(); [ "$smoke" = 1 ] && smoke_flag=(--smoke)
 echo "== corpus"; "$py" "$here/corpus.py" --out "$corpus" "${smoke_flag[@]}"
+echo "== word list"; "$py" "$here/wordlist.py" --corpus "$corpus" --out "$work/words.txt"
 echo "== tokenizer"; "$py" "$here/bpe.py" --corpus "$corpus" --vocab-size "$vocab" --out "$work/tokenizer.json"
 echo "== encode"; node "$here/encode.mjs" "$corpus" "$work/tokenizer.json" "$work/tokens"
 resume_args=()
@@ -41,7 +42,7 @@ if [ "$resume" = 1 ]; then
   resume_args=(--resume "$here/checkpoints/$name.pt")
 fi
 echo "== train"; "$py" -u "$here/train.py" --tokens "$work/tokens" --vocab-size "$vocab" --out "$work/ckpt.pt" "${model_args[@]}" "${resume_args[@]}" "${extra[@]}"
-echo "== export"; "$py" "$here/export.py" --checkpoint "$work/ckpt.pt" --tokenizer "$work/tokenizer.json" --out "$out"
+echo "== export"; "$py" "$here/export.py" --checkpoint "$work/ckpt.pt" --tokenizer "$work/tokenizer.json" --words "$work/words.txt" --out "$out"
 if [ "$smoke" = 0 ]; then
   mkdir -p "$here/checkpoints"
   "$py" -c "import torch,sys; ck=torch.load(sys.argv[1]); torch.save({k: ck[k] for k in ('config','model','step','tokens_seen','train_seconds','history')}, sys.argv[2])" "$work/ckpt.pt" "$here/checkpoints/$name.pt"

@@ -21,14 +21,19 @@ export function isWholeWordToken(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Whole-word tokens in id order (for a BPE vocabulary, roughly from the most to the least frequent). */
-export function buildWordIndex(tokenBytes: readonly Uint8Array[]): WordIndex {
+/**
+ * Whole-word tokens in id order (for a BPE vocabulary, roughly from the most to the least frequent).
+ * `known`, when given, keeps only words that the training text used as whole words (words.txt beside
+ * the model): " benef" is a space and letters too, but only ever starts a longer word.
+ */
+export function buildWordIndex(tokenBytes: readonly Uint8Array[], known?: ReadonlySet<string>): WordIndex {
   const ids: number[] = [];
   const words: string[] = [];
   const rowOf = new Map<string, number>();
   tokenBytes.forEach((bytes, id) => {
     if (!isWholeWordToken(bytes)) return;
     const word = String.fromCharCode(...bytes.subarray(1));
+    if (known && !known.has(word)) return;
     // a byte-level BPE vocabulary holds each byte string once, but a hand-made one might not
     if (rowOf.has(word)) return;
     rowOf.set(word, ids.length);
@@ -36,4 +41,14 @@ export function buildWordIndex(tokenBytes: readonly Uint8Array[]): WordIndex {
     words.push(word);
   });
   return { ids: Int32Array.from(ids), words, rowOf };
+}
+
+/** The words of a words.txt ("word<TAB>count" per line). */
+export function parseWordList(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split("\n")) {
+    const word = line.split("\t")[0].trim();
+    if (word) out.add(word);
+  }
+  return out;
 }

@@ -2,11 +2,13 @@
 // static vectors (rows of the token embedding matrix, read from the ONNX file) and, built lazily in
 // steps on first contextual use, its contextual vectors at every layer (each word run in isolation
 // after <|endoftext|>). Queries are parsed by src/core/vectorQuery.ts and searched by src/core/neighbours.ts.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { nearest, vectorTable, type VectorTable } from "../core/neighbours";
 import { pca } from "../core/pca";
 import { parseVectorQuery, queryWords, singleWord } from "../core/vectorQuery";
-import { buildWordIndex, type WordIndex } from "../core/wordIndex";
+import { buildWordIndex, parseWordList, type WordIndex } from "../core/wordIndex";
 import type { EmbeddedTerm, IndexProgress, NeighbourList, NeighboursRequest } from "../shared/protocol";
 import { readTokenEmbedding, type TokenEmbedding } from "./embeddings";
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
@@ -47,7 +49,10 @@ export class NeighbourSpace {
   static create(folder: ModelFolder, model: OnnxModel | null): NeighbourSpace {
     const cfg = folder.config;
     const embedding = readTokenEmbedding(folder.onnxPath, cfg.vocabSize, cfg.nEmbd);
-    const index = buildWordIndex(folder.tokenizer.tokenBytes.slice(0, cfg.vocabSize));
+    // words.txt (written by the recipe) says which vocabulary entries the training text used as whole words
+    const wordsPath = join(folder.dir, "words.txt");
+    const known = existsSync(wordsPath) ? parseWordList(readFileSync(wordsPath, "utf8")) : undefined;
+    const index = buildWordIndex(folder.tokenizer.tokenBytes.slice(0, cfg.vocabSize), known);
     const D = cfg.nEmbd;
     const data = new Float32Array(index.ids.length * D);
     index.ids.forEach((id, i) => data.set(embedding.matrix.subarray(id * D, (id + 1) * D), i * D));

@@ -173,6 +173,34 @@ for (const theme of ["light", "dark"] as const) {
         await shot(page!, `hostile-text-${theme}`);
       });
 
+      await step(t, "the LM Lens side panel lists neighbours for a selected word", async () => {
+        stage = "neighbours";
+        await page!.locator(".tab", { hasText: "story.txt" }).first().click();
+        await page!.keyboard.press("Control+Home");
+        // select the word "train" on the first line
+        await page!.keyboard.press("Control+ArrowRight");
+        await page!.keyboard.press("Control+Shift+ArrowRight");
+        await runCommand(page!, "LM Lens: Show Embedding Neighbours");
+        let frame: Frame | undefined;
+        const t0 = Date.now();
+        while (!frame) {
+          for (const f of page!.frames()) {
+            try {
+              if ((await f.locator("ol.rows li .word").count()) >= 5) frame = f;
+            } catch {
+              // a frame that went away
+            }
+          }
+          if (!frame && Date.now() - t0 > 45000) throw new Error("no neighbour list appeared");
+          if (!frame) await page!.waitForTimeout(300);
+        }
+        const words = await frame.locator("ol.rows li .word").allTextContents();
+        assert.ok(words.length >= 5, words.join(", "));
+        assert.ok(words.every((w) => w.length > 0 && !w.startsWith(" ")), words.join(", "));
+        await page!.waitForTimeout(800);
+        await shot(page!, `neighbours-${theme}`);
+      });
+
       await step(t, "the extension host log has no errors from the extension", async () => {
         stage = "logs";
         const logs = server!.logs();

@@ -151,3 +151,15 @@ test("on the shipped model: the word index, the query left out, and a word's nea
     }
   })();
 });
+
+test("a word list keeps only vocabulary entries used as whole words", async () => {
+  const { buildWordIndex, parseWordList } = await import("../../src/core/wordIndex");
+  const enc = new TextEncoder();
+  const bytes = [" king", " benef", "ith", " queen", " x"].map((s) => enc.encode(s));
+  const all = buildWordIndex(bytes);
+  assert.deepEqual(all.words, ["king", "benef", "queen"]);
+  const known = parseWordList("king\t120\nqueen\t80\n\n");
+  const filtered = buildWordIndex(bytes, known);
+  assert.deepEqual(filtered.words, ["king", "queen"]);
+  assert.deepEqual(Array.from(filtered.ids), [0, 3]);
+});
