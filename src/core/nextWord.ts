@@ -5,7 +5,10 @@ import { completionText, Phase, searchUnits, type StepModel, type TokenTable, ty
 export interface WordChoice {
   /** the text to insert at the cursor: a leading space where one is needed, or the rest of a partial word */
   word: string;
-  /** probability of the whole word (its typed part included) given the context before it */
+  /**
+   * probability of the word given the context before it; for the completion of a typed word, given the
+   * typed part too (renormalised over the completions the search found, "" included)
+   */
   p: number;
 }
 
@@ -22,6 +25,12 @@ export interface SuggestOptions {
   beam?: number;
   isCancelled?: () => boolean;
   onModelRun?: () => void;
+  /**
+   * Whether a typed word can stand alone (a lexicon of the training text). A small model sometimes
+   * rates a fragment such as "jum" as a finished word; when the lexicon does not know it, the
+   * suggestion completes it instead of starting the next word.
+   */
+  isWord?: (word: string) => boolean;
 }
 
 export interface Suggestion {
@@ -63,6 +72,8 @@ export function sampleIndex(logps: readonly number[], temperature: number, topK:
 }
 
 const encoder = new TextEncoder();
+/** completions weighed against ending the typed word where it is */
+const WHOLE_CHECK = 5;
 
 function toChoices<C>(hyps: WordHyp<C>[], pending: Uint8Array): WordChoice[] {
   return hyps.map((h) => ({ word: completionText(h.bytes, pending), p: Math.exp(h.logp) }));
@@ -86,19 +97,33 @@ export async function suggestWords<C>(
   let pendingBytes = encoder.encode(pending);
   // a new word starts here unless a word or punctuation is being typed
   let startsNewWord = pending.trim() === "";
-  let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined });
-  // the typed word is already whole (its most likely completion is nothing): suggest the next word
-  if (hyps.length > 0 && !startsNewWord && completionText(hyps[0].bytes, pendingBytes) === "") {
-    const whole = hyps[0];
+  // inside a word, look at a few completions: whether the word is already whole is a question of mass
+  const first = startsNewWord ? search : { ...search, k: Math.max(search.k, WHOLE_CHECK), beam: Math.max(search.beam, WHOLE_CHECK) };
+  let hyps = await searchUnits(model, table, base, pendingBytes, { ...first, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined });
+  // the typed word is already whole when ending it here is more likely than all the ways found to go on:
+  // then the suggestion is the next word ("the hair was still" -> " red", but "jum" -> "ps")
+  const whole = startsNewWord ? undefined : hyps.find((h) => completionText(h.bytes, pendingBytes) === "");
+  const goOn = hyps.reduce((sum, h) => (h === whole ? sum : sum + Math.exp(h.logp)), 0);
+  const typed = pending.trim();
+  const known = !/^\p{L}+$/u.test(typed) || (opts.isWord?.(typed) ?? true);
+  if (whole && Math.exp(whole.logp) > goOn && (known || hyps.length === 1)) {
     hyps = await searchUnits(model, table, { cache: whole.cache, logits: whole.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: whole.phase as Phase.Word | Phase.Punct });
     pendingBytes = new Uint8Array(0);
     startsNewWord = true;
   }
+  let mass = 0;
+  if (!startsNewWord) {
+    // completing the typed word: "" (the word as it stands) is not a suggestion, and probabilities
+    // are given the typed part, over the completions found ("" included)
+    mass = hyps.reduce((a, h) => a + Math.exp(h.logp), 0);
+    hyps = hyps.filter((h) => completionText(h.bytes, pendingBytes) !== "");
+  }
   if (hyps.length === 0) return { text: "", alternatives: [], startsNewWord };
   const rand = mulberry32(opts.seed);
   const pick = sampleIndex(hyps.map((h) => h.logp), opts.temperature, opts.topK, rand);
-  // "" (the typed word as it stands) is not an alternative to show
-  const alternatives = toChoices(hyps, pendingBytes).filter((c) => c.word !== "").slice(0, opts.k);
+  const alternatives = toChoices(hyps, pendingBytes)
+    .map((c) => (mass > 0 ? { word: c.word, p: c.p / mass } : c))
+    .slice(0, opts.k);
   let chosen = hyps[pick];
   let text = completionText(chosen.bytes, pendingBytes);
   // further words; punctuation between them is kept but not counted

@@ -1,7 +1,10 @@
 // The model-side engine: one model folder, one ONNX session, and the key/value cache of the last context,
 // so that a keystroke runs only the tokens that changed. Used by the model host process and by the CLI.
 import { performance } from "node:perf_hooks";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { headMeans, rollout } from "../core/attentionMath";
+import { parseWordList } from "../core/wordIndex";
 import { commonPrefix, textWindow, tokenWindow } from "../core/contextWindow";
 import { suggestWords, type Suggestion, type WordChoice } from "../core/nextWord";
 import { completionText, endingPhase, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
@@ -83,6 +86,8 @@ export interface AttentionResult {
 export class Engine {
   private ctx: { ids: number[]; cache: KvCache; logits: Float32Array } | null = null;
   readonly table: TokenTable;
+  /** lower-cased whole words of the training text (words.txt), when the model folder has them */
+  private readonly lexicon: Set<string> | undefined;
 
   private constructor(
     readonly folder: ModelFolder,
@@ -90,6 +95,8 @@ export class Engine {
     readonly loadMs: number,
   ) {
     this.table = new TokenTable(folder.tokenizer.tokenBytes, folder.tokenizer.special);
+    const wordsPath = join(folder.dir, "words.txt");
+    if (existsSync(wordsPath)) this.lexicon = new Set(Array.from(parseWordList(readFileSync(wordsPath, "utf8")), (w) => w.toLowerCase()));
   }
 
   static async load(dir: string, opts: SessionOptions = {}): Promise<Engine> {
@@ -184,6 +191,7 @@ export class Engine {
       topK: p.topK,
       seed: p.seed,
       isCancelled,
+      isWord: this.lexicon ? (w) => this.lexicon!.has(w.toLowerCase()) : undefined,
     }, endingPhase(context));
     return { ...s, ms: performance.now() - t0, modelRuns: runs, contextTokens: ids.length, newContextTokens: base.newTokens };
   }
