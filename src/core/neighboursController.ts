@@ -20,6 +20,7 @@ import {
   type NeighboursToWebview,
   type NeighboursToWebviewMessage,
   type QueryOrigin,
+  previewMessage,
 } from "../shared/protocol";
 import type { EditorWords } from "./selectionWords";
 import { parseVectorQuery } from "./vectorQuery";
@@ -208,7 +209,7 @@ export class NeighboursController {
   onMessage(raw: unknown): void {
     const msg = validateNeighboursMessage(raw, { wordCount: this.screen.words.length, nLayer: this.screen.nLayer });
     if (!msg) {
-      this.deps.log(`neighbours view: ignored a malformed message ${preview(raw)}`);
+      this.deps.log(`neighbours view: ignored a malformed message ${previewMessage(raw)}`);
       return;
     }
     const body = msg.body;
@@ -408,13 +409,4 @@ export function exportName(s: NeighboursScreen, format: ListExportFormat): strin
   const q = (s.static.list ?? s.contextual.list)?.query ?? "list";
   const slug = q.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 40) || "list";
   return `neighbours-${slug}.${format}`;
-}
-
-function preview(raw: unknown): string {
-  try {
-    const s = JSON.stringify(raw, (_k, v: unknown) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 80)}…` : v)) ?? String(raw);
-    return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-  } catch {
-    return String(raw);
-  }
 }

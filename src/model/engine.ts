@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { headMeans, rollout } from "../core/attentionMath";
 import { parseWordList } from "../core/wordIndex";
+import type { Settings } from "../core/settings";
 import { commonPrefix, textWindow, tokenWindow } from "../core/contextWindow";
 import { suggestWords, type Suggestion, type WordChoice } from "../core/nextWord";
 import { completionText, endingPhase, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
@@ -16,16 +17,10 @@ const RESERVED_POSITIONS = 128;
 /** a "word" longer than this many bytes is not completed (minified code, base64, a run of one key) */
 const MAX_PENDING_BYTES = 48;
 
-export interface SuggestParams {
-  maxContextTokens: number;
-  words: number;
-  k: number;
-  temperature: number;
-  topK: number;
-  seed: number;
+export type SuggestParams = Settings["suggest"] & {
   /** false: recompute from scratch every time (the benchmark's no-cache peer) */
   useCache?: boolean;
-}
+};
 
 export interface SuggestResult extends Suggestion {
   ms: number;

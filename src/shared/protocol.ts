@@ -463,3 +463,13 @@ export function isNeighboursToWebviewMessage(raw: unknown): raw is NeighboursToW
     list(d.static) && list(d.contextual) && typeof d.index === "object" && d.index !== null
   );
 }
+
+/** A short, safe rendering of an unexpected message for the log (long strings, such as export data, cut). */
+export function previewMessage(raw: unknown): string {
+  try {
+    const s = JSON.stringify(raw, (_k, v: unknown) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 80)}…` : v)) ?? String(raw);
+    return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+  } catch {
+    return String(raw);
+  }
+}

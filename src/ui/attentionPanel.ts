@@ -15,6 +15,7 @@ import {
   type FromWebview,
   type ToWebview,
   type TruncationNotice,
+  previewMessage,
 } from "../shared/protocol";
 import { shortQuote } from "../shared/tokenDisplay";
 import { DOCUMENT_SELECTOR, type LastSuggestion } from "./inlineProvider";
@@ -296,7 +297,7 @@ export class AttentionPanel implements vscode.Disposable {
   private onMessage(raw: unknown): void {
     const msg = validateFromWebviewMessage(raw, { tokenCount: this.screen.view?.tokens.length ?? 0 });
     if (!msg) {
-      this.deps.log(`attention panel: ignored a malformed message ${preview(raw)}`);
+      this.deps.log(`attention panel: ignored a malformed message ${previewMessage(raw)}`);
       return;
     }
     const body: FromWebview = msg.body;
@@ -404,14 +405,4 @@ function requestFor(editor: vscode.TextEditor, kind: Kind, deps: AttentionDeps):
   if (start === end && !suggestion) return undefined;
   if (!suggestion && !document.getText(new vscode.Range(document.positionAt(start), sel.active)).trim()) return undefined;
   return { kind, document, version: document.version, start, end, suggestion, cutAtStart: start > 0 };
-}
-
-function preview(raw: unknown): string {
-  try {
-    // long strings (an export's data) are cut before they are stringified whole
-    const s = JSON.stringify(raw, (_k, v: unknown) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 80)}…` : v)) ?? String(raw);
-    return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-  } catch {
-    return String(raw);
-  }
 }

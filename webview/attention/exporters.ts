@@ -3,15 +3,7 @@
 import type { AttentionView } from "../../src/shared/protocol";
 import { colorScale } from "../../src/shared/colorScale";
 import { css, type Theme } from "./theme";
-
-const SVG = "http://www.w3.org/2000/svg";
-
-function node<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+import { svgNode as node, SVG_NS as SVG } from "../common/svg";
 
 /** A standalone SVG of one T×T matrix, with token labels, the hatched future and a legend. */
 export function heatmapSvg(m: Float32Array, labels: readonly string[], caption: string, theme: Theme): string {

@@ -2,15 +2,7 @@
 // the model host), drawn as an SVG scatter. Labels and hover texts go in through textContent only;
 // colours come from the stylesheet (theme variables), so the map follows the theme.
 import type { NeighbourList } from "../../src/shared/protocol";
-
-const SVG = "http://www.w3.org/2000/svg";
-
-function node<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+import { svgNode as node } from "../common/svg";
 
 export interface MapPoint {
   label: string;
