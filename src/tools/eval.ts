@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Engine } from "../model/engine";
+import { neighbourSpace } from "../model/neighbourSpace";
 import { KneserNeyTrigram, UnigramBaseline } from "../core/ngram";
 
 /**
@@ -31,6 +32,17 @@ function isWordUnit(u: string): boolean {
 
 const ROOT = join(__dirname, "..");
 const SOURCES = ["brown", "docs", "code"];
+
+interface NeighbourRow {
+  group: string;
+  words: number;
+  of: number;
+  /** mean share of the other group members among a member's 10 nearest (over what 10 can hold) */
+  share: number;
+  nearestInGroup: number;
+  /** the share a random neighbour list would give */
+  chance: number;
+}
 
 interface Row {
   source: string;
@@ -157,6 +169,36 @@ async function main(): Promise<void> {
     rows.push({ source, model: "most frequent words", wordPPL: Math.exp(uniNll / words), top1: hits.uni[0] / n, top5: hits.uni[1] / n, words, positions: n });
     process.stderr.write(`eval: ${source}: ${ids.length} tokens, ${words} words, ${n} positions in ${((performance.now() - ts) / 1000).toFixed(1)} s\n`);
   }
+  // neighbour quality: do words of a closed class find each other among their 10 static neighbours?
+  const groups: Record<string, string[]> = {
+    weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    numbers: ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "hundred"],
+    colours: ["red", "blue", "green", "yellow", "black", "white", "brown", "gray", "orange", "purple", "pink"],
+    pronouns: ["he", "she", "they", "we", "you", "him", "her", "them", "us", "me"],
+    family: ["father", "mother", "brother", "sister", "son", "daughter", "wife", "husband", "uncle", "aunt"],
+    "time units": ["second", "minute", "hour", "day", "week", "month", "year", "century"],
+  };
+  const space = neighbourSpace(engine);
+  const neighbourRows: NeighbourRow[] = [];
+  for (const [name, members] of Object.entries(groups)) {
+    const inIndex = members.filter((w) => space.index.rowOf.has(w));
+    if (inIndex.length < 3) {
+      neighbourRows.push({ group: name, words: inIndex.length, of: members.length, share: Number.NaN, nearestInGroup: Number.NaN, chance: Number.NaN });
+      continue;
+    }
+    let share = 0;
+    let firstIn = 0;
+    for (const w of inIndex) {
+      const list = await space.search({ query: w, mode: "static", layer: 0, metric: "cosine", k: 10 });
+      const words = list.neighbours.map((n) => n.word);
+      const same = words.filter((x) => inIndex.includes(x) && x !== w).length;
+      share += same / Math.min(10, inIndex.length - 1);
+      if (words.length > 0 && inIndex.includes(words[0])) firstIn++;
+    }
+    const n = inIndex.length;
+    neighbourRows.push({ group: name, words: n, of: members.length, share: n ? share / n : 0, nearestInGroup: n ? firstIn / n : 0, chance: n > 1 ? (n - 1) / space.index.words.length : 0 });
+  }
   await engine.dispose();
 
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -165,12 +207,21 @@ async function main(): Promise<void> {
     "|---|---|---:|---:|---:|---:|",
     ...rows.map((r) => `| ${r.source} (${r.words.toLocaleString("en")} words, ${r.positions} positions) | ${r.model} | ${r.tokenCE === undefined ? "" : r.tokenCE.toFixed(3)} | ${r.wordPPL.toFixed(1)} | ${pct(r.top1)} | ${pct(r.top5)} |`),
   ].join("\n");
-  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), rows };
+  const neighbourTable = [
+    "| group | words in the index | their group among the 10 nearest | nearest neighbour in the group | chance |",
+    "|---|---:|---:|---:|---:|",
+    ...neighbourRows.map((r) =>
+      Number.isNaN(r.share)
+        ? `| ${r.group} | ${r.words} of ${r.of} | (fewer than 3 are single-token words) | | |`
+        : `| ${r.group} | ${r.words} of ${r.of} | ${pct(r.share)} | ${pct(r.nearestInGroup)} | ${pct(r.chance)} |`,
+    ),
+  ].join("\n");
+  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), rows, neighbours: neighbourRows };
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
-  else process.stdout.write(table + "\n");
+  else process.stdout.write(`${table}\n\n${neighbourTable}\n`);
   if (values.write) {
     writeFileSync(join(values.model!, "eval.json"), JSON.stringify(result, null, 2) + "\n");
-    writeFileSync(join(values.model!, "eval.md"), table + "\n");
+    writeFileSync(join(values.model!, "eval.md"), `${table}\n\n${neighbourTable}\n`);
   }
 }
 
