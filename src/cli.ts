@@ -165,6 +165,12 @@ async function main(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 }
 
+// a closed pipe (`lm-lens ... | head`) ends the output quietly
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

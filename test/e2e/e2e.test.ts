@@ -144,6 +144,40 @@ for (const theme of ["light", "dark"] as const) {
         assert.ok(box && box.width > 100 && box.height > 100, "the heatmap is drawn");
         await page!.waitForTimeout(500);
         await shot(page!, `attention-${theme}`);
+        // the other views render too
+        for (const [tab, name] of [["All heads", "grid"], ["Lines", "lines"], ["Rollout", "rollout"]] as const) {
+          await frame.locator("vscode-panel-tab", { hasText: tab }).first().click();
+          await page!.waitForTimeout(400);
+          await shot(page!, `attention-${name}-${theme}`);
+        }
+        assert.ok((await frame.locator(".grid canvas").count()) >= 4, "a small heatmap for every layer and head");
+        assert.ok((await frame.locator(".lines-host svg line, .lines-host svg path").count()) > 0, "the lines view draws lines");
+        await frame.locator("vscode-panel-tab", { hasText: "Heatmap" }).first().click();
+      });
+
+      await step(t, "a 128-token paragraph shows its heatmap quickly (time from the command to the heatmap)", async () => {
+        stage = "attention timing";
+        await page!.locator(".tab", { hasText: "story.txt" }).first().click();
+        await openFile(page!, "paragraph.txt");
+        await page!.keyboard.press("Control+A");
+        await runCommand(page!, "LM Lens: Show Attention");
+        const t0 = Date.now();
+        let frame: Frame | undefined;
+        while (!frame) {
+          for (const f of page!.frames()) {
+            try {
+              if ((await f.locator(".tokens .token").count()) >= 100) frame = f;
+            } catch {
+              // a frame that went away
+            }
+          }
+          if (!frame && Date.now() - t0 > 30000) throw new Error("the 128-token heatmap did not appear");
+          if (!frame) await page!.waitForTimeout(20);
+        }
+        await frame.locator("canvas.heatmap").first().waitFor({ state: "visible" });
+        const ms = Date.now() - t0;
+        process.stderr.write(`[e2e] ${theme}: ${await frame.locator(".tokens .token").count()} tokens, first heatmap ${ms} ms after the command (panel already open; includes the browser round trips of this harness)\n`);
+        await shot(page!, `attention-paragraph-${theme}`);
       });
 
       await step(t, "a selection containing markup shows as text and runs nothing", async () => {

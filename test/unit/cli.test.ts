@@ -62,3 +62,25 @@ test("errors are one clear line on stderr with a non-zero exit code", () => {
   const unknown = spawnSync(process.execPath, [CLI, "frobnicate"], { encoding: "utf8" });
   assert.equal(unknown.status, 2);
 });
+
+test("attention --json gives the numbers the panel shows (the model host's answer to the panel)", async () => {
+  const { ModelHostClient } = await import("../../src/model/hostClient");
+  const text = "She opened the door and looked at the garden.";
+  const r = cli(["attention", "--json", text]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { tokens: string[]; attentions: number[][][][] };
+  const client = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: MODEL_DIR, threads: 1 });
+  try {
+    const panel = await client.request("attention", { text, maxTokens: 256 });
+    assert.deepEqual(out.tokens, panel.tokens.map((t) => t.text));
+    const T = panel.tokens.length;
+    let max = 0;
+    for (let l = 0; l < panel.nLayer; l++)
+      for (let h = 0; h < panel.nHead; h++)
+        for (let q = 0; q < T; q++)
+          for (let k = 0; k < T; k++) max = Math.max(max, Math.abs(out.attentions[l][h][q][k] - panel.attentions[((l * panel.nHead + h) * T + q) * T + k]));
+    assert.ok(max < 1e-6, `max difference ${max}`);
+  } finally {
+    client.dispose();
+  }
+});
