@@ -124,7 +124,12 @@ export interface ExportMessage {
 export interface OpenTourMessage {
   type: "openTour";
 }
-export type FromWebview = ReadyMessage | HoverTokenMessage | SelectTokenMessage | SetFollowMessage | ExportMessage | OpenTourMessage;
+/** the view with this id has been drawn (the extension times command -> first heatmap) */
+export interface RenderedMessage {
+  type: "rendered";
+  viewId: number;
+}
+export type FromWebview = ReadyMessage | HoverTokenMessage | SelectTokenMessage | SetFollowMessage | ExportMessage | OpenTourMessage | RenderedMessage;
 
 export type ToWebviewMessage = Envelope<ToWebview>;
 export type FromWebviewMessage = Envelope<FromWebview>;
@@ -170,6 +175,9 @@ export function validateFromWebview(raw: unknown, opts: ValidateOptions = {}): F
     case "setFollow":
       if (!hasKeys(raw, ["type", "follow"]) || typeof raw.follow !== "boolean") return undefined;
       return { type: "setFollow", follow: raw.follow };
+    case "rendered":
+      if (!hasKeys(raw, ["type", "viewId"]) || !isIndex(raw.viewId, Number.MAX_SAFE_INTEGER)) return undefined;
+      return { type: "rendered", viewId: raw.viewId };
     case "export": {
       if (!hasKeys(raw, ["type", "format", "data"])) return undefined;
       const { format, data } = raw;

@@ -106,6 +106,8 @@ export class AttentionPanel implements vscode.Disposable {
   private screen: Screen = { loading: false };
   private follow = false;
   private lastKind: Kind = "selection";
+  /** when the view being sent was asked for, to log command -> first heatmap */
+  private timing: { viewId: number; started: number; modelMs: number; tokens: number } | undefined;
   private cts: vscode.CancellationTokenSource | undefined;
   private followTimer: ReturnType<typeof setTimeout> | undefined;
   /** the editor whose selection changed last (while the panel has focus there is no active text editor) */
@@ -171,6 +173,7 @@ export class AttentionPanel implements vscode.Disposable {
   // ---- analysis
 
   private async run(req: Request): Promise<void> {
+    const started = performance.now();
     this.lastKind = req.kind;
     this.cts?.cancel();
     this.cts?.dispose();
@@ -181,6 +184,7 @@ export class AttentionPanel implements vscode.Disposable {
       const { result, text, cut, offset } = await this.analyse(req, cts.token);
       if (cts.token.isCancellationRequested) return;
       const view = this.toView(req, result, text, offset, cut);
+      this.timing = { viewId: view.id, started, modelMs: performance.now() - started, tokens: view.tokens.length };
       this.screen = { view, version: req.version, offset, loading: false };
       this.post({ type: "state", data: { ...view, follow: this.follow } });
       this.panel.title = `Attention: “${shortQuote(view.text, 28)}”`;
@@ -317,6 +321,13 @@ export class AttentionPanel implements vscode.Disposable {
         return;
       case "export":
         void this.export(body.format, body.data);
+        return;
+      case "rendered":
+        if (this.timing && this.timing.viewId === body.viewId) {
+          const t = this.timing;
+          this.timing = undefined;
+          this.deps.log(`attention: ${t.tokens} tokens, first heatmap ${(performance.now() - t.started).toFixed(0)} ms after the command (model host ${t.modelMs.toFixed(0)} ms)`);
+        }
         return;
       case "openTour":
         void vscode.commands.executeCommand("workbench.action.openWalkthrough", `${this.deps.extensionId}#lmLens.tour`, false);

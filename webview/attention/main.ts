@@ -540,6 +540,8 @@ function onState(v: AttentionView): void {
   buildLines();
   renderAll();
   if (n > 0) send({ type: "selectToken", index: ui.chosen });
+  // after the browser has painted the heatmap
+  requestAnimationFrame(() => setTimeout(() => send({ type: "rendered", viewId: v.id }), 0));
 }
 
 // ---------------------------------------------------------------- events
