@@ -25,7 +25,8 @@ import {
 import type { EditorWords } from "./selectionWords";
 import { parseVectorQuery } from "./vectorQuery";
 
-export const SELECTION_DEBOUNCE_MS = 150;
+/** short: the list should follow the selection within about 150 ms, a debounce included */
+export const SELECTION_DEBOUNCE_MS = 50;
 /** model-host time per step of the contextual index build */
 export const INDEX_STEP_MS = 250;
 
@@ -85,6 +86,8 @@ export interface ControllerDeps {
   save(format: ListExportFormat, content: string, suggestedName: string): void | Promise<void>;
   log(line: string): void;
   debounceMs?: number;
+  /** a clock in ms (tests); Date.now by default */
+  now?: () => number;
   indexStepMs?: number;
 }
 
@@ -127,6 +130,8 @@ export class NeighboursController {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** a selection arrived while hidden or not following; applied when shown (or following again) */
   private pendingSelection: EditorSelection | undefined;
+  /** when the selection last changed, to log how long the list took to follow */
+  private selectionAt: number | undefined;
   private work: CancelSource | undefined;
   /** resolves when the current refresh is done (tests) */
   private running: Promise<void> = Promise.resolve();
@@ -166,6 +171,7 @@ export class NeighboursController {
   selectionChanged(sel: EditorSelection | undefined): void {
     if (this.disposed || !sel) return;
     this.pendingSelection = sel;
+    this.selectionAt = this.deps.now?.() ?? Date.now();
     if (!this.visible || !this.screen.follow) return;
     this.schedule();
   }
@@ -294,6 +300,10 @@ export class NeighboursController {
         this.screen = { ...this.screen, static: { loading: false, error: message(e) } };
       }
       this.sendState();
+      if (this.selectionAt !== undefined && q.origin === "editor") {
+        this.deps.log(`neighbours: list for "${q.text}" sent to the view ${((this.deps.now?.() ?? Date.now()) - this.selectionAt).toFixed(0)} ms after the selection changed`);
+        this.selectionAt = undefined;
+      }
     }
     try {
       if (!(await this.ensureIndex(token))) return;

@@ -241,6 +241,17 @@ for (const theme of ["light", "dark"] as const) {
         assert.ok(words.every((w) => w.length > 0 && !w.startsWith(" ")), words.join(", "));
         await page!.waitForTimeout(800);
         await shot(page!, `neighbours-${theme}`);
+        // follow the editor: select another word and time the list (the extension logs it)
+        await page!.locator(".tab", { hasText: "story.txt" }).first().click();
+        await page!.keyboard.press("Control+Home");
+        await page!.keyboard.press("Control+Shift+ArrowRight");
+        let line: string | undefined;
+        for (let i = 0; i < 40 && !line; i++) {
+          line = server!.logs().split("\n").filter((l) => /neighbours: list for "The" sent to the view \d+ ms/.test(l)).at(-1);
+          if (!line) await page!.waitForTimeout(250);
+        }
+        assert.ok(line, "the neighbours list followed the selection");
+        process.stderr.write(`[e2e] ${theme}: ${line.replace(/^.*neighbours: /, "")}\n`);
       });
 
       await step(t, "the extension host log has no errors from the extension", async () => {
