@@ -453,29 +453,44 @@ function renderNext(): void {
   }
 }
 
+/** Views drawn only while their tab shows; the others are drawn when their tab is opened. */
+const VIEW_RENDER: Record<Tab, () => void> = {
+  heatmap: () => {
+    renderHeatmap();
+    revealRow(heatCanvas, heatLayout);
+  },
+  grid: () => renderGrid(),
+  lines: () => renderLines(),
+  rollout: () => {
+    renderRollout();
+    revealRow(rollCanvas, rollLayout);
+  },
+};
+const staleViews = new Set<Tab>();
+
+function renderViews(tabs: readonly Tab[]): void {
+  for (const t of tabs) {
+    if (t === ui.tab) {
+      VIEW_RENDER[t]();
+      staleViews.delete(t);
+    } else staleViews.add(t);
+  }
+}
+
 function renderAll(): void {
   theme = readTheme();
   renderHeader();
   renderPickers();
   renderTokens();
-  renderHeatmap();
-  renderGrid();
-  renderLines();
-  renderRollout();
   renderNext();
-  revealRow(heatCanvas, heatLayout);
-  revealRow(rollCanvas, rollLayout);
+  renderViews(["heatmap", "grid", "lines", "rollout"]);
 }
 
 /** After the chosen token changes: everything that shows it. */
 function renderChosen(): void {
   renderTokens();
-  renderHeatmap();
-  renderLines();
-  renderRollout();
   renderNext();
-  revealRow(heatCanvas, heatLayout);
-  revealRow(rollCanvas, rollLayout);
+  renderViews(["heatmap", "lines", "rollout"]);
 }
 
 // ---------------------------------------------------------------- actions
@@ -497,14 +512,13 @@ function setLayerHead(layer: number, head: number): void {
   ui.head = ((head - MEAN + view.nHead + 1) % (view.nHead + 1)) + MEAN;
   save();
   renderPickers();
-  renderHeatmap();
-  renderGrid();
-  renderLines();
+  renderViews(["heatmap", "grid", "lines"]);
 }
 
 function setTab(tab: Tab): void {
   ui.tab = tab;
   save();
+  if (staleViews.has(tab)) renderViews([tab]);
   if (panels.getAttribute("activeid") !== `tab-${tab}`) panels.setAttribute("activeid", `tab-${tab}`);
 }
 
@@ -579,6 +593,7 @@ panels.addEventListener("change", (e) => {
   if (tab && tab !== ui.tab) {
     ui.tab = tab;
     save();
+    if (staleViews.has(tab)) renderViews([tab]);
   }
 });
 
