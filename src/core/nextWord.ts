@@ -72,8 +72,6 @@ export function sampleIndex(logps: readonly number[], temperature: number, topK:
 }
 
 const encoder = new TextEncoder();
-/** completions weighed against ending the typed word where it is */
-const WHOLE_CHECK = 5;
 
 function toChoices<C>(hyps: WordHyp<C>[], pending: Uint8Array): WordChoice[] {
   return hyps.map((h) => ({ word: completionText(h.bytes, pending), p: Math.exp(h.logp) }));
@@ -97,19 +95,20 @@ export async function suggestWords<C>(
   let pendingBytes = encoder.encode(pending);
   // a new word starts here unless a word or punctuation is being typed
   let startsNewWord = pending.trim() === "";
-  // inside a word, look at a few completions: whether the word is already whole is a question of mass
-  const first = startsNewWord ? search : { ...search, k: Math.max(search.k, WHOLE_CHECK), beam: Math.max(search.beam, WHOLE_CHECK) };
-  let hyps = await searchUnits(model, table, base, pendingBytes, { ...first, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined });
-  // the typed word is already whole when ending it here is more likely than all the ways found to go on:
-  // then the suggestion is the next word ("the hair was still" -> " red", but "jum" -> "ps")
-  const whole = startsNewWord ? undefined : hyps.find((h) => completionText(h.bytes, pendingBytes) === "");
-  const goOn = hyps.reduce((sum, h) => (h === whole ? sum : sum + Math.exp(h.logp)), 0);
+  let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined });
+  // The typed word is already whole when the most likely reading ends it here, ending is more likely
+  // than going on, and the lexicon knows it as a word: then the suggestion is the next word ("the hair
+  // was still" -> " red", but "jum" -> "p"). A small model sometimes rates a fragment as a word.
   const typed = pending.trim();
   const known = !/^\p{L}+$/u.test(typed) || (opts.isWord?.(typed) ?? true);
-  if (whole && Math.exp(whole.logp) > goOn && (known || hyps.length === 1)) {
-    hyps = await searchUnits(model, table, { cache: whole.cache, logits: whole.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: whole.phase as Phase.Word | Phase.Punct });
+  const best = hyps[0];
+  if (!startsNewWord && best && completionText(best.bytes, pendingBytes) === "" && best.pEnd > 0.5 && known) {
+    hyps = await searchUnits(model, table, { cache: best.cache, logits: best.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: best.phase as Phase.Word | Phase.Punct });
     pendingBytes = new Uint8Array(0);
     startsNewWord = true;
+  } else if (!startsNewWord && hyps.some((h) => completionText(h.bytes, pendingBytes) === "")) {
+    // the word goes on: the slot "" took is given to one more completion
+    hyps = await searchUnits(model, table, base, pendingBytes, { ...search, k: search.k + 1, beam: Math.max(search.beam, search.k + 1) });
   }
   let mass = 0;
   if (!startsNewWord) {

@@ -52,8 +52,9 @@ function advance(phase: Phase, open: number, bytes: Uint8Array): { phase: Phase;
   for (let i = 0; i < bytes.length; i++) {
     const c = byteClass(bytes[i]);
     if (c === B.Cont) {
-      if (open === 0 && phase === Phase.Leading) return { phase: Phase.Invalid, open };
-      open = Math.max(0, open - 1);
+      // a continuation byte only ever finishes a character that a lead byte opened
+      if (open === 0) return { phase: Phase.Invalid, open };
+      open--;
       continue;
     }
     if (open > 0) return { phase: Phase.Invalid, open }; // a character cut short
@@ -135,6 +136,8 @@ export function splitPending(text: string): { context: string; pending: string }
 export interface WordHyp<C> {
   /** Word or Punct */
   phase: Phase;
+  /** probability that the unit ends after its tokens (the next token starts a new unit) */
+  pEnd: number;
   /** tokens of this unit */
   tokens: number[];
   /** all bytes of the unit, pending bytes included */
@@ -277,9 +280,10 @@ export async function searchUnits<C>(
       const cont = table.continues[node.phase as Phase.Word | Phase.Punct];
       let pCont = 0;
       for (let t = 0; t < cont.length; t++) if (cont[t]) pCont += Math.exp(logits[t] - logZ);
-      const logp = node.logp + Math.log(Math.max(1e-12, 1 - pCont));
+      const pEnd = Math.max(1e-12, 1 - pCont);
+      const logp = node.logp + Math.log(pEnd);
       if (logp > kth()) {
-        finished.push({ phase: node.phase, tokens: node.tokens, bytes: node.bytes, logp, cache: node.cache!, logits });
+        finished.push({ phase: node.phase, pEnd, tokens: node.tokens, bytes: node.bytes, logp, cache: node.cache!, logits });
         finished.sort((a, b) => b.logp - a.logp);
         if (finished.length > opts.k) finished.length = opts.k;
       }
