@@ -307,13 +307,22 @@ function topTokens(logits: Float32Array, k: number): { id: number; p: number }[]
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
   let sum = 0;
   for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  const best: { id: number; l: number }[] = [];
+  // k best by insertion into a small sorted array (k is 10: no allocation per candidate)
+  const ids = new Int32Array(k).fill(-1);
+  const vals = new Float32Array(k).fill(-Infinity);
   for (let i = 0; i < logits.length; i++) {
-    if (best.length < k || logits[i] > best[best.length - 1].l) {
-      best.push({ id: i, l: logits[i] });
-      best.sort((a, b) => b.l - a.l);
-      if (best.length > k) best.pop();
+    const v = logits[i];
+    if (v <= vals[k - 1]) continue;
+    let j = k - 1;
+    while (j > 0 && vals[j - 1] < v) {
+      vals[j] = vals[j - 1];
+      ids[j] = ids[j - 1];
+      j--;
     }
+    vals[j] = v;
+    ids[j] = i;
   }
-  return best.map((b) => ({ id: b.id, p: Math.exp(b.l - max) / sum }));
+  const out: { id: number; p: number }[] = [];
+  for (let j = 0; j < k; j++) if (ids[j] >= 0) out.push({ id: ids[j], p: Math.exp(vals[j] - max) / sum });
+  return out;
 }
