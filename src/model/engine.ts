@@ -258,7 +258,7 @@ export class Engine {
     const predictions = Array.from({ length: T }, (_, q) => topTokens(r.logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
     const last = r.logits.slice((T - 1) * V, T * V);
     const onRun = () => undefined;
-    const hyps = await searchUnits(this.stepModel(onRun), this.table, { cache: r.cache, logits: last }, new Uint8Array(0), { k: 10, beam: 10, maxTokens: 8, wordsOnly: true, after: endingPhase(text) });
+    const hyps = await searchUnits(this.stepModel(onRun), this.table, { cache: r.cache, logits: last }, new Uint8Array(0), { k: 10, beam: 4, maxTokens: 8, wordsOnly: true, after: endingPhase(text) });
     const nextWords = hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
     // derived here, in the model host, so the extension host never spends time on T^3 products
     const shape = { nLayer: L, nHead: H, T };

@@ -460,7 +460,10 @@ const VIEW_RENDER: Record<Tab, () => void> = {
     revealRow(heatCanvas, heatLayout);
   },
   grid: () => renderGrid(),
-  lines: () => renderLines(),
+  lines: () => {
+    if (!linesView) buildLines();
+    renderLines();
+  },
   rollout: () => {
     renderRollout();
     revealRow(rollCanvas, rollLayout);
@@ -551,7 +554,9 @@ function onState(v: AttentionView): void {
   loading = false;
   error = "";
   buildTokens();
-  buildLines();
+  // the lines view is built when its tab is first shown for this view
+  linesHost.replaceChildren();
+  linesView = undefined;
   renderAll();
   if (n > 0) send({ type: "selectToken", index: ui.chosen });
   // after the browser has painted the heatmap
