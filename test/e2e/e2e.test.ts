@@ -36,21 +36,24 @@ async function currentLine(page: Page): Promise<string> {
   return (await page.locator(".monaco-editor .view-line").last().textContent() ?? "").replace(/\u00a0/g, " ");
 }
 
-/** The frame of our attention webview, once its token strip has tokens. */
-async function attentionFrame(page: Page, timeout = 30000): Promise<Frame> {
+/** The first frame (webviews are nested frames) with at least `min` elements matching `selector`. */
+async function findFrame(page: Page, selector: string, min = 1, timeout = 30000, pollMs = 100): Promise<Frame> {
   const t0 = Date.now();
   for (;;) {
     for (const f of page.frames()) {
       try {
-        if ((await f.locator(".tokens .token, .tokens [data-index]").count()) > 0) return f;
+        if ((await f.locator(selector).count()) >= min) return f;
       } catch {
         // a frame that went away
       }
     }
-    if (Date.now() - t0 > timeout) throw new Error("no attention webview with tokens appeared");
-    await page.waitForTimeout(250);
+    if (Date.now() - t0 > timeout) throw new Error(`no frame with ${min} x ${selector} appeared`);
+    await page.waitForTimeout(pollMs);
   }
 }
+
+/** The frame of our attention webview, once its token strip has tokens. */
+const attentionFrame = (page: Page) => findFrame(page, ".tokens .token");
 
 async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press("Control+Shift+P");
@@ -162,18 +165,7 @@ for (const theme of ["light", "dark"] as const) {
         await page!.keyboard.press("Control+A");
         await runCommand(page!, "LM Lens: Show Attention");
         const t0 = Date.now();
-        let frame: Frame | undefined;
-        while (!frame) {
-          for (const f of page!.frames()) {
-            try {
-              if ((await f.locator(".tokens .token").count()) >= 100) frame = f;
-            } catch {
-              // a frame that went away
-            }
-          }
-          if (!frame && Date.now() - t0 > 30000) throw new Error("the 128-token heatmap did not appear");
-          if (!frame) await page!.waitForTimeout(20);
-        }
+        const frame = await findFrame(page!, ".tokens .token", 100, 30000, 20);
         await frame.locator("canvas.heatmap").first().waitFor({ state: "visible" });
         const ms = Date.now() - t0;
         process.stderr.write(`[e2e] ${theme}: ${await frame.locator(".tokens .token").count()} tokens, heatmap seen by the harness ${ms} ms after the command\n`);
@@ -223,19 +215,7 @@ for (const theme of ["light", "dark"] as const) {
         await page!.keyboard.press("Control+ArrowRight");
         await page!.keyboard.press("Control+Shift+ArrowRight");
         await runCommand(page!, "LM Lens: Show Embedding Neighbours");
-        let frame: Frame | undefined;
-        const t0 = Date.now();
-        while (!frame) {
-          for (const f of page!.frames()) {
-            try {
-              if ((await f.locator("ol.rows li .word").count()) >= 5) frame = f;
-            } catch {
-              // a frame that went away
-            }
-          }
-          if (!frame && Date.now() - t0 > 45000) throw new Error("no neighbour list appeared");
-          if (!frame) await page!.waitForTimeout(300);
-        }
+        const frame = await findFrame(page!, "ol.rows li .word", 5, 45000);
         const words = await frame.locator("ol.rows li .word").allTextContents();
         assert.ok(words.length >= 5, words.join(", "));
         assert.ok(words.every((w) => w.length > 0 && !w.startsWith(" ")), words.join(", "));
