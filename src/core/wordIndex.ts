@@ -43,12 +43,21 @@ export function buildWordIndex(tokenBytes: readonly Uint8Array[], known?: Readon
   return { ids: Int32Array.from(ids), words, rowOf };
 }
 
-/** The words of a words.txt ("word<TAB>count" per line). */
-export function parseWordList(text: string): Set<string> {
+/**
+ * The words of a words.txt ("word<TAB>count<TAB>share" per line; share = how often the word stands alone
+ * among all words that start with it). `minShare` keeps only words that are mostly whole words: " con"
+ * is a word now and then but mostly the start of "contain", "continue", ...
+ */
+export function parseWordList(text: string, minShare = 0): Set<string> {
   const out = new Set<string>();
   for (const line of text.split("\n")) {
-    const word = line.split("\t")[0].trim();
-    if (word) out.add(word);
+    const [word, , share] = line.split("\t");
+    if (!word?.trim()) continue;
+    if (minShare > 0 && share !== undefined && Number(share) < minShare) continue;
+    out.add(word.trim());
   }
   return out;
 }
+
+/** words.txt share below which a vocabulary entry is taken for the start of longer words */
+export const INDEX_MIN_SHARE = 0.1;

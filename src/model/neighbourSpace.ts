@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { nearest, vectorTable, type VectorTable } from "../core/neighbours";
 import { pca } from "../core/pca";
 import { parseVectorQuery, queryWords, singleWord } from "../core/vectorQuery";
-import { buildWordIndex, parseWordList, type WordIndex } from "../core/wordIndex";
+import { buildWordIndex, INDEX_MIN_SHARE, parseWordList, type WordIndex } from "../core/wordIndex";
 import type { EmbeddedTerm, IndexProgress, NeighbourList, NeighboursRequest } from "../shared/protocol";
 import { readTokenEmbedding, type TokenEmbedding } from "./embeddings";
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
@@ -51,7 +51,7 @@ export class NeighbourSpace {
     const embedding = readTokenEmbedding(folder.onnxPath, cfg.vocabSize, cfg.nEmbd);
     // words.txt (written by the recipe) says which vocabulary entries the training text used as whole words
     const wordsPath = join(folder.dir, "words.txt");
-    const known = existsSync(wordsPath) ? parseWordList(readFileSync(wordsPath, "utf8")) : undefined;
+    const known = existsSync(wordsPath) ? parseWordList(readFileSync(wordsPath, "utf8"), INDEX_MIN_SHARE) : undefined;
     const index = buildWordIndex(folder.tokenizer.tokenBytes.slice(0, cfg.vocabSize), known);
     const D = cfg.nEmbd;
     const data = new Float32Array(index.ids.length * D);

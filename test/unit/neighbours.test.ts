@@ -163,3 +163,10 @@ test("a word list keeps only vocabulary entries used as whole words", async () =
   assert.deepEqual(filtered.words, ["king", "queen"]);
   assert.deepEqual(Array.from(filtered.ids), [0, 3]);
 });
+
+test("a word list's standalone share keeps word starts such as ' con' out of the index", async () => {
+  const { parseWordList } = await import("../../src/core/wordIndex");
+  const text = "the\t175088\t0.887\ncon\t135\t0.004\nred\t193\t0.229\nold\t50\n";
+  assert.deepEqual([...parseWordList(text)], ["the", "con", "red", "old"]);
+  assert.deepEqual([...parseWordList(text, 0.1)], ["the", "red", "old"]);
+});
