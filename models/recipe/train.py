@@ -101,6 +101,8 @@ def main() -> None:
     heldout = load_split(args.tokens, "heldout")
     tokens_seen = 0
     prior_seconds = 0.0
+    prior_steps = 0
+    history = []
     if args.resume:
         ck = torch.load(args.resume, map_location="cpu")
         cfg = GPTConfig(**ck["config"])
@@ -109,7 +111,9 @@ def main() -> None:
         model.load_state_dict(ck["model"])
         tokens_seen = ck.get("tokens_seen", 0)
         prior_seconds = ck.get("train_seconds", 0.0)
-        print(f"train: resumed from {args.resume} ({tokens_seen:,} tokens seen)")
+        prior_steps = ck.get("step", 0)
+        history = list(ck.get("history", []))
+        print(f"train: resumed from {args.resume} ({prior_steps:,} steps, {tokens_seen:,} tokens seen)")
     else:
         cfg = GPTConfig(vocab_size=args.vocab_size, n_positions=args.n_positions, n_embd=args.n_embd,
                         n_layer=args.n_layer, n_head=args.n_head, dropout=args.dropout)
@@ -122,12 +126,11 @@ def main() -> None:
     budget = args.time_budget_min * 60
     start = time.time()
     last_log = start
-    history = []
 
     def save(step: int, final: bool) -> None:
         tmp = args.out + ".tmp"
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        torch.save({"config": cfg.to_dict(), "model": model.state_dict(), "step": step, "tokens_seen": tokens_seen,
+        torch.save({"config": cfg.to_dict(), "model": model.state_dict(), "step": prior_steps + step, "tokens_seen": tokens_seen,
                     "train_seconds": prior_seconds + time.time() - start, "history": history, "final": final}, tmp)
         os.replace(tmp, args.out)
 
@@ -163,11 +166,11 @@ def main() -> None:
             last_log = now
         if step % args.eval_every == 0:
             ev = {s: evaluate(model, a, args.block, args.eval_windows) for s, a in heldout.items()}
-            history.append({"step": step, "tokens_seen": tokens_seen, "seconds": round(now - start), "train_loss": loss.item(), "heldout": ev})
+            history.append({"step": prior_steps + step, "tokens_seen": tokens_seen, "seconds": round(prior_seconds + now - start), "train_loss": loss.item(), "heldout": ev})
             print(f"eval: step {step} " + " ".join(f"{s} {v:.3f}" for s, v in ev.items()), flush=True)
             save(step, False)
     ev = {s: evaluate(model, a, args.block, args.eval_windows) for s, a in heldout.items()}
-    history.append({"step": step, "tokens_seen": tokens_seen, "seconds": round(time.time() - start), "heldout": ev})
+    history.append({"step": prior_steps + step, "tokens_seen": tokens_seen, "seconds": round(prior_seconds + time.time() - start), "heldout": ev})
     print(f"eval: final step {step} " + " ".join(f"{s} {v:.3f}" for s, v in ev.items()), flush=True)
     save(step, True)
     print(f"train: done, {step} steps, {tokens_seen:,} tokens, {time.time() - start:.0f} s -> {args.out}")

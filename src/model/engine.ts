@@ -77,9 +77,19 @@ export interface AttentionResult {
   model: string;
 }
 
+/** The part of an attention result that the first heatmap needs; detailsId asks for the rest. */
+export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "nextWords"> & { detailsId: number };
+export type AttentionDetails = Pick<AttentionResult, "rollout" | "predictions" | "nextWords">;
+
+/** attentionDetails for a run that a newer attentionFirst replaced */
+export class SupersededError extends Error {}
+
 
 export class Engine {
   private ctx: { ids: number[]; cache: KvCache; logits: Float32Array } | null = null;
+  /** the latest attentionFirst run, kept for its attentionDetails */
+  private lastAttention: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; cache: KvCache | null } | null = null;
+  private attentionRuns = 0;
   readonly table: TokenTable;
   /** lower-cased whole words of the training text (words.txt), when the model folder has them */
   private readonly lexicon: Set<string> | undefined;
@@ -240,33 +250,59 @@ export class Engine {
 
   /** Attention probabilities over exactly the tokens of the text (its first maxTokens), with predictions. */
   async attention(textIn: string, maxTokens: number): Promise<AttentionResult> {
+    const first = await this.attentionFirst(textIn, maxTokens);
+    const { detailsId: _, ...core } = first;
+    return { ...core, ...(await this.attentionDetails(first.detailsId)) };
+  }
+
+  /**
+   * What a heatmap needs, as soon as the model has run: the tokens, the attention probabilities and their
+   * head means. The rest (rollout, per-position predictions, the next-word search) follows from
+   * attentionDetails(detailsId), so that the panel can draw first and fill in the next words after.
+   */
+  async attentionFirst(textIn: string, maxTokens: number): Promise<AttentionFirst> {
     const cfg = this.folder.config;
     const all = this.tokenizer.encode(textIn);
     const limit = Math.max(1, Math.min(maxTokens, cfg.nPositions - 16));
     const ids = all.slice(0, limit);
-    const empty: AttentionResult = { text: "", tokens: [], nLayer: cfg.nLayer, nHead: cfg.nHead, attentions: new Float32Array(0), headMeans: new Float32Array(0), rollout: new Float32Array(0), predictions: [], nextWords: [], truncated: false, totalTokens: 0, model: this.folder.name };
-    if (ids.length === 0) return empty;
+    const detailsId = ++this.attentionRuns;
+    const L = cfg.nLayer;
+    const H = cfg.nHead;
+    if (ids.length === 0) {
+      this.lastAttention = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), cache: null };
+      return { text: "", tokens: [], nLayer: L, nHead: H, attentions: new Float32Array(0), headMeans: new Float32Array(0), truncated: false, totalTokens: 0, model: this.folder.name, detailsId };
+    }
     const tokens = tokenRanges(this.tokenizer, ids);
     const text = textIn.slice(0, tokens[tokens.length - 1].end);
     const r = await this.model.run(null, ids, { attentions: true, allLogits: true });
     const T = ids.length;
-    const L = cfg.nLayer;
-    const H = cfg.nHead;
     const attentions = new Float32Array(L * H * T * T);
     (r.attentions ?? []).forEach((a, l) => attentions.set(a, l * H * T * T));
+    this.lastAttention = { detailsId, T, text, attentions, logits: r.logits, cache: r.cache };
+    const shape = { nLayer: L, nHead: H, T };
+    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), truncated: all.length > ids.length, totalTokens: all.length, model: this.folder.name, detailsId };
+  }
+
+  /** Rollout, predictions and next words of the latest attentionFirst (an older id is superseded). */
+  async attentionDetails(detailsId: number): Promise<AttentionDetails> {
+    const a = this.lastAttention;
+    if (!a || a.detailsId !== detailsId) throw new SupersededError("a newer attention request replaced this one");
+    const { T, text, attentions, logits } = a;
+    if (T === 0 || !a.cache) return { rollout: new Float32Array(0), predictions: [], nextWords: [] };
+    const cfg = this.folder.config;
     const V = cfg.vocabSize;
-    const predictions = Array.from({ length: T }, (_, q) => topTokens(r.logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
-    const last = r.logits.slice((T - 1) * V, T * V);
+    const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
+    const last = logits.slice((T - 1) * V, T * V);
     const onRun = () => undefined;
-    const hyps = await searchUnits(this.stepModel(onRun), this.table, { cache: r.cache, logits: last }, new Uint8Array(0), { k: 10, beam: 4, maxTokens: 8, wordsOnly: true, after: endingPhase(text) });
+    const hyps = await searchUnits(this.stepModel(onRun), this.table, { cache: a.cache, logits: last }, new Uint8Array(0), { k: 10, beam: 4, maxTokens: 8, wordsOnly: true, after: endingPhase(text) });
     const nextWords = hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
     // derived here, in the model host, so the extension host never spends time on T^3 products
-    const shape = { nLayer: L, nHead: H, T };
-    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), rollout: rollout(attentions, shape), predictions, nextWords, truncated: all.length > ids.length, totalTokens: all.length, model: this.folder.name };
+    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords };
   }
 
   async dispose(): Promise<void> {
     this.ctx = null;
+    this.lastAttention = null;
     await this.model.release();
   }
 }

@@ -1,7 +1,7 @@
 // The model host: a child process that owns the ONNX session, so that onnxruntime's synchronous work
 // never runs on the extension host's thread, and a crash of the native code cannot take the editor down.
 // Requests are served one at a time; a newer suggestion request supersedes the ones still queued.
-import { Engine } from "./engine";
+import { Engine, SupersededError } from "./engine";
 import { ModelFolderError } from "./modelFolder";
 import { neighbourSpace } from "./neighbourSpace";
 import { CancelledError } from "../core/wordSearch";
@@ -48,7 +48,13 @@ async function handle(req: RequestMessage): Promise<unknown> {
     case "attention": {
       const p = req.params as Methods["attention"]["params"];
       if (typeof p.text !== "string") throw new TypeError("attention: text must be a string");
-      return needEngine().attention(p.text, p.maxTokens);
+      if (typeof p.maxTokens !== "number" || !Number.isInteger(p.maxTokens) || p.maxTokens < 1) throw new TypeError("attention: maxTokens must be a positive integer");
+      return needEngine().attentionFirst(p.text, p.maxTokens);
+    }
+    case "attentionDetails": {
+      const p = req.params as Methods["attentionDetails"]["params"];
+      if (typeof p.detailsId !== "number") throw new TypeError("attentionDetails: detailsId must be a number");
+      return needEngine().attentionDetails(p.detailsId);
     }
     case "neighbours": {
       const p = req.params as Methods["neighbours"]["params"];
@@ -85,6 +91,7 @@ async function pump(): Promise<void> {
         else send({ id: req.id, ok: true, result });
       } catch (e) {
         if (e instanceof CancelledError) fail(req.id, "cancelled", "cancelled");
+        else if (e instanceof SupersededError) fail(req.id, "superseded", e.message);
         else if (e instanceof ModelFolderError) fail(req.id, "model", e.message, e.file);
         else if (e instanceof TypeError || e instanceof RangeError) fail(req.id, "input", e.message);
         else fail(req.id, "internal", (e as Error)?.message ?? String(e));

@@ -1,12 +1,15 @@
 // Messages between the extension host and the model host process. One envelope both ways:
 // requests { id, method, params }, cancellations { id, cancel: true }, responses { id, ok, result | error }.
-import type { AttentionResult, ModelInfo, SuggestParams, SuggestResult } from "./engine";
+import type { AttentionDetails, AttentionFirst, ModelInfo, SuggestParams, SuggestResult } from "./engine";
 import type { IndexProgress, NeighbourList, NeighboursRequest } from "../shared/protocol";
 
 export interface Methods {
   load: { params: { modelPath: string; threads: number }; result: ModelInfo };
   suggest: { params: { text: string; offset: number; options: SuggestParams }; result: SuggestResult };
-  attention: { params: { text: string; maxTokens: number }; result: AttentionResult };
+  /** the tokens and attention probabilities (what the first heatmap needs) */
+  attention: { params: { text: string; maxTokens: number }; result: AttentionFirst };
+  /** rollout, per-position predictions and next words of the latest "attention" answer */
+  attentionDetails: { params: { detailsId: number }; result: AttentionDetails };
   /** the k nearest whole words to a word, phrase or sum, static or at a layer */
   neighbours: { params: NeighboursRequest; result: NeighbourList };
   /** build the contextual word index for about budgetMs more (steps, so that suggestions interleave) */

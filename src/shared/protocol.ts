@@ -64,16 +64,25 @@ export interface AttentionView {
   tokens: ViewToken[];
   nLayer: number;
   nHead: number;
-  /** [layer, head, query, key] flattened; T = tokens.length; each row sums to 1 */
+  /** [layer, head, query, key] flattened; T = tokens.length; each row sums to 1. Empty while pending. */
   attentions: Float32Array;
-  /** [layer, query, key]: the mean over heads */
+  /** [layer, query, key]: the mean over heads. Empty while pending. */
   headMeans: Float32Array;
-  /** [query, key]: attention rollout through all layers (Abnar & Zuidema 2020) */
+  /** [query, key]: attention rollout through all layers (Abnar & Zuidema 2020); empty while pending */
   rollout: Float32Array;
-  /** per position, the 10 most likely next tokens */
+  /** per position, the 10 most likely next tokens; empty while pending */
   predictions: TokenProb[][];
-  /** the 10 most likely whole next words after the text */
+  /** the 10 most likely whole next words after the text; empty while pending */
   nextWords: WordProb[];
+  /**
+   * The first message of a view carries only what its first heatmap needs: the one matrix the webview said it
+   * shows (`shown`). A "details" message brings the rest: every head, the head means, rollout, predictions
+   * and next words. Large messages are slow to reach a webview in code-server (hundreds of milliseconds for
+   * a megabyte), so the first picture does not wait for them.
+   */
+  pending: boolean;
+  /** while pending: the matrix the webview's heatmap shows, [query, key] (head null: the average of heads) */
+  shown?: ShownMatrix;
   /** token chosen at first (the suggested word for "Why this word?") */
   focus?: number;
   truncatedNotice?: TruncationNotice;
@@ -95,7 +104,18 @@ export interface ErrorMessage {
   type: "error";
   message: string;
 }
-export type ToWebview = StateMessage | LoadingMessage | ErrorMessage;
+/** the rest of the view with this id: sent right after its "state", once the model host has it */
+export interface ShownMatrix {
+  layer: number;
+  head: number | null;
+  matrix: Float32Array;
+}
+
+export interface DetailsMessage {
+  type: "details";
+  data: { viewId: number; attentions: Float32Array; headMeans: Float32Array; rollout: Float32Array; predictions: TokenProb[][]; nextWords: WordProb[] };
+}
+export type ToWebview = StateMessage | DetailsMessage | LoadingMessage | ErrorMessage;
 
 // ---- webview -> extension
 
@@ -124,12 +144,23 @@ export interface ExportMessage {
 export interface OpenTourMessage {
   type: "openTour";
 }
+/** which layer and head the heatmap shows (head null: the average of heads); sent when ready and on every change */
+export interface ShowingMessage {
+  type: "showing";
+  layer: number;
+  head: number | null;
+}
 /** the view with this id has been drawn (the extension times command -> first heatmap) */
 export interface RenderedMessage {
   type: "rendered";
   viewId: number;
+  /** milliseconds from the webview receiving the view to this report (its share of the time) */
+  drawMs: number;
 }
-export type FromWebview = ReadyMessage | HoverTokenMessage | SelectTokenMessage | SetFollowMessage | ExportMessage | OpenTourMessage | RenderedMessage;
+export type FromWebview = ReadyMessage | HoverTokenMessage | SelectTokenMessage | SetFollowMessage | ExportMessage | OpenTourMessage | RenderedMessage | ShowingMessage;
+
+/** most layers or heads a "showing" message may name */
+export const MAX_LAYERS_OR_HEADS = 256;
 
 export type ToWebviewMessage = Envelope<ToWebview>;
 export type FromWebviewMessage = Envelope<FromWebview>;
@@ -175,9 +206,14 @@ export function validateFromWebview(raw: unknown, opts: ValidateOptions = {}): F
     case "setFollow":
       if (!hasKeys(raw, ["type", "follow"]) || typeof raw.follow !== "boolean") return undefined;
       return { type: "setFollow", follow: raw.follow };
+    case "showing":
+      if (!hasKeys(raw, ["type", "layer", "head"]) || !isIndex(raw.layer, MAX_LAYERS_OR_HEADS)) return undefined;
+      if (raw.head !== null && !isIndex(raw.head, MAX_LAYERS_OR_HEADS)) return undefined;
+      return { type: "showing", layer: raw.layer, head: raw.head };
     case "rendered":
-      if (!hasKeys(raw, ["type", "viewId"]) || !isIndex(raw.viewId, Number.MAX_SAFE_INTEGER)) return undefined;
-      return { type: "rendered", viewId: raw.viewId };
+      if (!hasKeys(raw, ["type", "viewId", "drawMs"]) || !isIndex(raw.viewId, Number.MAX_SAFE_INTEGER)) return undefined;
+      if (typeof raw.drawMs !== "number" || !Number.isFinite(raw.drawMs) || raw.drawMs < 0 || raw.drawMs > 3_600_000) return undefined;
+      return { type: "rendered", viewId: raw.viewId, drawMs: raw.drawMs };
     case "export": {
       if (!hasKeys(raw, ["type", "format", "data"])) return undefined;
       const { format, data } = raw;
@@ -208,6 +244,12 @@ export function validateFromWebviewMessage(raw: unknown, opts: ValidateOptions =
   return validateEnvelope(raw, (body) => validateFromWebview(body, opts));
 }
 
+function isShown(v: unknown, L: number, H: number, T: number): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  const s = v as Fields;
+  return isIndex(s.layer, L) && (s.head === null || isIndex(s.head, H)) && s.matrix instanceof Float32Array && s.matrix.length === T * T;
+}
+
 /** A light check on the webview side: the extension is trusted, but a wrong shape should not throw deep in the UI. */
 export function isToWebviewMessage(raw: unknown): raw is ToWebviewMessage {
   if (typeof raw !== "object" || raw === null) return false;
@@ -226,10 +268,19 @@ export function isToWebviewMessage(raw: unknown): raw is ToWebviewMessage {
       const L = d.nLayer;
       const H = d.nHead;
       return (
-        typeof L === "number" && typeof H === "number" &&
-        d.attentions instanceof Float32Array && d.attentions.length === L * H * T * T &&
-        d.headMeans instanceof Float32Array && d.headMeans.length === L * T * T &&
-        d.rollout instanceof Float32Array && d.rollout.length === T * T
+        typeof L === "number" && typeof H === "number" && typeof d.pending === "boolean" &&
+        d.attentions instanceof Float32Array && d.attentions.length === (d.pending ? 0 : L * H * T * T) &&
+        d.headMeans instanceof Float32Array && d.headMeans.length === (d.pending ? 0 : L * T * T) &&
+        d.rollout instanceof Float32Array && d.rollout.length === (d.pending ? 0 : T * T) &&
+        Array.isArray(d.predictions) && Array.isArray(d.nextWords) &&
+        (d.pending ? isShown(d.shown, L, H, T) : d.shown === undefined)
+      );
+    }
+    case "details": {
+      const d = body.data as Fields | null;
+      return (
+        typeof d === "object" && d !== null && typeof d.viewId === "number" &&
+        d.attentions instanceof Float32Array && d.headMeans instanceof Float32Array && d.rollout instanceof Float32Array && Array.isArray(d.predictions) && Array.isArray(d.nextWords)
       );
     }
     default:

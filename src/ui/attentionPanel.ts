@@ -4,15 +4,16 @@
 import * as vscode from "vscode";
 import { CHARS_PER_TOKEN_GUESS, shrinkBudget, tailStart, tokenAtOffset } from "../core/attentionSource";
 import type { Settings } from "../core/settings";
-import type { AttentionResult } from "../model/engine";
+import type { AttentionFirst } from "../model/engine";
 import type { CancelToken } from "../model/hostClient";
-import { HostError } from "../model/protocol";
+import { HostError, type Methods } from "../model/protocol";
 import {
   PNG_DATA_URL_PREFIX,
   validateFromWebviewMessage,
   type AttentionView,
   type ExportFormat,
   type FromWebview,
+  type ShownMatrix,
   type ToWebview,
   type TruncationNotice,
   previewMessage,
@@ -31,7 +32,7 @@ export interface AttentionDeps {
   extensionUri: vscode.Uri;
   /** for the walkthrough's id */
   extensionId: string;
-  client: { request(method: "attention", params: { text: string; maxTokens: number }, token?: CancelToken): Promise<AttentionResult> };
+  client: { request<M extends "attention" | "attentionDetails">(method: M, params: Methods[M]["params"], token?: CancelToken): Promise<Methods[M]["result"]> };
   provider: { readonly last: LastSuggestion | undefined };
   settings: () => Settings;
   log: (line: string) => void;
@@ -105,6 +106,8 @@ export class AttentionPanel implements vscode.Disposable {
   private nextMessageId = 1;
   private screen: Screen = { loading: false };
   private follow = false;
+  /** the layer and head the webview's heatmap shows (head null: the average), as it last said */
+  private showing: { layer: number; head: number | null } = { layer: 0, head: null };
   private lastKind: Kind = "selection";
   /** when the view being sent was asked for, to log command -> first heatmap */
   private timing: { viewId: number; started: number; modelMs: number; tokens: number } | undefined;
@@ -183,12 +186,20 @@ export class AttentionPanel implements vscode.Disposable {
     try {
       const { result, text, cut, offset } = await this.analyse(req, cts.token);
       if (cts.token.isCancellationRequested) return;
+      // the heatmap first; rollout and next words follow as soon as the model host has them
+      // (a large message is slow to reach the webview: the first one carries only what its heatmap needs)
       const view = this.toView(req, result, text, offset, cut);
       this.timing = { viewId: view.id, started, modelMs: performance.now() - started, tokens: view.tokens.length };
       this.screen = { view, version: req.version, offset, loading: false };
       this.post({ type: "state", data: { ...view, follow: this.follow } });
       this.panel.title = `Attention: “${shortQuote(view.text, 28)}”`;
       this.clearDecorations();
+      const details = await this.deps.client.request("attentionDetails", { detailsId: result.detailsId }, cts.token);
+      if (cts.token.isCancellationRequested || this.screen.view?.id !== view.id) return;
+      const rest = { attentions: result.attentions, headMeans: result.headMeans, ...details };
+      const { shown: _, ...whole } = view;
+      this.screen = { ...this.screen, view: { ...whole, ...rest, pending: false } };
+      this.post({ type: "details", data: { viewId: view.id, ...rest } });
     } catch (e) {
       if (cts.token.isCancellationRequested || (e instanceof HostError && (e.code === "cancelled" || e.code === "superseded"))) return;
       const message = (e as Error)?.message ?? String(e);
@@ -204,7 +215,7 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   /** Ask the model host; for "Why this word?" shorten from the start until the text before the cursor fits. */
-  private async analyse(req: Request, token: vscode.CancellationToken): Promise<{ result: AttentionResult; text: string; cut?: TruncationNotice["cut"]; offset: number }> {
+  private async analyse(req: Request, token: vscode.CancellationToken): Promise<{ result: AttentionFirst; text: string; cut?: TruncationNotice["cut"]; offset: number }> {
     const maxTokens = this.deps.settings().maxAttentionTokens;
     const docText = req.document.getText(new vscode.Range(req.document.positionAt(req.start), req.document.positionAt(req.end)));
     if (req.kind === "selection") {
@@ -224,8 +235,13 @@ export class AttentionPanel implements vscode.Disposable {
     }
   }
 
-  private toView(req: Request, r: AttentionResult, text: string, offset: number, cut: TruncationNotice["cut"] | undefined): AttentionView {
+  private toView(req: Request, r: AttentionFirst, text: string, offset: number, cut: TruncationNotice["cut"] | undefined): AttentionView {
     const T = r.tokens.length;
+    // the one matrix the webview's heatmap shows (a layer or head it names that this model lacks: layer 1's average)
+    const layer = this.showing.layer < r.nLayer ? this.showing.layer : 0;
+    const head = this.showing.head !== null && this.showing.head < r.nHead ? this.showing.head : null;
+    const at = head === null ? layer * T * T : (layer * r.nHead + head) * T * T;
+    const shown: ShownMatrix = { layer, head, matrix: (head === null ? r.headMeans : r.attentions).slice(at, at + T * T) };
     const documentChars = Math.max(0, Math.min(r.text.length, text.length - req.suggestion.length));
     const doc = req.document;
     const startPos = doc.positionAt(offset);
@@ -241,11 +257,13 @@ export class AttentionPanel implements vscode.Disposable {
       tokens: r.tokens.map((t) => ({ text: t.text, start: t.start, end: t.end })),
       nLayer: r.nLayer,
       nHead: r.nHead,
-      attentions: r.attentions,
-      headMeans: r.headMeans,
-      rollout: r.rollout,
-      predictions: r.predictions,
-      nextWords: r.nextWords,
+      attentions: new Float32Array(0),
+      headMeans: new Float32Array(0),
+      shown,
+      rollout: new Float32Array(0),
+      predictions: [],
+      nextWords: [],
+      pending: true,
       ...(focus !== undefined && focus >= 0 ? { focus } : {}),
       ...(cut ? { truncatedNotice: { cut, shown: T, ...(cut === "end" ? { total: r.totalTokens } : {}), limit: this.deps.settings().maxAttentionTokens } } : {}),
       source: {
@@ -319,6 +337,9 @@ export class AttentionPanel implements vscode.Disposable {
       case "setFollow":
         this.follow = body.follow;
         return;
+      case "showing":
+        this.showing = { layer: body.layer, head: body.head };
+        return;
       case "export":
         void this.export(body.format, body.data);
         return;
@@ -326,7 +347,9 @@ export class AttentionPanel implements vscode.Disposable {
         if (this.timing && this.timing.viewId === body.viewId) {
           const t = this.timing;
           this.timing = undefined;
-          this.deps.log(`attention: ${t.tokens} tokens, first heatmap ${(performance.now() - t.started).toFixed(0)} ms after the command (model host ${t.modelMs.toFixed(0)} ms)`);
+          this.deps.log(
+            `attention: ${t.tokens} tokens, first heatmap ${(performance.now() - t.started).toFixed(0)} ms after the command (model host ${t.modelMs.toFixed(0)} ms, webview ${body.drawMs.toFixed(0)} ms)`,
+          );
         }
         return;
       case "openTour":

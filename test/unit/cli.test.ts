@@ -80,6 +80,14 @@ test("attention --json gives the numbers the panel shows (the model host's answe
         for (let q = 0; q < T; q++)
           for (let k = 0; k < T; k++) max = Math.max(max, Math.abs(out.attentions[l][h][q][k] - panel.attentions[((l * panel.nHead + h) * T + q) * T + k]));
     assert.ok(max < 1e-6, `max difference ${max}`);
+    // the rest of the panel's view follows in a second answer; an answer for an older request is refused
+    const details = await client.request("attentionDetails", { detailsId: panel.detailsId });
+    assert.equal(details.rollout.length, T * T);
+    assert.equal(details.predictions.length, T);
+    assert.ok(details.nextWords.length > 0 && details.nextWords.every((w) => w.p > 0 && w.p <= 1 && w.word.trim().length > 0));
+    const newer = await client.request("attention", { text: "the hair was still", maxTokens: 256 });
+    await assert.rejects(client.request("attentionDetails", { detailsId: panel.detailsId }), (e: Error & { code?: string }) => e.code === "superseded");
+    assert.equal((await client.request("attentionDetails", { detailsId: newer.detailsId })).predictions.length, newer.tokens.length);
   } finally {
     client.dispose();
   }

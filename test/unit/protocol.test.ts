@@ -24,7 +24,15 @@ const valid: FromWebview[] = [
   { type: "export", format: "svg", data: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' },
   { type: "export", format: "json", data: '{"tokens":[]}' },
   { type: "openTour" },
+  { type: "showing", layer: 0, head: null },
+  { type: "showing", layer: 3, head: 2 },
 ];
+
+test("a rendered report carries the webview's own drawing time, a finite non-negative number", () => {
+  assert.deepEqual(validateFromWebview({ type: "rendered", viewId: 3, drawMs: 41 }), { type: "rendered", viewId: 3, drawMs: 41 });
+  for (const drawMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, "41", undefined]) assert.equal(validateFromWebview({ type: "rendered", viewId: 3, drawMs }), undefined, String(drawMs));
+  assert.equal(validateFromWebview({ type: "rendered", viewId: 3 }), undefined);
+});
 
 test("validateFromWebview accepts every valid message and returns an equal copy", () => {
   for (const m of valid) {
@@ -59,6 +67,12 @@ test("validateFromWebview rejects wrong types", () => {
     { type: "export", format: "png", data: "data:image/svg+xml;base64,PHN2Zz4=" },
     { type: "export", format: "png", data: `${PNG}"><script>` },
     { type: "export", format: "PNG", data: PNG },
+    { type: "showing", layer: -1, head: null },
+    { type: "showing", layer: 0, head: 1.5 },
+    { type: "showing", layer: 0 },
+    { type: "showing", layer: 0, head: "1" },
+    { type: "showing", layer: 1e9, head: 0 },
+    { type: "showing", layer: 0, head: 0, extra: true },
     Object.assign(Object.create({ polluted: true }), { type: "ready" }),
   ];
   for (const m of bad) assert.equal(validateFromWebview(m, { tokenCount: 10 }), undefined, String(JSON.stringify(m)));
@@ -133,8 +147,26 @@ test("isToWebviewMessage checks tensor sizes against the token count", () => {
     attentions: new Float32Array(1 * 2 * T * T),
     headMeans: new Float32Array(T * T),
     rollout: new Float32Array(T * T),
+    predictions: [[], []],
+    nextWords: [],
+    pending: false,
   };
   assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data } }), true);
+  // the first message of a view: the heatmap's tensors now, the rollout and next words in a "details" message
+  const shown = { layer: 0, head: null, matrix: new Float32Array(T * T) };
+  const first = { ...data, attentions: new Float32Array(0), headMeans: new Float32Array(0), rollout: new Float32Array(0), predictions: [], pending: true, shown };
+  assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: first } }), true);
+  assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...first, pending: false } } }), false);
+  assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...data, pending: true } } }), false);
+  // a pending view carries the one matrix the webview shows (a head, or the average), of the right size
+  assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...first, shown: { ...shown, head: 1 } } } }), true);
+  assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...first, shown: { ...shown, head: 2 } } } }), false);
+  assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...first, shown: { ...shown, matrix: new Float32Array(3) } } } }), false);
+  assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...first, shown: undefined } } }), false);
+  assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...data, shown } } }), false, "only a pending view carries a matrix ahead");
+  const details = { viewId: 1, attentions: new Float32Array(1 * 2 * T * T), headMeans: new Float32Array(T * T), rollout: new Float32Array(T * T), predictions: [[], []], nextWords: [{ word: " red", p: 0.2 }] };
+  assert.equal(isToWebviewMessage({ messageId: 5, body: { type: "details", data: details } }), true);
+  assert.equal(isToWebviewMessage({ messageId: 5, body: { type: "details", data: { ...details, rollout: [0, 0, 0, 0] } } }), false);
   assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...data, rollout: new Float32Array(3) } } }), false);
   assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...data, attentions: [0, 0, 0, 0, 0, 0, 0, 0] } } }), false);
   assert.equal(isToWebviewMessage({ messageId: 2, body: { type: "loading" } }), true);

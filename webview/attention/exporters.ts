@@ -89,9 +89,8 @@ export function viewJson(v: AttentionView): string {
     shape: { layers: v.nLayer, heads: v.nHead, tokens: T },
     attentions: Array.from({ length: v.nLayer }, (_, l) => Array.from({ length: v.nHead }, (_, h) => matrix(v.attentions, (l * v.nHead + h) * T * T))),
     headMeans: Array.from({ length: v.nLayer }, (_, l) => matrix(v.headMeans, l * T * T)),
-    rollout: matrix(v.rollout, 0),
-    predictions: v.predictions,
-    nextWords: v.nextWords,
+    // saved before the model host sent them: left out rather than written empty
+    ...(v.pending ? { pending: "rollout, predictions and next words were still being worked out" } : { rollout: matrix(v.rollout, 0), predictions: v.predictions, nextWords: v.nextWords }),
     ...(v.truncatedNotice ? { truncated: v.truncatedNotice } : {}),
   });
 }

@@ -2,7 +2,7 @@
 // "lines" view, attention rollout and the model's next words. It asks for its state with "ready", keeps
 // its own UI state (layer, head, tab, chosen token) with getState/setState, and reaches the extension only
 // through the messages of src/shared/protocol.ts.
-import { isToWebviewMessage, type AttentionView, type ExportFormat, type FromWebview } from "../../src/shared/protocol";
+import { isToWebviewMessage, type AttentionView, type DetailsMessage, type ExportFormat, type FromWebview } from "../../src/shared/protocol";
 import { visibleWhitespace } from "../../src/shared/tokenDisplay";
 import { el } from "./dom";
 import { heatmapSvg, linesSvg, viewJson } from "./exporters";
@@ -217,13 +217,20 @@ function labels(max = 18): string[] {
   });
 }
 
-/** The T×T matrix of the chosen layer and head (or the heads' average). [query, key] */
+/** The T×T matrix of the chosen layer and head (or the heads' average), [query, key]; empty while it has not arrived. */
 function currentMatrix(): Float32Array {
   if (!view) return new Float32Array(0);
   const TT = T() * T();
+  const s = view.shown;
+  if (view.pending) return s && s.layer === ui.layer && (s.head ?? MEAN) === ui.head ? s.matrix : new Float32Array(0);
   if (ui.head === MEAN) return view.headMeans.subarray(ui.layer * TT, (ui.layer + 1) * TT);
   const at = (ui.layer * view.nHead + ui.head) * TT;
   return view.attentions.subarray(at, at + TT);
+}
+
+/** Tell the extension which head the heatmap shows, so that the next view's first message carries it. */
+function sendShowing(): void {
+  send({ type: "showing", layer: Math.max(0, ui.layer), head: ui.head === MEAN ? null : ui.head });
 }
 
 function selectionName(): string {
@@ -275,6 +282,8 @@ function renderHeader(): void {
         : `Only the last ${n.shown} tokens before the cursor are shown; the text before them is left out (setting lmLens.maxAttentionTokens = ${n.limit}).`;
   }
   followBox.checked = view.follow;
+  // the raw tensors arrive a moment after the first heatmap
+  for (const b of exportButtons) b.toggleAttribute("disabled", view.pending);
 }
 
 function setPickerOptions(picker: Picker, options: { value: string; label: string }[], selected: string): void {
@@ -349,6 +358,12 @@ function describeRow(q: number, m: Float32Array): string {
 
 function renderHeatmap(): void {
   const m = currentMatrix();
+  if (view && m.length !== T() * T()) {
+    // this head's weights follow in a moment (details)
+    heatLayout = drawHeatmap(heatCanvas, { matrix: m, T: 0, labels: [], chosen: 0, hover: null, theme, maxWidth: availableWidth(), maxHeight: availableHeight() });
+    heatSummary.textContent = `Loading ${selectionName()}…`;
+    return;
+  }
   heatLayout = drawHeatmap(heatCanvas, { matrix: m, T: T(), labels: labels(), chosen: ui.chosen, hover: hoverCell ?? (keyColumn >= 0 ? { q: ui.chosen, k: keyColumn } : null), theme, maxWidth: availableWidth(), maxHeight: availableHeight() });
   heatCanvas.setAttribute("aria-label", `Attention heatmap, ${selectionName()}. Up and down arrows choose the looking token, left and right read its row.`);
   heatSummary.textContent = view ? `${selectionName()[0].toUpperCase()}${selectionName().slice(1)}: ${describeRow(ui.chosen, m)}` : "";
@@ -357,14 +372,16 @@ function renderHeatmap(): void {
 
 function renderRollout(): void {
   if (!view) return;
-  rollLayout = drawHeatmap(rollCanvas, { matrix: view.rollout, T: T(), labels: labels(), chosen: ui.chosen, hover: null, theme, maxWidth: availableWidth(), maxHeight: availableHeight() });
-  rollCanvas.setAttribute("aria-label", `Attention rollout through all ${view.nLayer} layers. ${describeRow(ui.chosen, view.rollout)}`);
+  // while the model host is still working it out, an empty picture (the header says it is coming)
+  const n = view.pending ? 0 : T();
+  rollLayout = drawHeatmap(rollCanvas, { matrix: view.rollout, T: n, labels: labels(), chosen: ui.chosen, hover: null, theme, maxWidth: availableWidth(), maxHeight: availableHeight() });
+  rollCanvas.setAttribute("aria-label", view.pending ? "Attention rollout: still being worked out." : `Attention rollout through all ${view.nLayer} layers. ${describeRow(ui.chosen, view.rollout)}`);
   drawLegend(rollLegend, theme);
 }
 
 function renderGrid(): void {
-  if (!view) {
-    gridEl.replaceChildren();
+  if (!view || view.pending) {
+    gridEl.replaceChildren(...(view ? [el("p", { className: "pending", text: "Loading every head…" })] : []));
     return;
   }
   const v = view;
@@ -413,7 +430,8 @@ function buildLines(): void {
 
 function renderLines(): void {
   const active = linesHover?.index ?? ui.chosen;
-  linesView?.update(currentMatrix(), active, linesHover?.side === "right" ? "to" : "from");
+  const m = currentMatrix();
+  if (m.length === T() * T()) linesView?.update(m, active, linesHover?.side === "right" ? "to" : "from");
 }
 
 function bar(label: string, p: number, mark = false, title?: string): HTMLElement {
@@ -434,9 +452,16 @@ function renderNext(): void {
     beforeEl.textContent = "";
     return;
   }
-  nextWordsEl.replaceChildren(...view.nextWords.map((w) => bar(w.word.trim() || visibleWhitespace(w.word), w.p)));
   const q = ui.chosen;
   const tok = view.tokens[q];
+  if (view.pending) {
+    nextWordsEl.replaceChildren(el("li", { className: "pending", text: "Working out the next words…" }));
+    predictionsEl.replaceChildren();
+    predictionsTitle.textContent = "";
+    beforeEl.textContent = "";
+    return;
+  }
+  nextWordsEl.replaceChildren(...view.nextWords.map((w) => bar(w.word.trim() || visibleWhitespace(w.word), w.p)));
   if (!tok) return;
   const lab = visibleWhitespace(tok.text);
   const actual = view.tokens[q + 1]?.text;
@@ -514,6 +539,7 @@ function setLayerHead(layer: number, head: number): void {
   ui.layer = (layer + view.nLayer) % view.nLayer;
   ui.head = ((head - MEAN + view.nHead + 1) % (view.nHead + 1)) + MEAN;
   save();
+  sendShowing();
   renderPickers();
   renderViews(["heatmap", "grid", "lines"]);
 }
@@ -526,7 +552,7 @@ function setTab(tab: Tab): void {
 }
 
 function exportAs(format: ExportFormat): void {
-  if (!view) return;
+  if (!view || view.pending) return;
   const caption = `${view.model} · ${view.source.label} · ${ui.tab === "rollout" ? "attention rollout" : selectionName()}`;
   let data: string;
   if (format === "json") data = viewJson(view);
@@ -536,7 +562,7 @@ function exportAs(format: ExportFormat): void {
   send({ type: "export", format, data });
 }
 
-function onState(v: AttentionView): void {
+function onState(v: AttentionView, receivedAt: number): void {
   const same = ui.viewId === v.id;
   view = v;
   const n = v.tokens.length;
@@ -551,6 +577,7 @@ function onState(v: AttentionView): void {
   keyColumn = -1;
   linesHover = null;
   save();
+  sendShowing();
   loading = false;
   error = "";
   buildTokens();
@@ -560,15 +587,28 @@ function onState(v: AttentionView): void {
   renderAll();
   if (n > 0) send({ type: "selectToken", index: ui.chosen });
   // after the browser has painted the heatmap
-  requestAnimationFrame(() => setTimeout(() => send({ type: "rendered", viewId: v.id }), 0));
+  requestAnimationFrame(() => setTimeout(() => send({ type: "rendered", viewId: v.id, drawMs: Math.round(performance.now() - receivedAt) }), 0));
+}
+
+/** The rollout and next words of the view on screen arrived: fill them in. */
+function onDetails(d: DetailsMessage["data"]): void {
+  const TT = T() * T();
+  if (!view || view.id !== d.viewId || d.rollout.length !== TT || d.attentions.length !== view.nLayer * view.nHead * TT || d.headMeans.length !== view.nLayer * TT) return;
+  const { shown: _, ...rest } = view;
+  view = { ...rest, attentions: d.attentions, headMeans: d.headMeans, rollout: d.rollout, predictions: d.predictions, nextWords: d.nextWords, pending: false };
+  renderHeader();
+  renderNext();
+  renderViews(["heatmap", "grid", "lines", "rollout"]);
 }
 
 // ---------------------------------------------------------------- events
 
 window.addEventListener("message", (e: MessageEvent) => {
+  const receivedAt = performance.now();
   if (!isToWebviewMessage(e.data)) return;
   const body = e.data.body;
-  if (body.type === "state") onState(body.data);
+  if (body.type === "state") onState(body.data, receivedAt);
+  else if (body.type === "details") onDetails(body.data);
   else if (body.type === "loading") {
     loading = true;
     error = "";
@@ -695,7 +735,7 @@ function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => 
   });
 }
 wireHover(heatCanvas, heatTip, () => heatLayout, currentMatrix, true);
-wireHover(rollCanvas, rollTip, () => rollLayout, () => view?.rollout ?? new Float32Array(0), false);
+wireHover(rollCanvas, rollTip, () => (view?.pending ? undefined : rollLayout), () => view?.rollout ?? new Float32Array(0), false);
 
 // the theme changes the body's class and the root's variables; the width changes the canvas sizes
 let frame = 0;
@@ -720,4 +760,5 @@ renderAll();
 const components = ["vscode-dropdown", "vscode-option", "vscode-checkbox", "vscode-button", "vscode-panels"];
 void Promise.race([Promise.all(components.map((c) => customElements.whenDefined(c))), new Promise((r) => setTimeout(r, 3000))]).then(() => {
   send({ type: "ready" });
+  sendShowing();
 });
