@@ -122,6 +122,9 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
           `ONNX file: ${info.onnxPath} (${(info.onnxBytes / 1e6).toFixed(1)} MB)`,
           `Layers: ${info.nLayer}, heads: ${info.nHead}, width: ${info.nEmbd}, positions: ${info.nPositions}, vocabulary: ${info.vocabSize}`,
           `Outputs: ${[info.hasPast ? "key/value cache" : "", info.hasAttentions ? "attentions" : "", info.hasHidden ? "hidden states" : ""].filter(Boolean).join(", ") || "logits only"}`,
+          ...(info.addedOutputs.length ? [`Added in memory (the export lacks them): ${info.addedOutputs.join(", ")}`] : []),
+          ...(info.attentionProblem ? [`No attention view: ${info.attentionProblem}`] : []),
+          ...(info.hiddenProblem ? [`No hidden states: ${info.hiddenProblem}`] : []),
           `Loaded in ${info.loadMs.toFixed(0)} ms`,
         ];
         for (const l of lines) output.info(l);

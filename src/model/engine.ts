@@ -43,6 +43,10 @@ export interface ModelInfo {
   hasAttentions: boolean;
   hasHidden: boolean;
   hasPast: boolean;
+  /** outputs added to the graph in memory for a bring-your-own export */
+  addedOutputs: string[];
+  attentionProblem?: string;
+  hiddenProblem?: string;
   loadMs: number;
 }
 
@@ -126,6 +130,9 @@ export class Engine {
       hasAttentions: this.model.io.hasAttentions,
       hasHidden: this.model.io.hasHidden,
       hasPast: this.model.io.hasPast,
+      addedOutputs: [...this.model.io.addedOutputs],
+      ...(this.model.io.attentionProblem ? { attentionProblem: this.model.io.attentionProblem } : {}),
+      ...(this.model.io.hiddenProblem ? { hiddenProblem: this.model.io.hiddenProblem } : {}),
       loadMs: this.loadMs,
     };
   }

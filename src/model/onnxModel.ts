@@ -1,7 +1,9 @@
 // The one file that imports onnxruntime-node. It wraps an InferenceSession of a GPT-2-style decoder:
 // input and output names are read from the session, shapes from config.json, and every run asks only
 // for the outputs its caller needs.
+import { readFileSync } from "node:fs";
 import * as ort from "onnxruntime-node";
+import { exposeInternals } from "./graphSurgery";
 import type { ModelConfig, ModelFolder } from "./modelFolder";
 import { ModelFolderError } from "./modelFolder";
 
@@ -36,12 +38,19 @@ export interface ModelIo {
   hasUseCacheBranch: boolean;
   hasAttentions: boolean;
   hasHidden: boolean;
+  /** attentions / hidden states were added to the graph in memory (a bring-your-own export without them) */
+  addedOutputs: ("attentions" | "hidden_states")[];
+  /** why there are no attentions (the export lacks them and they could not be found in the graph) */
+  attentionProblem?: string;
+  hiddenProblem?: string;
   inputNames: readonly string[];
   outputNames: readonly string[];
 }
 
 export interface SessionOptions {
   threads?: number;
+  /** false: do not add attention / hidden-state outputs to a model that lacks them (default: add them) */
+  expose?: boolean;
 }
 
 export class OnnxModel {
@@ -55,23 +64,49 @@ export class OnnxModel {
   static async create(folder: ModelFolder, opts: SessionOptions = {}): Promise<OnnxModel> {
     const path = folder.onnxPath;
     if (!path.toLowerCase().endsWith(".onnx")) throw new ModelFolderError(`${path}: only .onnx files are loaded`, path);
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "all",
+      intraOpNumThreads: opts.threads ?? 1,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      enableCpuMemArena: true,
+      enableMemPattern: true,
+      logSeverityLevel: 3,
+    };
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(path, {
-        executionProviders: ["cpu"],
-        graphOptimizationLevel: "all",
-        intraOpNumThreads: opts.threads ?? 1,
-        interOpNumThreads: 1,
-        executionMode: "sequential",
-        enableCpuMemArena: true,
-        enableMemPattern: true,
-        logSeverityLevel: 3,
-      });
+      session = await ort.InferenceSession.create(path, sessionOptions);
     } catch (e) {
       const msg = (e as Error).message.split("\n")[0];
       throw new ModelFolderError(`${path}: onnxruntime cannot load this file (${msg})`, path);
     }
     const cfg = folder.config;
+    // a bring-your-own export without attention or hidden-state outputs: add them in memory (graphSurgery.ts)
+    const lacks = (names: string[]) => !names.every((n) => session.outputNames.includes(n));
+    const lacksAttentions = lacks(Array.from({ length: cfg.nLayer }, (_, i) => `attentions.${i}`));
+    const lacksHidden = lacks(Array.from({ length: cfg.nLayer + 1 }, (_, i) => `hidden_states.${i}`));
+    const added: ModelIo["addedOutputs"] = [];
+    let attentionProblem: string | undefined;
+    let hiddenProblem: string | undefined;
+    if ((lacksAttentions || lacksHidden) && opts.expose !== false) {
+      const surgery = exposeInternals(readFileSync(path), { nLayer: cfg.nLayer, attentions: lacksAttentions, hidden: lacksHidden });
+      attentionProblem = surgery.attentionProblem;
+      hiddenProblem = surgery.hiddenProblem;
+      if (surgery.bytes) {
+        try {
+          const exposed = await ort.InferenceSession.create(surgery.bytes, sessionOptions);
+          await session.release().catch(() => undefined);
+          session = exposed;
+          if (surgery.attentions) added.push("attentions");
+          if (surgery.hidden) added.push("hidden_states");
+        } catch (e) {
+          const why = `onnxruntime refused the model with the outputs added (${(e as Error).message.split("\n")[0]})`;
+          attentionProblem ??= why;
+          hiddenProblem ??= why;
+        }
+      }
+    }
     const inputs = session.inputNames;
     const outputs = session.outputNames;
     const problems: string[] = [];
@@ -101,6 +136,9 @@ export class OnnxModel {
       hasUseCacheBranch: inputs.includes("use_cache_branch"),
       hasAttentions: Array.from({ length: cfg.nLayer }, (_, i) => `attentions.${i}`).every((n) => outputs.includes(n)),
       hasHidden: Array.from({ length: cfg.nLayer + 1 }, (_, i) => `hidden_states.${i}`).every((n) => outputs.includes(n)),
+      addedOutputs: added,
+      ...(attentionProblem && !added.includes("attentions") ? { attentionProblem } : {}),
+      ...(hiddenProblem && !added.includes("hidden_states") ? { hiddenProblem } : {}),
       inputNames: inputs,
       outputNames: outputs,
     };
@@ -162,11 +200,11 @@ export class OnnxModel {
     const fetches = ["logits"];
     if (this.io.hasPast) for (let i = 0; i < cfg.nLayer; i++) fetches.push(`present.${i}.key`, `present.${i}.value`);
     if (wants.attentions) {
-      if (!this.io.hasAttentions) throw new ModelFolderError(`${this.path}: the model has no attentions.* outputs`, this.path);
+      if (!this.io.hasAttentions) throw new ModelFolderError(`${this.path}: this model's attention probabilities cannot be shown: ${this.io.attentionProblem ?? "it has no attentions.* outputs"}`, this.path);
       for (let i = 0; i < cfg.nLayer; i++) fetches.push(`attentions.${i}`);
     }
     if (wants.hidden) {
-      if (!this.io.hasHidden) throw new ModelFolderError(`${this.path}: the model has no hidden_states.* outputs`, this.path);
+      if (!this.io.hasHidden) throw new ModelFolderError(`${this.path}: this model's hidden states cannot be read: ${this.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.path);
       for (let i = 0; i <= cfg.nLayer; i++) fetches.push(`hidden_states.${i}`);
     }
     const out = await this.session.run(feeds, fetches);

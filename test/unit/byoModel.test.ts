@@ -1,0 +1,208 @@
+// Bring your own model: the recipe's plain export (logits and present.* only, the I/O of a Hugging Face /
+// Optimum GPT-2 export) loaded through the bring-your-own path must give the same attention, hidden
+// states, suggestions and neighbours as the full export. The plain export is made here from the shipped
+// checkpoint by the recipe (`export.py --plain`), so nothing is downloaded and nothing is mocked.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { onnx } from "onnx-proto";
+import { Engine } from "../../src/model/engine";
+import { exposeInternals } from "../../src/model/graphSurgery";
+import { ModelFolderError } from "../../src/model/modelFolder";
+import { neighbourSpace } from "../../src/model/neighbourSpace";
+import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
+
+const CHECKPOINT = join(ROOT, "models", "recipe", "checkpoints", "lm-lens-5m.pt");
+const TEXTS = [
+  "The hair was still wet when she opened the door, and the garden smelled of rain.",
+  "the hair was still",
+  "function add(a: number, b: number): number {\n  return a + b;\n}",
+];
+
+let work = "";
+let plainDir = "";
+let full: Engine;
+let plain: Engine;
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), "lm-lens-byo-"));
+  plainDir = join(work, "plain");
+  const r = spawnSync("/usr/bin/python3", [join(ROOT, "models", "recipe", "export.py"), "--checkpoint", CHECKPOINT, "--tokenizer", join(MODEL_DIR, "tokenizer.json"), "--out", plainDir, "--plain", "--words", join(MODEL_DIR, "words.txt")], {
+    encoding: "utf8",
+    timeout: 120000,
+  });
+  assert.equal(r.status, 0, `export.py --plain failed (needs python3-torch and python3-onnx, which .ci/run installs): ${r.stderr}`);
+  full = await Engine.load(MODEL_DIR, { threads: 1 });
+  plain = await Engine.load(plainDir, { threads: 1 });
+});
+
+after(async () => {
+  await full?.dispose();
+  await plain?.dispose();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+test("the plain export has only the Optimum GPT-2 outputs; loading it adds attentions and hidden states in memory", () => {
+  const outputs = plain.model.io.outputNames;
+  assert.ok(outputs.includes("logits") && outputs.includes("present.0.key"));
+  assert.deepEqual(plain.model.io.addedOutputs, ["attentions", "hidden_states"]);
+  assert.equal(plain.model.io.hasAttentions, true);
+  assert.equal(plain.model.io.hasHidden, true);
+  assert.deepEqual(full.model.io.addedOutputs, [], "the full export needs no surgery");
+  // the file on disk is unchanged: still no attention outputs in it
+  const onDisk = onnx.ModelProto.decode(readFileSync(join(plainDir, "onnx", "model.onnx")));
+  assert.ok(!(onDisk.graph?.output ?? []).some((o) => o.name?.startsWith("attentions.")));
+});
+
+test("through the bring-your-own path: the same attention matrices (max abs difference under 1e-4) and top-5 next words", async () => {
+  for (const text of TEXTS) {
+    const a = await full.attention(text, 256);
+    const b = await plain.attention(text, 256);
+    assert.deepEqual(b.tokens, a.tokens);
+    const d = maxDiff(a.attentions, b.attentions);
+    assert.ok(d < 1e-4, `attention differs by ${d} on ${JSON.stringify(text)}`);
+    assert.ok(maxDiff(a.rollout, b.rollout) < 1e-4);
+    assert.deepEqual(b.nextWords.slice(0, 5).map((w) => w.word), a.nextWords.slice(0, 5).map((w) => w.word), text);
+  }
+});
+
+test("through the bring-your-own path: the same hidden states at every layer, and the same suggestions", async () => {
+  for (const text of TEXTS) {
+    const ids = full.tokenizer.encode(text);
+    const a = await full.model.run(null, ids, { hidden: true });
+    const b = await plain.model.run(null, ids, { hidden: true });
+    assert.equal(b.hidden!.length, full.folder.config.nLayer + 1);
+    a.hidden!.forEach((h, l) => {
+      const d = maxDiff(h, b.hidden![l]);
+      assert.ok(d < 1e-4, `hidden_states.${l} differs by ${d}`);
+    });
+    const sa = await full.suggest(text, SUGGEST);
+    const sb = await plain.suggest(text, SUGGEST);
+    assert.equal(sb.text, sa.text, text);
+    assert.deepEqual(sb.alternatives.map((w) => w.word), sa.alternatives.map((w) => w.word), text);
+  }
+});
+
+test("through the bring-your-own path: the same static and contextual neighbours (same word list); without a word list, still neighbours", async () => {
+  for (const e of [full, plain]) while (!(await neighbourSpace(e).buildIndex(5000, () => false)).done);
+  for (const mode of ["static", "contextual"] as const) {
+    const req = { query: "king", mode, layer: 2, metric: "cosine" as const, k: 8 };
+    const a = await neighbourSpace(full).search(req);
+    const b = await neighbourSpace(plain).search(req);
+    assert.ok(a.neighbours.length > 0);
+    assert.deepEqual(b.neighbours.map((h) => h.word), a.neighbours.map((h) => h.word), mode);
+  }
+  // a downloaded folder has no words.txt: the words come from the tokenizer's vocabulary instead
+  const bare = join(work, "no-words");
+  cpSync(plainDir, bare, { recursive: true });
+  rmSync(join(bare, "words.txt"));
+  const e = await Engine.load(bare, { threads: 1 });
+  try {
+    const list = await neighbourSpace(e).search({ query: "king", mode: "static", layer: 0, metric: "cosine", k: 8 });
+    assert.equal(list.neighbours.length, 8);
+  } finally {
+    await e.dispose();
+  }
+});
+
+test("the CLI's --model takes the plain folder and prints the same attention as the full export", () => {
+  const cli = (dir: string) => spawnSync(process.execPath, [join(ROOT, "dist", "cli.js"), "attention", "--json", "--model", dir, TEXTS[1]], { encoding: "utf8", timeout: 60000 });
+  const a = cli(MODEL_DIR);
+  const b = cli(plainDir);
+  assert.equal(b.status, 0, b.stderr);
+  const ja = JSON.parse(a.stdout) as { tokens: string[]; attentions: number[][][][] };
+  const jb = JSON.parse(b.stdout) as { tokens: string[]; attentions: number[][][][] };
+  assert.deepEqual(jb.tokens, ja.tokens);
+  assert.ok(maxDiff(jb.attentions.flat(3), ja.attentions.flat(3)) < 1e-4);
+});
+
+/** Our plain model as a merged decoder: an If on use_cache_branch whose two branches are the decoder. */
+function mergedDecoder(bytes: Uint8Array): Uint8Array {
+  const m = onnx.ModelProto.decode(bytes);
+  const g = m.graph!;
+  const branch = (prefix: string): onnx.IGraphProto => {
+    const made = new Set((g.node ?? []).flatMap((n) => n.output ?? []));
+    const rename = (n: string) => (made.has(n) ? `${prefix}/${n}` : n);
+    return {
+      name: `${prefix}_branch`,
+      node: (g.node ?? []).map((n) => ({ ...n, name: `${prefix}/${n.name ?? ""}`, input: (n.input ?? []).map(rename), output: (n.output ?? []).map(rename) })),
+      output: (g.output ?? []).map((o) => ({ ...o, name: rename(o.name ?? "") })),
+    };
+  };
+  const ifNode: onnx.INodeProto = {
+    opType: "If",
+    name: "optimum_merged",
+    input: ["use_cache_branch"],
+    output: (g.output ?? []).map((o) => o.name ?? ""),
+    attribute: [
+      { name: "then_branch", type: onnx.AttributeProto.AttributeType.GRAPH, g: branch("with_past") },
+      { name: "else_branch", type: onnx.AttributeProto.AttributeType.GRAPH, g: branch("no_past") },
+    ],
+  };
+  const useCache: onnx.IValueInfoProto = { name: "use_cache_branch", type: { tensorType: { elemType: onnx.TensorProto.DataType.BOOL, shape: { dim: [{ dimValue: 1 }] } } } };
+  m.graph = onnx.GraphProto.create({ name: g.name, input: [...(g.input ?? []), useCache], output: g.output, initializer: g.initializer, node: [ifNode] });
+  return onnx.ModelProto.encode(m).finish();
+}
+
+test("a merged decoder (decoder_model_merged.onnx with use_cache_branch) works too, attention included", async () => {
+  const dir = join(work, "merged");
+  cpSync(plainDir, dir, { recursive: true });
+  rmSync(join(dir, "onnx", "model.onnx"));
+  writeFileSync(join(dir, "onnx", "decoder_model_merged.onnx"), mergedDecoder(readFileSync(join(plainDir, "onnx", "model.onnx"))));
+  const merged = await Engine.load(dir, { threads: 1 });
+  try {
+    assert.equal(merged.model.io.hasUseCacheBranch, true);
+    assert.deepEqual(merged.model.io.addedOutputs, ["attentions", "hidden_states"]);
+    const a = await full.attention(TEXTS[0], 256);
+    const b = await merged.attention(TEXTS[0], 256);
+    assert.ok(maxDiff(a.attentions, b.attentions) < 1e-4);
+    // the KV cache path (use_cache_branch true after the first run) suggests the same words
+    const sa = await full.suggest(TEXTS[1], SUGGEST);
+    const sb = await merged.suggest(TEXTS[1], SUGGEST);
+    assert.equal(sb.text, sa.text);
+    assert.ok(sa.text.length > 0);
+  } finally {
+    await merged.dispose();
+  }
+});
+
+test("fused attention: the reason is given instead of numbers; the panel's request fails with it", async () => {
+  const bytes = readFileSync(join(plainDir, "onnx", "model.onnx"));
+  const m = onnx.ModelProto.decode(bytes);
+  // what an optimised export looks like: a fused operator where the Softmax was
+  m.graph!.node!.push({ opType: "MultiHeadAttention", domain: "com.microsoft", name: "fused", input: [], output: ["fused_out"] });
+  const r = exposeInternals(onnx.ModelProto.encode(m).finish(), { nLayer: full.folder.config.nLayer, attentions: true, hidden: false });
+  assert.equal(r.attentions, false);
+  assert.match(r.attentionProblem ?? "", /fused into one MultiHeadAttention operator/);
+  // a model loaded without surgery says why there is nothing to show, naming the file
+  const bare = await Engine.load(plainDir, { threads: 1, expose: false });
+  try {
+    assert.equal(bare.model.io.hasAttentions, false);
+    await assert.rejects(bare.attention("the hair was still", 64), (e: Error) => e instanceof ModelFolderError && /model\.onnx: this model's attention probabilities cannot be shown/.test(e.message));
+    // suggestions still work
+    assert.ok((await bare.suggest("the hair was still", SUGGEST)).text.length > 0);
+  } finally {
+    await bare.dispose();
+  }
+});
+
+test("not ONNX at all, or weights in external data: a reason, no exception", () => {
+  const junk = exposeInternals(new TextEncoder().encode("not a model"), { nLayer: 4, attentions: true, hidden: true });
+  assert.equal(junk.attentions, false);
+  assert.ok(junk.attentionProblem && junk.hiddenProblem);
+  const m = onnx.ModelProto.decode(readFileSync(join(plainDir, "onnx", "model.onnx")));
+  m.graph!.initializer![0].dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+  const ext = exposeInternals(onnx.ModelProto.encode(m).finish(), { nLayer: 4, attentions: true, hidden: true });
+  assert.match(ext.attentionProblem ?? "", /external data/);
+  assert.ok(existsSync(plainDir));
+});
