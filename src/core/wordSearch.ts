@@ -181,11 +181,18 @@ export interface SearchOptions {
   onModelRun?: () => void;
 }
 
+/** below this many nats under the best logit a token's probability (< 1e-16 of the best) is left out of sums */
+const NEGLIGIBLE = 37;
+
 function logSoftmax(logits: Float32Array): { max: number; logZ: number } {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  const floor = max - NEGLIGIBLE;
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i];
+    if (v > floor) sum += Math.exp(v - max);
+  }
   return { max, logZ: max + Math.log(sum) };
 }
 
@@ -274,12 +281,13 @@ export async function searchUnits<C>(
       node.logits = step.logits;
     }
     const logits = node.logits;
-    const { logZ } = logSoftmax(logits);
+    const { max, logZ } = logSoftmax(logits);
     const covered = node.bytes.length >= pending.length;
     if (covered && node.phase !== Phase.Leading && node.open === 0 && !(opts.wordsOnly && node.phase !== Phase.Word)) {
       const cont = table.continues[node.phase as Phase.Word | Phase.Punct];
       let pCont = 0;
-      for (let t = 0; t < cont.length; t++) if (cont[t]) pCont += Math.exp(logits[t] - logZ);
+      const floor = max - NEGLIGIBLE;
+      for (let t = 0; t < cont.length; t++) if (cont[t] && logits[t] > floor) pCont += Math.exp(logits[t] - logZ);
       const pEnd = Math.max(1e-12, 1 - pCont);
       const logp = node.logp + Math.log(pEnd);
       if (logp > kth()) {
@@ -294,12 +302,15 @@ export async function searchUnits<C>(
     const cont = node.phase === Phase.Leading ? null : table.continues[node.phase as Phase.Word | Phase.Punct];
     const notAfter = opts.after !== undefined && node.bytes.length === 0 && pending.length === 0 ? table.continues[opts.after] : null;
     const limit = kth();
+    // in raw logits: lp > limit  <=>  logits[t] > floorRaw; once the beam is full, it must also beat the beam's last
+    const floorRaw = limit - node.logp + logZ;
+    let worst = floorRaw;
     for (let t = 0; t < table.size; t++) {
+      if (!(logits[t] > worst)) continue;
       if (table.special[t]) continue;
       if (cont && !cont[t]) continue;
       if (notAfter && notAfter[t]) continue;
       const lp = node.logp + logits[t] - logZ;
-      if (lp <= limit || (best.length >= opts.beam && lp <= best[best.length - 1].logp)) continue;
       const tb = table.bytes[t];
       if (tb.length === 0) continue;
       if (!covered && !agrees(node.bytes, tb, pending)) continue;
@@ -308,6 +319,7 @@ export async function searchUnits<C>(
       best.push({ token: t, logp: lp, phase: next.phase, open: next.open });
       best.sort((a, b) => b.logp - a.logp);
       if (best.length > opts.beam) best.pop();
+      if (best.length >= opts.beam) worst = Math.max(floorRaw, best[best.length - 1].logp - node.logp + logZ);
     }
     for (const b of best) {
       frontier.push({ tokens: [...node.tokens, b.token], bytes: concat(node.bytes, table.bytes[b.token]), phase: b.phase, open: b.open, logp: b.logp, depth: node.depth + 1, parentCache: node.cache! });

@@ -14,6 +14,12 @@ import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 
 /** positions kept free after the context for the suggestion's own tokens */
 const RESERVED_POSITIONS = 128;
+/** search states kept between requests (each holds a key/value cache: about 1 MB at 128 tokens for the shipped model) */
+const STEP_MEMO_SIZE = 48;
+
+function stepKey(ids: readonly number[], tokens: readonly number[]): string {
+  return tokens.length ? `${ids.join(",")},${tokens.join(",")}` : ids.join(",");
+}
 /** a "word" longer than this many bytes is not completed (minified code, base64, a run of one key) */
 const MAX_PENDING_BYTES = 48;
 
@@ -92,6 +98,11 @@ export class SupersededError extends Error {}
 export class Engine {
   private ctx: { ids: number[]; cache: KvCache; logits: Float32Array } | null = null;
   /** the latest attentionFirst run, kept for its attentionDetails */
+  /** the state of the window the context will slide to next (see prefetch) */
+  private spare: { ids: number[]; cache: KvCache; logits: Float32Array } | null = null;
+  private background: Promise<void> | null = null;
+  /** step memo: token ids -> the state after them (least recently used first) */
+  private readonly steps = new Map<string, { cache: KvCache; logits: Float32Array }>();
   private lastAttention: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; cache: KvCache | null } | null = null;
   private attentionRuns = 0;
   readonly table: TokenTable;
@@ -153,21 +164,50 @@ export class Engine {
     return tokenWindow(withStart, limit).ids;
   }
 
-  private stepModel(onRun: () => void): StepModel<KvCache> {
+  /**
+   * The search's model: one run per hypothesis step. With `remember`, each state is kept in the step memo,
+   * so that the next keystroke's search (the same word, one more character typed) and the next context
+   * (the word the user finished typing, which the search has usually just evaluated) need no run.
+   */
+  private stepModel(onRun: () => void, remember = false): StepModel<KvCache> {
     return {
       extend: async (cache, tokens) => {
+        const key = remember ? stepKey(cache?.ids ?? [], tokens) : "";
+        const known = remember ? this.steps.get(key) : undefined;
+        if (known) {
+          // most recently used last
+          this.steps.delete(key);
+          this.steps.set(key, known);
+          return known;
+        }
         onRun();
         const r = await this.model.run(cache, tokens);
-        return { cache: r.cache, logits: r.logits };
+        const state = { cache: r.cache, logits: r.logits };
+        if (remember) this.rememberStep(key, state);
+        return state;
       },
     };
   }
 
+  private rememberStep(key: string, state: { cache: KvCache; logits: Float32Array }): void {
+    this.steps.set(key, state);
+    while (this.steps.size > STEP_MEMO_SIZE) this.steps.delete(this.steps.keys().next().value!);
+  }
+
   /** Model state after ids, reusing the cached state of the longest common prefix. */
   private async base(ids: number[], useCache: boolean, onRun: () => void): Promise<{ cache: KvCache; logits: Float32Array; newTokens: number }> {
-    const prev = useCache ? this.ctx : null;
+    // the spare is the state of the window the context will slide to next (prefetched while idle)
+    const spare = useCache ? this.spare : null;
+    const ctx = useCache ? this.ctx : null;
+    const prev = spare && (!ctx || commonPrefix(spare.ids, ids) > commonPrefix(ctx.ids, ids)) ? spare : ctx;
     if (prev && commonPrefix(prev.ids, ids) === ids.length && ids.length === prev.ids.length) {
       return { cache: prev.cache, logits: prev.logits, newTokens: 0 };
+    }
+    // the search of an earlier keystroke ran exactly this context (the word just typed was one of its hypotheses)
+    const known = useCache ? this.steps.get(stepKey(ids, [])) : undefined;
+    if (known) {
+      this.ctx = { ids, cache: known.cache, logits: known.logits };
+      return { ...known, newTokens: 0 };
     }
     let cache = this.model.emptyCache();
     if (prev) {
@@ -195,8 +235,9 @@ export class Engine {
     if (ids.length === 0 || Buffer.byteLength(pending) > MAX_PENDING_BYTES) {
       return { text: "", alternatives: [], startsNewWord: true, ms: performance.now() - t0, modelRuns: 0, contextTokens: 0, newContextTokens: 0 };
     }
-    const base = await this.base(ids, p.useCache !== false, onRun);
-    const s = await suggestWords(this.stepModel(onRun), this.table, base, pending, {
+    const useCache = p.useCache !== false;
+    const base = await this.base(ids, useCache, onRun);
+    const s = await suggestWords(this.stepModel(onRun, useCache), this.table, base, pending, {
       k: p.k,
       words: p.words,
       temperature: p.temperature,
@@ -205,7 +246,37 @@ export class Engine {
       isCancelled,
       isWord: this.lexicon ? (w) => this.lexicon!.has(w.toLowerCase()) : undefined,
     }, endingPhase(context));
-    return { ...s, ms: performance.now() - t0, modelRuns: runs, contextTokens: ids.length, newContextTokens: base.newTokens };
+    const ms = performance.now() - t0;
+    if (useCache) this.prefetch(ids, Math.max(1, Math.min(p.maxContextTokens, this.folder.config.nPositions - RESERVED_POSITIONS)));
+    return { ...s, ms, modelRuns: runs, contextTokens: ids.length, newContextTokens: base.newTokens };
+  }
+
+  /**
+   * In the background, after an answer: when the context is within a few tokens of the window's limit, run
+   * the window it will slide to (tokenWindow drops a quarter of the budget from the front), so that the
+   * keystroke that makes it slide runs only its new tokens instead of the whole window again.
+   */
+  private prefetch(ids: readonly number[], limit: number): void {
+    const stride = Math.max(1, Math.floor(limit / 4));
+    if (ids.length < limit - 8 || this.background) return;
+    const next = ids.slice(stride);
+    // a spare that is a prefix of the next window is enough: the slide runs the few tokens after it
+    if (next.length === 0 || (this.spare && commonPrefix(this.spare.ids, next) === this.spare.ids.length)) return;
+    this.background = (async () => {
+      try {
+        const r = await this.model.run(null, next);
+        this.spare = { ids: next, cache: r.cache, logits: r.logits };
+      } catch {
+        // a failed prefetch only means the slide is computed when it happens
+      } finally {
+        this.background = null;
+      }
+    })();
+  }
+
+  /** Resolves when background work (a prefetch) is done: the benchmark waits for it as a typist's pause would. */
+  async idle(): Promise<void> {
+    await this.background;
   }
 
   /**
@@ -308,7 +379,10 @@ export class Engine {
   }
 
   async dispose(): Promise<void> {
+    await this.background;
     this.ctx = null;
+    this.spare = null;
+    this.steps.clear();
     this.lastAttention = null;
     await this.model.release();
   }

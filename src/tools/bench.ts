@@ -1,27 +1,48 @@
-// npm run bench: suggestion latency of the shipped model on this machine.
-//   node dist/bench.js [--model DIR] [--json] [--rounds N]
-// Measures, on test/fixtures/typing.txt (our own text):
-//   load            model folder read + onnxruntime session created
-//   first           the first suggestion after load (nothing cached)
-//   suggest.ctxN.warm   one word, typing word by word: the key/value cache holds what came before
-//   suggest.ctxN.cold   one word, the same contexts with the cache switched off
-//   suggest.ctxN.typed  the user typed the first characters of the suggestion: served by the prefix memo
-//   host.ctx128.warm    the warm case through the model host process, as the extension sees it
+// npm run bench: how fast LM Lens is on this machine, next to the usual ways of running the same model.
+//   node dist/bench.js [--model DIR] [--json] [--rounds N] [--replay-chars N] [--no-peers]
+// Measures, on test/fixtures/typing.txt (our own text), one word per suggestion, greedy:
+//   loadMs, firstSuggestionMs        model folder read + session created; the first suggestion after it
+//   suggest.ctxN.{warm,cold,typed}   at contexts of 16, 128 and 512 tokens: typing word by word (the
+//                                    key/value cache holds what came before), the same with the cache off
+//                                    (our no-cache peer: full recompute), and the user typed the first
+//                                    characters of the suggestion (the prefix memo answers)
+//   peers.transformersjs             @huggingface/transformers text generation of the same word from the same
+//                                    model folder (local files only), same contexts, one thread
+//   floor                            FLOPs per token / onnxruntime's measured MatMul throughput on this CPU
+//   host.ctx128.warm                 the warm case through the model host process, as the extension sees it
+//   replay                           test/fixtures/typing.txt typed at 8 characters per second into the model
+//                                    host as the extension does (prefix memo, requests superseded): model runs
+//                                    and latency per keystroke, CPU time, the extension side's event-loop delay
+//   attention.tN, neighbours.static  the attention panel's two requests; a neighbour query
+//   hostPeakRssMb                    the model host's peak resident memory over the whole run
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { performance } from "node:perf_hooks";
+import { join, dirname, basename } from "node:path";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import * as ort from "onnxruntime-node";
+import { onnx } from "onnx-proto";
 import { Engine } from "../model/engine";
 import { ModelHostClient } from "../model/hostClient";
+import { HostError } from "../model/protocol";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
+import type { ModelConfig } from "../model/modelFolder";
 
 const ROOT = join(__dirname, "..");
+const CHARS_PER_SECOND = 8;
 
-function stats(xs: number[]): { p50: number; p95: number; p99: number; n: number } {
+interface Stats {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  n: number;
+}
+
+function stats(xs: number[]): Stats {
   const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { p50: q(0.5), p95: q(0.95), p99: q(0.99), n: s.length };
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+  return { p50: q(0.5), p95: q(0.95), p99: q(0.99), mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), n: s.length };
 }
 
 /** Word-boundary prefixes of the text, each long enough to fill a context of ctx tokens. */
@@ -37,86 +58,332 @@ function prefixes(engine: Engine, text: string, ctx: number, rounds: number): st
   return out;
 }
 
+/** Multiply-adds of one token through the model at a context of ctx tokens, times two (FLOPs). */
+export function flopsPerToken(c: Pick<ModelConfig, "nLayer" | "nEmbd" | "vocabSize">, ctx: number): number {
+  const d = c.nEmbd;
+  const perLayer = 12 * d * d + 2 * ctx * d; // q, k, v, output projection (4d²), MLP (8d²), scores and weighted values
+  return 2 * (c.nLayer * perLayer + c.vocabSize * d); // + the logits (tied embedding)
+}
+
+/** A one-node ONNX graph Y = X · W (W an initializer), built with onnx-proto. */
+function matmulModel(m: number, k: number, n: number): Uint8Array {
+  const w = new Float32Array(k * n).map((_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5);
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: 14 }],
+    producerName: "lm-lens-bench",
+    graph: {
+      name: "matmul",
+      node: [{ opType: "MatMul", input: ["X", "W"], output: ["Y"], name: "mm" }],
+      initializer: [{ name: "W", dims: [k, n], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(w.buffer) }],
+      input: [{ name: "X", type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: m }, { dimValue: k }] } } } }],
+      output: [{ name: "Y", type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** onnxruntime's MatMul throughput (GFLOP/s, best of several runs) for an m×k by k×n product, one thread. */
+async function matmulGflops(m: number, k: number, n: number): Promise<number> {
+  const session = await ort.InferenceSession.create(matmulModel(m, k, n), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all" });
+  const x = new ort.Tensor("float32", new Float32Array(m * k).fill(0.01), [m, k]);
+  const reps = Math.max(3, Math.round(2e8 / (2 * m * k * n)));
+  let best = Infinity;
+  for (let trial = 0; trial < 7; trial++) {
+    const t = performance.now();
+    for (let r = 0; r < reps; r++) await session.run({ X: x });
+    best = Math.min(best, (performance.now() - t) / reps);
+  }
+  await session.release();
+  return (2 * m * k * n) / (best * 1e6);
+}
+
+/** utime + stime of a process in ms, and its peak RSS in MB (Linux /proc). */
+function procUsage(pid: number | undefined): { cpuMs: number; peakRssMb: number } {
+  if (!pid) return { cpuMs: NaN, peakRssMb: NaN };
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return { cpuMs: (ticks * 1000) / 100, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
+  } catch {
+    return { cpuMs: NaN, peakRssMb: NaN };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+interface TransformersPeer {
+  /** greedy generation of maxNewTokens after the text; returns ms */
+  generate(text: string, maxNewTokens: number): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+/** @huggingface/transformers on the same model folder, local files only, one thread. */
+async function transformersPeer(modelDir: string): Promise<TransformersPeer> {
+  const tf = (await import("@huggingface/transformers")) as typeof import("@huggingface/transformers");
+  tf.env.allowRemoteModels = false;
+  tf.env.allowLocalModels = true;
+  tf.env.localModelPath = dirname(modelDir);
+  const generator = await tf.pipeline("text-generation", basename(modelDir), {
+    dtype: "fp32",
+    device: "cpu",
+    session_options: { intraOpNumThreads: 1, interOpNumThreads: 1 },
+  });
+  return {
+    async generate(text, maxNewTokens) {
+      const t = performance.now();
+      await generator(text, { max_new_tokens: maxNewTokens, do_sample: false, return_full_text: false });
+      return performance.now() - t;
+    },
+    dispose: () => generator.dispose(),
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       model: { type: "string", default: join(ROOT, "models", "lm-lens-5m") },
       json: { type: "boolean", default: false },
       rounds: { type: "string", default: "200" },
+      "replay-chars": { type: "string", default: "320" },
+      "no-peers": { type: "boolean", default: false },
     },
   });
+  const modelDir = values.model!;
   const rounds = Number(values.rounds);
   const text = readFileSync(join(ROOT, "test", "fixtures", "typing.txt"), "utf8");
-  const results: Record<string, number> = {};
+  const r: Record<string, number> = {};
+  const say = (line: string) => {
+    if (!values.json) process.stderr.write(`bench: ${line}\n`);
+  };
+
+  // ---- in-process engine: load, first suggestion, three context lengths
   const t0 = performance.now();
-  const engine = await Engine.load(values.model!, { threads: 1 });
-  results.loadMs = performance.now() - t0;
+  const engine = await Engine.load(modelDir, { threads: 1 });
+  r.loadMs = performance.now() - t0;
   const base = { ...DEFAULT_SETTINGS.suggest, k: 1 };
   const t1 = performance.now();
   await engine.suggest(text.slice(0, 200), base);
-  results.firstSuggestionMs = performance.now() - t1;
-  const maxCtx = engine.folder.config.nPositions - 128;
+  r.firstSuggestionMs = performance.now() - t1;
+  const cfg = engine.folder.config;
+  const maxCtx = cfg.nPositions - 128;
+  const ctx128: { prefixes: string[]; words: string[] } = { prefixes: [], words: [] };
   for (const ctx of [16, 128, Math.min(512, maxCtx)]) {
     const ps = prefixes(engine, text, ctx, rounds);
     if (ps.length === 0) continue;
+    say(`contexts of ${ctx} tokens: ${ps.length} suggestions`);
     const opts = { ...base, maxContextTokens: ctx };
     const warm: number[] = [];
     const cold: number[] = [];
     const typed: number[] = [];
     const runs: number[] = [];
-    // warm: in order, as typing goes
+    // warm: in order, as typing goes; between two words a typist pauses (a word takes about 0.7 s at 8
+    // characters per second), and the engine's background work (the next window's prefetch) finishes in it
     for (const p of ps) {
-      const r = await engine.suggest(p, opts);
-      warm.push(r.ms);
-      runs.push(r.modelRuns);
+      const s = await engine.suggest(p, opts);
+      await engine.idle();
+      warm.push(s.ms);
+      runs.push(s.modelRuns);
+      if (ctx === 128) {
+        ctx128.prefixes.push(p);
+        ctx128.words.push(s.text);
+      }
     }
     for (const p of ps.slice(0, Math.min(ps.length, 60))) cold.push((await engine.suggest(p, { ...opts, useCache: false })).ms);
     // typed the suggested characters: the memo answers without the model
     const memo = new SuggestionMemo();
     for (const p of ps.slice(0, 60)) {
-      const r = await engine.suggest(p, opts);
-      memo.remember("doc", p.length, p, r.text);
-      const typedText = p + r.text.slice(0, Math.max(1, Math.floor(r.text.length / 2)));
-      const s = performance.now();
+      const s = await engine.suggest(p, opts);
+      memo.remember("doc", p.length, p, s.text);
+      const typedText = p + s.text.slice(0, Math.max(1, Math.floor(s.text.length / 2)));
+      const at = performance.now();
       const rest = memo.lookup("doc", typedText.length, typedText);
-      typed.push(performance.now() - s);
-      if (rest === undefined && r.text.length > 1) throw new Error("the prefix memo missed a typed suggestion");
+      typed.push(performance.now() - at);
+      if (rest === undefined && s.text.length > 1) throw new Error("the prefix memo missed a typed suggestion");
     }
     for (const [name, xs] of [["warm", warm], ["cold", cold], ["typed", typed]] as const) {
       const st = stats(xs);
-      results[`suggest.ctx${ctx}.${name}.p50`] = st.p50;
-      results[`suggest.ctx${ctx}.${name}.p95`] = st.p95;
-      results[`suggest.ctx${ctx}.${name}.p99`] = st.p99;
+      r[`suggest.ctx${ctx}.${name}.p50`] = st.p50;
+      r[`suggest.ctx${ctx}.${name}.p95`] = st.p95;
+      r[`suggest.ctx${ctx}.${name}.p99`] = st.p99;
     }
-    results[`suggest.ctx${ctx}.warm.modelRunsMean`] = runs.reduce((a, b) => a + b, 0) / runs.length;
-    results[`suggest.ctx${ctx}.n`] = ps.length;
+    r[`suggest.ctx${ctx}.warm.modelRunsMean`] = stats(runs).mean;
+    r[`suggest.ctx${ctx}.n`] = ps.length;
   }
+  r["peers.nocache.p50"] = r["suggest.ctx128.cold.p50"];
+  r["peers.nocache.ratio"] = r["suggest.ctx128.cold.p50"] / r["suggest.ctx128.warm.p50"];
+
+  // ---- transformers.js on the same folder and contexts: as many new tokens as our word took, plus one
+  // (the token that shows the word has ended), which is the least work any one-word suggestion needs
+  if (!values["no-peers"]) {
+    say("transformers.js peer");
+    const peer = await transformersPeer(modelDir);
+    try {
+      const n = Math.min(60, ctx128.prefixes.length);
+      await peer.generate(ctx128.prefixes[0], 2);
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const wordTokens = Math.max(1, engine.tokenizer.encode(ctx128.words[i] || " the").length);
+        // the same 128-token window our engine reads
+        const ids = engine.tokenizer.encode(ctx128.prefixes[i]).slice(-128);
+        const context = engine.tokenizer.decode(ids);
+        times.push(await peer.generate(context, wordTokens + 1));
+      }
+      const st = stats(times);
+      r["peers.transformersjs.p50"] = st.p50;
+      r["peers.transformersjs.p95"] = st.p95;
+      r["peers.transformersjs.ratioWarm"] = st.p50 / r["suggest.ctx128.warm.p50"];
+      r["peers.transformersjs.ratioCold"] = st.p50 / r["suggest.ctx128.cold.p50"];
+    } finally {
+      await peer.dispose();
+    }
+  }
+
+  // ---- the compute floor
+  say("MatMul throughput");
+  const gemv = await matmulGflops(1, cfg.nEmbd, cfg.vocabSize);
+  const gemm = await matmulGflops(256, cfg.nEmbd, 4 * cfg.nEmbd);
+  const perToken = flopsPerToken(cfg, 128);
+  r["floor.matmulGflopsBatch1"] = gemv;
+  r["floor.matmulGflopsBatch256"] = gemm;
+  r["floor.mflopsPerToken"] = perToken / 1e6;
+  // the floor of one warm suggestion: its model runs (mostly one token each) at the one-token MatMul rate
+  r.floorMs = (perToken * r["suggest.ctx128.warm.modelRunsMean"]) / (gemv * 1e6);
+  r["floor.ratio"] = r["suggest.ctx128.warm.p50"] / r.floorMs;
   await engine.dispose();
 
-  // through the model host process
-  const client = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: values.model!, threads: 1 });
+  // ---- through the model host process, as the extension sees it
+  const client = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: modelDir, threads: 1 });
   try {
     await client.ensureReady();
-    const ps = prefixes(await Engine.load(values.model!), text, 128, rounds);
     const times: number[] = [];
-    for (const p of ps) {
+    for (const p of ctx128.prefixes) {
       const s = performance.now();
       await client.request("suggest", { text: p, offset: 0, options: { ...base, maxContextTokens: 128 } });
       times.push(performance.now() - s);
     }
     const st = stats(times);
-    results["host.ctx128.warm.p50"] = st.p50;
-    results["host.ctx128.warm.p95"] = st.p95;
+    r["host.ctx128.warm.p50"] = st.p50;
+    r["host.ctx128.warm.p95"] = st.p95;
+
+    // typing replay: keystrokes at 8 per second; each asks for a suggestion as the inline provider does
+    const chars = Math.min(Number(values["replay-chars"]), text.length - 400);
+    say(`typing replay: ${chars} characters at ${CHARS_PER_SECOND}/s (${(chars / CHARS_PER_SECOND).toFixed(0)} s)`);
+    const memo = new SuggestionMemo();
+    const latencies: number[] = [];
+    const hostLatencies: number[] = [];
+    let runs = 0;
+    let answered = 0;
+    let fromMemo = 0;
+    let superseded = 0;
+    const hostBefore = procUsage(client.pid);
+    const selfBefore = process.cpuUsage();
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    const start = performance.now();
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < chars; i++) {
+      await sleep(start + (i * 1000) / CHARS_PER_SECOND - performance.now());
+      const offset = 400 + i;
+      const before = text.slice(0, offset);
+      const rest = memo.lookup("doc", offset, before);
+      if (rest !== undefined) {
+        fromMemo++;
+        latencies.push(0);
+        continue;
+      }
+      const asked = performance.now();
+      pending.push(
+        client.request("suggest", { text: before, offset: 0, options: { ...base, maxContextTokens: 128 } }).then(
+          (s) => {
+            latencies.push(performance.now() - asked);
+            hostLatencies.push(performance.now() - asked);
+            runs += s.modelRuns;
+            answered++;
+            memo.remember("doc", offset, before, s.text);
+          },
+          (e: unknown) => {
+            if (e instanceof HostError && e.code === "superseded") superseded++;
+            else throw e;
+          },
+        ),
+      );
+    }
+    await Promise.all(pending);
+    loop.disable();
+    const wall = performance.now() - start;
+    const self = process.cpuUsage(selfBefore);
+    const hostAfter = procUsage(client.pid);
+    const lat = stats(latencies);
+    r["replay.keystrokes"] = chars;
+    r["replay.fromMemo"] = fromMemo;
+    r["replay.superseded"] = superseded;
+    r["replay.modelRunsPerKeystroke"] = runs / chars;
+    r["replay.latency.p50"] = lat.p50;
+    r["replay.latency.p95"] = lat.p95;
+    r["replay.latency.p99"] = lat.p99;
+    const hl = stats(hostLatencies);
+    r["replay.modelRequests"] = hl.n;
+    r["replay.requestLatency.p50"] = hl.p50;
+    r["replay.requestLatency.p95"] = hl.p95;
+    r["replay.requestLatency.p99"] = hl.p99;
+    r["replay.hostCpuMsPerKeystroke"] = (hostAfter.cpuMs - hostBefore.cpuMs) / chars;
+    r["replay.hostCpuShare"] = (hostAfter.cpuMs - hostBefore.cpuMs) / wall;
+    r["replay.extensionCpuMsPerKeystroke"] = (self.user + self.system) / 1000 / chars;
+    r.eventLoopDelayP99 = loop.percentile(99) / 1e6;
+    r["eventLoopDelayMax"] = loop.max / 1e6;
+    void answered;
+
+    // the attention panel's requests: the first heatmap's, then the rest (rollout, predictions, next words)
+    for (const T of [64, 256]) {
+      const words = text.split(/(?=\s)/);
+      let sample = "";
+      for (const w of words) {
+        if (engine.tokenizer.encode(sample + w).length > T) break;
+        sample += w;
+      }
+      const first: number[] = [];
+      const total: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const s = performance.now();
+        const a = await client.request("attention", { text: sample, maxTokens: T });
+        first.push(performance.now() - s);
+        await client.request("attentionDetails", { detailsId: a.detailsId });
+        total.push(performance.now() - s);
+      }
+      r[`attention.t${T}.first.p50`] = stats(first).p50;
+      r[`attention.t${T}.total.p50`] = stats(total).p50;
+    }
+    const nq: number[] = [];
+    for (const query of ["king", "apex", "function", "river", "red", "king - man + woman", "quickly", "table"]) {
+      const s = performance.now();
+      await client.request("neighbours", { query, mode: "static", layer: 0, metric: "cosine", k: 10 });
+      nq.push(performance.now() - s);
+    }
+    r["neighbours.static.p50"] = stats(nq.slice(1)).p50;
+    r.hostPeakRssMb = procUsage(client.pid).peakRssMb;
   } finally {
     client.dispose();
   }
 
   if (values.json) {
-    process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Number(v.toFixed(3))]))) + "\n");
+    process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(3))]))) + "\n");
     return;
   }
-  const width = Math.max(...Object.keys(results).map((k) => k.length));
-  for (const [k, v] of Object.entries(results)) process.stdout.write(`${k.padEnd(width)}  ${k.endsWith(".n") || k.endsWith("Mean") ? v.toFixed(1) : `${v.toFixed(2)} ms`}\n`);
+  const width = Math.max(...Object.keys(r).map((k) => k.length));
+  const unit = (k: string, v: number) =>
+    /\.n$|Mean$|ratio|Ratio|PerKeystroke$|keystrokes|fromMemo|superseded|Share$|Requests$/.test(k) && !/MsPerKeystroke/.test(k)
+      ? v.toFixed(2)
+      : /Gflops/.test(k)
+        ? `${v.toFixed(1)} GFLOP/s`
+        : /mflops/.test(k)
+          ? `${v.toFixed(2)} MFLOP`
+          : /RssMb/.test(k)
+            ? `${v.toFixed(0)} MB`
+            : `${v.toFixed(2)} ms`;
+  for (const [k, v] of Object.entries(r)) process.stdout.write(`${k.padEnd(width)}  ${unit(k, v)}\n`);
 }
 
 main().catch((e: unknown) => {
