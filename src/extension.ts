@@ -5,10 +5,11 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { affectsSettings, readSettings, SECTION, KEYS } from "./config";
 import { ModelHostClient, type HostStatus } from "./model/hostClient";
-import { AttentionPanel } from "./ui/attentionPanel";
+import { AttentionPanel, type AttentionDeps } from "./ui/attentionPanel";
 import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
 import { NeighboursView } from "./ui/neighboursView";
 import { StatusBar } from "./ui/statusBar";
+import { registerTour } from "./ui/tour";
 
 export const SHIPPED_MODEL = "models/lm-lens-5m";
 
@@ -73,6 +74,14 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     client.setModelPath(resolveModelPath(settings.modelPath, context.extensionPath));
   };
 
+  const attentionDeps: AttentionDeps = {
+    extensionUri: context.extensionUri,
+    extensionId: context.extension.id,
+    client,
+    provider,
+    settings: () => settings,
+    log: (line) => output.warn(line),
+  };
   context.subscriptions.push(
     output,
     status,
@@ -82,15 +91,9 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
       if (affectsSettings(e)) reread();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(reread),
-    AttentionPanel.register({
-      extensionUri: context.extensionUri,
-      extensionId: context.extension.id,
-      client,
-      provider,
-      settings: () => settings,
-      log: (line) => output.warn(line),
-    }),
-    NeighboursView.register({ extensionUri: context.extensionUri, client, log: (line) => output.info(line) }),
+    AttentionPanel.register(attentionDeps),
+    registerTour(attentionDeps),
+    NeighboursView.register({ extensionUri: context.extensionUri, extensionId: context.extension.id, client, log: (line) => output.info(line) }),
     vscode.commands.registerCommand("lmLens.toggleSuggestions", () => {
       const s = client.currentStatus;
       if (!paused && (s.state === "error" || s.state === "failed")) {

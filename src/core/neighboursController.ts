@@ -83,6 +83,8 @@ export interface ControllerDeps {
   /** post to the webview (called only while it is ready) */
   post(message: NeighboursToWebviewMessage): void;
   copy(text: string): void | Promise<void>;
+  /** open the guided tour at the neighbours step */
+  openTour(): void;
   save(format: ListExportFormat, content: string, suggestedName: string): void | Promise<void>;
   log(line: string): void;
   debounceMs?: number;
@@ -245,6 +247,9 @@ export class NeighboursController {
         this.screen = { ...this.screen, follow: body.follow };
         this.sendState();
         if (body.follow && this.pendingSelection && this.visible) this.schedule();
+        return;
+      case "openTour":
+        this.deps.openTour();
         return;
       case "copyList":
         if (this.hasLists()) void Promise.resolve(this.deps.copy(listsText(this.screen))).catch((e) => this.deps.log(`copy failed: ${message(e)}`));

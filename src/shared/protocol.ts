@@ -83,6 +83,8 @@ export interface AttentionView {
   pending: boolean;
   /** while pending: the matrix the webview's heatmap shows, [query, key] (head null: the average of heads) */
   shown?: ShownMatrix;
+  /** what to show first, when a command asks for it (the guided tour): a layer, a head (null: the average), a tab */
+  pick?: ViewPick;
   /** token chosen at first (the suggested word for "Why this word?") */
   focus?: number;
   truncatedNotice?: TruncationNotice;
@@ -105,6 +107,14 @@ export interface ErrorMessage {
   message: string;
 }
 /** the rest of the view with this id: sent right after its "state", once the model host has it */
+export type AttentionTab = "heatmap" | "grid" | "lines" | "rollout";
+
+export interface ViewPick {
+  layer: number;
+  head: number | null;
+  tab: AttentionTab;
+}
+
 export interface ShownMatrix {
   layer: number;
   head: number | null;
@@ -439,7 +449,7 @@ export interface ExportListMessage {
   type: "exportList";
   format: ListExportFormat;
 }
-export type NeighboursFromWebview = ReadyMessage | FocusWordMessage | QueryMessage | SetOptionsMessage | SetFollowMessage | CopyListMessage | ExportListMessage;
+export type NeighboursFromWebview = ReadyMessage | FocusWordMessage | QueryMessage | SetOptionsMessage | SetFollowMessage | CopyListMessage | ExportListMessage | OpenTourMessage;
 
 export type NeighboursToWebviewMessage = Envelope<NeighboursToWebview>;
 export type NeighboursFromWebviewMessage = Envelope<NeighboursFromWebview>;
@@ -472,6 +482,7 @@ export function validateNeighboursFromWebview(raw: unknown, opts: NeighboursVali
   switch (raw.type) {
     case "ready":
     case "copyList":
+    case "openTour":
       return hasKeys(raw, ["type"]) ? { type: raw.type } : undefined;
     case "focusWord":
       if (!hasKeys(raw, ["type", "index"]) || !isIndex(raw.index, wordCount)) return undefined;

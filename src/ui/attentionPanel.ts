@@ -14,12 +14,14 @@ import {
   type ExportFormat,
   type FromWebview,
   type ShownMatrix,
+  type ViewPick,
   type ToWebview,
   type TruncationNotice,
   previewMessage,
 } from "../shared/protocol";
 import { shortQuote } from "../shared/tokenDisplay";
 import { DOCUMENT_SELECTOR, type LastSuggestion } from "./inlineProvider";
+import { openTourStep } from "./walkthrough";
 import { webviewHtml, webviewRoots } from "./webviewHtml";
 
 export const COMMANDS = { showAttention: "lmLens.showAttention", whyThisWord: "lmLens.whyThisWord" } as const;
@@ -77,6 +79,18 @@ export class AttentionPanel implements vscode.Disposable {
       vscode.commands.registerCommand(COMMANDS.whyThisWord, () => AttentionPanel.command(deps, "whyThisWord")),
       { dispose: () => AttentionPanel.current?.dispose() },
     );
+  }
+
+  /**
+   * The guided tour's entry: analyse `range` of an editor's document and show `pick` (a layer, a head, a tab)
+   * with the last token whose text is `token` chosen.
+   */
+  static async showRange(deps: AttentionDeps, editor: vscode.TextEditor, range: vscode.Range, pick: ViewPick, token?: string): Promise<void> {
+    const document = editor.document;
+    const req: Request = { kind: "selection", document, version: document.version, start: document.offsetAt(range.start), end: document.offsetAt(range.end), suggestion: "", cutAtStart: false };
+    const panel = (AttentionPanel.current ??= new AttentionPanel(deps));
+    panel.panel.reveal(undefined, true);
+    await panel.run(req, { pick, token });
   }
 
   private static async command(deps: AttentionDeps, kind: Kind): Promise<void> {
@@ -175,7 +189,7 @@ export class AttentionPanel implements vscode.Disposable {
 
   // ---- analysis
 
-  private async run(req: Request): Promise<void> {
+  private async run(req: Request, show?: { pick: ViewPick; token?: string }): Promise<void> {
     const started = performance.now();
     this.lastKind = req.kind;
     this.cts?.cancel();
@@ -188,7 +202,8 @@ export class AttentionPanel implements vscode.Disposable {
       if (cts.token.isCancellationRequested) return;
       // the heatmap first; rollout and next words follow as soon as the model host has them
       // (a large message is slow to reach the webview: the first one carries only what its heatmap needs)
-      const view = this.toView(req, result, text, offset, cut);
+      if (show) this.showing = { layer: show.pick.layer, head: show.pick.head };
+      const view = this.toView(req, result, text, offset, cut, show);
       this.timing = { viewId: view.id, started, modelMs: performance.now() - started, tokens: view.tokens.length };
       this.screen = { view, version: req.version, offset, loading: false };
       this.post({ type: "state", data: { ...view, follow: this.follow } });
@@ -235,7 +250,7 @@ export class AttentionPanel implements vscode.Disposable {
     }
   }
 
-  private toView(req: Request, r: AttentionFirst, text: string, offset: number, cut: TruncationNotice["cut"] | undefined): AttentionView {
+  private toView(req: Request, r: AttentionFirst, text: string, offset: number, cut: TruncationNotice["cut"] | undefined, show?: { pick: ViewPick; token?: string }): AttentionView {
     const T = r.tokens.length;
     // the one matrix the webview's heatmap shows (a layer or head it names that this model lacks: layer 1's average)
     const layer = this.showing.layer < r.nLayer ? this.showing.layer : 0;
@@ -248,6 +263,10 @@ export class AttentionPanel implements vscode.Disposable {
     const endPos = doc.positionAt(offset + documentChars);
     let focus: number | undefined;
     if (req.kind === "whyThisWord" && T > 0) focus = req.suggestion ? tokenAtOffset(r.tokens, documentChars) : T - 1;
+    if (show?.token !== undefined) {
+      const i = r.tokens.map((t) => t.text).lastIndexOf(show.token);
+      if (i >= 0) focus = i;
+    }
     const name = doc.uri.path.split("/").pop() || doc.uri.toString();
     const lines = startPos.line === endPos.line ? `${startPos.line + 1}` : `${startPos.line + 1}–${endPos.line + 1}`;
     return {
@@ -265,6 +284,7 @@ export class AttentionPanel implements vscode.Disposable {
       nextWords: [],
       pending: true,
       ...(focus !== undefined && focus >= 0 ? { focus } : {}),
+      ...(show && show.pick.layer < r.nLayer && (show.pick.head === null || show.pick.head < r.nHead) ? { pick: show.pick } : {}),
       ...(cut ? { truncatedNotice: { cut, shown: T, ...(cut === "end" ? { total: r.totalTokens } : {}), limit: this.deps.settings().maxAttentionTokens } } : {}),
       source: {
         uri: doc.uri.toString(),
@@ -353,7 +373,7 @@ export class AttentionPanel implements vscode.Disposable {
         }
         return;
       case "openTour":
-        void vscode.commands.executeCommand("workbench.action.openWalkthrough", `${this.deps.extensionId}#lmLens.tour`, false);
+        void openTourStep(this.deps.extensionId, "attention");
         return;
     }
   }

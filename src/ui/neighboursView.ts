@@ -7,6 +7,7 @@ import { NeighboursController, type CancelToken, type EditorSelection, type Neig
 import { selectionWords, MAX_CONTEXT_CHARS } from "../core/selectionWords";
 import type { IndexProgress, ListExportFormat, NeighbourList, NeighboursRequest } from "../shared/protocol";
 import { DOCUMENT_SELECTOR } from "./inlineProvider";
+import { openTourStep } from "./walkthrough";
 import { webviewHtml, webviewRoots } from "./webviewHtml";
 
 export const NEIGHBOURS_VIEW_ID = "lmLens.neighbours";
@@ -16,6 +17,8 @@ const MAX_SELECTION_CHARS = 20_000;
 
 export interface NeighboursDeps {
   extensionUri: vscode.Uri;
+  /** for the walkthrough's id */
+  extensionId: string;
   client: {
     request(method: "neighbours", params: NeighboursRequest, token?: CancelToken): Promise<NeighbourList>;
     request(method: "neighbourIndex", params: { budgetMs: number }, token?: CancelToken): Promise<IndexProgress>;
@@ -76,6 +79,7 @@ export class NeighboursView implements vscode.WebviewViewProvider, vscode.Dispos
         void vscode.window.setStatusBarMessage("LM Lens: neighbours copied", 2000);
       },
       save: (format, content, name) => this.save(format, content, name),
+      openTour: () => void openTourStep(deps.extensionId, "neighbours"),
       log: deps.log,
     });
     this.disposables.push(

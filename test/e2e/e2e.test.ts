@@ -17,9 +17,22 @@ async function shot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** Open the quick input with a key (Ctrl+P, Ctrl+Shift+P). */
+async function quickInput(page: Page, key: string): Promise<void> {
+  await page.keyboard.press(key);
+  try {
+    await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 5000 });
+  } catch {
+    // the key went to a webview or a control that kept it: give the focus back to the workbench and try again
+    await page.keyboard.press("Escape");
+    await page.locator(".monaco-workbench .part.statusbar").first().click({ position: { x: 600, y: 5 } }).catch(() => undefined);
+    await page.keyboard.press(key);
+    await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+  }
+}
+
 async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press("Control+P");
-  await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+  await quickInput(page, "Control+P");
   await page.keyboard.type(name);
   await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`, { timeout: 30000 });
   await page.keyboard.press("Enter");
@@ -56,11 +69,29 @@ async function findFrame(page: Page, selector: string, min = 1, timeout = 30000,
 const attentionFrame = (page: Page) => findFrame(page, ".tokens .token");
 
 async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press("Control+Shift+P");
-  await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+  await quickInput(page, "Control+Shift+P");
   await page.keyboard.type(title);
   await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15000 });
   await page.keyboard.press("Enter");
+}
+
+/** The LM Lens walkthrough, opened as a user does: Welcome: Open Walkthrough... */
+async function openTour(page: Page): Promise<void> {
+  await runCommand(page, "Welcome: Open Walkthrough...");
+  await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Look inside LM Lens"]', { timeout: 15000 });
+  await page.keyboard.type("Look inside LM Lens");
+  await page.waitForTimeout(300);
+  await page.keyboard.press("Enter");
+  await page.locator(".gettingStartedContainer").first().waitFor({ state: "visible", timeout: 15000 });
+  await page.waitForTimeout(500);
+}
+
+/** Expand a walkthrough step by its title and press its button. */
+async function tourStep(page: Page, title: string, button: string): Promise<void> {
+  const container = page.locator(".gettingStartedContainer").first();
+  await container.locator(".getting-started-step", { hasText: title }).first().click();
+  await page.waitForTimeout(400);
+  await container.locator("a, .monaco-button, button", { hasText: button }).last().click();
 }
 
 for (const theme of ["light", "dark"] as const) {
@@ -232,6 +263,73 @@ for (const theme of ["light", "dark"] as const) {
         }
         assert.ok(line, "the neighbours list followed the selection");
         process.stderr.write(`[e2e] ${theme}: ${line.replace(/^.*neighbours: /, "")}\n`);
+      });
+
+      await step(t, "the guided tour can be followed step by step, and each step does what it says", async () => {
+        stage = "tour";
+        await page!.keyboard.press("Escape");
+        await openTour(page!);
+        await shot(page!, `tour-start-${theme}`);
+        // 1. the sample story opens as an untitled document, cursor after "the hair was still", ghost text showing
+        await tourStep(page!, "Open the sample story", "Open the story");
+        await page!.locator(".tab", { hasText: "Untitled" }).first().waitFor({ state: "visible", timeout: 15000 });
+        const ghost = await ghostText(page!);
+        assert.match(ghost, /^ \p{L}+/u, `ghost text ${JSON.stringify(ghost)} after the story`);
+        assert.match(await currentLine(page!), /the hair was still/);
+        await shot(page!, `tour-1-story-${theme}`);
+        // 2. Why this word? from the walkthrough: the panel opens on the story with the candidates listed
+        await openTour(page!);
+        await tourStep(page!, "Watch the model predict the next word", "Why this word?");
+        let frame = await findFrame(page!, '.tokens .token:has-text("still")');
+        // the candidates arrive a moment after the heatmap
+        await frame.locator(".bars li .word").first().waitFor({ state: "visible", timeout: 30000 });
+        await page!.waitForTimeout(400);
+        await shot(page!, `tour-2-why-${theme}`);
+        // 3. the head that links "were" to its subject
+        await openTour(page!);
+        await tourStep(page!, "See which earlier words a head attends to", "Show the head");
+        frame = await findFrame(page!, '.tokens .token:has-text("keys")');
+        await frame.locator(".summary", { hasText: "were" }).first().waitFor({ state: "visible", timeout: 30000 });
+        const summary = (await frame.locator(".summary").first().textContent()) ?? "";
+        assert.match(summary, /^Layer 3, head 2: “·?were” \(token \d+\) looks most at “·?keys”/, summary);
+        await page!.waitForTimeout(400);
+        await shot(page!, `tour-3-attention-${theme}`);
+        // 4. the neighbours of "red": colours
+        await openTour(page!);
+        await tourStep(page!, "Words are vectors", "Show the neighbours of");
+        const nframe = await findFrame(page!, "ol.rows li .word", 5, 45000);
+        await page!.waitForTimeout(800);
+        const words = await nframe.locator("ol.rows li .word").allTextContents();
+        assert.ok(["green", "white", "black"].every((c) => words.includes(c)), words.join(", "));
+        await shot(page!, `tour-4-neighbours-${theme}`);
+        // 5. the temperature setting opens; setting it completes the step (set back to 0 after)
+        await openTour(page!);
+        await tourStep(page!, "Change the temperature", "Open the temperature setting");
+        const input = page!.locator('.settings-editor .setting-item-contents input[type="number"], .settings-editor .setting-item-contents input').first();
+        await input.waitFor({ state: "visible", timeout: 15000 });
+        const setTemperature = async (v: string) => {
+          await input.click();
+          await page!.keyboard.press("Control+A");
+          await page!.keyboard.type(v);
+          await page!.keyboard.press("Tab");
+          await page!.waitForTimeout(1000);
+        };
+        await setTemperature("1");
+        await shot(page!, `tour-5-temperature-${theme}`);
+        await setTemperature("0");
+        // 6. attention rollout on a sentence of the story
+        await openTour(page!);
+        await tourStep(page!, "How the layers make the prediction", "Show the rollout");
+        frame = await findFrame(page!, '.tokens .token:has-text("met")');
+        await frame.locator("#view-rollout canvas").first().waitFor({ state: "visible", timeout: 30000 });
+        await page!.waitForTimeout(600);
+        await shot(page!, `tour-6-rollout-${theme}`);
+        // the walkthrough shows every step as done
+        await openTour(page!);
+        await page!.waitForTimeout(500);
+        await shot(page!, `tour-done-${theme}`);
+        const done = await page!.locator('.gettingStartedContainer .getting-started-step [role="checkbox"][aria-checked="true"]').count();
+        assert.equal(done, 6, `${done} of 6 steps marked done`);
       });
 
       await step(t, "the extension host log has no errors from the extension", async () => {

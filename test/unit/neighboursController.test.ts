@@ -64,6 +64,7 @@ function setup(opts: { indexSteps?: number; hold?: (c: Call) => Promise<void> | 
     host,
     post: (m) => posted.push(structuredClone(m)),
     copy: (t) => void copied.push(t),
+    openTour: () => undefined,
     save: (format, content, name) => void saved.push({ format, content, name }),
     log: (l) => void logs.push(l),
     debounceMs: 5,

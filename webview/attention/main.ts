@@ -566,11 +566,13 @@ function onState(v: AttentionView, receivedAt: number): void {
   const same = ui.viewId === v.id;
   view = v;
   const n = v.tokens.length;
+  // a command (the guided tour) may say what to show first; after that, the user's choices stand
+  const pick = !same ? v.pick : undefined;
   ui = {
     viewId: v.id,
-    layer: Math.min(ui.layer, Math.max(0, v.nLayer - 1)),
-    head: ui.head < v.nHead ? ui.head : MEAN,
-    tab: ui.tab,
+    layer: pick ? pick.layer : Math.min(ui.layer, Math.max(0, v.nLayer - 1)),
+    head: pick ? (pick.head ?? MEAN) : ui.head < v.nHead ? ui.head : MEAN,
+    tab: pick ? pick.tab : ui.tab,
     chosen: same ? Math.min(ui.chosen, Math.max(0, n - 1)) : Math.min(v.focus ?? n - 1, Math.max(0, n - 1)),
   };
   hoverCell = null;
@@ -581,6 +583,7 @@ function onState(v: AttentionView, receivedAt: number): void {
   loading = false;
   error = "";
   buildTokens();
+  if (pick && panels.getAttribute("activeid") !== `tab-${ui.tab}`) panels.setAttribute("activeid", `tab-${ui.tab}`);
   // the lines view is built when its tab is first shown for this view
   linesHost.replaceChildren();
   linesView = undefined;

@@ -73,6 +73,9 @@ const explain = {
   layer: "Layer 0 is the embedding output (token + position); each next layer is the residual stream after one more transformer block; the last is after the final LayerNorm.",
 };
 
+const tourLink = el("button", { className: "link", text: "Open the tour's step on embeddings", attrs: { type: "button", title: "The LM Lens walkthrough: words are vectors" } });
+tourLink.addEventListener("click", () => send({ type: "openTour" }));
+
 const root = document.getElementById("root")!;
 const statusEl = el("p", { className: "status", attrs: { role: "status", "aria-live": "polite" } });
 const chipsEl = el("div", { className: "chips", attrs: { role: "listbox", "aria-label": "Words of the selection. Arrow keys move, Enter chooses", "aria-orientation": "horizontal" } });
@@ -144,6 +147,7 @@ root.append(
     el("p", { text: "The index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word. A word the vocabulary splits into several tokens is the mean of their vectors; a phrase is the mean of its words; “king - man + woman” adds and subtracts the words' vectors." }),
     el("p", { text: `${explain.cosine} ${explain.euclidean}` }),
     el("p", { text: "The map projects the query and its neighbours onto their two main directions (principal components); the percentages say how much of their spread each direction shows." }),
+    el("p", {}, [tourLink]),
   ]),
 );
 

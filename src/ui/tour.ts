@@ -1,0 +1,99 @@
+// The guided tour (contributes.walkthroughs "lmLens.tour"): commands that set up each step for real, on a
+// sample story (media/tour/sample.txt, our own text) opened as an untitled document the user can type in.
+// What the steps' text claims about the model (which head links a verb to its subject, which words sit near
+// "red") is checked against the shipped model by test/unit/tour.test.ts, using TOUR below.
+import * as vscode from "vscode";
+import { readFileSync } from "node:fs";
+import { AttentionPanel, type AttentionDeps } from "./attentionPanel";
+import { NEIGHBOURS_VIEW_ID } from "./neighboursView";
+
+export const TOUR = {
+  /** the sample story, relative to the extension's folder */
+  sample: "media/tour/sample.txt",
+  /** step "attention": the sentence analysed, and the head in which the verb looks most at its subject */
+  subjectSentence: "In the old house by the river, the keys to the cabinet were on the table.",
+  subject: { looking: " were", target: " keys", layer: 2, head: 1 },
+  /** step "neighbours": the word whose neighbours are shown */
+  neighbourWord: "red",
+  /** step "layers": the sentence whose rollout is shown */
+  rolloutSentence: "Her brother met her at the gate.",
+} as const;
+
+export const TOUR_COMMANDS = {
+  openSample: "lmLens.tour.openSample",
+  attention: "lmLens.tour.attention",
+  neighbours: "lmLens.tour.neighbours",
+  layers: "lmLens.tour.layers",
+  whyThisWord: "lmLens.tour.whyThisWord",
+} as const;
+
+const SAMPLE_MARK = "The Orchard";
+
+export function registerTour(deps: AttentionDeps): vscode.Disposable {
+  const sampleText = () => readFileSync(vscode.Uri.joinPath(deps.extensionUri, TOUR.sample).fsPath, "utf8").replace(/\s+$/, "");
+
+  /** the sample's editor: the visible one if the user has it open, otherwise a new untitled copy */
+  async function sampleEditor(): Promise<vscode.TextEditor> {
+    const isSample = (d: vscode.TextDocument) => d.isUntitled && !d.isClosed && d.getText().startsWith(SAMPLE_MARK);
+    const visible = vscode.window.visibleTextEditors.find((e) => isSample(e.document));
+    if (visible) return vscode.window.showTextDocument(visible.document, visible.viewColumn ?? vscode.ViewColumn.One);
+    // open in a tab behind the walkthrough, or a fresh copy
+    const doc = vscode.workspace.textDocuments.find(isSample) ?? (await vscode.workspace.openTextDocument({ content: sampleText(), language: "plaintext" }));
+    return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  }
+
+  /** select a piece of the sample (its first occurrence) and return its range, or say that it is gone */
+  function select(editor: vscode.TextEditor, text: string, wholeWord = false): vscode.Range | undefined {
+    const body = editor.document.getText();
+    const at = wholeWord ? body.search(new RegExp(`\\b${text}\\b`)) : body.indexOf(text);
+    if (at < 0) {
+      void vscode.window.showInformationMessage(`LM Lens tour: the sample no longer contains “${text}”. Run “Open the sample story” again for a fresh copy.`);
+      return undefined;
+    }
+    const range = new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(at + text.length));
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return range;
+  }
+
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(TOUR_COMMANDS.openSample, async () => {
+      const doc = await vscode.workspace.openTextDocument({ content: sampleText(), language: "plaintext" });
+      const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+      const end = doc.positionAt(doc.getText().length);
+      editor.selection = new vscode.Selection(end, end);
+      editor.revealRange(new vscode.Range(end, end));
+      // the ghost text for "... the hair was still" without waiting for a keystroke
+      await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+    }),
+    vscode.commands.registerCommand(TOUR_COMMANDS.whyThisWord, async () => {
+      // from the walkthrough page no text editor is active: bring the sample back, cursor where it was
+      const editor = await sampleEditor();
+      if (editor.selection.isEmpty && editor.selection.active.isEqual(new vscode.Position(0, 0))) {
+        const end = editor.document.positionAt(editor.document.getText().length);
+        editor.selection = new vscode.Selection(end, end);
+      }
+      await vscode.commands.executeCommand("lmLens.whyThisWord");
+    }),
+    vscode.commands.registerCommand(TOUR_COMMANDS.attention, async () => {
+      const editor = await sampleEditor();
+      const range = select(editor, TOUR.subjectSentence);
+      if (!range) return;
+      const { layer, head, looking } = TOUR.subject;
+      await AttentionPanel.showRange(deps, editor, range, { layer, head, tab: "heatmap" }, looking);
+    }),
+    vscode.commands.registerCommand(TOUR_COMMANDS.neighbours, async () => {
+      const editor = await sampleEditor();
+      if (!select(editor, TOUR.neighbourWord, true)) return;
+      await vscode.commands.executeCommand(`${NEIGHBOURS_VIEW_ID}.focus`);
+      // the view follows the selection; give the focus back to the editor so that it stays the active one
+      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    }),
+    vscode.commands.registerCommand(TOUR_COMMANDS.layers, async () => {
+      const editor = await sampleEditor();
+      const range = select(editor, TOUR.rolloutSentence);
+      if (!range) return;
+      await AttentionPanel.showRange(deps, editor, range, { layer: 0, head: null, tab: "rollout" });
+    }),
+  );
+}
