@@ -15,7 +15,7 @@ const USAGE = `usage:
       the K most likely next words after TEXT (default 5); without TEXT, reads JSON lines
       {"context": "..."} on stdin and writes one JSON line {"words": [...], "ms": ...} for each
   lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
-      attention probabilities [layer][head][query][key] over the tokens of TEXT
+      attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin)
   lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
       the K nearest whole words (default 10, at most 50) to WORD by the rows of the model's token
       embedding matrix; WORD may also be a phrase ("red car", the mean of its words) or a sum
@@ -44,6 +44,12 @@ function round(p: number): number {
 async function predict(engine: Engine, text: string, top: number) {
   const r = await engine.suggest(text, { ...DEFAULT_SETTINGS.suggest, k: top, words: 1 });
   return { words: r.alternatives.map((a) => ({ word: a.word, p: round(a.p) })), ms: Number(r.ms.toFixed(2)) };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -114,11 +120,12 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (command === "attention") {
-    if (positionals.length !== 1) throw new UsageError("attention takes one TEXT argument (quote it)");
+    if (positionals.length !== 1) throw new UsageError("attention takes one TEXT argument (quote it, or - to read it from stdin)");
+    const text = positionals[0] === "-" ? await readStdin() : positionals[0];
     const engine = await Engine.load(modelDir);
     try {
       const max = positiveInt(values["max-tokens"], "max-tokens", engine.folder.config.nPositions, engine.folder.config.nPositions);
-      const r = await engine.attention(positionals[0], max);
+      const r = await engine.attention(text, max);
       const T = r.tokens.length;
       // [layer][head][query][key], the same numbers the panel shows
       const nested = Array.from({ length: r.nLayer }, (_, l) =>
@@ -127,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
       if (values.json) {
         process.stdout.write(JSON.stringify({ tokens: r.tokens.map((t) => t.text), attentions: nested, truncated: r.truncated }) + "\n");
       } else {
-        process.stdout.write(`${T} tokens${r.truncated ? ` (truncated from ${r.totalTokens})` : ""}: ${r.tokens.map((t) => JSON.stringify(t.text)).join(" ")}\n`);
+        process.stdout.write(`${T} tokens${r.truncated ? ` (truncated from ${r.totalTokens ?? "more"})` : ""}: ${r.tokens.map((t) => JSON.stringify(t.text)).join(" ")}\n`);
         nested.forEach((layer, l) =>
           layer.forEach((head, h) => {
             const last = head[T - 1];

@@ -14,6 +14,8 @@ import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 
 /** positions kept free after the context for the suggestion's own tokens */
 const RESERVED_POSITIONS = 128;
+/** characters read per token of an attention budget: far more than any token has, so a cut never shortens the view */
+const MAX_CHARS_PER_TOKEN = 64;
 /** search states kept between requests (each holds a key/value cache: about 1 MB at 128 tokens for the shipped model) */
 const STEP_MEMO_SIZE = 48;
 
@@ -82,8 +84,8 @@ export interface AttentionResult {
   /** the 10 most likely whole next words after the text */
   nextWords: { word: string; p: number }[];
   truncated: boolean;
-  /** tokens in the whole text before truncation */
-  totalTokens: number;
+  /** tokens in the whole text before truncation (undefined: a text so long that only its start was read) */
+  totalTokens?: number;
   model: string;
 }
 
@@ -340,15 +342,25 @@ export class Engine {
    */
   async attentionFirst(textIn: string, maxTokens: number): Promise<AttentionFirst> {
     const cfg = this.folder.config;
-    const all = this.tokenizer.encode(textIn);
     const limit = Math.max(1, Math.min(maxTokens, cfg.nPositions - 16));
+    // a huge text (a 5 MB selection) is not tokenized whole: only as much as the token budget can use
+    const cap = limit * MAX_CHARS_PER_TOKEN;
+    let readTo = textIn.length;
+    if (readTo > cap) {
+      readTo = cap;
+      const c = textIn.charCodeAt(readTo - 1);
+      if (c >= 0xd800 && c <= 0xdbff) readTo--; // never split a surrogate pair
+    }
+    const all = this.tokenizer.encode(readTo < textIn.length ? textIn.slice(0, readTo) : textIn);
     const ids = all.slice(0, limit);
+    const cut = readTo < textIn.length;
     const detailsId = ++this.attentionRuns;
     const L = cfg.nLayer;
     const H = cfg.nHead;
     if (ids.length === 0) {
       this.lastAttention = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), cache: null };
       return { text: "", tokens: [], nLayer: L, nHead: H, attentions: new Float32Array(0), headMeans: new Float32Array(0), truncated: false, totalTokens: 0, model: this.folder.name, detailsId };
+
     }
     const tokens = tokenRanges(this.tokenizer, ids);
     const text = textIn.slice(0, tokens[tokens.length - 1].end);
@@ -358,7 +370,7 @@ export class Engine {
     (r.attentions ?? []).forEach((a, l) => attentions.set(a, l * H * T * T));
     this.lastAttention = { detailsId, T, text, attentions, logits: r.logits, cache: r.cache };
     const shape = { nLayer: L, nHead: H, T };
-    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), truncated: all.length > ids.length, totalTokens: all.length, model: this.folder.name, detailsId };
+    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), truncated: cut || all.length > ids.length, ...(cut ? {} : { totalTokens: all.length }), model: this.folder.name, detailsId };
   }
 
   /** Rollout, predictions and next words of the latest attentionFirst (an older id is superseded). */

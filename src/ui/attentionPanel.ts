@@ -29,6 +29,8 @@ const VIEW_TYPE = "lmLens.attention";
 const FOLLOW_DEBOUNCE_MS = 200;
 /** attempts at fitting the end of a long text into the token budget ("Why this word?") */
 const FIT_ATTEMPTS = 3;
+/** characters of a selection read per token of budget: more than any token has */
+const SELECTION_CHARS_PER_TOKEN = 64;
 
 export interface AttentionDeps {
   extensionUri: vscode.Uri;
@@ -232,11 +234,15 @@ export class AttentionPanel implements vscode.Disposable {
   /** Ask the model host; for "Why this word?" shorten from the start until the text before the cursor fits. */
   private async analyse(req: Request, token: vscode.CancellationToken): Promise<{ result: AttentionFirst; text: string; cut?: TruncationNotice["cut"]; offset: number }> {
     const maxTokens = this.deps.settings().maxAttentionTokens;
-    const docText = req.document.getText(new vscode.Range(req.document.positionAt(req.start), req.document.positionAt(req.end)));
     if (req.kind === "selection") {
-      const result = await this.deps.client.request("attention", { text: docText, maxTokens }, token);
-      return { result, text: docText, cut: result.truncated ? "end" : undefined, offset: req.start };
+      // a huge selection (megabytes) is read only as far as the token budget can use
+      const end = Math.min(req.end, req.start + maxTokens * SELECTION_CHARS_PER_TOKEN);
+      const text = req.document.getText(new vscode.Range(req.document.positionAt(req.start), req.document.positionAt(end)));
+      const result = await this.deps.client.request("attention", { text, maxTokens }, token);
+      if (end < req.end) delete result.totalTokens;
+      return { result, text, cut: result.truncated || end < req.end ? "end" : undefined, offset: req.start };
     }
+    const docText = req.document.getText(new vscode.Range(req.document.positionAt(req.start), req.document.positionAt(req.end)));
     let budget = maxTokens * CHARS_PER_TOKEN_GUESS;
     for (let attempt = 1; ; attempt++) {
       const from = tailStart(docText, budget);
@@ -246,7 +252,7 @@ export class AttentionPanel implements vscode.Disposable {
       if (!result.truncated || attempt >= FIT_ATTEMPTS || token.isCancellationRequested) {
         return { result, text, cut: result.truncated ? "end" : cutAtStart ? "start" : undefined, offset: req.start + from };
       }
-      budget = Math.max(1, Math.min(shrinkBudget(text.length, result.tokens.length, result.totalTokens), docText.length - from - 1));
+      budget = Math.max(1, Math.min(shrinkBudget(text.length, result.tokens.length, result.totalTokens ?? 2 * result.tokens.length), docText.length - from - 1));
     }
   }
 
@@ -285,7 +291,7 @@ export class AttentionPanel implements vscode.Disposable {
       pending: true,
       ...(focus !== undefined && focus >= 0 ? { focus } : {}),
       ...(show && show.pick.layer < r.nLayer && (show.pick.head === null || show.pick.head < r.nHead) ? { pick: show.pick } : {}),
-      ...(cut ? { truncatedNotice: { cut, shown: T, ...(cut === "end" ? { total: r.totalTokens } : {}), limit: this.deps.settings().maxAttentionTokens } } : {}),
+      ...(cut ? { truncatedNotice: { cut, shown: T, ...(cut === "end" && r.totalTokens !== undefined ? { total: r.totalTokens } : {}), limit: this.deps.settings().maxAttentionTokens } } : {}),
       source: {
         uri: doc.uri.toString(),
         label: `${name}:${lines}`,

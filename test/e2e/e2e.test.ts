@@ -34,9 +34,10 @@ async function quickInput(page: Page, key: string): Promise<void> {
 async function openFile(page: Page, name: string): Promise<void> {
   await quickInput(page, "Control+P");
   await page.keyboard.type(name);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`, { timeout: 30000 });
+  // Enter opens the focused row: wait until the filter has put the file there
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`, { timeout: 30000 });
   await page.keyboard.press("Enter");
-  await page.waitForSelector(`.tab[aria-label*="${name}"]`, { timeout: 15000 });
+  await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 });
   await page.waitForTimeout(300);
 }
 
@@ -45,8 +46,19 @@ async function ghostText(page: Page, timeout = 20000): Promise<string> {
   return (await page.locator(GHOST).allTextContents()).join("").replace(/\u00a0/g, " ");
 }
 
+/** The text of the editor's lines, without any ghost text on screen. */
+async function editorLines(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll(".editor-instance .monaco-editor .view-line"), (l) => {
+      const c = l.cloneNode(true) as HTMLElement;
+      c.querySelectorAll('[class*="ghost-text"]').forEach((g) => g.remove());
+      return (c.textContent ?? "").replace(/\u00a0/g, " ");
+    }),
+  );
+}
+
 async function currentLine(page: Page): Promise<string> {
-  return (await page.locator(".monaco-editor .view-line").last().textContent() ?? "").replace(/\u00a0/g, " ");
+  return (await editorLines(page)).at(-1) ?? "";
 }
 
 /** The first frame (webviews are nested frames) with at least `min` elements matching `selector`. */
@@ -69,9 +81,18 @@ async function findFrame(page: Page, selector: string, min = 1, timeout = 30000,
 const attentionFrame = (page: Page) => findFrame(page, ".tokens .token");
 
 async function runCommand(page: Page, title: string): Promise<void> {
-  await quickInput(page, "Control+Shift+P");
-  await page.keyboard.type(title);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15000 });
+  for (let attempt = 1; ; attempt++) {
+    await quickInput(page, "Control+Shift+P");
+    await page.keyboard.type(title);
+    try {
+      await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`, { timeout: 10000 });
+      break;
+    } catch (e) {
+      // the palette closed under us (focus moved): once more
+      if (attempt >= 2) throw e;
+      await page.keyboard.press("Escape");
+    }
+  }
   await page.keyboard.press("Enter");
 }
 
@@ -80,7 +101,7 @@ async function openTour(page: Page): Promise<void> {
   await runCommand(page, "Welcome: Open Walkthrough...");
   await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Look inside LM Lens"]', { timeout: 15000 });
   await page.keyboard.type("Look inside LM Lens");
-  await page.waitForTimeout(300);
+  await page.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Look inside LM Lens"]', { timeout: 15000 });
   await page.keyboard.press("Enter");
   await page.locator(".gettingStartedContainer").first().waitFor({ state: "visible", timeout: 15000 });
   await page.waitForTimeout(500);
@@ -263,6 +284,63 @@ for (const theme of ["light", "dark"] as const) {
         }
         assert.ok(line, "the neighbours list followed the selection");
         process.stderr.write(`[e2e] ${theme}: ${line.replace(/^.*neighbours: /, "")}\n`);
+      });
+
+      await step(t, "awkward documents: CRLF line ends, several cursors, a read-only editor, a notebook cell", async () => {
+        stage = "awkward documents";
+        await page!.keyboard.press("Escape");
+        // CRLF: the ghost text shows and Tab inserts it; the file stays CRLF
+        await openFile(page!, "crlf.txt");
+        await page!.keyboard.press("Control+End");
+        await page!.keyboard.type(" still", { delay: 60 });
+        const ghost = await ghostText(page!);
+        assert.match(ghost, /^ \p{L}+/u, `ghost text ${JSON.stringify(ghost)}`);
+        await page!.keyboard.press("Tab");
+        await page!.waitForTimeout(300);
+        await page!.keyboard.press("Escape");
+        await page!.waitForTimeout(200);
+        assert.equal(await currentLine(page!), "the garden was still" + ghost);
+        assert.ok((await page!.locator(".statusbar-item", { hasText: "CRLF" }).count()) > 0, "still CRLF");
+        // several cursors: what is typed goes to each; nothing else is inserted while a suggestion shows
+        await page!.keyboard.press("End");
+        await page!.keyboard.press("Enter");
+        await page!.keyboard.press("Enter");
+        await runCommand(page!, "Add Cursor Above");
+        await page!.waitForTimeout(300);
+        await page!.keyboard.type("She opened the door and", { delay: 60 });
+        await page!.waitForTimeout(1500);
+        await shot(page!, `several-cursors-${theme}`);
+        await page!.keyboard.press("Escape");
+        await page!.keyboard.press("Escape");
+        await page!.waitForTimeout(500);
+        const lines = await editorLines(page!);
+        assert.equal(lines.filter((l) => l === "She opened the door and").length, 2, lines.join(" | "));
+        // read-only: no suggestion is offered for a document that cannot change, attention still works
+        await openFile(page!, "story.txt");
+        await runCommand(page!, "Toggle Active Editor Read-only in Session");
+        await page!.waitForTimeout(500);
+        await page!.keyboard.press("Control+End");
+        await page!.keyboard.type("x", { delay: 60 });
+        assert.doesNotMatch(await currentLine(page!), /x$/, "a read-only document takes no text");
+        await page!.keyboard.press("Control+Home");
+        await page!.keyboard.press("Shift+End");
+        await runCommand(page!, "LM Lens: Show Attention");
+        await findFrame(page!, '.tokens .token:has-text("platform")');
+        await runCommand(page!, "Toggle Active Editor Read-only in Session");
+        // a notebook's cell gets suggestions like any document
+        await openFile(page!, "cells.ipynb");
+        const cell = page!.locator(".notebook-editor .cell-editor-container .monaco-editor .view-line", { hasText: "the hair was" }).first();
+        await cell.waitFor({ state: "visible", timeout: 30000 });
+        await cell.click();
+        await page!.keyboard.press("End");
+        await page!.keyboard.type(" still", { delay: 60 });
+        const cellGhost = await ghostText(page!);
+        assert.match(cellGhost, /^ \p{L}+/u, `ghost text in a cell ${JSON.stringify(cellGhost)}`);
+        await shot(page!, `notebook-cell-${theme}`);
+        await page!.keyboard.press("Escape");
+        await page!.keyboard.press("Escape");
+        await runCommand(page!, "View: Revert and Close Editor");
+        await page!.waitForTimeout(500);
       });
 
       await step(t, "the guided tour can be followed step by step, and each step does what it says", async () => {
