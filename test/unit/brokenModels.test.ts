@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/model/engine";
 import { ModelFolderError } from "../../src/model/modelFolder";
+import { onnx } from "onnx-proto";
 import { MODEL_DIR } from "./helpers";
 
 function copy(): string {
@@ -50,6 +51,23 @@ const cases: [string, (dir: string) => void, RegExp, string][] = [
     c.n_layer = c.n_layer + 2;
     writeFileSync(join(dir, "config.json"), JSON.stringify(c));
   }, /past_key_values/, "onnx/model.onnx"],
+  ["a graph without a logits output", (dir) => {
+    const path = join(dir, "onnx", "model.onnx");
+    const m = onnx.ModelProto.decode(readFileSync(path));
+    for (const node of m.graph!.node!) node.output = node.output!.map((o) => (o === "logits" ? "scores" : o));
+    for (const o of m.graph!.output!) if (o.name === "logits") o.name = "scores";
+    writeFileSync(path, onnx.ModelProto.encode(m).finish());
+  }, /not a GPT-2-style decoder: no "logits" output/, "onnx/model.onnx"],
+  ["a graph with an input it does not know", (dir) => {
+    const path = join(dir, "onnx", "model.onnx");
+    const m = onnx.ModelProto.decode(readFileSync(path));
+    m.graph!.input!.push({ name: "token_type_ids", type: { tensorType: { elemType: onnx.TensorProto.DataType.INT64, shape: { dim: [{ dimParam: "batch" }, { dimParam: "seq" }] } } } });
+    writeFileSync(path, onnx.ModelProto.encode(m).finish());
+  }, /unexpected input "token_type_ids"/, "onnx/model.onnx"],
+  ["a file that is not .onnx named as the model", (dir) => {
+    rmSync(join(dir, "onnx", "model.onnx"));
+    writeFileSync(join(dir, "onnx", "model.onnx.so"), "not a model");
+  }, /no ONNX model \(looked for onnx\/model.onnx/, ""],
 ];
 
 for (const [name, breakIt, message, file] of cases) {
