@@ -1,5 +1,5 @@
 // npm run bench: how fast LM Lens is on this machine, next to the usual ways of running the same model.
-//   node dist/bench.js [--model DIR] [--json] [--rounds N] [--replay-chars N] [--no-peers]
+//   node dist/bench.js [--model DIR] [--json] [--rounds N] [--replay-chars N] [--no-peers] [--threads N]
 // Measures, on test/fixtures/typing.txt (our own text), one word per suggestion, greedy:
 //   loadMs, firstSuggestionMs        model folder read + session created; the first suggestion after it
 //   suggest.ctxN.{warm,cold,typed}   at contexts of 16, 128 and 512 tokens: typing word by word (the
@@ -149,9 +149,11 @@ async function main(): Promise<void> {
       rounds: { type: "string", default: "200" },
       "replay-chars": { type: "string", default: "320" },
       "no-peers": { type: "boolean", default: false },
+      threads: { type: "string", default: "1" },
     },
   });
   const modelDir = values.model!;
+  const threads = Number(values.threads);
   const rounds = Number(values.rounds);
   const text = readFileSync(join(ROOT, "test", "fixtures", "typing.txt"), "utf8");
   const r: Record<string, number> = {};
@@ -161,7 +163,7 @@ async function main(): Promise<void> {
 
   // ---- in-process engine: load, first suggestion, three context lengths
   const t0 = performance.now();
-  const engine = await Engine.load(modelDir, { threads: 1 });
+  const engine = await Engine.load(modelDir, { threads });
   r.loadMs = performance.now() - t0;
   const base = { ...DEFAULT_SETTINGS.suggest, k: 1 };
   const t1 = performance.now();
@@ -255,7 +257,7 @@ async function main(): Promise<void> {
   await engine.dispose();
 
   // ---- through the model host process, as the extension sees it
-  const client = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: modelDir, threads: 1 });
+  const client = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: modelDir, threads });
   try {
     await client.ensureReady();
     const times: number[] = [];

@@ -48,13 +48,12 @@ async function ghostText(page: Page, timeout = 20000): Promise<string> {
 
 /** The text of the editor's lines, without any ghost text on screen. */
 async function editorLines(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll(".editor-instance .monaco-editor .view-line"), (l) => {
-      const c = l.cloneNode(true) as HTMLElement;
-      c.querySelectorAll('[class*="ghost-text"]').forEach((g) => g.remove());
-      return (c.textContent ?? "").replace(/\u00a0/g, " ");
-    }),
-  );
+  // (run in the page: the test's own TypeScript has no DOM types)
+  return page.evaluate<string[]>(`Array.from(document.querySelectorAll(".editor-instance .monaco-editor .view-line"), (l) => {
+    const c = l.cloneNode(true);
+    c.querySelectorAll('[class*="ghost-text"]').forEach((g) => g.remove());
+    return (c.textContent || "").replace(/\\u00a0/g, " ");
+  })`);
 }
 
 async function currentLine(page: Page): Promise<string> {
