@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { headMeans, rollout } from "../core/attentionMath";
 import { parseWordList } from "../core/wordIndex";
 import type { Settings } from "../core/settings";
-import { commonPrefix, textWindow, tokenWindow } from "../core/contextWindow";
+import { commonPrefix, textWindow, tokenWindow, windowStart } from "../core/contextWindow";
 import { suggestWords, type Suggestion, type WordChoice } from "../core/nextWord";
 import { completionText, endingPhase, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
 import { readModelFolder, type ModelFolder } from "./modelFolder";
@@ -16,6 +16,8 @@ import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 const RESERVED_POSITIONS = 128;
 /** characters read per token of an attention budget: far more than any token has, so a cut never shortens the view */
 const MAX_CHARS_PER_TOKEN = 64;
+/** how far ahead (characters) the prefetch looks for a move of the window's text */
+const PREFETCH_CHARS = 48;
 /** search states kept between requests (each holds a key/value cache: about 1 MB at 128 tokens for the shipped model) */
 const STEP_MEMO_SIZE = 48;
 
@@ -249,19 +251,28 @@ export class Engine {
       isWord: this.lexicon ? (w) => this.lexicon!.has(w.toLowerCase()) : undefined,
     }, endingPhase(context));
     const ms = performance.now() - t0;
-    if (useCache) this.prefetch(ids, Math.max(1, Math.min(p.maxContextTokens, this.folder.config.nPositions - RESERVED_POSITIONS)));
+    if (useCache) this.prefetch(ids, Math.max(1, Math.min(p.maxContextTokens, this.folder.config.nPositions - RESERVED_POSITIONS)), context, offset);
     return { ...s, ms, modelRuns: runs, contextTokens: ids.length, newContextTokens: base.newTokens };
   }
 
   /**
-   * In the background, after an answer: when the context is within a few tokens of the window's limit, run
-   * the window it will slide to (tokenWindow drops a quarter of the budget from the front), so that the
-   * keystroke that makes it slide runs only its new tokens instead of the whole window again.
+   * In the background, after an answer: when the window is about to move, run the window it will move to,
+   * so that the keystroke that moves it runs only its new tokens instead of the whole window again. The
+   * window moves in two ways (contextWindow.ts): its text start jumps by 512 characters as the cursor
+   * passes a boundary, and its tokens drop a quarter of the budget from the front when they fill it.
    */
-  private prefetch(ids: readonly number[], limit: number): void {
-    const stride = Math.max(1, Math.floor(limit / 4));
-    if (ids.length < limit - 8 || this.background) return;
-    const next = ids.slice(stride);
+  private prefetch(ids: readonly number[], limit: number, context: string, offset: number): void {
+    if (this.background) return;
+    const end = offset + context.length;
+    let next: number[];
+    if (windowStart(end + PREFETCH_CHARS, limit) > windowStart(end, limit)) {
+      // the text a few characters from now starts later: tokenize that window as contextIds will
+      const pad = " ".repeat(PREFETCH_CHARS);
+      const win = textWindow(context + pad, limit, offset);
+      next = tokenWindow(this.tokenizer.encode(win.text.slice(0, win.text.length - PREFETCH_CHARS)), limit).ids;
+    } else if (ids.length >= limit - 8) {
+      next = ids.slice(Math.max(1, Math.floor(limit / 4)));
+    } else return;
     // a spare that is a prefix of the next window is enough: the slide runs the few tokens after it
     if (next.length === 0 || (this.spare && commonPrefix(this.spare.ids, next) === this.spare.ids.length)) return;
     this.background = (async () => {
