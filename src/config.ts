@@ -1,6 +1,6 @@
 // Setting keys, declared once, and the one place that reads them from VS Code.
 import * as vscode from "vscode";
-import { clampSetting, DEFAULT_SETTINGS, LIMITS, type Settings } from "./core/settings";
+import { clampSetting, DEFAULT_SETTINGS, effectiveModelPath, LIMITS, type Settings } from "./core/settings";
 
 export const SECTION = "lmLens";
 export const KEYS = {
@@ -16,9 +16,7 @@ export const KEYS = {
 
 /** The model folder setting. A model is code-like input: in an untrusted workspace only the user's own value counts. */
 function modelPathSetting(cfg: vscode.WorkspaceConfiguration): string {
-  const inspected = cfg.inspect<string>(KEYS.modelPath);
-  const value = vscode.workspace.isTrusted ? cfg.get<string>(KEYS.modelPath, "") : (inspected?.globalValue ?? "");
-  return typeof value === "string" ? value.trim() : "";
+  return effectiveModelPath(cfg.inspect<unknown>(KEYS.modelPath) ?? {}, vscode.workspace.isTrusted);
 }
 
 export function readSettings(): Settings {

@@ -40,3 +40,20 @@ export function clampSetting(value: unknown, limits: { min: number; max: number 
   const v = integer ? Math.round(value) : value;
   return Math.min(limits.max, Math.max(limits.min, v));
 }
+
+/** The scopes of a setting, as VS Code's WorkspaceConfiguration.inspect gives them. */
+export interface ScopedValues {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * lmLens.modelPath as it applies: the most specific scope that sets it, except that in an untrusted
+ * workspace the workspace's and its folders' values are ignored (a model file is code-like input, and a
+ * repository must not choose one for you). Anything but a string means "the shipped model" ("").
+ */
+export function effectiveModelPath(values: ScopedValues, trusted: boolean): string {
+  const v = trusted ? (values.workspaceFolderValue ?? values.workspaceValue ?? values.globalValue) : values.globalValue;
+  return typeof v === "string" ? v.trim() : "";
+}

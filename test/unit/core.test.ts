@@ -5,7 +5,7 @@ import { splitPending } from "../../src/core/wordSearch";
 import { commonPrefix, textWindow, tokenWindow, windowStart } from "../../src/core/contextWindow";
 import { SuggestionMemo } from "../../src/core/suggestionMemo";
 import { mulberry32, sampleIndex } from "../../src/core/nextWord";
-import { clampSetting, LIMITS } from "../../src/core/settings";
+import { clampSetting, effectiveModelPath, LIMITS } from "../../src/core/settings";
 
 test("splitPending keeps the partial word and its leading space out of the context", () => {
   assert.deepEqual(splitPending("the hair was st"), { context: "the hair was", pending: " st" });
@@ -78,6 +78,19 @@ test("sampleIndex: greedy at temperature 0, seeded and within top-k otherwise", 
   assert.ok(a.every((i) => i === 0 || i === 1));
   assert.ok(a.includes(1), "a high temperature samples the second word sometimes");
   assert.equal(sampleIndex([], 1, 5, r1), -1);
+});
+
+test("Workspace Trust: in an untrusted workspace a workspace or folder lmLens.modelPath is ignored, the user's own value kept", () => {
+  const all = { globalValue: " /home/me/gpt2 ", workspaceValue: "/repo/evil-model", workspaceFolderValue: "/repo/sub/evil-model" };
+  assert.equal(effectiveModelPath(all, false), "/home/me/gpt2");
+  assert.equal(effectiveModelPath({ workspaceValue: "/repo/evil-model" }, false), "", "the shipped model");
+  assert.equal(effectiveModelPath({ workspaceFolderValue: "/repo/evil-model" }, false), "");
+  // trusted: the most specific scope wins
+  assert.equal(effectiveModelPath(all, true), "/repo/sub/evil-model");
+  assert.equal(effectiveModelPath({ globalValue: "/a", workspaceValue: "/b" }, true), "/b");
+  assert.equal(effectiveModelPath({ globalValue: "/a" }, true), "/a");
+  // not a string: the shipped model
+  for (const v of [42, null, ["/a"], { path: "/a" }, undefined]) assert.equal(effectiveModelPath({ globalValue: v }, true), "");
 });
 
 test("clampSetting keeps numbers in range and rejects non-numbers", () => {
