@@ -10,7 +10,8 @@ models/NAME/
   words.txt                whole words of the training text with counts (the neighbours view's word index)
 
 --plain writes the same weights with only the Hugging Face / Optimum GPT-2 outputs (logits, present.*),
-which is what a downloaded transformers.js model looks like.
+which is what a downloaded transformers.js model looks like; --plain --no-cache the oldest form (input_ids and
+attention_mask in, logits out: no key/value cache, no position_ids).
 """
 from __future__ import annotations
 
@@ -58,6 +59,18 @@ class Exported(torch.nn.Module):
         return tuple(out)
 
 
+class NoCache(torch.nn.Module):
+    """The oldest export form: input_ids and attention_mask in, logits out; no cache, no position_ids."""
+
+    def __init__(self, model: GPT):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask):
+        logits, _ = self.model(input_ids, attention_mask)
+        return logits
+
+
 def io_names(n_layer: int, plain: bool) -> tuple[list[str], list[str]]:
     inputs = ["input_ids", "attention_mask", "position_ids"]
     for i in range(n_layer):
@@ -71,8 +84,16 @@ def io_names(n_layer: int, plain: bool) -> tuple[list[str], list[str]]:
     return inputs, outputs
 
 
-def export_onnx(model: GPT, path: str, plain: bool) -> None:
+def export_onnx(model: GPT, path: str, plain: bool, no_cache: bool = False) -> None:
     cfg = model.cfg
+    if no_cache:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        ids = torch.randint(0, cfg.vocab_size, (1, 5))
+        torch.onnx.export(NoCache(model), (ids, torch.ones(1, 5, dtype=torch.long)), path, input_names=["input_ids", "attention_mask"],
+                          output_names=["logits"], dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
+                                                                 "logits": {0: "batch", 1: "sequence"}},
+                          opset_version=14, do_constant_folding=False)
+        return
     inputs, outputs = io_names(cfg.n_layer, plain)
     B, P, T = 1, 2, 3
     hd = cfg.n_embd // cfg.n_head
@@ -148,10 +169,10 @@ def golden(model: GPT, tokenizer_path: str) -> dict:
     return {"prompts": cases, "tolerance": 1e-3}
 
 
-def write_folder(model: GPT, ck: dict, tokenizer_path: str, out: str, plain: bool, name: str) -> None:
+def write_folder(model: GPT, ck: dict, tokenizer_path: str, out: str, plain: bool, name: str, no_cache: bool = False) -> None:
     cfg = model.cfg
     os.makedirs(os.path.join(out, "onnx"), exist_ok=True)
-    export_onnx(model, os.path.join(out, "onnx", "model.onnx"), plain)
+    export_onnx(model, os.path.join(out, "onnx", "model.onnx"), plain, no_cache)
     config = {
         "model_type": "gpt2",
         "architectures": ["GPT2LMHeadModel"],
@@ -198,12 +219,15 @@ def main() -> None:
     ap.add_argument("--out", required=True, help="model folder to write")
     ap.add_argument("--words", help="words.txt from wordlist.py, copied beside the model for the neighbours index")
     ap.add_argument("--plain", action="store_true", help="only logits and present.* outputs, as an Optimum export")
+    ap.add_argument("--no-cache", action="store_true", help="with --plain: input_ids and attention_mask in, logits out (no past_key_values, no position_ids)")
     args = ap.parse_args()
     ck = torch.load(args.checkpoint, map_location="cpu")
     model = GPT(GPTConfig(**ck["config"]))
     model.load_state_dict(ck["model"])
     model.eval()
-    write_folder(model, ck, args.tokenizer, args.out, args.plain, os.path.basename(os.path.abspath(args.out)))
+    if args.no_cache and not args.plain:
+        ap.error("--no-cache needs --plain")
+    write_folder(model, ck, args.tokenizer, args.out, args.plain, os.path.basename(os.path.abspath(args.out)), args.no_cache)
     if args.words:
         shutil.copyfile(args.words, os.path.join(args.out, "words.txt"))
     size = os.path.getsize(os.path.join(args.out, "onnx", "model.onnx"))

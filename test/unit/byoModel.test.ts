@@ -176,6 +176,31 @@ test("a merged decoder (decoder_model_merged.onnx with use_cache_branch) works t
   }
 });
 
+test("an export without past_key_values and without position_ids (--plain --no-cache) works too: same attention and suggestions", async () => {
+  const dir = join(work, "nocache");
+  const r = spawnSync("/usr/bin/python3", [join(ROOT, "models", "recipe", "export.py"), "--checkpoint", CHECKPOINT, "--tokenizer", join(MODEL_DIR, "tokenizer.json"), "--out", dir, "--plain", "--no-cache"], { encoding: "utf8", timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  const e = await Engine.load(dir, { threads: 1 });
+  try {
+    assert.deepEqual([...e.model.io.inputNames].sort(), ["attention_mask", "input_ids"]);
+    assert.equal(e.model.io.hasPast, false);
+    assert.equal(e.model.io.hasPositionIds, false);
+    assert.deepEqual(e.model.io.addedOutputs, ["attentions", "hidden_states"]);
+    const a = await full.attention(TEXTS[0], 256);
+    const b = await e.attention(TEXTS[0], 256);
+    assert.ok(maxDiff(a.attentions, b.attentions) < 1e-4);
+    assert.deepEqual(b.nextWords.slice(0, 5).map((w) => w.word), a.nextWords.slice(0, 5).map((w) => w.word));
+    // every step recomputes the whole sequence, and still suggests the same words
+    for (const text of TEXTS) {
+      const sa = await full.suggest(text, SUGGEST);
+      const sb = await e.suggest(text, SUGGEST);
+      assert.equal(sb.text, sa.text, text);
+    }
+  } finally {
+    await e.dispose();
+  }
+});
+
 test("fused attention: the reason is given instead of numbers; the panel's request fails with it", async () => {
   const bytes = readFileSync(join(plainDir, "onnx", "model.onnx"));
   const m = onnx.ModelProto.decode(bytes);
