@@ -2,6 +2,8 @@
 
 /** characters tried per token of budget when only the end of a text can be shown (most tokens are shorter) */
 export const CHARS_PER_TOKEN_GUESS = 4;
+/** characters of a text read per token of an attention budget: more than any token has, so a cut never shortens the view */
+export const MAX_CHARS_PER_TOKEN = 64;
 
 /**
  * Where to start so that text.slice(start) holds at most maxChars characters: the cut moves forward to

@@ -27,10 +27,11 @@ export function windowStart(end: number, maxTokens: number): number {
 /**
  * The end of a document's text that the model reads. `text` is the document's text before the cursor
  * from absolute offset `offset` on (0 = all of it; otherwise an offset from windowStart), so that a
- * caller can read only the slice it needs from a large document.
+ * caller can read only the slice it needs from a large document. `end` places the cursor further on
+ * (the engine's prefetch asks where the window will start once the user has typed a little more).
  */
-export function textWindow(text: string, maxTokens: number, offset = 0): TextWindow {
-  const rawStart = Math.max(offset, windowStart(offset + text.length, maxTokens)) - offset;
+export function textWindow(text: string, maxTokens: number, offset = 0, end = offset + text.length): TextWindow {
+  const rawStart = Math.max(offset, windowStart(end, maxTokens)) - offset;
   if (rawStart === 0 && offset === 0) return { text, atStart: true };
   let start = rawStart;
   // start after whitespace so that no word is cut in half; give up after a line's worth of search

@@ -184,7 +184,8 @@ export interface SearchOptions {
 /** below this many nats under the best logit a token's probability (< 1e-16 of the best) is left out of sums */
 const NEGLIGIBLE = 37;
 
-function logSoftmax(logits: Float32Array): { max: number; logZ: number } {
+/** The largest logit and log of the softmax denominator (terms NEGLIGIBLE nats below the largest are left out). */
+export function logSoftmax(logits: Float32Array): { max: number; logZ: number } {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
   let sum = 0;

@@ -8,14 +8,13 @@ import { parseWordList } from "../core/wordIndex";
 import type { Settings } from "../core/settings";
 import { commonPrefix, textWindow, tokenWindow, windowStart } from "../core/contextWindow";
 import { suggestWords, type Suggestion, type WordChoice } from "../core/nextWord";
-import { completionText, endingPhase, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
+import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
+import { MAX_CHARS_PER_TOKEN } from "../core/attentionSource";
 import { readModelFolder, type ModelFolder } from "./modelFolder";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 
 /** positions kept free after the context for the suggestion's own tokens */
 const RESERVED_POSITIONS = 128;
-/** characters read per token of an attention budget: far more than any token has, so a cut never shortens the view */
-const MAX_CHARS_PER_TOKEN = 64;
 /** how far ahead (characters) the prefetch looks for a move of the window's text */
 const PREFETCH_CHARS = 48;
 /** search states kept between requests (each holds a key/value cache: about 1 MB at 128 tokens for the shipped model) */
@@ -101,12 +100,12 @@ export class SupersededError extends Error {}
 
 export class Engine {
   private ctx: { ids: number[]; cache: KvCache; logits: Float32Array } | null = null;
-  /** the latest attentionFirst run, kept for its attentionDetails */
   /** the state of the window the context will slide to next (see prefetch) */
   private spare: { ids: number[]; cache: KvCache; logits: Float32Array } | null = null;
   private background: Promise<void> | null = null;
   /** step memo: token ids -> the state after them (least recently used first) */
   private readonly steps = new Map<string, { cache: KvCache; logits: Float32Array }>();
+  /** the latest attentionFirst run, kept for its attentionDetails */
   private lastAttention: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; cache: KvCache | null } | null = null;
   private attentionRuns = 0;
   readonly table: TokenTable;
@@ -267,9 +266,7 @@ export class Engine {
     let next: number[];
     if (windowStart(end + PREFETCH_CHARS, limit) > windowStart(end, limit)) {
       // the text a few characters from now starts later: tokenize that window as contextIds will
-      const pad = " ".repeat(PREFETCH_CHARS);
-      const win = textWindow(context + pad, limit, offset);
-      next = tokenWindow(this.tokenizer.encode(win.text.slice(0, win.text.length - PREFETCH_CHARS)), limit).ids;
+      next = tokenWindow(this.tokenizer.encode(textWindow(context, limit, offset, end + PREFETCH_CHARS).text), limit).ids;
     } else if (ids.length >= limit - 8) {
       next = ids.slice(Math.max(1, Math.floor(limit / 4)));
     } else return;
@@ -325,11 +322,7 @@ export class Engine {
         const target = win[j];
         if (!skip(target)) {
           const row = r.logits.subarray((j - 1) * V, j * V);
-          let max = -Infinity;
-          for (let v = 0; v < V; v++) if (row[v] > max) max = row[v];
-          let sum = 0;
-          for (let v = 0; v < V; v++) sum += Math.exp(row[v] - max);
-          nll += max + Math.log(sum) - row[target];
+          nll += logSoftmax(row).logZ - row[target];
           count++;
         }
         scoredUpTo = pos + 1;
@@ -371,7 +364,6 @@ export class Engine {
     if (ids.length === 0) {
       this.lastAttention = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), cache: null };
       return { text: "", tokens: [], nLayer: L, nHead: H, attentions: new Float32Array(0), headMeans: new Float32Array(0), truncated: false, totalTokens: 0, model: this.folder.name, detailsId };
-
     }
     const tokens = tokenRanges(this.tokenizer, ids);
     const text = textIn.slice(0, tokens[tokens.length - 1].end);
@@ -443,10 +435,7 @@ export function tokenRanges(tokenizer: { tokenBytes: readonly Uint8Array[]; toke
 }
 
 function topTokens(logits: Float32Array, k: number): { id: number; p: number }[] {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  const { logZ } = logSoftmax(logits);
   // k best by insertion into a small sorted array (k is 10: no allocation per candidate)
   const ids = new Int32Array(k).fill(-1);
   const vals = new Float32Array(k).fill(-Infinity);
@@ -463,6 +452,6 @@ function topTokens(logits: Float32Array, k: number): { id: number; p: number }[]
     ids[j] = i;
   }
   const out: { id: number; p: number }[] = [];
-  for (let j = 0; j < k; j++) if (ids[j] >= 0) out.push({ id: ids[j], p: Math.exp(vals[j] - max) / sum });
+  for (let j = 0; j < k; j++) if (ids[j] >= 0) out.push({ id: ids[j], p: Math.exp(vals[j] - logZ) });
   return out;
 }

@@ -2,7 +2,7 @@
 // host for the attention of a piece of text, derives head means and rollout, and hands the webview a
 // typed view (src/shared/protocol.ts). Everything the webview sends is validated before it is used.
 import * as vscode from "vscode";
-import { CHARS_PER_TOKEN_GUESS, shrinkBudget, tailStart, tokenAtOffset } from "../core/attentionSource";
+import { CHARS_PER_TOKEN_GUESS, MAX_CHARS_PER_TOKEN, shrinkBudget, tailStart, tokenAtOffset } from "../core/attentionSource";
 import type { Settings } from "../core/settings";
 import type { AttentionFirst } from "../model/engine";
 import type { CancelToken } from "../model/hostClient";
@@ -29,8 +29,6 @@ const VIEW_TYPE = "lmLens.attention";
 const FOLLOW_DEBOUNCE_MS = 200;
 /** attempts at fitting the end of a long text into the token budget ("Why this word?") */
 const FIT_ATTEMPTS = 3;
-/** characters of a selection read per token of budget: more than any token has */
-const SELECTION_CHARS_PER_TOKEN = 64;
 
 export interface AttentionDeps {
   extensionUri: vscode.Uri;
@@ -236,7 +234,7 @@ export class AttentionPanel implements vscode.Disposable {
     const maxTokens = this.deps.settings().maxAttentionTokens;
     if (req.kind === "selection") {
       // a huge selection (megabytes) is read only as far as the token budget can use
-      const end = Math.min(req.end, req.start + maxTokens * SELECTION_CHARS_PER_TOKEN);
+      const end = Math.min(req.end, req.start + maxTokens * MAX_CHARS_PER_TOKEN);
       const text = req.document.getText(new vscode.Range(req.document.positionAt(req.start), req.document.positionAt(end)));
       const result = await this.deps.client.request("attention", { text, maxTokens }, token);
       if (end < req.end) delete result.totalTokens;

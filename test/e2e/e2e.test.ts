@@ -60,6 +60,21 @@ async function currentLine(page: Page): Promise<string> {
   return (await editorLines(page)).at(-1) ?? "";
 }
 
+/** Type, wait for the ghost text (a space and a word), accept it with Tab: the last line then reads `line` + the ghost text. */
+async function typeAndAccept(page: Page, typed: string, line: string, shotName?: string): Promise<string> {
+  await page.keyboard.type(typed, { delay: 60 });
+  const ghost = await ghostText(page);
+  if (shotName) await shot(page, shotName);
+  assert.match(ghost, /^ \p{L}+/u, `ghost text ${JSON.stringify(ghost)}`);
+  await page.keyboard.press("Tab");
+  await page.waitForTimeout(300);
+  // the next suggestion may already show after the accepted word: hide it before reading the line
+  await page.keyboard.press("Escape");
+  await page.waitForTimeout(200);
+  assert.equal(await currentLine(page), line + ghost);
+  return ghost;
+}
+
 /** The first frame (webviews are nested frames) with at least `min` elements matching `selector`. */
 async function findFrame(page: Page, selector: string, min = 1, timeout = 30000, pollMs = 100): Promise<Frame> {
   const t0 = Date.now();
@@ -145,16 +160,7 @@ for (const theme of ["light", "dark"] as const) {
       await step(t, "typing 'the hair was still' shows ghost text, and Tab inserts it", async () => {
         stage = "ghost text";
         await openFile(page!, "notes.txt");
-        await page!.keyboard.type("the hair was still", { delay: 60 });
-        const ghost = await ghostText(page!);
-        await shot(page!, `ghost-text-${theme}`);
-        assert.match(ghost, /^ \p{L}+/u, `ghost text ${JSON.stringify(ghost)}`);
-        await page!.keyboard.press("Tab");
-        await page!.waitForTimeout(300);
-        // the next suggestion may already show after the accepted word: hide it before reading the line
-        await page!.keyboard.press("Escape");
-        await page!.waitForTimeout(200);
-        assert.equal(await currentLine(page!), "the hair was still" + ghost);
+        await typeAndAccept(page!, "the hair was still", "the hair was still", `ghost-text-${theme}`);
       });
 
       await step(t, "typing a partial word shows the rest of that word", async () => {
@@ -291,14 +297,7 @@ for (const theme of ["light", "dark"] as const) {
         // CRLF: the ghost text shows and Tab inserts it; the file stays CRLF
         await openFile(page!, "crlf.txt");
         await page!.keyboard.press("Control+End");
-        await page!.keyboard.type(" still", { delay: 60 });
-        const ghost = await ghostText(page!);
-        assert.match(ghost, /^ \p{L}+/u, `ghost text ${JSON.stringify(ghost)}`);
-        await page!.keyboard.press("Tab");
-        await page!.waitForTimeout(300);
-        await page!.keyboard.press("Escape");
-        await page!.waitForTimeout(200);
-        assert.equal(await currentLine(page!), "the garden was still" + ghost);
+        await typeAndAccept(page!, " still", "the garden was still");
         assert.ok((await page!.locator(".statusbar-item", { hasText: "CRLF" }).count()) > 0, "still CRLF");
         // several cursors: what is typed goes to each; nothing else is inserted while a suggestion shows
         await page!.keyboard.press("End");
