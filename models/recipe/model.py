@@ -58,6 +58,17 @@ class SelfAttention(nn.Module):
         return self.resid_drop(self.c_proj(y)), k, v, probs
 
 
+class TanhGelu(nn.Module):
+    """GPT-2's GELU (the tanh approximation). Trained with PyTorch's fused kernel; exported as the explicit
+    formula 0.5x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) in the shape onnxruntime's FastGeluFusion
+    recognises, so the exported graph runs one FastGelu node per layer instead of eight elementwise ones."""
+
+    def forward(self, x):
+        if torch.onnx.is_in_onnx_export():
+            return (0.5 * x) * (1.0 + torch.tanh(0.7978845608028654 * (x + 0.044715 * torch.pow(x, 3.0))))
+        return F.gelu(x, approximate="tanh")
+
+
 class Block(nn.Module):
     def __init__(self, cfg: GPTConfig):
         super().__init__()
@@ -66,7 +77,7 @@ class Block(nn.Module):
         self.ln_2 = nn.LayerNorm(cfg.n_embd, eps=cfg.layer_norm_epsilon)
         self.mlp = nn.Sequential(
             nn.Linear(cfg.n_embd, 4 * cfg.n_embd),
-            nn.GELU(approximate="tanh"),
+            TanhGelu(),
             nn.Linear(4 * cfg.n_embd, cfg.n_embd),
             nn.Dropout(cfg.dropout),
         )

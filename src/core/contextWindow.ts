@@ -53,6 +53,37 @@ export function tokenWindow(ids: readonly number[], maxTokens: number): { ids: n
   return { ids: ids.slice(dropped), dropped };
 }
 
+/**
+ * A window of `all` that keeps a previous window's start, so that the previous key/value cache stays
+ * valid: the start d where one of the `previous` windows lines up with all[d..] for the most tokens.
+ * The window must obey tokenWindow's bounds (more than three quarters of maxTokens, at most maxTokens)
+ * and reuse at least half of itself; otherwise undefined (use tokenWindow). With it, the text window's
+ * 512-character jumps no longer move the token window: the previous tokens are still inside the text.
+ */
+export function stickyWindow(all: readonly number[], maxTokens: number, previous: readonly (readonly number[] | undefined)[]): number[] | undefined {
+  const max = Math.max(1, maxTokens);
+  if (all.length <= max) return undefined; // tokenWindow keeps everything
+  // tokenWindow keeps between max - stride + 1 and max tokens
+  const shortest = max - Math.max(1, Math.floor(max / 4)) + 1;
+  let best = -1;
+  let bestLen = 0;
+  for (const prev of previous) {
+    if (!prev || prev.length === 0) continue;
+    for (let d = all.length - max; d <= all.length - shortest; d++) {
+      if (all[d] !== prev[0]) continue;
+      const n = Math.min(prev.length, all.length - d);
+      let k = 0;
+      while (k < n && all[d + k] === prev[k]) k++;
+      if (k > bestLen) {
+        bestLen = k;
+        best = d;
+      }
+    }
+  }
+  if (best < 0 || 2 * bestLen < all.length - best) return undefined;
+  return all.slice(best);
+}
+
 /** Length of the common prefix of two id sequences. */
 export function commonPrefix(a: readonly number[], b: readonly number[]): number {
   const n = Math.min(a.length, b.length);

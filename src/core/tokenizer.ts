@@ -7,7 +7,8 @@ export class TokenizerError extends Error {}
 
 interface TokenizerJson {
   model?: { type?: string; vocab?: Record<string, number> };
-  pre_tokenizer?: { type?: string; pretokenizers?: { type?: string }[] } | null;
+  normalizer?: unknown;
+  pre_tokenizer?: { type?: string; pretokenizers?: { type?: string }[]; add_prefix_space?: boolean; use_regex?: boolean } | null;
   decoder?: { type?: string } | null;
   added_tokens?: { id: number; content: string; special?: boolean }[];
 }
@@ -41,6 +42,24 @@ function isByteLevel(json: TokenizerJson): boolean {
 
 const utf8 = new TextDecoder("utf-8");
 
+/**
+ * GPT-2's pre-tokenizer (ByteLevel with its regex) always starts a piece at a space that follows a
+ * non-space character: no piece can take a space after other characters, and the piece that starts there
+ * depends only on the text from there on. BPE merges never cross pieces. So such a text can be encoded
+ * in chunks cut at those spaces, each chunk's ids looked up in a memo: typing changes one word at the
+ * end of a window whose other words were encoded on the previous keystroke.
+ */
+function isPlainGpt2(json: TokenizerJson): boolean {
+  const pre = json.pre_tokenizer;
+  return !json.normalizer && !!pre && pre.type === "ByteLevel" && pre.add_prefix_space !== true && pre.use_regex !== false;
+}
+
+/** texts shorter than this are encoded whole */
+const CHUNKED_FROM = 256;
+/** chunks remembered (a chunk is about one word) */
+const CHUNK_MEMO_SIZE = 50_000;
+const SPACE_BEFORE = /\s/;
+
 export class TextTokenizer {
   /** bytes of each token id; empty for special tokens */
   readonly tokenBytes: Uint8Array[];
@@ -49,7 +68,11 @@ export class TextTokenizer {
   /** id of <|endoftext|> (GPT-2's start and end token), if the vocabulary has it */
   readonly eosId: number | undefined;
 
+  /** chunk -> ids, for pre-tokenizers that allow it (isPlainGpt2) */
+  private readonly chunks: Map<string, number[]> | undefined;
+
   private constructor(private readonly tokenizer: Tokenizer, json: TokenizerJson) {
+    if (isPlainGpt2(json)) this.chunks = new Map();
     const vocab = json.model?.vocab ?? {};
     const added = json.added_tokens ?? [];
     let size = 0;
@@ -103,6 +126,27 @@ export class TextTokenizer {
   }
 
   encode(text: string): number[] {
+    if (text.length === 0) return [];
+    if (!this.chunks || text.length < CHUNKED_FROM) return this.encodeWhole(text);
+    const out: number[] = [];
+    let start = 0;
+    for (let i = 1; i <= text.length; i++) {
+      if (i < text.length && !(text.charCodeAt(i) === 0x20 && !SPACE_BEFORE.test(text[i - 1]))) continue;
+      const chunk = text.slice(start, i);
+      let ids = this.chunks.get(chunk);
+      if (!ids) {
+        ids = this.encodeWhole(chunk);
+        if (this.chunks.size >= CHUNK_MEMO_SIZE) this.chunks.clear();
+        this.chunks.set(chunk, ids);
+      }
+      for (const id of ids) out.push(id);
+      start = i;
+    }
+    return out;
+  }
+
+  /** The library's encoding of the whole text at once (what encode must always equal). */
+  encodeWhole(text: string): number[] {
     if (text.length === 0) return [];
     return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
   }

@@ -186,16 +186,44 @@ const NEGLIGIBLE = 37;
 
 /** The largest logit and log of the softmax denominator (terms NEGLIGIBLE nats below the largest are left out). */
 export function logSoftmax(logits: Float32Array): { max: number; logZ: number } {
+  return softmaxSums(logits, null);
+}
+
+/**
+ * logSoftmax, and in the same pass over the exponentials the probability mass of the tokens marked in
+ * `mask` (the search's "the unit goes on" mass): one exp per token instead of two.
+ */
+function softmaxSums(logits: Float32Array, mask: Uint8Array | null): { max: number; logZ: number; masked: number } {
+  // a search revisits logits (the root of each search, states from the step memo): each is summed once per mask
+  const known = summed.get(logits);
+  if (known) {
+    if (mask === null) return { max: known.max, logZ: known.logZ, masked: 0 };
+    const m = known.masked.get(mask);
+    if (m !== undefined) return { max: known.max, logZ: known.logZ, masked: m };
+  }
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
   let sum = 0;
+  let inMask = 0;
   const floor = max - NEGLIGIBLE;
   for (let i = 0; i < logits.length; i++) {
     const v = logits[i];
-    if (v > floor) sum += Math.exp(v - max);
+    if (v > floor) {
+      const e = Math.exp(v - max);
+      sum += e;
+      if (mask !== null && mask[i]) inMask += e;
+    }
   }
-  return { max, logZ: max + Math.log(sum) };
+  const logZ = max + Math.log(sum);
+  const masked = inMask / sum;
+  const entry = known ?? { max, logZ, masked: new Map<Uint8Array, number>() };
+  if (!known) summed.set(logits, entry);
+  if (mask !== null) entry.masked.set(mask, masked);
+  return { max, logZ, masked };
 }
+
+/** logits -> their softmax sums (logits arrays are never changed once a model run has returned them) */
+const summed = new WeakMap<Float32Array, { max: number; logZ: number; masked: Map<Uint8Array, number> }>();
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
@@ -282,13 +310,10 @@ export async function searchUnits<C>(
       node.logits = step.logits;
     }
     const logits = node.logits;
-    const { max, logZ } = logSoftmax(logits);
     const covered = node.bytes.length >= pending.length;
-    if (covered && node.phase !== Phase.Leading && node.open === 0 && !(opts.wordsOnly && node.phase !== Phase.Word)) {
-      const cont = table.continues[node.phase as Phase.Word | Phase.Punct];
-      let pCont = 0;
-      const floor = max - NEGLIGIBLE;
-      for (let t = 0; t < cont.length; t++) if (cont[t] && logits[t] > floor) pCont += Math.exp(logits[t] - logZ);
+    const canEnd = covered && node.phase !== Phase.Leading && node.open === 0 && !(opts.wordsOnly && node.phase !== Phase.Word);
+    const { logZ, masked: pCont } = softmaxSums(logits, canEnd ? table.continues[node.phase as Phase.Word | Phase.Punct] : null);
+    if (canEnd) {
       const pEnd = Math.max(1e-12, 1 - pCont);
       const logp = node.logp + Math.log(pEnd);
       if (logp > kth()) {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { headMeans, rollout } from "../core/attentionMath";
 import { parseWordList } from "../core/wordIndex";
 import type { Settings } from "../core/settings";
-import { commonPrefix, textWindow, tokenWindow, windowStart } from "../core/contextWindow";
+import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart } from "../core/contextWindow";
 import { suggestWords, type Suggestion, type WordChoice } from "../core/nextWord";
 import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
 import { MAX_CHARS_PER_TOKEN } from "../core/attentionSource";
@@ -155,16 +155,28 @@ export class Engine {
     return this.folder.tokenizer;
   }
 
-  /** Token ids of the context the model reads before the cursor, cut to the window. */
-  contextIds(context: string, maxTokens: number, offset = 0): number[] {
-    // room is left for the words being decoded after the context
-    const limit = Math.max(1, Math.min(maxTokens, this.folder.config.nPositions - RESERVED_POSITIONS));
-    const win = textWindow(context, limit, offset);
+  /** The most tokens of context read before the cursor: room is left for the words decoded after it. */
+  private windowLimit(maxTokens: number): number {
+    return Math.max(1, Math.min(maxTokens, this.folder.config.nPositions - RESERVED_POSITIONS));
+  }
+
+  /** The window's text, tokenized: a document's start is marked as in training (<|endoftext|> separates documents). */
+  private windowTokens(context: string, limit: number, offset: number, end?: number): number[] {
+    const win = textWindow(context, limit, offset, end);
     const ids = this.tokenizer.encode(win.text);
     const bos = this.tokenizer.eosId ?? this.folder.config.bosTokenId;
-    // a document's start is marked as in training: <|endoftext|> separates documents
-    const withStart = win.atStart && bos !== undefined ? [bos, ...ids] : ids;
-    return tokenWindow(withStart, limit).ids;
+    return win.atStart && bos !== undefined ? [bos, ...ids] : ids;
+  }
+
+  /**
+   * Token ids of the context the model reads before the cursor, cut to the window. With `sticky`, a
+   * window that keeps the start of the cached context (or of the prefetched one) is preferred
+   * (stickyWindow), so that typing on runs only the new tokens.
+   */
+  contextIds(context: string, maxTokens: number, offset = 0, sticky = false): number[] {
+    const limit = this.windowLimit(maxTokens);
+    const all = this.windowTokens(context, limit, offset);
+    return (sticky ? stickyWindow(all, limit, [this.ctx?.ids, this.spare?.ids]) : undefined) ?? tokenWindow(all, limit).ids;
   }
 
   /**
@@ -184,7 +196,8 @@ export class Engine {
           return known;
         }
         onRun();
-        const r = await this.model.run(cache, tokens);
+        // lazy: a hypothesis is usually scored and never extended, so its keys and values are not fetched
+        const r = await this.model.run(cache, tokens, { lazy: true });
         const state = { cache: r.cache, logits: r.logits };
         if (remember) this.rememberStep(key, state);
         return state;
@@ -234,11 +247,11 @@ export class Engine {
     const onRun = () => runs++;
     // the model was trained on \n line ends; what is inserted after the cursor is unaffected
     const { context, pending } = splitPending(textBefore.replace(/\r\n?/g, "\n"));
-    const ids = this.contextIds(context, p.maxContextTokens, offset);
+    const useCache = p.useCache !== false;
+    const ids = this.contextIds(context, p.maxContextTokens, offset, useCache);
     if (ids.length === 0 || Buffer.byteLength(pending) > MAX_PENDING_BYTES) {
       return { text: "", alternatives: [], startsNewWord: true, ms: performance.now() - t0, modelRuns: 0, contextTokens: 0, newContextTokens: 0 };
     }
-    const useCache = p.useCache !== false;
     const base = await this.base(ids, useCache, onRun);
     const s = await suggestWords(this.stepModel(onRun, useCache), this.table, base, pending, {
       k: p.k,
@@ -250,23 +263,26 @@ export class Engine {
       isWord: this.lexicon ? (w) => this.lexicon!.has(w.toLowerCase()) : undefined,
     }, endingPhase(context));
     const ms = performance.now() - t0;
-    if (useCache) this.prefetch(ids, Math.max(1, Math.min(p.maxContextTokens, this.folder.config.nPositions - RESERVED_POSITIONS)), context, offset);
+    if (useCache) this.prefetch(ids, this.windowLimit(p.maxContextTokens), context, offset);
     return { ...s, ms, modelRuns: runs, contextTokens: ids.length, newContextTokens: base.newTokens };
   }
 
   /**
    * In the background, after an answer: when the window is about to move, run the window it will move to,
    * so that the keystroke that moves it runs only its new tokens instead of the whole window again. The
-   * window moves in two ways (contextWindow.ts): its text start jumps by 512 characters as the cursor
-   * passes a boundary, and its tokens drop a quarter of the budget from the front when they fill it.
+   * token window drops a quarter of the budget from the front when it is full (tokenWindow). The text
+   * window's start jumps by 512 characters as the cursor passes a boundary; the token window usually stays
+   * where it was (stickyWindow), and only when the new text no longer holds it is its successor prefetched.
    */
   private prefetch(ids: readonly number[], limit: number, context: string, offset: number): void {
     if (this.background) return;
     const end = offset + context.length;
     let next: number[];
-    if (windowStart(end + PREFETCH_CHARS, limit) > windowStart(end, limit)) {
-      // the text a few characters from now starts later: tokenize that window as contextIds will
-      next = tokenWindow(this.tokenizer.encode(textWindow(context, limit, offset, end + PREFETCH_CHARS).text), limit).ids;
+    const jumps = windowStart(end + PREFETCH_CHARS, limit) > windowStart(end, limit);
+    const after = jumps ? this.windowTokens(context, limit, offset, end + PREFETCH_CHARS) : [];
+    if (jumps && !stickyWindow(after, limit, [ids])) {
+      // the text a few characters from now starts later and no longer holds this window: tokenize that window as contextIds will
+      next = tokenWindow(after, limit).ids;
     } else if (ids.length >= limit - 8) {
       next = ids.slice(Math.max(1, Math.floor(limit / 4)));
     } else return;

@@ -10,11 +10,23 @@ import { ModelFolderError } from "./modelFolder";
 export interface KvCache {
   /** the tokens the cache holds, in order */
   ids: readonly number[];
-  /** [key, value] per layer, each [1, heads, ids.length, headDim]; null for a model without past inputs */
+  /** [key, value] per layer, each [1, heads, ids.length, headDim]; null for a model without past inputs, or when lazy */
   tensors: ort.Tensor[] | null;
+  /**
+   * A lazy cache (see RunWants.lazy): its tensors were never fetched. They are base's plus the tokens
+   * after base.ids, which the next run on this cache runs again in front of its own tokens.
+   */
+  base?: KvCache;
 }
 
 export interface RunWants {
+  /**
+   * Do not fetch the key/value tensors of this run: the returned cache is lazy. Copying them out of
+   * onnxruntime costs about a quarter of a one-token run, and most of the word search's runs only need
+   * the logits (the hypothesis is scored and never extended). Ignored on a lazy cache, so that a run
+   * never repeats more than one earlier run's tokens.
+   */
+  lazy?: boolean;
   attentions?: boolean;
   hidden?: boolean;
   /** logits of every new position, not only the last */
@@ -156,6 +168,7 @@ export class OnnxModel {
   /** The first n positions of a cache (a copy of the tensors: onnxruntime inputs must be contiguous). */
   truncate(cache: KvCache, n: number): KvCache {
     if (n >= cache.ids.length) return cache;
+    if (cache.base) return n <= cache.base.ids.length ? this.truncate(cache.base, n) : { ids: cache.ids.slice(0, n), tensors: null, base: cache.base };
     if (n === 0 || !cache.tensors) return { ids: cache.ids.slice(0, n), tensors: n === 0 ? null : cache.tensors };
     const H = this.config.nHead;
     const D = this.headDim;
@@ -175,6 +188,13 @@ export class OnnxModel {
     const cfg = this.config;
     let cache = cacheIn ?? this.emptyCache();
     let ids = newIds;
+    const lazy = wants.lazy === true && this.io.hasPast && !cache.base;
+    if (cache.base) {
+      // the tokens whose keys and values were not kept run again, in front of the new ones
+      if (wants.allLogits || wants.attentions || wants.hidden) throw new Error("run() on a lazy cache returns only the last position");
+      ids = [...cache.ids.slice(cache.base.ids.length), ...newIds];
+      cache = cache.base;
+    }
     if (!this.io.hasPast && cache.ids.length > 0) {
       ids = [...cache.ids, ...newIds];
       cache = this.emptyCache();
@@ -198,7 +218,7 @@ export class OnnxModel {
       }
     }
     const fetches = ["logits"];
-    if (this.io.hasPast) for (let i = 0; i < cfg.nLayer; i++) fetches.push(`present.${i}.key`, `present.${i}.value`);
+    if (this.io.hasPast && !lazy) for (let i = 0; i < cfg.nLayer; i++) fetches.push(`present.${i}.key`, `present.${i}.value`);
     if (wants.attentions) {
       if (!this.io.hasAttentions) throw new ModelFolderError(`${this.path}: this model's attention probabilities cannot be shown: ${this.io.attentionProblem ?? "it has no attentions.* outputs"}`, this.path);
       for (let i = 0; i < cfg.nLayer; i++) fetches.push(`attentions.${i}`);
@@ -211,10 +231,12 @@ export class OnnxModel {
     const V = cfg.vocabSize;
     const all = out.logits.data as Float32Array;
     const logits = wants.allLogits ? all : all.slice((T - 1) * V, T * V);
-    const next: KvCache = {
-      ids: [...cache.ids, ...ids],
-      tensors: this.io.hasPast ? Array.from({ length: 2 * cfg.nLayer }, (_, j) => out[`present.${j >> 1}.${j & 1 ? "value" : "key"}`]) : null,
-    };
+    const next: KvCache = lazy
+      ? { ids: [...cache.ids, ...ids], tensors: null, base: cache }
+      : {
+          ids: [...cache.ids, ...ids],
+          tensors: this.io.hasPast ? Array.from({ length: 2 * cfg.nLayer }, (_, j) => out[`present.${j >> 1}.${j & 1 ? "value" : "key"}`]) : null,
+        };
     const result: RunResult = { logits, cache: next };
     if (wants.attentions) result.attentions = Array.from({ length: cfg.nLayer }, (_, i) => out[`attentions.${i}`].data as Float32Array);
     if (wants.hidden) result.hidden = Array.from({ length: cfg.nLayer + 1 }, (_, i) => out[`hidden_states.${i}`].data as Float32Array);

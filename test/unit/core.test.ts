@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { splitPending } from "../../src/core/wordSearch";
-import { commonPrefix, textWindow, tokenWindow, windowStart } from "../../src/core/contextWindow";
+import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart } from "../../src/core/contextWindow";
 import { SuggestionMemo } from "../../src/core/suggestionMemo";
 import { mulberry32, sampleIndex } from "../../src/core/nextWord";
 import { clampSetting, effectiveModelPath, LIMITS } from "../../src/core/settings";
@@ -53,6 +53,30 @@ test("tokenWindow drops from the front in quarter steps", () => {
   assert.ok(w2.dropped === w.dropped || w2.dropped === w.dropped + 32);
   assert.deepEqual(tokenWindow([1, 2], 128), { ids: [1, 2], dropped: 0 });
   assert.equal(commonPrefix([1, 2, 3], [1, 2, 4]), 2);
+});
+
+test("stickyWindow keeps the previous window's start while it fits, so its cache stays valid", () => {
+  const doc = Array.from({ length: 400 }, (_, i) => 1000 + i);
+  // the previous window: 110 tokens ending at token 300
+  const prev = doc.slice(190, 300);
+  // typing on: the same start while the window fits in 128 tokens
+  assert.deepEqual(stickyWindow(doc.slice(0, 305), 128, [prev]), doc.slice(190, 305));
+  // the text window jumped (the ids now start 40 tokens later): the token window does not move
+  assert.deepEqual(stickyWindow(doc.slice(40, 305), 128, [prev]), doc.slice(190, 305));
+  // the last word was retyped: the window still starts where it did
+  assert.deepEqual(stickyWindow([...doc.slice(0, 299), 7], 128, [prev]), [...doc.slice(190, 299), 7]);
+  // past 128 tokens the start must move; a prefetched window a quarter further on is taken
+  const spare = prev.slice(32);
+  assert.deepEqual(stickyWindow(doc.slice(0, 320), 128, [prev, spare]), doc.slice(222, 320));
+  // without one, tokenWindow decides
+  assert.equal(stickyWindow(doc.slice(0, 320), 128, [prev]), undefined);
+  // a window shorter than tokenWindow's three quarters is never chosen
+  assert.equal(stickyWindow(doc.slice(0, 400), 128, [doc.slice(350, 380)]), undefined);
+  // unrelated or too little overlap: undefined
+  assert.equal(stickyWindow(doc.slice(0, 305), 128, [[5, 6, 7]]), undefined);
+  assert.equal(stickyWindow(doc.slice(0, 305), 128, [doc.slice(190, 200)]), undefined);
+  // short texts are tokenWindow's (everything)
+  assert.equal(stickyWindow(doc.slice(0, 100), 128, [prev]), undefined);
 });
 
 test("SuggestionMemo serves the rest of a suggestion as it is typed, and nothing after other edits", () => {

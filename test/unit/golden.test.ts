@@ -92,3 +92,30 @@ test("a run split in two with the cache gives the same logits as one run", async
   for (let i = 0; i < full.logits.length; i++) max2 = Math.max(max2, Math.abs(full.logits[i] - again.logits[i]));
   assert.ok(max2 < 1e-3, `max difference after truncate ${max2}`);
 });
+
+test("a lazy cache (keys and values not fetched) continues exactly like a full one", async () => {
+  const engine = await sharedEngine();
+  const m = engine.model;
+  const ids = engine.tokenizer.encode("She opened the door and looked at the garden for a long time.");
+  const full = await m.run(null, ids);
+  const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((mx, v, i) => Math.max(mx, Math.abs(v - b[i])), 0);
+  const base = await m.run(null, ids.slice(0, 6));
+  // one lazy step: the same logits, and no tensors kept
+  const lazy = await m.run(base.cache, ids.slice(6, 7), { lazy: true });
+  const eager = await m.run(base.cache, ids.slice(6, 7));
+  assert.equal(lazy.cache.tensors, null);
+  assert.ok(eager.cache.tensors);
+  assert.deepEqual(lazy.cache.ids, ids.slice(0, 7));
+  assert.ok(maxDiff(lazy.logits, eager.logits) < 1e-5);
+  // running on the lazy cache repeats its token and keeps the result (a run on a lazy cache is never lazy)
+  const next = await m.run(lazy.cache, ids.slice(7), { lazy: true });
+  assert.ok(next.cache.tensors, "a run on a lazy cache fetches its keys and values");
+  assert.equal(next.cache.base, undefined);
+  assert.ok(maxDiff(next.logits, full.logits) < 1e-3, `max difference ${maxDiff(next.logits, full.logits)}`);
+  // truncating a lazy cache: inside its base gives the base's tensors, beyond it stays lazy on the same base
+  assert.deepEqual(m.truncate(lazy.cache, 4).ids, ids.slice(0, 4));
+  assert.ok(m.truncate(lazy.cache, 4).tensors);
+  const again = await m.run(m.truncate(next.cache, 7), ids.slice(7));
+  assert.ok(maxDiff(again.logits, full.logits) < 1e-3);
+  await assert.rejects(m.run(lazy.cache, [ids[7]], { allLogits: true }), /lazy cache/);
+});

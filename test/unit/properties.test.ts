@@ -3,6 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { sharedEngine, SUGGEST } from "./helpers";
 import { splitPending } from "../../src/core/wordSearch";
 import { escapeHtml } from "../../src/core/webviewPage";
@@ -17,6 +19,29 @@ test("the tokenizer round-trips any well-formed Unicode text exactly", async () 
     }),
     { numRuns: RUNS * 5 },
   );
+});
+
+test("encoding a long text in memoised chunks gives exactly the library's ids for the whole text", async () => {
+  const engine = await sharedEngine();
+  const tok = engine.tokenizer;
+  // pieces that stress the pre-tokenizer's cuts: runs of spaces, tabs, newlines, contractions, digits,
+  // punctuation, non-ASCII, a special token's text, lone surrogates
+  const piece = fc.constantFrom(" ", "  ", "   ", "\t", "\n", "\r\n", " \n", "'s", "'ll", " don't", "the", " hair", "42", " 3.14", "(", ")", ",", ".", "--", "é", " 東京", "😀", "\u00a0", "\u3000", "<|endoftext|>", "\ud800", "\udc00", "_id", " x");
+  const text = fc.oneof(
+    fc.array(piece, { minLength: 60, maxLength: 300 }).map((a) => a.join("")),
+    fc.string({ unit: "binary", minLength: 256, maxLength: 600 }),
+    fc.string({ unit: fc.constantFrom(" ", "a", "b", "\t", "\n", "'", "1", "é", "."), minLength: 256, maxLength: 600 }),
+  );
+  fc.assert(
+    fc.property(text, (s) => {
+      assert.deepEqual(tok.encode(s), tok.encodeWhole(s));
+      assert.deepEqual(tok.encode(s), tok.encodeWhole(s), "the second time, from the memo");
+    }),
+    { numRuns: RUNS * 5 },
+  );
+  // and real text: the typing fixture, cut at every 97th character
+  const real = readFileSync(join(__dirname, "..", "fixtures", "typing.txt"), "utf8");
+  for (let end = 300; end < real.length; end += 97) assert.deepEqual(tok.encode(real.slice(0, end)), tok.encodeWhole(real.slice(0, end)));
 });
 
 test("splitPending: context + pending is the text, and pending holds no line break", () => {
