@@ -145,6 +145,11 @@ export class TextTokenizer {
     return out;
   }
 
+  /** Forget the memoised chunks (the benchmark's cold suggestions start without them). */
+  forgetChunks(): void {
+    this.chunks?.clear();
+  }
+
   /** The library's encoding of the whole text at once (what encode must always equal). */
   encodeWhole(text: string): number[] {
     if (text.length === 0) return [];

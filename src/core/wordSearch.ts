@@ -97,10 +97,65 @@ export class TokenTable {
       if (c !== B.Space && p.phase === Phase.Punct) punct[t] = 1;
     }
     this.continues = { [Phase.Word]: word, [Phase.Punct]: punct };
+    for (let t = 0; t < n; t++) if (!special[t] && bytes[t].length > 0) this.byBytes.set(latin1(bytes[t]), t);
+    this.sorted = Int32Array.from(this.byBytes.values()).sort((a, b) => compareBytes(bytes[a], bytes[b]));
+  }
+
+  /** bytes (as a latin1 string) -> token */
+  private readonly byBytes = new Map<string, number>();
+  /** tokens with bytes, in byte order */
+  private readonly sorted: Int32Array;
+  private readonly agreeMemo = new Map<string, Int32Array>();
+
+  /**
+   * The tokens whose bytes agree with `rest` (the pending bytes not yet covered): a prefix of it, or
+   * starting with all of it; in id order. A search for a typed word visits only these instead of the
+   * whole vocabulary.
+   */
+  agreeing(rest: Uint8Array): Int32Array {
+    const key = latin1(rest);
+    const known = this.agreeMemo.get(key);
+    if (known) return known;
+    const out: number[] = [];
+    for (let len = 1; len < rest.length; len++) {
+      const t = this.byBytes.get(key.slice(0, len));
+      if (t !== undefined) out.push(t);
+    }
+    // tokens that start with all of rest form one run of the byte order
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareBytes(this.bytes[this.sorted[mid]], rest) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.sorted.length && startsWith(this.bytes[this.sorted[i]], rest); i++) out.push(this.sorted[i]);
+    const ids = Int32Array.from(out).sort();
+    if (this.agreeMemo.size >= 256) this.agreeMemo.clear();
+    this.agreeMemo.set(key, ids);
+    return ids;
   }
   get size(): number {
     return this.bytes.length;
   }
+}
+
+function latin1(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function startsWith(a: Uint8Array, prefix: Uint8Array): boolean {
+  if (a.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (a[i] !== prefix[i]) return false;
+  return true;
 }
 
 /** The class of the unit a text ends with, if it ends inside one (not after whitespace). */
@@ -331,7 +386,11 @@ export async function searchUnits<C>(
     // in raw logits: lp > limit  <=>  logits[t] > floorRaw; once the beam is full, it must also beat the beam's last
     const floorRaw = limit - node.logp + logZ;
     let worst = floorRaw;
-    for (let t = 0; t < table.size; t++) {
+    // while the typed bytes are not all covered, only tokens that agree with the rest of them can follow
+    const candidates = covered ? null : table.agreeing(pending.subarray(node.bytes.length));
+    const count = candidates ? candidates.length : table.size;
+    for (let i = 0; i < count; i++) {
+      const t = candidates ? candidates[i] : i;
       if (!(logits[t] > worst)) continue;
       if (table.special[t]) continue;
       if (cont && !cont[t]) continue;

@@ -286,11 +286,13 @@ export class Engine {
     } else if (ids.length >= limit - 8) {
       next = ids.slice(Math.max(1, Math.floor(limit / 4)));
     } else return;
-    // a spare that is a prefix of the next window is enough: the slide runs the few tokens after it
-    if (next.length === 0 || (this.spare && commonPrefix(this.spare.ids, next) === this.spare.ids.length)) return;
+    if (next.length === 0) return;
+    // a spare that is a prefix of the next window is brought up to date with the tokens typed since
+    const spare = this.spare && commonPrefix(this.spare.ids, next) === this.spare.ids.length ? this.spare : null;
+    if (spare && spare.ids.length === next.length) return;
     this.background = (async () => {
       try {
-        const r = await this.model.run(null, next);
+        const r = spare ? await this.model.run(spare.cache, next.slice(spare.ids.length)) : await this.model.run(null, next);
         this.spare = { ids: next, cache: r.cache, logits: r.logits };
       } catch {
         // a failed prefetch only means the slide is computed when it happens

@@ -44,6 +44,30 @@ test("encoding a long text in memoised chunks gives exactly the library's ids fo
   for (let end = 300; end < real.length; end += 97) assert.deepEqual(tok.encode(real.slice(0, end)), tok.encodeWhole(real.slice(0, end)));
 });
 
+test("the tokens that agree with typed bytes are exactly those a scan of the vocabulary finds", async () => {
+  const engine = await sharedEngine();
+  const table = engine.table;
+  const enc = new TextEncoder();
+  const typed = fc.oneof(fc.constantFrom(" still", " st", "s", " the", "ing", " ", "  ", "東", "\u00e9", ".", "('"), fc.string({ unit: "binary", minLength: 1, maxLength: 6 }));
+  fc.assert(
+    fc.property(typed, fc.nat(3), (s, cut) => {
+      const all = enc.encode(s);
+      const rest = all.subarray(Math.min(cut, all.length - 1));
+      const scan: number[] = [];
+      for (let t = 0; t < table.size; t++) {
+        const b = table.bytes[t];
+        if (table.special[t] || b.length === 0) continue;
+        const n = Math.min(b.length, rest.length);
+        let ok = true;
+        for (let i = 0; i < n; i++) if (b[i] !== rest[i]) ok = false;
+        if (ok) scan.push(t);
+      }
+      assert.deepEqual(Array.from(table.agreeing(rest)), scan);
+    }),
+    { numRuns: RUNS * 2 },
+  );
+});
+
 test("splitPending: context + pending is the text, and pending holds no line break", () => {
   fc.assert(
     fc.property(fc.string({ unit: "binary", maxLength: 60 }), (s) => {
