@@ -29,6 +29,28 @@ class GPTConfig:
         return asdict(self)
 
 
+class _ConstReshape(torch.autograd.Function):
+    """x.view(x.shape[0], x.shape[1], a[, b]), exported as ONNX Reshape to the constant shape [0, 0, a, -1] or [0, 0, -1]
+    (a 0 keeps that dimension of the input). torch.onnx would otherwise work the shape out at run time with
+    Shape, Gather, Unsqueeze and Concat nodes in every layer. Only used while exporting; b = 0 means none."""
+
+    @staticmethod
+    def forward(ctx, x, a: int, b: int):
+        return x.reshape(x.shape[0], x.shape[1], a, b) if b else x.reshape(x.shape[0], x.shape[1], a)
+
+    @staticmethod
+    def symbolic(g, x, a: int, b: int):
+        shape = [0, 0, a, -1] if b else [0, 0, -1]  # -1: what is left (torch.onnx needs one beside the zeros)
+        return g.op("Reshape", x, g.op("Constant", value_t=torch.tensor(shape, dtype=torch.int64)))
+
+
+def _view_bt(x, a: int, b: int = 0):
+    """Reshape [B, T, ...] to [B, T, a] or [B, T, a, b]."""
+    if torch.onnx.is_in_onnx_export():
+        return _ConstReshape.apply(x, a, b)
+    return x.view(x.shape[0], x.shape[1], a, b) if b else x.view(x.shape[0], x.shape[1], a)
+
+
 class SelfAttention(nn.Module):
     def __init__(self, cfg: GPTConfig):
         super().__init__()
@@ -44,9 +66,9 @@ class SelfAttention(nn.Module):
         B, T, C = x.shape
         q, k, v = self.c_attn(x).split(C, dim=2)
         # (B, nh, T, hs)
-        q = q.view(B, T, self.n_head, self.head_dim).transpose(1, 2)
-        k = k.view(B, T, self.n_head, self.head_dim).transpose(1, 2)
-        v = v.view(B, T, self.n_head, self.head_dim).transpose(1, 2)
+        q = _view_bt(q, self.n_head, self.head_dim).transpose(1, 2)
+        k = _view_bt(k, self.n_head, self.head_dim).transpose(1, 2)
+        v = _view_bt(v, self.n_head, self.head_dim).transpose(1, 2)
         if past_k is not None:
             k = torch.cat([past_k, k], dim=2)  # (B, nh, P+T, hs)
             v = torch.cat([past_v, v], dim=2)
@@ -54,7 +76,7 @@ class SelfAttention(nn.Module):
         scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
         probs = F.softmax(scores, dim=-1)  # each row sums to 1; zero above the causal diagonal
         y = self.attn_drop(probs) @ v  # (B, nh, T, hs)
-        y = y.transpose(1, 2).contiguous().view(B, T, C)
+        y = _view_bt(y.transpose(1, 2).contiguous(), self.n_head * self.head_dim)
         return self.resid_drop(self.c_proj(y)), k, v, probs
 
 
