@@ -25,6 +25,8 @@ export interface SuggestOptions {
   beam?: number;
   isCancelled?: () => boolean;
   onModelRun?: () => void;
+  /** see SearchOptions.canonical */
+  canonical?: (bytes: Uint8Array, tokens: readonly number[]) => boolean;
   /**
    * Whether a typed word can stand alone (a lexicon of the training text). A small model sometimes
    * rates a fragment such as "jum" as a finished word; when the lexicon does not know it, the
@@ -91,7 +93,7 @@ export async function suggestWords<C>(
   after?: Phase.Word | Phase.Punct,
 ): Promise<Suggestion> {
   const beam = Math.max(opts.beam ?? 3, opts.k, opts.temperature > 0 ? opts.topK : 1);
-  const search = { k: Math.max(opts.k, opts.temperature > 0 ? opts.topK : 1), beam, maxTokens: 8, isCancelled: opts.isCancelled, onModelRun: opts.onModelRun };
+  const search = { k: Math.max(opts.k, opts.temperature > 0 ? opts.topK : 1), beam, maxTokens: 8, isCancelled: opts.isCancelled, onModelRun: opts.onModelRun, canonical: opts.canonical };
   let pendingBytes = encoder.encode(pending);
   // a new word starts here unless a word or punctuation is being typed
   let startsNewWord = pending.trim() === "";

@@ -232,6 +232,14 @@ export interface SearchOptions {
   isCancelled?: () => boolean;
   /** most model runs in one search (a bound on time for pathological inputs) */
   maxRuns?: number;
+  /**
+   * Whether `tokens` are how the tokenizer itself splits `bytes` (whole characters). The model only ever
+   * saw such canonical splits in training, so a hypothesis that is not one (" l" + "etter" for " letter",
+   * whose split is " let" + "ter") is left out: its probability is an artefact, and visiting it costs a
+   * model run. Every token-boundary prefix of a canonical split is itself canonical, so nothing reachable
+   * is lost by checking at each step.
+   */
+  canonical?: (bytes: Uint8Array, tokens: readonly number[]) => boolean;
   /** counts model calls, for the benchmark and the status bar */
   onModelRun?: () => void;
 }
@@ -357,6 +365,8 @@ export async function searchUnits<C>(
   for (let node = frontier.pop(); node && node.logp > kth(); node = frontier.pop()) {
     if (opts.isCancelled?.()) throw new CancelledError();
     if (!node.logits) {
+      // a split of part of the typed word that no canonical split of the rest can follow is a dead end
+      if (opts.canonical && node.bytes.length < pending.length && node.open === 0 && !continuesCanonically(table, node, pending, opts.canonical)) continue;
       if (runs >= maxRuns) break;
       const step = await model.extend(node.parentCache, [node.tokens[node.tokens.length - 1]]);
       runs++;
@@ -386,8 +396,10 @@ export async function searchUnits<C>(
     // in raw logits: lp > limit  <=>  logits[t] > floorRaw; once the beam is full, it must also beat the beam's last
     const floorRaw = limit - node.logp + logZ;
     let worst = floorRaw;
-    // while the typed bytes are not all covered, only tokens that agree with the rest of them can follow
+    // while the typed bytes are not all covered, only tokens that agree with the rest of them can follow;
+    // the beam is wider there, since short pieces (" t", " th") outrank the word's own token (" thought")
     const candidates = covered ? null : table.agreeing(pending.subarray(node.bytes.length));
+    const beam = covered ? opts.beam : Math.max(opts.beam, TYPED_BEAM);
     const count = candidates ? candidates.length : table.size;
     for (let i = 0; i < count; i++) {
       const t = candidates ? candidates[i] : i;
@@ -401,16 +413,30 @@ export async function searchUnits<C>(
       if (!covered && !agrees(node.bytes, tb, pending)) continue;
       const next = advance(node.phase, node.open, tb);
       if (next.phase === Phase.Invalid || (opts.wordsOnly && next.phase === Phase.Punct)) continue;
+      if (opts.canonical && next.open === 0 && !opts.canonical(concat(node.bytes, tb), [...node.tokens, t])) continue;
       best.push({ token: t, logp: lp, phase: next.phase, open: next.open });
       best.sort((a, b) => b.logp - a.logp);
-      if (best.length > opts.beam) best.pop();
-      if (best.length >= opts.beam) worst = Math.max(floorRaw, best[best.length - 1].logp - node.logp + logZ);
+      if (best.length > beam) best.pop();
+      if (best.length >= beam) worst = Math.max(floorRaw, best[best.length - 1].logp - node.logp + logZ);
     }
     for (const b of best) {
       frontier.push({ tokens: [...node.tokens, b.token], bytes: concat(node.bytes, table.bytes[b.token]), phase: b.phase, open: b.open, logp: b.logp, depth: node.depth + 1, parentCache: node.cache! });
     }
   }
   return finished;
+}
+
+/** continuations considered per hypothesis while the typed bytes are not all covered */
+const TYPED_BEAM = 8;
+
+/** Can some token that agrees with the rest of the typed bytes follow this node's tokens canonically? */
+function continuesCanonically(table: TokenTable, node: { tokens: number[]; bytes: Uint8Array }, pending: Uint8Array, canonical: (bytes: Uint8Array, tokens: readonly number[]) => boolean): boolean {
+  for (const t of table.agreeing(pending.subarray(node.bytes.length))) {
+    const bytes = concat(node.bytes, table.bytes[t]);
+    // a token that ends inside a character cannot be judged yet
+    if (advance(Phase.Leading, 0, bytes).open > 0 || canonical(bytes, [...node.tokens, t])) return true;
+  }
+  return false;
 }
 
 const utf8 = new TextDecoder("utf-8");

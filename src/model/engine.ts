@@ -13,6 +13,8 @@ import { MAX_CHARS_PER_TOKEN } from "../core/attentionSource";
 import { readModelFolder, type ModelFolder } from "./modelFolder";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 
+const utf8 = new TextDecoder("utf-8");
+
 /** positions kept free after the context for the suggestion's own tokens */
 const RESERVED_POSITIONS = 128;
 /** how far ahead (characters) the prefetch looks for a move of the window's text */
@@ -151,6 +153,19 @@ export class Engine {
     };
   }
 
+  /** Is `tokens` the tokenizer's own split of `bytes` (see SearchOptions.canonical)? Memoised: units recur. */
+  readonly canonical = (bytes: Uint8Array, tokens: readonly number[]): boolean => {
+    const text = utf8.decode(bytes);
+    let ids = this.splits.get(text);
+    if (!ids) {
+      ids = this.tokenizer.encodeWhole(text);
+      if (this.splits.size >= 20_000) this.splits.clear();
+      this.splits.set(text, ids);
+    }
+    return ids.length === tokens.length && ids.every((id, i) => id === tokens[i]);
+  };
+  private readonly splits = new Map<string, number[]>();
+
   get tokenizer() {
     return this.folder.tokenizer;
   }
@@ -261,6 +276,7 @@ export class Engine {
       seed: p.seed,
       isCancelled,
       isWord: this.lexicon ? (w) => this.lexicon!.has(w.toLowerCase()) : undefined,
+      canonical: this.canonical,
     }, endingPhase(context));
     const ms = performance.now() - t0;
     if (useCache) this.prefetch(ids, this.windowLimit(p.maxContextTokens), context, offset);
@@ -316,7 +332,7 @@ export class Engine {
     if (ids.length === 0) return [];
     const onRun = () => undefined;
     const base = await this.base(ids, true, onRun);
-    const hyps = await searchUnits(this.stepModel(onRun), this.table, base, new Uint8Array(0), { k, beam: Math.max(3, k), maxTokens: 8, wordsOnly: true, after: endingPhase(context) });
+    const hyps = await searchUnits(this.stepModel(onRun), this.table, base, new Uint8Array(0), { k, beam: Math.max(3, k), maxTokens: 8, wordsOnly: true, after: endingPhase(context), canonical: this.canonical });
     return hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
   }
 
@@ -405,7 +421,7 @@ export class Engine {
     const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
     const last = logits.slice((T - 1) * V, T * V);
     const onRun = () => undefined;
-    const hyps = await searchUnits(this.stepModel(onRun), this.table, { cache: a.cache, logits: last }, new Uint8Array(0), { k: 10, beam: 4, maxTokens: 8, wordsOnly: true, after: endingPhase(text) });
+    const hyps = await searchUnits(this.stepModel(onRun), this.table, { cache: a.cache, logits: last }, new Uint8Array(0), { k: 10, beam: 4, maxTokens: 8, wordsOnly: true, after: endingPhase(text), canonical: this.canonical });
     const nextWords = hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
     // derived here, in the model host, so the extension host never spends time on T^3 products
     return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords };
