@@ -58,6 +58,37 @@ test("a typed prefix that ends inside a token constrains the first tokens", asyn
   assert.ok((typed + r.text).startsWith(typed));
 });
 
+test("every hypothesis is the tokenizer's own split of its text, and a fully typed word is found whole", async () => {
+  const engine = await sharedEngine();
+  const enc = new TextEncoder();
+  const context = "The station master had gone home an hour before, and she";
+  const base = await engine.model.run(null, engine.tokenizer.encode(context));
+  let runs = 0;
+  const model = { extend: async (cache: typeof base.cache, tokens: readonly number[]) => (runs++, engine.model.run(cache, tokens)) };
+  // "thought" is one token; its pieces (" t", " th", " thou") are each canonical on their own, but nothing canonical follows them
+  for (const typed of [" thought", " letter", " th", ""]) {
+    runs = 0;
+    const hyps = await searchUnits(model, engine.table, base, enc.encode(typed), { k: 5, beam: 5, maxTokens: 8, canonical: engine.canonical });
+    assert.ok(hyps.length > 0, JSON.stringify(typed));
+    for (const h of hyps) {
+      const text = new TextDecoder().decode(h.bytes);
+      assert.deepEqual(h.tokens, engine.tokenizer.encodeWhole(text), `${JSON.stringify(text)} is split as the tokenizer splits it`);
+      assert.ok(text.startsWith(typed));
+    }
+    if (typed === " thought") {
+      assert.equal(new TextDecoder().decode(hyps[0].bytes), " thought", "the typed word itself, whole, is the best unit");
+      assert.ok(runs <= 6, `${runs} model runs for a fully typed word`);
+    }
+  }
+  // without the check, the same search spends more runs on splits that lead nowhere
+  runs = 0;
+  await searchUnits(model, engine.table, base, enc.encode(" letter"), { k: 5, beam: 5, maxTokens: 8, canonical: engine.canonical });
+  const canonicalRuns = runs;
+  runs = 0;
+  await searchUnits(model, engine.table, base, enc.encode(" letter"), { k: 5, beam: 5, maxTokens: 8 });
+  assert.ok(canonicalRuns < runs, `${canonicalRuns} runs with the check, ${runs} without`);
+});
+
 test("the key/value cache is reused across keystrokes, with the same suggestions as a cold run", async () => {
   const engine = await sharedEngine();
   const base = "The committee met on Friday to discuss the budget for the coming year, and the chairman said that";
