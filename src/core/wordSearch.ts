@@ -11,8 +11,12 @@
 // over "still" just because it is shorter.
 
 export interface StepModel<C> {
-  /** Logits [vocab] at the last position after feeding `tokens` on top of `cache` (null = nothing yet). */
-  extend(cache: C | null, tokens: readonly number[]): Promise<{ cache: C; logits: Float32Array }>;
+  /**
+   * Logits [vocab] at the last position after feeding `tokens` on top of `cache` (null = nothing yet).
+   * `extended`: the search expects to extend the result (a piece of the typed word, or all of it), so
+   * its cache is worth keeping whole; otherwise it is usually only scored.
+   */
+  extend(cache: C | null, tokens: readonly number[], extended?: boolean): Promise<{ cache: C; logits: Float32Array }>;
 }
 
 export class CancelledError extends Error {
@@ -368,7 +372,7 @@ export async function searchUnits<C>(
       // a split of part of the typed word that no canonical split of the rest can follow is a dead end
       if (opts.canonical && node.bytes.length < pending.length && node.open === 0 && !continuesCanonically(table, node, pending, opts.canonical)) continue;
       if (runs >= maxRuns) break;
-      const step = await model.extend(node.parentCache, [node.tokens[node.tokens.length - 1]]);
+      const step = await model.extend(node.parentCache, [node.tokens[node.tokens.length - 1]], node.bytes.length <= pending.length);
       runs++;
       opts.onModelRun?.();
       node.cache = step.cache;

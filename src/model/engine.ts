@@ -201,7 +201,7 @@ export class Engine {
    */
   private stepModel(onRun: () => void, remember = false): StepModel<KvCache> {
     return {
-      extend: async (cache, tokens) => {
+      extend: async (cache, tokens, extended) => {
         const key = remember ? stepKey(cache?.ids ?? [], tokens) : "";
         const known = remember ? this.steps.get(key) : undefined;
         if (known) {
@@ -211,8 +211,8 @@ export class Engine {
           return known;
         }
         onRun();
-        // lazy: a hypothesis is usually scored and never extended, so its keys and values are not fetched
-        const r = await this.model.run(cache, tokens, { lazy: true });
+        // a hypothesis after the typed bytes is usually only scored: its keys and values are not fetched
+        const r = await this.model.run(cache, tokens, { lazy: !extended });
         const state = { cache: r.cache, logits: r.logits };
         if (remember) this.rememberStep(key, state);
         return state;
