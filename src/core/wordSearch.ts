@@ -238,8 +238,8 @@ export interface SearchOptions {
   maxRuns?: number;
   /**
    * Whether `tokens` are how the tokenizer itself splits `bytes` (whole characters). The model only ever
-   * saw such canonical splits in training, so a hypothesis that is not one (" l" + "etter" for " letter",
-   * whose split is " let" + "ter") is left out: its probability is an artefact, and visiting it costs a
+   * saw such canonical splits in training, so a hypothesis that is not one (" pain" + "t" + "ed" for
+   * " painted", whose split is " pain" + "ted") is left out: its probability is an artefact, and visiting it costs a
    * model run. Every token-boundary prefix of a canonical split is itself canonical, so nothing reachable
    * is lost by checking at each step.
    */

@@ -66,7 +66,7 @@ test("every hypothesis is the tokenizer's own split of its text, and a fully typ
   let runs = 0;
   const model = { extend: async (cache: typeof base.cache, tokens: readonly number[]) => (runs++, engine.model.run(cache, tokens)) };
   // "thought" is one token; its pieces (" t", " th", " thou") are each canonical on their own, but nothing canonical follows them
-  for (const typed of [" thought", " letter", " th", ""]) {
+  for (const typed of [" thought", " painted", " th", ""]) {
     runs = 0;
     const hyps = await searchUnits(model, engine.table, base, enc.encode(typed), { k: 5, beam: 5, maxTokens: 8, canonical: engine.canonical });
     assert.ok(hyps.length > 0, JSON.stringify(typed));
@@ -82,10 +82,10 @@ test("every hypothesis is the tokenizer's own split of its text, and a fully typ
   }
   // without the check, the same search spends more runs on splits that lead nowhere
   runs = 0;
-  await searchUnits(model, engine.table, base, enc.encode(" letter"), { k: 5, beam: 5, maxTokens: 8, canonical: engine.canonical });
+  await searchUnits(model, engine.table, base, enc.encode(" painted"), { k: 5, beam: 5, maxTokens: 8, canonical: engine.canonical });
   const canonicalRuns = runs;
   runs = 0;
-  await searchUnits(model, engine.table, base, enc.encode(" letter"), { k: 5, beam: 5, maxTokens: 8 });
+  await searchUnits(model, engine.table, base, enc.encode(" painted"), { k: 5, beam: 5, maxTokens: 8 });
   assert.ok(canonicalRuns < runs, `${canonicalRuns} runs with the check, ${runs} without`);
 });
 
