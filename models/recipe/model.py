@@ -8,6 +8,7 @@ layout: past key and value [batch, heads, past, head_dim].
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, asdict
 
 import torch
@@ -41,7 +42,9 @@ class _ConstReshape(torch.autograd.Function):
     @staticmethod
     def symbolic(g, x, a: int, b: int):
         shape = [0, 0, a, -1] if b else [0, 0, -1]  # -1: what is left (torch.onnx needs one beside the zeros)
-        return g.op("Reshape", x, g.op("Constant", value_t=torch.tensor(shape, dtype=torch.int64)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # torch 1.13 warns about g.op, its own documented API
+            return g.op("Reshape", x, g.op("Constant", value_t=torch.tensor(shape, dtype=torch.int64)))
 
 
 def _view_bt(x, a: int, b: int = 0):
