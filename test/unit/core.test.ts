@@ -1,7 +1,7 @@
 // Pure core: pending split, context windows, the prefix memo, sampling, settings.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { splitPending } from "../../src/core/wordSearch";
+import { expNeg, logSoftmax, splitPending } from "../../src/core/wordSearch";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart } from "../../src/core/contextWindow";
 import { SuggestionMemo } from "../../src/core/suggestionMemo";
 import { mulberry32, sampleIndex } from "../../src/core/nextWord";
@@ -123,4 +123,15 @@ test("clampSetting keeps numbers in range and rejects non-numbers", () => {
   assert.equal(clampSetting("12", LIMITS.words, 1), 1);
   assert.equal(clampSetting(0.7, LIMITS.temperature, 0, false), 0.7);
   assert.equal(clampSetting(Number.NaN, LIMITS.topK, 5), 5);
+});
+
+test("expNeg agrees with Math.exp to 1e-8 over the softmax's range, and logSoftmax with the exact sum", () => {
+  let worst = 0;
+  for (let x = -37; x <= 0; x += 0.000731) worst = Math.max(worst, Math.abs(expNeg(x) / Math.exp(x) - 1));
+  for (const x of [0, -1e-12, -0.125, -1, -36.999999]) worst = Math.max(worst, Math.abs(expNeg(x) / Math.exp(x) - 1));
+  assert.ok(worst < 1e-8, `relative error ${worst}`);
+  const logits = Float32Array.from({ length: 8192 }, (_, i) => Math.sin(i * 12.9898) * 9);
+  const max = Math.max(...logits);
+  const exact = max + Math.log(logits.reduce((a, v) => a + Math.exp(v - max), 0));
+  assert.ok(Math.abs(logSoftmax(logits).logZ - exact) < 1e-9);
 });
