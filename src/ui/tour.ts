@@ -1,7 +1,7 @@
 // The guided tour (contributes.walkthroughs "lmLens.tour"): commands that set up each step for real, on a
 // sample story (media/tour/sample.txt, our own text) opened as an untitled document the user can type in.
 // What the steps' text claims about the model (which head links a verb to its subject, which words sit near
-// "red") is checked against the shipped model by test/unit/tour.test.ts, using TOUR below.
+// "father") is checked against the shipped model by test/unit/tour.test.ts, using TOUR below.
 import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
 import { AttentionPanel, type AttentionDeps } from "./attentionPanel";
@@ -14,7 +14,7 @@ export const TOUR = {
   subjectSentence: "In the old house by the river, the keys to the cabinet were on the table.",
   subject: { looking: " were", target: " keys", layer: 0, head: 0 },
   /** step "neighbours": the word whose neighbours are shown */
-  neighbourWord: "red",
+  neighbourWord: "father",
   /** step "layers": the sentence whose rollout is shown */
   rolloutSentence: "Her brother met her at the gate.",
 } as const;
