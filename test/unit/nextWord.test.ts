@@ -75,18 +75,17 @@ test("every hypothesis is the tokenizer's own split of its text, and a fully typ
       assert.deepEqual(h.tokens, engine.tokenizer.encodeWhole(text), `${JSON.stringify(text)} is split as the tokenizer splits it`);
       assert.ok(text.startsWith(typed));
     }
-    if (typed === " thought") {
-      assert.equal(new TextDecoder().decode(hyps[0].bytes), " thought", "the typed word itself, whole, is the best unit");
-      assert.ok(runs <= 6, `${runs} model runs for a fully typed word`);
-    }
+    if (typed === " thought") assert.equal(new TextDecoder().decode(hyps[0].bytes), " thought", "the typed word itself, whole, is the best unit");
   }
   // without the check, the same search spends more runs on splits that lead nowhere
-  runs = 0;
-  await searchUnits(model, engine.table, base, enc.encode(" painted"), { k: 5, beam: 5, maxTokens: 8, canonical: engine.canonical });
-  const canonicalRuns = runs;
-  runs = 0;
-  await searchUnits(model, engine.table, base, enc.encode(" painted"), { k: 5, beam: 5, maxTokens: 8 });
-  assert.ok(canonicalRuns < runs, `${canonicalRuns} runs with the check, ${runs} without`);
+  for (const typed of [" thought", " painted"]) {
+    runs = 0;
+    await searchUnits(model, engine.table, base, enc.encode(typed), { k: 5, beam: 5, maxTokens: 8, canonical: engine.canonical });
+    const canonicalRuns = runs;
+    runs = 0;
+    await searchUnits(model, engine.table, base, enc.encode(typed), { k: 5, beam: 5, maxTokens: 8 });
+    assert.ok(canonicalRuns < runs, `${JSON.stringify(typed)}: ${canonicalRuns} runs with the check, ${runs} without`);
+  }
 });
 
 test("the key/value cache is reused across keystrokes, with the same suggestions as a cold run", async () => {
