@@ -44,11 +44,16 @@ export function textWindow(text: string, maxTokens: number, offset = 0, end = of
   return { text: text.slice(start), atStart: false };
 }
 
+/** How many tokens the window drops from its front when it is full: a quarter of the budget. */
+export function windowStride(maxTokens: number): number {
+  return Math.max(1, Math.floor(Math.max(1, maxTokens) / 4));
+}
+
 /** Keep at most maxTokens tokens, dropping from the front in steps of a quarter of the budget. */
 export function tokenWindow(ids: readonly number[], maxTokens: number): { ids: number[]; dropped: number } {
   const max = Math.max(1, maxTokens);
   if (ids.length <= max) return { ids: ids.slice(), dropped: 0 };
-  const stride = Math.max(1, Math.floor(max / 4));
+  const stride = windowStride(max);
   const dropped = Math.ceil((ids.length - max) / stride) * stride;
   return { ids: ids.slice(dropped), dropped };
 }
@@ -64,7 +69,7 @@ export function stickyWindow(all: readonly number[], maxTokens: number, previous
   const max = Math.max(1, maxTokens);
   if (all.length <= max) return undefined; // tokenWindow keeps everything
   // tokenWindow keeps between max - stride + 1 and max tokens
-  const shortest = max - Math.max(1, Math.floor(max / 4)) + 1;
+  const shortest = max - windowStride(max) + 1;
   let best = -1;
   let bestLen = 0;
   for (const prev of previous) {

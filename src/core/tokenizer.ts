@@ -54,10 +54,10 @@ function isPlainGpt2(json: TokenizerJson): boolean {
   return !json.normalizer && !!pre && pre.type === "ByteLevel" && pre.add_prefix_space !== true && pre.use_regex !== false;
 }
 
-/** texts shorter than this are encoded whole */
-const CHUNKED_FROM = 256;
 /** chunks remembered (a chunk is about one word) */
 const CHUNK_MEMO_SIZE = 50_000;
+/** a longer chunk (a minified line, a run of one key) is encoded but not remembered */
+const CHUNK_MEMO_MAX_CHARS = 256;
 const SPACE_BEFORE = /\s/;
 
 export class TextTokenizer {
@@ -127,7 +127,7 @@ export class TextTokenizer {
 
   encode(text: string): number[] {
     if (text.length === 0) return [];
-    if (!this.chunks || text.length < CHUNKED_FROM) return this.encodeWhole(text);
+    if (!this.chunks) return this.encodeWhole(text);
     const out: number[] = [];
     let start = 0;
     for (let i = 1; i <= text.length; i++) {
@@ -136,8 +136,10 @@ export class TextTokenizer {
       let ids = this.chunks.get(chunk);
       if (!ids) {
         ids = this.encodeWhole(chunk);
-        if (this.chunks.size >= CHUNK_MEMO_SIZE) this.chunks.clear();
-        this.chunks.set(chunk, ids);
+        if (chunk.length <= CHUNK_MEMO_MAX_CHARS) {
+          if (this.chunks.size >= CHUNK_MEMO_SIZE) this.chunks.clear();
+          this.chunks.set(chunk, ids);
+        }
       }
       for (const id of ids) out.push(id);
       start = i;

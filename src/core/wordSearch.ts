@@ -409,7 +409,7 @@ export async function searchUnits<C>(
     }
     if (node.depth >= maxDepth) continue;
     // the best `beam` tokens that keep this hypothesis inside its unit
-    const best: { token: number; logp: number; phase: Phase; open: number }[] = [];
+    const best: { token: number; logp: number; phase: Phase; open: number; bytes: Uint8Array }[] = [];
     const cont = node.phase === Phase.Leading ? null : table.continues[node.phase as Phase.Word | Phase.Punct];
     const notAfter = opts.after !== undefined && node.bytes.length === 0 && pending.length === 0 ? table.continues[opts.after] : null;
     const limit = kth();
@@ -433,14 +433,15 @@ export async function searchUnits<C>(
       if (!covered && !agrees(node.bytes, tb, pending)) continue;
       const next = advance(node.phase, node.open, tb);
       if (next.phase === Phase.Invalid || (opts.wordsOnly && next.phase === Phase.Punct)) continue;
-      if (opts.canonical && next.open === 0 && !opts.canonical(concat(node.bytes, tb), [...node.tokens, t])) continue;
-      best.push({ token: t, logp: lp, phase: next.phase, open: next.open });
+      const bytes = concat(node.bytes, tb);
+      if (opts.canonical && next.open === 0 && !opts.canonical(bytes, [...node.tokens, t])) continue;
+      best.push({ token: t, logp: lp, phase: next.phase, open: next.open, bytes });
       best.sort((a, b) => b.logp - a.logp);
       if (best.length > beam) best.pop();
       if (best.length >= beam) worst = Math.max(floorRaw, best[best.length - 1].logp - node.logp + logZ);
     }
     for (const b of best) {
-      frontier.push({ tokens: [...node.tokens, b.token], bytes: concat(node.bytes, table.bytes[b.token]), phase: b.phase, open: b.open, logp: b.logp, depth: node.depth + 1, parentCache: node.cache! });
+      frontier.push({ tokens: [...node.tokens, b.token], bytes: b.bytes, phase: b.phase, open: b.open, logp: b.logp, depth: node.depth + 1, parentCache: node.cache! });
     }
   }
   return finished;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { headMeans, rollout } from "../core/attentionMath";
 import { parseWordList } from "../core/wordIndex";
 import type { Settings } from "../core/settings";
-import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart } from "../core/contextWindow";
+import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart, windowStride } from "../core/contextWindow";
 import { suggestWords, type Suggestion, type WordChoice } from "../core/nextWord";
 import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
 import { MAX_CHARS_PER_TOKEN } from "../core/attentionSource";
@@ -153,18 +153,11 @@ export class Engine {
     };
   }
 
-  /** Is `tokens` the tokenizer's own split of `bytes` (see SearchOptions.canonical)? Memoised: units recur. */
+  /** Is `tokens` the tokenizer's own split of `bytes` (see SearchOptions.canonical)? The tokenizer's memo serves: units recur. */
   readonly canonical = (bytes: Uint8Array, tokens: readonly number[]): boolean => {
-    const text = utf8.decode(bytes);
-    let ids = this.splits.get(text);
-    if (!ids) {
-      ids = this.tokenizer.encodeWhole(text);
-      if (this.splits.size >= 20_000) this.splits.clear();
-      this.splits.set(text, ids);
-    }
+    const ids = this.tokenizer.encode(utf8.decode(bytes));
     return ids.length === tokens.length && ids.every((id, i) => id === tokens[i]);
   };
-  private readonly splits = new Map<string, number[]>();
 
   get tokenizer() {
     return this.folder.tokenizer;
@@ -300,7 +293,7 @@ export class Engine {
       // the text a few characters from now starts later and no longer holds this window: tokenize that window as contextIds will
       next = tokenWindow(after, limit).ids;
     } else if (ids.length >= limit - 8) {
-      next = ids.slice(Math.max(1, Math.floor(limit / 4)));
+      next = ids.slice(windowStride(limit));
     } else return;
     if (next.length === 0) return;
     // a spare that is a prefix of the next window is brought up to date with the tokens typed since

@@ -45,10 +45,10 @@ function stats(xs: number[]): Stats {
   return { p50: q(0.5), p95: q(0.95), p99: q(0.99), mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), n: s.length };
 }
 
-/** Word-boundary prefixes of the text, each long enough to fill a context of ctx tokens. */
 /** the pause between two words in the model host's warm case: far shorter than a typist's (a word at 8 characters per second takes about 0.7 s) */
 const WORD_PAUSE_MS = 40;
 
+/** Word-boundary prefixes of the text, each long enough to fill a context of ctx tokens. */
 function prefixes(engine: Engine, text: string, ctx: number, rounds: number): string[] {
   const ends = Array.from(text.matchAll(/\S+/g), (m) => m.index! + m[0].length);
   const out: string[] = [];
