@@ -1,5 +1,5 @@
 // lm-lens: the command-line face of the same core and model code the extension runs.
-//   lm-lens predict [--model DIR] [--top K] [--json] [TEXT]
+//   lm-lens predict [--model DIR] [--top K] [--exact] [--json] [TEXT]
 //   lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
 //   lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
@@ -11,9 +11,10 @@ import { NeighbourSpace } from "./model/neighbourSpace";
 import { DEFAULT_SETTINGS } from "./core/settings";
 
 const USAGE = `usage:
-  lm-lens predict [--model DIR] [--top K] [--json] [TEXT]
+  lm-lens predict [--model DIR] [--top K] [--exact] [--json] [TEXT]
       the K most likely next words after TEXT (default 5); without TEXT, reads JSON lines
-      {"context": "..."} on stdin and writes one JSON line {"words": [...], "ms": ...} for each
+      {"context": "..."} on stdin and writes one JSON line {"words": [...], "ms": ...} for each;
+      --exact scores the words with the float32 weights only (as lmLens.quantizedWeights off)
   lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
       attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin)
   lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
@@ -67,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
         model: { type: "string" },
         top: { type: "string" },
         json: { type: "boolean", default: false },
+        exact: { type: "boolean", default: false },
         "max-tokens": { type: "string" },
         k: { type: "string" },
         metric: { type: "string" },
@@ -80,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "predict") {
     const top = positiveInt(values.top, "top", 5, 50);
     if (positionals.length > 1) throw new UsageError("predict takes one TEXT argument (quote it)");
-    const engine = await Engine.load(modelDir);
+    const engine = await Engine.load(modelDir, { quantize: !values.exact });
     try {
       if (positionals.length === 1) {
         const out = await predict(engine, positionals[0], top);
@@ -122,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "attention") {
     if (positionals.length !== 1) throw new UsageError("attention takes one TEXT argument (quote it, or - to read it from stdin)");
     const text = positionals[0] === "-" ? await readStdin() : positionals[0];
-    const engine = await Engine.load(modelDir);
+    const engine = await Engine.load(modelDir, { quantize: false });
     try {
       const max = positiveInt(values["max-tokens"], "max-tokens", engine.folder.config.nPositions, engine.folder.config.nPositions);
       const r = await engine.attention(text, max);

@@ -7,6 +7,7 @@ export const KEYS = {
   enable: "enable",
   disabledLanguages: "disabledLanguages",
   modelPath: "modelPath",
+  quantizedWeights: "quantizedWeights",
   maxContextTokens: "maxContextTokens",
   wordsPerSuggestion: "wordsPerSuggestion",
   temperature: "temperature",
@@ -27,6 +28,7 @@ export function readSettings(): Settings {
     enable: cfg.get<boolean>(KEYS.enable, d.enable) !== false,
     disabledLanguages: Array.isArray(langs) ? langs.filter((l): l is string => typeof l === "string") : [],
     modelPath: modelPathSetting(cfg),
+    quantizedWeights: cfg.get<boolean>(KEYS.quantizedWeights, d.quantizedWeights) !== false,
     suggest: {
       maxContextTokens: clampSetting(cfg.get(KEYS.maxContextTokens), LIMITS.maxContextTokens, d.suggest.maxContextTokens),
       words: clampSetting(cfg.get(KEYS.wordsPerSuggestion), LIMITS.words, d.suggest.words),

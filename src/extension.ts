@@ -57,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     hostScript: context.asAbsolutePath("dist/modelHost.js"),
     modelPath: resolveModelPath(settings.modelPath, context.extensionPath),
     threads: 1,
+    quantize: settings.quantizedWeights,
     onStatus,
     log: (line) => output.info(line),
   });
@@ -71,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
 
   const reread = () => {
     settings = readSettings();
-    client.setModelPath(resolveModelPath(settings.modelPath, context.extensionPath));
+    client.setModel(resolveModelPath(settings.modelPath, context.extensionPath), settings.quantizedWeights);
   };
 
   const attentionDeps: AttentionDeps = {
@@ -128,6 +129,11 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
           ...(info.addedOutputs.length ? [`Added in memory (the export lacks them): ${info.addedOutputs.join(", ")}`] : []),
           ...(info.attentionProblem ? [`No attention view: ${info.attentionProblem}`] : []),
           ...(info.hiddenProblem ? [`No hidden states: ${info.hiddenProblem}`] : []),
+          info.quantized === undefined
+            ? "Suggestions: float32 weights (lmLens.quantizedWeights is off)"
+            : "problem" in info.quantized
+              ? `Suggestions: float32 weights (no 8-bit copy: ${info.quantized.problem})`
+              : `Suggestions: 8-bit copies of ${info.quantized.matmuls} weight matrices (${(info.quantized.weights / 1e6).toFixed(1)} M weights) for short runs`,
           `Loaded in ${info.loadMs.toFixed(0)} ms`,
         ];
         for (const l of lines) output.info(l);

@@ -6,6 +6,8 @@ export interface Settings {
   disabledLanguages: string[];
   /** empty = the model shipped with the extension */
   modelPath: string;
+  /** the word search's short runs use 8-bit weights (OnnxModel's quantize) */
+  quantizedWeights: boolean;
   suggest: {
     maxContextTokens: number;
     words: number;
@@ -22,6 +24,7 @@ export const DEFAULT_SETTINGS: Settings = {
   enable: true,
   disabledLanguages: [],
   modelPath: "",
+  quantizedWeights: true,
   suggest: { maxContextTokens: 128, words: 1, k: 5, temperature: 0, topK: 5, seed: 42 },
   maxAttentionTokens: 256,
 };

@@ -58,6 +58,8 @@ export interface ModelInfo {
   addedOutputs: string[];
   attentionProblem?: string;
   hiddenProblem?: string;
+  /** the 8-bit weights of the word search's short runs: what was rewritten, or why there are none; absent when switched off */
+  quantized?: { matmuls: number; weights: number } | { problem: string };
   loadMs: number;
 }
 
@@ -149,6 +151,7 @@ export class Engine {
       addedOutputs: [...this.model.io.addedOutputs],
       ...(this.model.io.attentionProblem ? { attentionProblem: this.model.io.attentionProblem } : {}),
       ...(this.model.io.hiddenProblem ? { hiddenProblem: this.model.io.hiddenProblem } : {}),
+      ...(this.model.io.quantized ? { quantized: this.model.io.quantized } : {}),
       loadMs: this.loadMs,
     };
   }

@@ -23,6 +23,8 @@ export interface HostClientOptions {
   hostScript: string;
   modelPath: string;
   threads: number;
+  /** 8-bit weights for the word search's short runs (default true; see OnnxModel) */
+  quantize?: boolean;
   loadTimeoutMs?: number;
   requestTimeoutMs?: number;
   /** restarts allowed within restartWindowMs before giving up */
@@ -89,13 +91,15 @@ export class ModelHostClient {
   }
 
   /** Use another model folder: the host reloads; a failed or given-up host starts afresh. */
-  setModelPath(modelPath: string): void {
-    if (modelPath === this.opts.modelPath && this.status.state !== "error" && !this.gaveUp) return;
+  /** A changed model folder or weight setting loads the model again; an unchanged one only retries after an error. */
+  setModel(modelPath: string, quantize = this.opts.quantize !== false): void {
+    if (modelPath === this.opts.modelPath && quantize === (this.opts.quantize !== false) && this.status.state !== "error" && !this.gaveUp) return;
     this.opts.modelPath = modelPath;
+    this.opts.quantize = quantize;
     this.restart();
   }
 
-  /** Start again from scratch (the "Restart model" command and a changed model path). */
+  /** Start again from scratch (the "Restart model" command and a changed model setting). */
   restart(): void {
     this.gaveUp = null;
     this.crashTimes = [];
@@ -134,7 +138,7 @@ export class ModelHostClient {
     this.spawn();
     this.setStatus({ state: "loading", modelPath: this.opts.modelPath });
     try {
-      const info = await this.send("load", { modelPath: this.opts.modelPath, threads: this.opts.threads }, this.opts.loadTimeoutMs ?? 60000);
+      const info = await this.send("load", { modelPath: this.opts.modelPath, threads: this.opts.threads, quantize: this.opts.quantize !== false }, this.opts.loadTimeoutMs ?? 60000);
       this.setStatus({ state: "ready", info });
       return info;
     } catch (e) {

@@ -9,6 +9,7 @@ import { isCancel, isRequest, type ErrorCode, type Methods, type RequestMessage,
 
 let engine: Engine | null = null;
 let enginePath = "";
+let engineQuantized = true;
 const queue: RequestMessage[] = [];
 const cancelled = new Set<number>();
 let busy = false;
@@ -31,13 +32,15 @@ async function handle(req: RequestMessage): Promise<unknown> {
   switch (req.method) {
     case "load": {
       const p = req.params as Methods["load"]["params"];
-      if (engine && enginePath === p.modelPath) return engine.info();
+      const quantize = p.quantize !== false;
+      if (engine && enginePath === p.modelPath && engineQuantized === quantize) return engine.info();
       const old = engine;
       engine = null;
       enginePath = "";
       await old?.dispose();
-      engine = await Engine.load(p.modelPath, { threads: p.threads });
+      engine = await Engine.load(p.modelPath, { threads: p.threads, quantize });
       enginePath = p.modelPath;
+      engineQuantized = quantize;
       return engine.info();
     }
     case "suggest": {

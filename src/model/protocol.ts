@@ -4,7 +4,7 @@ import type { AttentionDetails, AttentionFirst, ModelInfo, SuggestParams, Sugges
 import type { IndexProgress, NeighbourList, NeighboursRequest } from "../shared/protocol";
 
 export interface Methods {
-  load: { params: { modelPath: string; threads: number }; result: ModelInfo };
+  load: { params: { modelPath: string; threads: number; quantize: boolean }; result: ModelInfo };
   suggest: { params: { text: string; offset: number; options: SuggestParams }; result: SuggestResult };
   /** the tokens and attention probabilities (what the first heatmap needs) */
   attention: { params: { text: string; maxTokens: number }; result: AttentionFirst };

@@ -5,10 +5,13 @@
 //   suggest.ctxN.{warm,cold,typed}   at contexts of 16, 128 and 512 tokens: typing word by word (the
 //                                    key/value cache holds what came before), the same with the cache off
 //                                    (our no-cache peer: full recompute), and the user typed the first
-//                                    characters of the suggestion (the prefix memo answers)
+//                                    characters of the suggestion (the prefix memo answers); as shipped, with
+//                                    8-bit weights for the word search's short runs (lmLens.quantizedWeights)
+//   suggest.exact.ctx128             warm and cold with float32 weights for every run (the setting off)
 //   peers.transformersjs             @huggingface/transformers text generation of the same word from the same
 //                                    model folder (local files only), same contexts, one thread
 //   floor                            FLOPs per token / onnxruntime's measured MatMul throughput on this CPU
+//                                    (the faster of float32 MatMul and 8-bit MatMulNBits, one row)
 //   host.ctx128.warm                 the warm case through the model host process, as the extension sees it
 //   replay                           test/fixtures/typing.txt typed at 8 characters per second into the model
 //                                    host as the extension does (prefix memo, requests superseded): model runs
@@ -22,6 +25,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import * as ort from "onnxruntime-node";
 import { onnx } from "onnx-proto";
 import { Engine } from "../model/engine";
+import { quantizeWeights } from "../model/quantize";
 import { ModelHostClient } from "../model/hostClient";
 import { HostError } from "../model/protocol";
 import { DEFAULT_SETTINGS } from "../core/settings";
@@ -86,9 +90,14 @@ function matmulModel(m: number, k: number, n: number): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-/** onnxruntime's MatMul throughput (GFLOP/s, best of several runs) for an m×k by k×n product, one thread. */
-async function matmulGflops(m: number, k: number, n: number): Promise<number> {
-  const session = await ort.InferenceSession.create(matmulModel(m, k, n), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all" });
+/**
+ * onnxruntime's MatMul throughput (GFLOP/s, best of several runs) for an m×k by k×n product, one thread;
+ * with eightBit, the same graph with its weights rewritten as the 8-bit session rewrites them.
+ */
+async function matmulGflops(m: number, k: number, n: number, eightBit = false): Promise<number> {
+  const graph = eightBit ? quantizeWeights(matmulModel(m, k, n)).bytes : matmulModel(m, k, n);
+  if (!graph) throw new Error("the MatMul graph could not be quantized");
+  const session = await ort.InferenceSession.create(graph, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all" });
   const x = new ort.Tensor("float32", new Float32Array(m * k).fill(0.01), [m, k]);
   const reps = Math.max(3, Math.round(2e8 / (2 * m * k * n)));
   let best = Infinity;
@@ -99,6 +108,31 @@ async function matmulGflops(m: number, k: number, n: number): Promise<number> {
   }
   await session.release();
   return (2 * m * k * n) / (best * 1e6);
+}
+
+/**
+ * Warm (in order, as typing goes) and cold suggestions. Between two words a typist pauses (a word takes
+ * about 0.7 s at 8 characters per second), and the engine's background work (the next window's prefetch)
+ * finishes in it. Cold: no key/value cache, and the tokenizer's memo of chunks forgotten (a document
+ * opened just now).
+ */
+async function warmAndCold(engine: Engine, ps: string[], opts: typeof DEFAULT_SETTINGS.suggest): Promise<{ warm: number[]; cold: number[]; runs: number[]; words: string[] }> {
+  const warm: number[] = [];
+  const cold: number[] = [];
+  const runs: number[] = [];
+  const words: string[] = [];
+  for (const p of ps) {
+    const s = await engine.suggest(p, opts);
+    await engine.idle();
+    warm.push(s.ms);
+    runs.push(s.modelRuns);
+    words.push(s.text);
+  }
+  for (const p of ps.slice(0, Math.min(ps.length, 60))) {
+    engine.tokenizer.forgetChunks();
+    cold.push((await engine.suggest(p, { ...opts, useCache: false })).ms);
+  }
+  return { warm, cold, runs, words };
 }
 
 /** utime + stime of a process in ms, and its peak RSS in MB (Linux /proc). */
@@ -168,10 +202,15 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const engine = await Engine.load(modelDir, { threads });
   r.loadMs = performance.now() - t0;
+  const q = engine.info().quantized;
+  r.quantizedMatmuls = q && "matmuls" in q ? q.matmuls : 0;
+  // the same model with float32 weights for every run, loaded after the first suggestion is timed
+  let exact: Engine | undefined;
   const base = { ...DEFAULT_SETTINGS.suggest, k: 1 };
   const t1 = performance.now();
   await engine.suggest(text.slice(0, 200), base);
   r.firstSuggestionMs = performance.now() - t1;
+  if (r.quantizedMatmuls > 0) exact = await Engine.load(modelDir, { threads, quantize: false });
   const cfg = engine.folder.config;
   const maxCtx = cfg.nPositions - 128;
   const ctx128: { prefixes: string[]; words: string[] } = { prefixes: [], words: [] };
@@ -180,27 +219,22 @@ async function main(): Promise<void> {
     if (ps.length === 0) continue;
     say(`contexts of ${ctx} tokens: ${ps.length} suggestions`);
     const opts = { ...base, maxContextTokens: ctx };
-    const warm: number[] = [];
-    const cold: number[] = [];
-    const typed: number[] = [];
-    const runs: number[] = [];
-    // warm: in order, as typing goes; between two words a typist pauses (a word takes about 0.7 s at 8
-    // characters per second), and the engine's background work (the next window's prefetch) finishes in it
-    for (const p of ps) {
-      const s = await engine.suggest(p, opts);
-      await engine.idle();
-      warm.push(s.ms);
-      runs.push(s.modelRuns);
-      if (ctx === 128) {
-        ctx128.prefixes.push(p);
-        ctx128.words.push(s.text);
+    const { warm, cold, runs, words } = await warmAndCold(engine, ps, opts);
+    if (ctx === 128) {
+      ctx128.prefixes.push(...ps);
+      ctx128.words.push(...words);
+      if (exact) {
+        const x = await warmAndCold(exact, ps, opts);
+        for (const [name, xs] of [["warm", x.warm], ["cold", x.cold]] as const) {
+          const st = stats(xs);
+          r[`suggest.exact.ctx128.${name}.p50`] = st.p50;
+          r[`suggest.exact.ctx128.${name}.p95`] = st.p95;
+        }
+        r["suggest.exact.ctx128.warm.modelRunsMean"] = stats(x.runs).mean;
+        r["suggest.exact.ctx128.sameWord"] = x.words.filter((w, i) => w === words[i]).length / words.length;
       }
     }
-    // cold: no key/value cache, and the tokenizer's memo of chunks forgotten (a document opened just now)
-    for (const p of ps.slice(0, Math.min(ps.length, 60))) {
-      engine.tokenizer.forgetChunks();
-      cold.push((await engine.suggest(p, { ...opts, useCache: false })).ms);
-    }
+    const typed: number[] = [];
     // typed the suggested characters: the memo answers without the model
     const memo = new SuggestionMemo();
     for (const p of ps.slice(0, 60)) {
@@ -244,6 +278,7 @@ async function main(): Promise<void> {
       r["peers.transformersjs.p50"] = st.p50;
       r["peers.transformersjs.p95"] = st.p95;
       r["peers.transformersjs.ratioWarm"] = st.p50 / r["suggest.ctx128.warm.p50"];
+      if (exact) r["peers.transformersjs.ratioWarmExact"] = st.p50 / r["suggest.exact.ctx128.warm.p50"];
       r["peers.transformersjs.ratioCold"] = st.p50 / r["suggest.ctx128.cold.p50"];
     } finally {
       await peer.dispose();
@@ -253,15 +288,22 @@ async function main(): Promise<void> {
   // ---- the compute floor
   say("MatMul throughput");
   const gemv = await matmulGflops(1, cfg.nEmbd, cfg.vocabSize);
+  const gemv8 = await matmulGflops(1, cfg.nEmbd, cfg.vocabSize, true);
   const gemm = await matmulGflops(256, cfg.nEmbd, 4 * cfg.nEmbd);
   const perToken = flopsPerToken(cfg, 128);
   r["floor.matmulGflopsBatch1"] = gemv;
+  r["floor.matmulGflopsBatch1EightBit"] = gemv8;
   r["floor.matmulGflopsBatch256"] = gemm;
   r["floor.mflopsPerToken"] = perToken / 1e6;
-  // the floor of one warm suggestion: its model runs (mostly one token each) at the one-token MatMul rate
-  r.floorMs = (perToken * r["suggest.ctx128.warm.modelRunsMean"]) / (gemv * 1e6);
+  // the floor of one warm suggestion: its model runs (mostly one token each) at the faster one-row MatMul rate
+  r.floorMs = (perToken * r["suggest.ctx128.warm.modelRunsMean"]) / (Math.max(gemv, gemv8) * 1e6);
   r["floor.ratio"] = r["suggest.ctx128.warm.p50"] / r.floorMs;
+  if (exact) {
+    r["floor.exactMs"] = (perToken * r["suggest.exact.ctx128.warm.modelRunsMean"]) / (gemv * 1e6);
+    r["floor.exactRatio"] = r["suggest.exact.ctx128.warm.p50"] / r["floor.exactMs"];
+  }
   await engine.dispose();
+  await exact?.dispose();
 
   // ---- through the model host process, as the extension sees it
   const client = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: modelDir, threads });
@@ -385,7 +427,7 @@ async function main(): Promise<void> {
   }
   const width = Math.max(...Object.keys(r).map((k) => k.length));
   const unit = (k: string, v: number) =>
-    /\.n$|Mean$|ratio|Ratio|PerKeystroke$|keystrokes|fromMemo|superseded|Share$|Requests$/.test(k) && !/MsPerKeystroke/.test(k)
+    /\.n$|Mean$|ratio|Ratio|PerKeystroke$|keystrokes|fromMemo|superseded|Share$|Requests$|sameWord|quantizedMatmuls/.test(k) && !/MsPerKeystroke/.test(k)
       ? v.toFixed(2)
       : /Gflops/.test(k)
         ? `${v.toFixed(1)} GFLOP/s`

@@ -8,9 +8,17 @@ export const MODEL_DIR = process.env.LM_LENS_TEST_MODEL ?? join(ROOT, "models", 
 export const SUGGEST = { ...DEFAULT_SETTINGS.suggest };
 
 let engine: Promise<Engine> | undefined;
+/** the engine as the extension runs it: 8-bit weights for the word search's short runs */
 export function sharedEngine(): Promise<Engine> {
   engine ??= Engine.load(MODEL_DIR, { threads: 1 });
   return engine;
+}
+
+let exact: Promise<Engine> | undefined;
+/** float32 weights for every run (lmLens.quantizedWeights off) */
+export function exactEngine(): Promise<Engine> {
+  exact ??= Engine.load(MODEL_DIR, { threads: 1, quantize: false });
+  return exact;
 }
 
 /** letters only (a word or the end of one) */

@@ -100,9 +100,27 @@ test("a broken model gives one clear error naming the file, and a corrected path
     const err = statuses.at(-1) as { state: string; message: string };
     assert.equal(err.state, "error");
     assert.match(err.message, /tokenizer\.json: not valid JSON/);
-    c.setModelPath(MODEL_DIR);
+    c.setModel(MODEL_DIR);
     const r = await c.request("suggest", { text: "The jury said", offset: 0, options: SUGGEST });
     assert.ok(r.text.length > 0);
+  } finally {
+    c.dispose();
+  }
+});
+
+test("lmLens.quantizedWeights: the host loads 8-bit weights by default, and a changed setting loads the model again", async () => {
+  const { c, statuses } = client();
+  try {
+    const on = await c.ensureReady();
+    assert.deepEqual(on.quantized, { matmuls: 17, weights: 5242880 });
+    c.setModel(MODEL_DIR, true);
+    assert.equal(c.currentStatus.state, "ready", "the same setting changes nothing");
+    c.setModel(MODEL_DIR, false);
+    const off = await c.ensureReady();
+    assert.equal(off.quantized, undefined, "float32 weights only");
+    assert.deepEqual(statuses.map((s) => s.state), ["loading", "ready", "idle", "loading", "ready"]);
+    const r = await c.request("suggest", { text: "the hair was still", offset: 0, options: SUGGEST });
+    assert.ok(r.text.startsWith(" "));
   } finally {
     c.dispose();
   }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, SUGGEST, sharedEngine, WORD } from "./helpers";
+import { exactEngine, ROOT, SUGGEST, sharedEngine, WORD } from "./helpers";
 import { CancelledError, searchUnits, splitPending } from "../../src/core/wordSearch";
 
 /** Every word of the Brown corpus, lower-cased: "a real English word" for these tests. */
@@ -89,18 +89,29 @@ test("every hypothesis is the tokenizer's own split of its text, and a fully typ
 });
 
 test("the key/value cache is reused across keystrokes, with the same suggestions as a cold run", async () => {
-  const engine = await sharedEngine();
   const base = "The committee met on Friday to discuss the budget for the coming year, and the chairman said that";
-  const cold = await engine.suggest(base + " the", { ...SUGGEST, useCache: false });
-  const warm1 = await engine.suggest(base + " the", SUGGEST);
-  const warm2 = await engine.suggest(base + " the", SUGGEST);
+  // float32 weights: the cache is exact, so warm and cold agree on every alternative
+  const exact = await exactEngine();
+  const cold = await exact.suggest(base + " the", { ...SUGGEST, useCache: false });
+  const warm1 = await exact.suggest(base + " the", SUGGEST);
+  const warm2 = await exact.suggest(base + " the", SUGGEST);
   assert.equal(warm2.newContextTokens, 0, "nothing new to run");
   assert.equal(warm1.text, cold.text);
-  const typed = await engine.suggest(base + " the new", SUGGEST);
+  const typed = await exact.suggest(base + " the new", SUGGEST);
   assert.ok(typed.newContextTokens <= 2, `only the new word runs (${typed.newContextTokens} tokens)`);
-  const typedCold = await engine.suggest(base + " the new", { ...SUGGEST, useCache: false });
+  const typedCold = await exact.suggest(base + " the new", { ...SUGGEST, useCache: false });
   assert.equal(typed.text, typedCold.text);
   assert.deepEqual(typed.alternatives.map((a) => a.word), typedCold.alternatives.map((a) => a.word));
+  for (const [i, a] of typed.alternatives.entries()) assert.ok(Math.abs(a.p - typedCold.alternatives[i].p) < 1e-5, `${a.word}: ${a.p} vs ${typedCold.alternatives[i].p}`);
+  // 8-bit weights: a context typed token by token (read by the 8-bit session) and one read at once
+  // (float32) differ by the rounding of the weights; the suggested word is the same
+  const engine = await sharedEngine();
+  await engine.suggest(base + " the", SUGGEST);
+  const q = await engine.suggest(base + " the new", SUGGEST);
+  const qCold = await engine.suggest(base + " the new", { ...SUGGEST, useCache: false });
+  assert.ok(q.newContextTokens <= 2);
+  assert.equal(q.text, qCold.text);
+  assert.equal(q.text, typed.text);
 });
 
 test("cancellation is checked between decoding steps", async () => {

@@ -1,0 +1,145 @@
+// 8-bit weights for the word search (quantize.ts, OnnxModel's fast session): the rounding is bounded,
+// the rewritten graph keeps the model's interface, one-token runs stay close to the float32 ones and
+// give the same greedy text as PyTorch, and everything that shows the model's internals stays float32.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { onnx } from "onnx-proto";
+import { FAST_MAX_TOKENS } from "../../src/model/onnxModel";
+import { QUANT_BLOCK, quantizeRows, quantizeWeights } from "../../src/model/quantize";
+import { exactEngine, MODEL_DIR, SUGGEST, sharedEngine } from "./helpers";
+
+const golden = JSON.parse(readFileSync(join(MODEL_DIR, "golden.json"), "utf8")) as { prompts: { text: string; input_ids: number[]; greedy_ids: number[]; top5_ids: number[] }[] };
+
+test("quantizeRows: each weight is within half its block's scale, and the scale is the block's largest magnitude / 127", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 1, max: 100 }),
+      fc.array(fc.float({ min: -4, max: 4, noNaN: true }), { minLength: 500, maxLength: 500 }),
+      (n, k, pool) => {
+        const w = Float32Array.from({ length: n * k }, (_, i) => pool[i % pool.length]);
+        const { q, scales, blocks } = quantizeRows(w, n, k);
+        assert.equal(blocks, Math.ceil(k / QUANT_BLOCK));
+        assert.equal(q.length, n * blocks * QUANT_BLOCK);
+        for (let r = 0; r < n; r++) {
+          for (let b = 0; b < blocks; b++) {
+            const s = scales[r * blocks + b];
+            let max = 0;
+            for (let c = b * QUANT_BLOCK; c < Math.min(k, (b + 1) * QUANT_BLOCK); c++) max = Math.max(max, Math.abs(w[r * k + c]));
+            const tiny = max < 1e-30;
+            assert.ok(tiny ? s === 0 : Math.abs(s - max / 127) <= 1e-6 * max, `scale ${s} for max ${max}`);
+            for (let j = 0; j < QUANT_BLOCK; j++) {
+              const c = b * QUANT_BLOCK + j;
+              const v = q[(r * blocks + b) * QUANT_BLOCK + j];
+              assert.ok(v >= 1 && v <= 255, `q ${v}`);
+              const back = (v - 128) * s;
+              // padding past k dequantizes to exactly 0
+              const want = c < k ? w[r * k + c] : 0;
+              assert.ok(Math.abs(back - want) <= (tiny ? max : s / 2 + 1e-6 * max), `row ${r} col ${c}: ${want} -> ${back} (scale ${s})`);
+            }
+          }
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+test("quantizeRows: a block of zeros has scale 0 and dequantizes to 0; a wrong size is refused", () => {
+  const { q, scales } = quantizeRows(new Float32Array(64), 1, 64);
+  assert.deepEqual(Array.from(scales), [0, 0]);
+  assert.ok(q.every((v) => v === 128));
+  assert.throws(() => quantizeRows(new Float32Array(10), 3, 4), RangeError);
+});
+
+test("quantizeWeights rewrites the shipped model's 17 weight matrices and keeps its inputs, outputs and float embedding", () => {
+  const bytes = readFileSync(join(MODEL_DIR, "onnx", "model.onnx"));
+  const r = quantizeWeights(bytes);
+  assert.equal(r.problem, undefined);
+  // 4 layers × (qkv, attention out, two MLP matrices) + the tied output embedding
+  assert.equal(r.matmuls, 17);
+  assert.equal(r.weights, 4 * (256 * 768 + 256 * 256 + 2 * 256 * 1024) + 8192 * 256);
+  assert.ok(r.bytes!.length < bytes.length * 0.75, `${r.bytes!.length} bytes`);
+  const before = onnx.ModelProto.decode(bytes).graph!;
+  const after = onnx.ModelProto.decode(r.bytes!).graph!;
+  assert.deepEqual(after.input!.map((i) => i.name), before.input!.map((i) => i.name));
+  assert.deepEqual(after.output!.map((o) => o.name), before.output!.map((o) => o.name));
+  const ops = after.node!.map((n) => n.opType);
+  assert.equal(ops.filter((o) => o === "MatMulNBits").length, 17);
+  // the attention products (scores, probabilities × values) multiply activations: they stay float MatMuls
+  assert.equal(ops.filter((o) => o === "MatMul").length, 8);
+  const inits = new Set(after.initializer!.map((t) => t.name));
+  assert.ok(inits.has("model.wte.weight"), "the Gather still reads the float embedding");
+  assert.ok(!inits.has("model.h.0.mlp.0.weight"), "a rewritten matrix's float copy is dropped");
+});
+
+test("quantizeWeights explains what it cannot do", () => {
+  assert.match(quantizeWeights(new Uint8Array([1, 2, 3, 4, 5])).problem ?? "", /cannot be read as an ONNX model/);
+  const noWeights = onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: 14 }],
+    graph: { name: "g", node: [{ opType: "MatMul", input: ["a", "b"], output: ["y"] }], input: [{ name: "a" }, { name: "b" }], output: [{ name: "y" }] },
+  }).finish();
+  assert.match(quantizeWeights(noWeights).problem ?? "", /no MatMul over a constant float matrix/);
+});
+
+test("the 8-bit session serves short runs: logits close to float32, and PyTorch's greedy text for every golden prompt", async () => {
+  const q = await sharedEngine();
+  const x = await exactEngine();
+  assert.deepEqual(q.info().quantized, { matmuls: 17, weights: 5242880 });
+  assert.equal(x.info().quantized, undefined);
+  for (const c of golden.prompts) {
+    // the prompt is read by the float32 session (more than FAST_MAX_TOKENS tokens, or asked exact)
+    const qBase = await q.model.run(null, c.input_ids, { exact: true });
+    const xBase = await x.model.run(null, c.input_ids);
+    assert.deepEqual(qBase.logits, xBase.logits, "exact runs are the float32 session's");
+    let qs = qBase;
+    let xs = xBase;
+    const out: number[] = [];
+    for (let i = 0; i < c.greedy_ids.length; i++) {
+      const argmax = (l: Float32Array) => l.reduce((b, v, t) => (v > l[b] ? t : b), 0);
+      assert.equal(argmax(qs.logits), argmax(xs.logits), `${JSON.stringify(c.text)} step ${i}`);
+      out.push(argmax(qs.logits));
+      const prevQ = qs.logits;
+      qs = await q.model.run(qs.cache, [out[i]]);
+      xs = await x.model.run(xs.cache, [out[i]]);
+      assert.notDeepEqual(qs.logits, xs.logits, "a one-token run goes to the 8-bit session");
+      let maxDiff = 0;
+      for (let t = 0; t < xs.logits.length; t++) maxDiff = Math.max(maxDiff, Math.abs(qs.logits[t] - xs.logits[t]));
+      assert.ok(maxDiff < 0.5, `step ${i}: logits differ by up to ${maxDiff}`);
+      assert.ok(prevQ !== qs.logits);
+    }
+    assert.deepEqual(out, c.greedy_ids);
+  }
+});
+
+test("runs that show the model's internals, and long runs, use the float32 weights", async () => {
+  const q = await sharedEngine();
+  const x = await exactEngine();
+  const ids = golden.prompts[0].input_ids;
+  const base = await x.model.run(null, ids);
+  const short = [11, 12];
+  const a = await q.model.run(base.cache, short, { attentions: true, hidden: true });
+  const b = await x.model.run(base.cache, short, { attentions: true, hidden: true });
+  assert.deepEqual(a.logits, b.logits);
+  assert.deepEqual(a.attentions, b.attentions);
+  assert.deepEqual(a.hidden, b.hidden);
+  const long = Array.from({ length: FAST_MAX_TOKENS + 1 }, (_, i) => 20 + i);
+  assert.deepEqual((await q.model.run(base.cache, long)).logits, (await x.model.run(base.cache, long)).logits);
+  const attention = await q.attention("The hair was still wet.", 64);
+  assert.deepEqual(attention.attentions, (await x.attention("The hair was still wet.", 64)).attentions);
+});
+
+test("suggestions on 8-bit weights: the same word as on float32 weights, with nearly the same probability", async () => {
+  const q = await sharedEngine();
+  const x = await exactEngine();
+  for (const text of ["the hair was still", "She opened the do", "The jury said it did find that many of the", "function add(a: number, b: number): number {\n  return a +"]) {
+    const a = await q.suggest(text, { ...SUGGEST, useCache: false });
+    const b = await x.suggest(text, { ...SUGGEST, useCache: false });
+    assert.equal(a.text, b.text, JSON.stringify(text));
+    assert.ok(Math.abs(a.alternatives[0].p - b.alternatives[0].p) < 0.02, `${JSON.stringify(text)}: ${a.alternatives[0].p} vs ${b.alternatives[0].p}`);
+  }
+});
