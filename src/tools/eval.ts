@@ -6,7 +6,9 @@
 //   word PPL      exp(total NLL / number of whitespace-separated words), the same text for every model
 //                 (the baselines work on GPT-2 pre-tokens, so they too predict every character)
 //   top-1, top-5  the next word (its leading letters/digits) is among the model's k most likely whole
-//                 next words, at word boundaries where the next word does not start with punctuation
+//                 next words, at word boundaries where the next word does not start with punctuation;
+//                 twice: with float32 weights for every run, and as the editor suggests, with 8-bit
+//                 weights for the word search's short runs (lmLens.quantizedWeights, on by default)
 import { parseArgs } from "node:util";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -48,7 +50,10 @@ interface Row {
   source: string;
   model: string;
   tokenCE?: number;
-  wordPPL: number;
+  /** undefined for the 8-bit search row: cross-entropy is always measured on the float32 weights */
+  wordPPL?: number;
+  /** share of positions where the 8-bit search's top word is the float32 one's */
+  sameTop1?: number;
   top1: number;
   top5: number;
   words: number;
@@ -106,7 +111,11 @@ async function main(): Promise<void> {
   const wantPositions = Number(values.positions);
   const maxTokens = Number(values["max-tokens"]);
   const t0 = performance.now();
-  const engine = await Engine.load(values.model!, { threads: 2 });
+  const engine = await Engine.load(values.model!, { threads: 2, quantize: false });
+  const shipped = await Engine.load(values.model!, { threads: 2 });
+  const q = shipped.info().quantized;
+  const eightBit = q !== undefined && "matmuls" in q ? shipped : undefined;
+  if (!eightBit) await shipped.dispose();
   const eos = engine.tokenizer.eosId;
 
   // baselines on the whole training split, as the model was trained
@@ -148,12 +157,19 @@ async function main(): Promise<void> {
       }
     }
     const pos = positions(docs, source === "brown" ? Math.round(wantPositions * 1.5) : wantPositions);
-    const hits = { model: [0, 0], kn: [0, 0], uni: [0, 0] };
+    const hits = { model: [0, 0], eightBit: [0, 0], kn: [0, 0], uni: [0, 0] };
+    let sameTop1 = 0;
     const uniTop = uni.topWords(5, (w) => !isWordUnit(w)).map((x) => lead(x.word));
     for (const p of pos) {
       const predicted = (await engine.nextWords(p.context, 5)).map((c) => lead(c.word));
       if (predicted[0] === p.target) hits.model[0]++;
       if (predicted.includes(p.target)) hits.model[1]++;
+      if (eightBit) {
+        const fast = (await eightBit.nextWords(p.context, 5)).map((c) => lead(c.word));
+        if (fast[0] === p.target) hits.eightBit[0]++;
+        if (fast.includes(p.target)) hits.eightBit[1]++;
+        if (fast[0] === predicted[0]) sameTop1++;
+      }
       const hist = splitUnits(p.context.slice(-200));
       const u = hist.at(-2) ?? "<s>";
       const v = hist.at(-1) ?? "<s>";
@@ -165,6 +181,7 @@ async function main(): Promise<void> {
     }
     const n = pos.length;
     rows.push({ source, model: "LM Lens model", tokenCE: nll / count, wordPPL: Math.exp(nll / words), top1: hits.model[0] / n, top5: hits.model[1] / n, words, positions: n });
+    if (eightBit) rows.push({ source, model: "LM Lens model, 8-bit search (as suggested)", top1: hits.eightBit[0] / n, top5: hits.eightBit[1] / n, sameTop1: sameTop1 / n, words, positions: n });
     rows.push({ source, model: "Kneser-Ney trigram", wordPPL: Math.exp(knNll / words), top1: hits.kn[0] / n, top5: hits.kn[1] / n, words, positions: n });
     rows.push({ source, model: "most frequent words", wordPPL: Math.exp(uniNll / words), top1: hits.uni[0] / n, top5: hits.uni[1] / n, words, positions: n });
     process.stderr.write(`eval: ${source}: ${ids.length} tokens, ${words} words, ${n} positions in ${((performance.now() - ts) / 1000).toFixed(1)} s\n`);
@@ -200,13 +217,16 @@ async function main(): Promise<void> {
     neighbourRows.push({ group: name, words: n, of: members.length, share: n ? share / n : 0, nearestInGroup: n ? firstIn / n : 0, chance: n > 1 ? (n - 1) / space.index.words.length : 0 });
   }
   await engine.dispose();
+  await eightBit?.dispose();
 
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const table = [
     "| held-out source | model | token CE (nats) | word PPL | top-1 next word | top-5 next word |",
     "|---|---|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.source} (${r.words.toLocaleString("en")} words, ${r.positions} positions) | ${r.model} | ${r.tokenCE === undefined ? "" : r.tokenCE.toFixed(3)} | ${r.wordPPL.toFixed(1)} | ${pct(r.top1)} | ${pct(r.top5)} |`),
+    ...rows.map((r) => `| ${r.source} (${r.words.toLocaleString("en")} words, ${r.positions} positions) | ${r.model} | ${r.tokenCE === undefined ? "" : r.tokenCE.toFixed(3)} | ${r.wordPPL === undefined ? "" : r.wordPPL.toFixed(1)} | ${pct(r.top1)} | ${pct(r.top5)} |`),
   ].join("\n");
+  const agreement = rows.filter((r) => r.sameTop1 !== undefined).map((r) => `${r.source} ${pct(r.sameTop1!)}`);
+  const agreementLine = agreement.length ? `\n\nThe 8-bit search suggests the float32 search's top word at ${agreement.join(", ")} of the positions.` : "";
   const neighbourTable = [
     "| group | words in the index | their group among the 10 nearest | nearest neighbour in the group | chance |",
     "|---|---:|---:|---:|---:|",
@@ -218,10 +238,10 @@ async function main(): Promise<void> {
   ].join("\n");
   const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), rows, neighbours: neighbourRows };
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
-  else process.stdout.write(`${table}\n\n${neighbourTable}\n`);
+  else process.stdout.write(`${table}${agreementLine}\n\n${neighbourTable}\n`);
   if (values.write) {
     writeFileSync(join(values.model!, "eval.json"), JSON.stringify(result, null, 2) + "\n");
-    writeFileSync(join(values.model!, "eval.md"), `${table}\n\n${neighbourTable}\n`);
+    writeFileSync(join(values.model!, "eval.md"), `${table}${agreementLine}\n\n${neighbourTable}\n`);
   }
 }
 
