@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     "|---|---|---:|---:|---:|---:|",
     ...rows.map((r) => `| ${r.source} (${r.words.toLocaleString("en")} words, ${r.positions} positions) | ${r.model} | ${r.tokenCE === undefined ? "" : r.tokenCE.toFixed(3)} | ${r.wordPPL === undefined ? "" : r.wordPPL.toFixed(1)} | ${pct(r.top1)} | ${pct(r.top5)} |`),
   ].join("\n");
-  const agreement = rows.filter((r) => r.sameTop1 !== undefined).map((r) => `${r.source} ${pct(r.sameTop1!)}`);
+  const agreement = rows.filter((r) => r.sameTop1 !== undefined).map((r) => `${r.source} ${(100 * r.sameTop1!).toFixed(2)} %`);
   const agreementLine = agreement.length ? `\n\nThe 8-bit search suggests the float32 search's top word at ${agreement.join(", ")} of the positions.` : "";
   const neighbourTable = [
     "| group | words in the index | their group among the 10 nearest | nearest neighbour in the group | chance |",
