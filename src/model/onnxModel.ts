@@ -202,7 +202,7 @@ export class OnnxModel {
           io.quantized = { problem: `onnxruntime refused the 8-bit model (${(e as Error).message.split("\n")[0]})` };
         }
       } else io.quantized = { problem: q.problem ?? "nothing to quantize" };
-    }
+    } else if (quantize) io.quantized = { problem: "the model has no key/value cache inputs, so every run reads the whole text" };
     return new OnnxModel(session, fast, cfg, io, path);
   }
 

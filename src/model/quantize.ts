@@ -153,7 +153,10 @@ export function quantizeWeights(bytes: Uint8Array): QuantizeResult {
       attribute: [int("K", m.k), int("N", m.n), int("bits", QUANT_BITS), int("block_size", QUANT_BLOCK), int("accuracy_level", 4)],
     });
   });
-  if (matmuls === 0) return { matmuls, weights, problem: "no MatMul over a constant float matrix was found in the top-level graph" };
+  if (matmuls === 0) {
+    const branchy = (graph.node ?? []).some((n) => n.opType === "If" || n.opType === "Loop");
+    return { matmuls, weights, problem: branchy ? "its MatMuls are inside an If node's branches (a merged decoder); only a top-level graph is rewritten" : "no MatMul over a constant float matrix was found in the top-level graph" };
+  }
   // drop what nothing reads any more (the float weights of the rewritten MatMuls and their Transposes)
   const read = (list: onnx.INodeProto[]) => new Set([...list.flatMap((n) => n.input ?? []), ...(graph.output ?? []).map((o) => o.name ?? "")]);
   let kept = nodes;

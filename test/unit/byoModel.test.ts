@@ -59,6 +59,7 @@ test("the plain export has only the Optimum GPT-2 outputs; loading it adds atten
   assert.equal(plain.model.io.hasAttentions, true);
   assert.equal(plain.model.io.hasHidden, true);
   assert.deepEqual(full.model.io.addedOutputs, [], "the full export needs no surgery");
+  assert.deepEqual(plain.info().quantized, { matmuls: 17, weights: 5242880 }, "its weight matrices get 8-bit copies too");
   // the file on disk is unchanged: still no attention outputs in it
   const onDisk = onnx.ModelProto.decode(readFileSync(join(plainDir, "onnx", "model.onnx")));
   assert.ok(!(onDisk.graph?.output ?? []).some((o) => o.name?.startsWith("attentions.")));
@@ -162,6 +163,7 @@ test("a merged decoder (decoder_model_merged.onnx with use_cache_branch) works t
   const merged = await Engine.load(dir, { threads: 1 });
   try {
     assert.equal(merged.model.io.hasUseCacheBranch, true);
+    assert.match((merged.info().quantized as { problem: string }).problem, /inside an If node's branches/);
     assert.deepEqual(merged.model.io.addedOutputs, ["attentions", "hidden_states"]);
     const a = await full.attention(TEXTS[0], 256);
     const b = await merged.attention(TEXTS[0], 256);
@@ -185,6 +187,7 @@ test("an export without past_key_values and without position_ids (--plain --no-c
     assert.deepEqual([...e.model.io.inputNames].sort(), ["attention_mask", "input_ids"]);
     assert.equal(e.model.io.hasPast, false);
     assert.equal(e.model.io.hasPositionIds, false);
+    assert.match((e.info().quantized as { problem: string }).problem, /no key\/value cache inputs/);
     assert.deepEqual(e.model.io.addedOutputs, ["attentions", "hidden_states"]);
     const a = await full.attention(TEXTS[0], 256);
     const b = await e.attention(TEXTS[0], 256);

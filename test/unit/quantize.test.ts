@@ -76,6 +76,46 @@ test("quantizeWeights rewrites the shipped model's 17 weight matrices and keeps 
   assert.ok(!inits.has("model.h.0.mlp.0.weight"), "a rewritten matrix's float copy is dropped");
 });
 
+test("quantizeWeights: a weight initializer [k, n] read directly by MatMul (as Optimum exports it) is stored as rows [n, k]", () => {
+  const k = 40;
+  const n = 3;
+  const w = Float32Array.from({ length: k * n }, (_, i) => Math.sin(i) * (1 + (i % 7)));
+  const model = onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: 14 }],
+    graph: {
+      name: "g",
+      node: [{ opType: "MatMul", input: ["x", "W"], output: ["y"], name: "mm" }],
+      initializer: [{ name: "W", dims: [k, n], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(w.buffer) }],
+      input: [{ name: "x" }, { name: "W" }],
+      output: [{ name: "y" }],
+    },
+  }).finish();
+  const r = quantizeWeights(model);
+  assert.equal(r.matmuls, 1);
+  const g = onnx.ModelProto.decode(r.bytes!).graph!;
+  assert.deepEqual(g.input!.map((i) => i.name), ["x"], "the dropped initializer is no longer listed as an input");
+  const node = g.node![0];
+  assert.equal(node.opType, "MatMulNBits");
+  assert.equal(node.domain, "com.microsoft");
+  const attr = Object.fromEntries(node.attribute!.map((a) => [a.name, Number(a.i)]));
+  assert.deepEqual(attr, { K: k, N: n, bits: 8, block_size: QUANT_BLOCK, accuracy_level: 4 });
+  const byName = new Map(g.initializer!.map((t) => [t.name, t]));
+  const q = byName.get(node.input![1])!;
+  const s = byName.get(node.input![2])!;
+  assert.deepEqual(q.dims!.map(Number), [n, 2, QUANT_BLOCK]);
+  const qv = q.rawData!;
+  const sv = new Float32Array(Uint8Array.from(s.rawData!).buffer);
+  for (let col = 0; col < n; col++) {
+    for (let row = 0; row < k; row++) {
+      const b = Math.floor(row / QUANT_BLOCK);
+      const scale = sv[col * 2 + b];
+      const back = (qv[(col * 2 + b) * QUANT_BLOCK + (row % QUANT_BLOCK)] - 128) * scale;
+      assert.ok(Math.abs(back - w[row * n + col]) <= scale / 2 + 1e-6, `W[${row}][${col}]`);
+    }
+  }
+});
+
 test("quantizeWeights explains what it cannot do", () => {
   assert.match(quantizeWeights(new Uint8Array([1, 2, 3, 4, 5])).problem ?? "", /cannot be read as an ONNX model/);
   const noWeights = onnx.ModelProto.encode({
