@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { onnx } from "onnx-proto";
+import { Engine } from "../../src/model/engine";
 import { FAST_MAX_TOKENS } from "../../src/model/onnxModel";
 import { QUANT_BLOCK, quantizeRows, quantizeWeights } from "../../src/model/quantize";
 import { exactEngine, MODEL_DIR, SUGGEST, sharedEngine } from "./helpers";
@@ -181,5 +182,20 @@ test("suggestions on 8-bit weights: the same word as on float32 weights, with ne
     const b = await x.suggest(text, { ...SUGGEST, useCache: false });
     assert.equal(a.text, b.text, JSON.stringify(text));
     assert.ok(Math.abs(a.alternatives[0].p - b.alternatives[0].p) < 0.02, `${JSON.stringify(text)}: ${a.alternatives[0].p} vs ${b.alternatives[0].p}`);
+  }
+});
+
+test("the 8-bit session is kept only where it is faster: asked for a 100-fold speed-up, the engine says why it runs on float32", async () => {
+  const e = await Engine.load(MODEL_DIR, { threads: 1, quantizeMinSpeedup: 100 });
+  try {
+    const q = e.info().quantized as { problem: string };
+    assert.match(q.problem, /^on this CPU a one-token run on the 8-bit weights took \d+\.\d+ ms, on float32 \d+\.\d+ ms$/);
+    const x = await exactEngine();
+    const ids = golden.prompts[0].input_ids;
+    const a = await e.model.run((await e.model.run(null, ids)).cache, [11]);
+    const b = await x.model.run((await x.model.run(null, ids)).cache, [11]);
+    assert.deepEqual(a.logits, b.logits, "one-token runs are float32 ones");
+  } finally {
+    await e.dispose();
   }
 });
