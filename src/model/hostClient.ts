@@ -90,8 +90,7 @@ export class ModelHostClient {
     return this.send(method, params, this.opts.requestTimeoutMs ?? 15000, token);
   }
 
-  /** Use another model folder: the host reloads; a failed or given-up host starts afresh. */
-  /** A changed model folder or weight setting loads the model again; an unchanged one only retries after an error. */
+  /** A changed model folder or weight setting loads the model again; a failed or given-up host starts afresh. */
   setModel(modelPath: string, quantize = this.opts.quantize !== false): void {
     if (modelPath === this.opts.modelPath && quantize === (this.opts.quantize !== false) && this.status.state !== "error" && !this.gaveUp) return;
     this.opts.modelPath = modelPath;

@@ -212,9 +212,9 @@ export class OnnxModel {
 
   /**
    * The 8-bit kernels are fast where onnxruntime has integer kernels for this CPU (here, x86-64 with
-   * AVX2); elsewhere it may fall back to a far slower path (one of its 8-bit paths took 13 ms a run here). One-token runs
-   * on both sessions (the best of five each, after a first run that also warms them up) decide: the
-   * 8-bit session is kept only if it is at least minSpeedup times as fast.
+   * AVX2); elsewhere it may fall back to a far slower path (one of its 8-bit paths took 13 ms a run
+   * here). One-token runs on both sessions (the best of five each, after a first run that also warms
+   * them up) decide: the 8-bit session is kept only if it is at least minSpeedup times as fast.
    */
   private async keepFastIfFaster(minSpeedup: number): Promise<void> {
     const time = async (exact: boolean) => {
