@@ -208,7 +208,7 @@ export class Engine {
         }
         onRun();
         // a hypothesis after the typed bytes is usually only scored: its keys and values are not fetched
-        const r = await this.model.run(cache, tokens, { lazy: !extended });
+        const r = await this.model.run(cache, tokens, { lazy: !extended, fast: true });
         const state = { cache: r.cache, logits: r.logits };
         if (remember) this.rememberStep(key, state);
         return state;
@@ -243,7 +243,7 @@ export class Engine {
     }
     const rest = ids.slice(cache.ids.length);
     onRun();
-    const r = await this.model.run(cache, rest);
+    const r = await this.model.run(cache, rest, { fast: true });
     if (useCache) this.ctx = { ids, cache: r.cache, logits: r.logits };
     return { cache: r.cache, logits: r.logits, newTokens: rest.length };
   }
@@ -304,7 +304,7 @@ export class Engine {
     if (spare && spare.ids.length === next.length) return;
     this.background = (async () => {
       try {
-        const r = spare ? await this.model.run(spare.cache, next.slice(spare.ids.length)) : await this.model.run(null, next);
+        const r = spare ? await this.model.run(spare.cache, next.slice(spare.ids.length), { fast: true }) : await this.model.run(null, next, { fast: true });
         this.spare = { ids: next, cache: r.cache, logits: r.logits };
       } catch {
         // a failed prefetch only means the slide is computed when it happens

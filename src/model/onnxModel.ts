@@ -33,8 +33,12 @@ export interface RunWants {
   hidden?: boolean;
   /** logits of every new position, not only the last */
   allLogits?: boolean;
-  /** run on the float32 weights even where the 8-bit session would serve (see SessionOptions.quantize) */
-  exact?: boolean;
+  /**
+   * The caller accepts the 8-bit weights (SessionOptions.quantize): the word search's runs ask for them.
+   * They serve only runs of at most FAST_MAX_TOKENS new tokens without attentions, hidden states or
+   * allLogits; everything else, and every caller that does not ask, gets the float32 weights.
+   */
+  fast?: boolean;
 }
 
 export interface RunResult {
@@ -77,9 +81,9 @@ export interface SessionOptions {
   /** false: do not add attention / hidden-state outputs to a model that lacks them (default: add them) */
   expose?: boolean;
   /**
-   * Also build a session with 8-bit weights (quantize.ts), used for runs of at most FAST_MAX_TOKENS new
-   * tokens that want only logits and keys/values: the word search's runs. About twice as fast there.
-   * Default true; false runs everything on the float32 weights.
+   * Also build a session with 8-bit weights (quantize.ts), for runs that ask for it (RunWants.fast) of at
+   * most FAST_MAX_TOKENS new tokens that want only logits and keys/values: the word search's runs. About
+   * twice as fast there. Default true; false runs everything on the float32 weights.
    */
   quantize?: boolean;
   /** the 8-bit session is kept only if a one-token run on it is at least this many times as fast (default 1.1) */
@@ -89,7 +93,7 @@ export interface SessionOptions {
 /**
  * Longest run the 8-bit session takes. Its integer kernels win on one to four rows (one-token runs: 0.7
  * against 1.4 ms); from about six rows on float32 is faster (128 rows: 21 against 30 ms), so a context
- * is always read by the float32 session.
+ * read at once goes to the float32 session, and a few tokens typed onto it to the 8-bit one.
  */
 export const FAST_MAX_TOKENS = 4;
 
@@ -191,22 +195,29 @@ export class OnnxModel {
     };
     let fast: ort.InferenceSession | undefined;
     if (quantize && hasPast) {
-      const q = quantizeWeights(readFileSync(path));
-      if (q.bytes) {
-        try {
+      // whatever goes wrong here costs only the 8-bit session: the float32 one serves every run
+      try {
+        const q = quantizeWeights(readFileSync(path));
+        if (q.bytes) {
           fast = await ort.InferenceSession.create(q.bytes, shortOptions);
           const same = fast.inputNames.every((n) => inputs.includes(n)) && ["logits", ...pastNames.map((n) => n.replace("past_key_values.", "present."))].every((n) => fast!.outputNames.includes(n));
           if (!same) throw new Error("its inputs or outputs differ from the float32 session's");
           io.quantized = { matmuls: q.matmuls, weights: q.weights };
-        } catch (e) {
-          await fast?.release().catch(() => undefined);
-          fast = undefined;
-          io.quantized = { problem: `onnxruntime refused the 8-bit model (${(e as Error).message.split("\n")[0]})` };
-        }
-      } else io.quantized = { problem: q.problem ?? "nothing to quantize" };
+        } else io.quantized = { problem: q.problem ?? "nothing to quantize" };
+      } catch (e) {
+        await fast?.release().catch(() => undefined);
+        fast = undefined;
+        io.quantized = { problem: `onnxruntime refused the 8-bit model (${(e as Error).message.split("\n")[0]})` };
+      }
     } else if (quantize) io.quantized = { problem: "the model has no key/value cache inputs, so every run reads the whole text" };
     const model = new OnnxModel(session, fast, cfg, io, path);
-    if (fast) await model.keepFastIfFaster(opts.quantizeMinSpeedup ?? 1.1);
+    if (fast) {
+      try {
+        await model.keepFastIfFaster(opts.quantizeMinSpeedup ?? 1.1);
+      } catch (e) {
+        await model.dropFast(`the 8-bit session failed a test run (${(e as Error).message.split("\n")[0]})`);
+      }
+    }
     return model;
   }
 
@@ -217,21 +228,25 @@ export class OnnxModel {
    * them up) decide: the 8-bit session is kept only if it is at least minSpeedup times as fast.
    */
   private async keepFastIfFaster(minSpeedup: number): Promise<void> {
-    const time = async (exact: boolean) => {
-      let best = Infinity;
-      for (let i = 0; i < 6; i++) {
+    // alternating, so that the machine's drift over the measurement touches both alike
+    const best = { fast: Infinity, exact: Infinity };
+    for (let i = 0; i < 6; i++) {
+      for (const fast of [false, true]) {
         const t = performance.now();
-        await this.run(null, [0], { exact, lazy: true });
-        if (i > 0) best = Math.min(best, performance.now() - t);
+        await this.run(null, [0], { fast, lazy: true });
+        const ms = performance.now() - t;
+        if (i > 0) best[fast ? "fast" : "exact"] = Math.min(best[fast ? "fast" : "exact"], ms);
       }
-      return best;
-    };
-    const exactMs = await time(true);
-    const fastMs = await time(false);
-    if (fastMs * minSpeedup <= exactMs) return;
+    }
+    if (best.fast * minSpeedup <= best.exact) return;
+    await this.dropFast(`on this CPU a one-token run on the 8-bit weights took ${best.fast.toFixed(2)} ms, on float32 ${best.exact.toFixed(2)} ms`);
+  }
+
+  /** Run everything on the float32 session from now on (which keeps its threads), and say why. */
+  private async dropFast(problem: string): Promise<void> {
     await this.fast?.release().catch(() => undefined);
     this.fast = undefined;
-    this.io.quantized = { problem: `on this CPU a one-token run on the 8-bit weights took ${fastMs.toFixed(2)} ms, on float32 ${exactMs.toFixed(2)} ms` };
+    this.io.quantized = { problem };
   }
 
   get headDim(): number {
@@ -304,7 +319,7 @@ export class OnnxModel {
       if (!this.io.hasHidden) throw new ModelFolderError(`${this.path}: this model's hidden states cannot be read: ${this.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.path);
       for (let i = 0; i <= cfg.nLayer; i++) fetches.push(`hidden_states.${i}`);
     }
-    const fast = this.fast !== undefined && T <= FAST_MAX_TOKENS && !wants.exact && !wants.attentions && !wants.hidden && !wants.allLogits;
+    const fast = this.fast !== undefined && wants.fast === true && T <= FAST_MAX_TOKENS && !wants.attentions && !wants.hidden && !wants.allLogits;
     const out = await (fast ? this.fast! : this.session).run(feeds, fetches);
     const V = cfg.vocabSize;
     const all = out.logits.data as Float32Array;
@@ -322,7 +337,10 @@ export class OnnxModel {
   }
 
   async release(): Promise<void> {
-    await this.session.release();
-    await this.fast?.release();
+    try {
+      await this.session.release();
+    } finally {
+      await this.fast?.release();
+    }
   }
 }

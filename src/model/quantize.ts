@@ -147,7 +147,8 @@ export function quantizeWeights(bytes: Uint8Array): QuantizeResult {
     return onnx.NodeProto.create({
       opType: "MatMulNBits",
       domain: "com.microsoft",
-      name: `${node.name ?? base}/q8`,
+      // an export may leave nodes unnamed (""), and names must be unique
+      name: node.name ? `${node.name}/q8` : `${base}/node`,
       input: [node.input[0], `${base}/weights`, `${base}/scales`],
       output: node.output,
       attribute: [int("K", m.k), int("N", m.n), int("bits", QUANT_BITS), int("block_size", QUANT_BLOCK), int("accuracy_level", 4)],
@@ -157,8 +158,11 @@ export function quantizeWeights(bytes: Uint8Array): QuantizeResult {
     const branchy = (graph.node ?? []).some((n) => n.opType === "If" || n.opType === "Loop");
     return { matmuls, weights, problem: branchy ? "its MatMuls are inside an If node's branches (a merged decoder); only a top-level graph is rewritten" : "no MatMul over a constant float matrix was found in the top-level graph" };
   }
-  // drop what nothing reads any more (the float weights of the rewritten MatMuls and their Transposes)
-  const read = (list: onnx.INodeProto[]) => new Set([...list.flatMap((n) => n.input ?? []), ...(graph.output ?? []).map((o) => o.name ?? "")]);
+  // drop what nothing reads any more (the float weights of the rewritten MatMuls and their Transposes);
+  // the branches of If and Loop nodes may read the outer graph's tensors too
+  const inputsOf = (list: onnx.INodeProto[]): string[] =>
+    list.flatMap((n) => [...(n.input ?? []), ...(n.attribute ?? []).flatMap((a) => [a.g, ...(a.graphs ?? [])].flatMap((g) => (g ? inputsOf(g.node ?? []) : [])))]);
+  const read = (list: onnx.INodeProto[]) => new Set([...inputsOf(list), ...(graph.output ?? []).map((o) => o.name ?? "")]);
   let kept = nodes;
   for (;;) {
     const r = read(kept);

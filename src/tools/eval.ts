@@ -9,6 +9,8 @@
 //                 next words, at word boundaries where the next word does not start with punctuation;
 //                 twice: with float32 weights for every run, and as the editor suggests, with 8-bit
 //                 weights for the word search's short runs (lmLens.quantizedWeights, on by default)
+//   8-bit drift   one-token runs after 64 tokens of held-out text (read on float32), on the 8-bit and
+//                 the float32 weights: the largest change of any logit per run, and of any probability
 import { parseArgs } from "node:util";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -92,6 +94,37 @@ function lead(word: string): string {
   return /^\s*([\p{L}\p{N}]+)/u.exec(word)?.[1] ?? "";
 }
 
+/**
+ * One-token runs on the 8-bit and the float32 weights after the same 64 tokens (read on float32), at
+ * up to n evenly spaced places: per run, the largest change of any logit and of any probability.
+ */
+async function eightBitDrift(exact: Engine, eightBit: Engine, ids: readonly number[], n: number): Promise<{ logit: number; p: number }[]> {
+  const out: { logit: number; p: number }[] = [];
+  const step = Math.max(65, Math.floor((ids.length - 65) / n));
+  const softmax = (l: Float32Array) => {
+    let max = -Infinity;
+    for (const v of l) max = Math.max(max, v);
+    let z = 0;
+    for (const v of l) z += Math.exp(v - max);
+    return Float64Array.from(l, (v) => Math.exp(v - max) / z);
+  };
+  for (let s = 0; s + 65 <= ids.length && out.length < n; s += step) {
+    const base = await exact.model.run(null, ids.slice(s, s + 64));
+    const a = await eightBit.model.run(base.cache, [ids[s + 64]], { fast: true });
+    const b = await exact.model.run(base.cache, [ids[s + 64]]);
+    const pa = softmax(a.logits);
+    const pb = softmax(b.logits);
+    let logit = 0;
+    let p = 0;
+    for (let i = 0; i < a.logits.length; i++) {
+      logit = Math.max(logit, Math.abs(a.logits[i] - b.logits[i]));
+      p = Math.max(p, Math.abs(pa[i] - pb[i]));
+    }
+    out.push({ logit, p });
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -126,6 +159,7 @@ async function main(): Promise<void> {
   process.stderr.write(`eval: baselines trained on ${trainDocs.length} documents (vocabulary ${kn.vocabularySize}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
   const rows: Row[] = [];
+  const drift: { logit: number; p: number }[] = [];
   for (const source of SOURCES) {
     const path = join(corpus, "heldout", `${source}.txt`);
     if (!existsSync(path)) continue;
@@ -142,6 +176,7 @@ async function main(): Promise<void> {
     const words = docs.reduce((a, d) => a + (d.match(/\S+/g)?.length ?? 0), 0);
     const ts = performance.now();
     const { nll, count } = await engine.tokenNll(ids, 256, 128, (id) => id === eos);
+    if (eightBit) drift.push(...(await eightBitDrift(engine, eightBit, ids, 300)));
     // baselines: the same documents, unit by unit
     let knNll = 0;
     let uniNll = 0;
@@ -236,12 +271,18 @@ async function main(): Promise<void> {
         : `| ${r.group} | ${r.words} of ${r.of} | ${pct(r.share)} | ${pct(r.nearestInGroup)} | ${pct(r.chance)} |`,
     ),
   ].join("\n");
-  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), rows, neighbours: neighbourRows };
+  const quantization = drift.length
+    ? { runs: drift.length, meanMaxLogitChange: drift.reduce((a, d) => a + d.logit, 0) / drift.length, maxLogitChange: Math.max(...drift.map((d) => d.logit)), maxProbabilityChange: Math.max(...drift.map((d) => d.p)) }
+    : undefined;
+  const driftLine = quantization
+    ? `\n\nOver ${quantization.runs} one-token runs after 64 tokens of held-out text, the 8-bit weights changed the largest logit of a run by ${quantization.meanMaxLogitChange.toFixed(2)} on average (${quantization.maxLogitChange.toFixed(2)} at most) and no probability by more than ${quantization.maxProbabilityChange.toFixed(3)}.`
+    : "";
+  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), rows, ...(quantization ? { quantization } : {}), neighbours: neighbourRows };
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
-  else process.stdout.write(`${table}${agreementLine}\n\n${neighbourTable}\n`);
+  else process.stdout.write(`${table}${agreementLine}${driftLine}\n\n${neighbourTable}\n`);
   if (values.write) {
     writeFileSync(join(values.model!, "eval.json"), JSON.stringify(result, null, 2) + "\n");
-    writeFileSync(join(values.model!, "eval.md"), `${table}${agreementLine}\n\n${neighbourTable}\n`);
+    writeFileSync(join(values.model!, "eval.md"), `${table}${agreementLine}${driftLine}\n\n${neighbourTable}\n`);
   }
 }
 

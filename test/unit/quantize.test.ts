@@ -8,6 +8,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { onnx } from "onnx-proto";
 import { Engine } from "../../src/model/engine";
+import { neighbourSpace } from "../../src/model/neighbourSpace";
 import { FAST_MAX_TOKENS } from "../../src/model/onnxModel";
 import { QUANT_BLOCK, quantizeRows, quantizeWeights } from "../../src/model/quantize";
 import { exactEngine, MODEL_DIR, SUGGEST, sharedEngine } from "./helpers";
@@ -117,6 +118,43 @@ test("quantizeWeights: a weight initializer [k, n] read directly by MatMul (as O
   }
 });
 
+test("quantizeWeights: unnamed nodes get unique names, and a weight an If branch still reads is kept", () => {
+  const w = (name: string) => ({ name, dims: [32, 4], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(new Float32Array(128).map((_, i) => i / 100 - 0.6).buffer) });
+  const branch = (out: string) => onnx.GraphProto.create({ name: out, node: [{ opType: "MatMul", input: ["x", "W2"], output: [out] }], output: [{ name: out }] });
+  const model = onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: 14 }],
+    graph: {
+      name: "g",
+      node: [
+        { opType: "MatMul", input: ["x", "W1"], output: ["y1"] },
+        { opType: "MatMul", input: ["x", "W2"], output: ["y2"] },
+        {
+          opType: "If",
+          input: ["c"],
+          output: ["y3"],
+          attribute: [
+            { name: "then_branch", type: onnx.AttributeProto.AttributeType.GRAPH, g: branch("t") },
+            { name: "else_branch", type: onnx.AttributeProto.AttributeType.GRAPH, g: branch("e") },
+          ],
+        },
+      ],
+      initializer: [w("W1"), w("W2")],
+      input: [{ name: "x" }, { name: "c" }],
+      output: [{ name: "y1" }, { name: "y2" }, { name: "y3" }],
+    },
+  }).finish();
+  const r = quantizeWeights(model);
+  assert.equal(r.matmuls, 2);
+  const g = onnx.ModelProto.decode(r.bytes!).graph!;
+  const names = g.node!.filter((n) => n.opType === "MatMulNBits").map((n) => n.name);
+  assert.equal(new Set(names).size, 2, JSON.stringify(names));
+  assert.ok(names.every((n) => n && n.length > 0));
+  const inits = g.initializer!.map((t) => t.name);
+  assert.ok(!inits.includes("W1"), "W1 is read by nothing any more");
+  assert.ok(inits.includes("W2"), "the If branches still read W2");
+});
+
 test("quantizeWeights explains what it cannot do", () => {
   assert.match(quantizeWeights(new Uint8Array([1, 2, 3, 4, 5])).problem ?? "", /cannot be read as an ONNX model/);
   const noWeights = onnx.ModelProto.encode({
@@ -133,8 +171,8 @@ test("the 8-bit session serves short runs: logits close to float32, and PyTorch'
   assert.deepEqual(q.info().quantized, { matmuls: 17, weights: 5242880 });
   assert.equal(x.info().quantized, undefined);
   for (const c of golden.prompts) {
-    // the prompt is read by the float32 session (more than FAST_MAX_TOKENS tokens, or asked exact)
-    const qBase = await q.model.run(null, c.input_ids, { exact: true });
+    // the prompt is read by the float32 session (not asked for the 8-bit weights)
+    const qBase = await q.model.run(null, c.input_ids);
     const xBase = await x.model.run(null, c.input_ids);
     assert.deepEqual(qBase.logits, xBase.logits, "exact runs are the float32 session's");
     let qs = qBase;
@@ -144,34 +182,46 @@ test("the 8-bit session serves short runs: logits close to float32, and PyTorch'
       const argmax = (l: Float32Array) => l.reduce((b, v, t) => (v > l[b] ? t : b), 0);
       assert.equal(argmax(qs.logits), argmax(xs.logits), `${JSON.stringify(c.text)} step ${i}`);
       out.push(argmax(qs.logits));
-      const prevQ = qs.logits;
-      qs = await q.model.run(qs.cache, [out[i]]);
+      qs = await q.model.run(qs.cache, [out[i]], { fast: true });
       xs = await x.model.run(xs.cache, [out[i]]);
       assert.notDeepEqual(qs.logits, xs.logits, "a one-token run goes to the 8-bit session");
       let maxDiff = 0;
       for (let t = 0; t < xs.logits.length; t++) maxDiff = Math.max(maxDiff, Math.abs(qs.logits[t] - xs.logits[t]));
       assert.ok(maxDiff < 0.5, `step ${i}: logits differ by up to ${maxDiff}`);
-      assert.ok(prevQ !== qs.logits);
     }
     assert.deepEqual(out, c.greedy_ids);
   }
 });
 
-test("runs that show the model's internals, and long runs, use the float32 weights", async () => {
+test("only runs that ask for the 8-bit weights get them, up to FAST_MAX_TOKENS tokens, and never with internals", async () => {
   const q = await sharedEngine();
   const x = await exactEngine();
   const ids = golden.prompts[0].input_ids;
   const base = await x.model.run(null, ids);
   const short = [11, 12];
-  const a = await q.model.run(base.cache, short, { attentions: true, hidden: true });
+  const a = await q.model.run(base.cache, short, { attentions: true, hidden: true, fast: true });
   const b = await x.model.run(base.cache, short, { attentions: true, hidden: true });
   assert.deepEqual(a.logits, b.logits);
   assert.deepEqual(a.attentions, b.attentions);
   assert.deepEqual(a.hidden, b.hidden);
-  const long = Array.from({ length: FAST_MAX_TOKENS + 1 }, (_, i) => 20 + i);
-  assert.deepEqual((await q.model.run(base.cache, long)).logits, (await x.model.run(base.cache, long)).logits);
+  // not asked: float32 (the neighbours' runs, for example)
+  assert.deepEqual((await q.model.run(base.cache, short)).logits, (await x.model.run(base.cache, short)).logits);
+  const longest = Array.from({ length: FAST_MAX_TOKENS }, (_, i) => 20 + i);
+  assert.notDeepEqual((await q.model.run(base.cache, longest, { fast: true })).logits, (await x.model.run(base.cache, longest)).logits, "FAST_MAX_TOKENS tokens go to the 8-bit session");
+  const long = [...longest, 30];
+  assert.deepEqual((await q.model.run(base.cache, long, { fast: true })).logits, (await x.model.run(base.cache, long)).logits, "one more goes to the float32 session");
   const attention = await q.attention("The hair was still wet.", 64);
   assert.deepEqual(attention.attentions, (await x.attention("The hair was still wet.", 64)).attentions);
+  // the neighbours read hidden states after one-token runs: float32 too
+  const qs = neighbourSpace(q);
+  const xs = neighbourSpace(x);
+  while (!(await qs.buildIndex(1000)).done);
+  while (!(await xs.buildIndex(1000)).done);
+  for (const query of ["red", "father"]) {
+    const nq = await qs.search({ query, mode: "contextual", layer: 2, metric: "cosine", k: 5 });
+    const nx = await xs.search({ query, mode: "contextual", layer: 2, metric: "cosine", k: 5 });
+    assert.deepEqual(nq.neighbours, nx.neighbours, query);
+  }
 });
 
 test("suggestions on 8-bit weights: the same word as on float32 weights, with nearly the same probability", async () => {
