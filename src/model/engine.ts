@@ -326,9 +326,13 @@ export class Engine {
   async nextWords(context: string, k: number, maxContextTokens = 128): Promise<WordChoice[]> {
     const ids = this.contextIds(context, maxContextTokens);
     if (ids.length === 0) return [];
-    const onRun = () => undefined;
-    const base = await this.base(ids, true, onRun);
-    const hyps = await searchUnits(this.stepModel(onRun), this.table, base, new Uint8Array(0), { k, beam: Math.max(3, k), maxTokens: 8, wordsOnly: true, after: endingPhase(context), canonical: this.canonical });
+    const base = await this.base(ids, true, () => undefined);
+    return this.wordList(base, k, Math.max(3, k), endingPhase(context));
+  }
+
+  /** The k most likely whole next words (no punctuation) after a model state: the search the suggestions use. */
+  private async wordList(state: { cache: KvCache; logits: Float32Array }, k: number, beam: number, after: ReturnType<typeof endingPhase>): Promise<WordChoice[]> {
+    const hyps = await searchUnits(this.stepModel(() => undefined), this.table, state, new Uint8Array(0), { k, beam, maxTokens: 8, wordsOnly: true, after, canonical: this.canonical });
     return hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
   }
 
@@ -416,9 +420,7 @@ export class Engine {
     const V = cfg.vocabSize;
     const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
     const last = logits.slice((T - 1) * V, T * V);
-    const onRun = () => undefined;
-    const hyps = await searchUnits(this.stepModel(onRun), this.table, { cache: a.cache, logits: last }, new Uint8Array(0), { k: 10, beam: 4, maxTokens: 8, wordsOnly: true, after: endingPhase(text), canonical: this.canonical });
-    const nextWords = hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
+    const nextWords = await this.wordList({ cache: a.cache, logits: last }, 10, 4, endingPhase(text));
     // derived here, in the model host, so the extension host never spends time on T^3 products
     return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords };
   }

@@ -128,24 +128,33 @@ function wanted(found: Found, want: { attentions: boolean; hidden: boolean }): [
 }
 
 /**
- * Add attentions.{i} and hidden_states.{i} outputs to a GPT-2-family ONNX model that lacks them.
- * `want` says which of the two the model lacks; the result says which could be added and why not.
+ * An ONNX model decoded to be changed in memory and handed to onnxruntime as bytes (here and in
+ * quantize.ts), or why it cannot be: not ONNX, no graph, or weights in external data files (which a
+ * model created from memory cannot reach).
  */
-export function exposeInternals(bytes: Uint8Array, opts: { nLayer: number; attentions: boolean; hidden: boolean }): SurgeryResult {
+export function decodeForRewrite(bytes: Uint8Array): { model: onnx.ModelProto; graph: onnx.IGraphProto } | { problem: string } {
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    const why = `the file cannot be read as an ONNX model (${(e as Error).message})`;
-    return { attentions: false, hidden: false, attentionProblem: why, hiddenProblem: why };
+    return { problem: `the file cannot be read as an ONNX model (${(e as Error).message})` };
   }
   const graph = model.graph;
-  if (!graph) return { attentions: false, hidden: false, attentionProblem: "the model has no graph", hiddenProblem: "the model has no graph" };
-  const external = (graph.initializer ?? []).some((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
-  if (external) {
-    const why = "its weights are in external data files, and a model with outputs added is created from memory";
-    return { attentions: false, hidden: false, attentionProblem: why, hiddenProblem: why };
+  if (!graph) return { problem: "the model has no graph" };
+  if ((graph.initializer ?? []).some((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL)) {
+    return { problem: "its weights are in external data files, and a model changed in memory is created from memory" };
   }
+  return { model, graph };
+}
+
+/**
+ * Add attentions.{i} and hidden_states.{i} outputs to a GPT-2-family ONNX model that lacks them.
+ * `want` says which of the two the model lacks; the result says which could be added and why not.
+ */
+export function exposeInternals(bytes: Uint8Array, opts: { nLayer: number; attentions: boolean; hidden: boolean }): SurgeryResult {
+  const decoded = decodeForRewrite(bytes);
+  if ("problem" in decoded) return { attentions: false, hidden: false, attentionProblem: decoded.problem, hiddenProblem: decoded.problem };
+  const { model, graph } = decoded;
   const top = find(graph, opts.nLayer, "logits");
   let pairs = wanted(top, opts);
   let found = top;

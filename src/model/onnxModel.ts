@@ -133,6 +133,9 @@ export class OnnxModel {
       throw new ModelFolderError(`${path}: onnxruntime cannot load this file (${msg})`, path);
     }
     const cfg = folder.config;
+    // the file's bytes, read at most once, for the rewrites made in memory
+    let fileBytes: Uint8Array | undefined;
+    const bytes = () => (fileBytes ??= readFileSync(path));
     // a bring-your-own export without attention or hidden-state outputs: add them in memory (graphSurgery.ts)
     const lacks = (names: string[]) => !names.every((n) => session.outputNames.includes(n));
     const lacksAttentions = lacks(Array.from({ length: cfg.nLayer }, (_, i) => `attentions.${i}`));
@@ -141,7 +144,7 @@ export class OnnxModel {
     let attentionProblem: string | undefined;
     let hiddenProblem: string | undefined;
     if ((lacksAttentions || lacksHidden) && opts.expose !== false) {
-      const surgery = exposeInternals(readFileSync(path), { nLayer: cfg.nLayer, attentions: lacksAttentions, hidden: lacksHidden });
+      const surgery = exposeInternals(bytes(), { nLayer: cfg.nLayer, attentions: lacksAttentions, hidden: lacksHidden });
       attentionProblem = surgery.attentionProblem;
       hiddenProblem = surgery.hiddenProblem;
       if (surgery.bytes) {
@@ -197,7 +200,7 @@ export class OnnxModel {
     if (quantize && hasPast) {
       // whatever goes wrong here costs only the 8-bit session: the float32 one serves every run
       try {
-        const q = quantizeWeights(readFileSync(path));
+        const q = quantizeWeights(bytes());
         if (q.bytes) {
           fast = await ort.InferenceSession.create(q.bytes, shortOptions);
           const same = fast.inputNames.every((n) => inputs.includes(n)) && ["logits", ...pastNames.map((n) => n.replace("past_key_values.", "present."))].every((n) => fast!.outputNames.includes(n));

@@ -9,6 +9,7 @@
 // model's internals or measures it (attention, hidden states, cross-entropy), and for runs of many new
 // tokens, where the integer kernels are slower than float32 ones on a CPU without VNNI.
 import { onnx } from "onnx-proto";
+import { decodeForRewrite } from "./graphSurgery";
 
 export const QUANT_BITS = 8;
 export const QUANT_BLOCK = 32;
@@ -27,7 +28,7 @@ export interface QuantizeResult {
 }
 
 /** The float values of an initializer, or undefined when it is not a float tensor held in the file. */
-export function floatValues(t: onnx.ITensorProto): Float32Array | undefined {
+function floatValues(t: onnx.ITensorProto): Float32Array | undefined {
   if (t.dataType !== FLOAT || t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return undefined;
   if (t.rawData && t.rawData.length > 0) {
     const raw = t.rawData;
@@ -117,14 +118,9 @@ function constantRows(name: string, inits: Map<string, onnx.ITensorProto>, produ
  * more are dropped (a tied embedding keeps its float copy for the Gather).
  */
 export function quantizeWeights(bytes: Uint8Array): QuantizeResult {
-  let model: onnx.ModelProto;
-  try {
-    model = onnx.ModelProto.decode(bytes);
-  } catch (e) {
-    return { matmuls: 0, weights: 0, problem: `the file cannot be read as an ONNX model (${(e as Error).message})` };
-  }
-  const graph = model.graph;
-  if (!graph) return { matmuls: 0, weights: 0, problem: "the model has no graph" };
+  const decoded = decodeForRewrite(bytes);
+  if ("problem" in decoded) return { matmuls: 0, weights: 0, problem: decoded.problem };
+  const { model, graph } = decoded;
   const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? "", t]));
   const producer = new Map<string, onnx.INodeProto>();
   for (const node of graph.node ?? []) for (const o of node.output ?? []) if (o) producer.set(o, node);

@@ -19,6 +19,7 @@ import { performance } from "node:perf_hooks";
 import { Engine } from "../model/engine";
 import { neighbourSpace } from "../model/neighbourSpace";
 import { KneserNeyTrigram, UnigramBaseline } from "../core/ngram";
+import { logSoftmax } from "../core/wordSearch";
 
 /**
  * The baselines' units are GPT-2's pre-tokens (" word", ",", "\n    ", ...), so that they, like the
@@ -102,11 +103,8 @@ async function eightBitDrift(exact: Engine, eightBit: Engine, ids: readonly numb
   const out: { logit: number; p: number }[] = [];
   const step = Math.max(65, Math.floor((ids.length - 65) / n));
   const softmax = (l: Float32Array) => {
-    let max = -Infinity;
-    for (const v of l) max = Math.max(max, v);
-    let z = 0;
-    for (const v of l) z += Math.exp(v - max);
-    return Float64Array.from(l, (v) => Math.exp(v - max) / z);
+    const { max, logZ } = logSoftmax(l);
+    return Float64Array.from(l, (v) => Math.exp(v - max - logZ));
   };
   for (let s = 0; s + 65 <= ids.length && out.length < n; s += step) {
     const base = await exact.model.run(null, ids.slice(s, s + 64));
