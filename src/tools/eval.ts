@@ -103,8 +103,8 @@ async function eightBitDrift(exact: Engine, eightBit: Engine, ids: readonly numb
   const out: { logit: number; p: number }[] = [];
   const step = Math.max(65, Math.floor((ids.length - 65) / n));
   const softmax = (l: Float32Array) => {
-    const { max, logZ } = logSoftmax(l);
-    return Float64Array.from(l, (v) => Math.exp(v - max - logZ));
+    const { logZ } = logSoftmax(l);
+    return Float64Array.from(l, (v) => Math.exp(v - logZ));
   };
   for (let s = 0; s + 65 <= ids.length && out.length < n; s += step) {
     const base = await exact.model.run(null, ids.slice(s, s + 64));
