@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import type { ModelInfo } from "./engine";
 import { HostError, isResponse, type Method, type Methods } from "./protocol";
+import { ORT_ENV } from "./ortEnv";
 
 export type HostStatus =
   | { state: "idle" }
@@ -152,7 +153,7 @@ export class ModelHostClient {
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       execArgv: [],
-      env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: "1" },
+      env: { ...process.env, ...this.opts.env, ...ORT_ENV, ELECTRON_RUN_AS_NODE: "1" },
     });
     this.child = child;
     child.stdout?.on("data", (d: Buffer) => this.opts.log?.(`[model host] ${d.toString().trimEnd()}`));

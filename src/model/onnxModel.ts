@@ -3,6 +3,8 @@
 // for the outputs its caller needs.
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+// first: telemetry off before the native library initialises
+import "./disableOrtTelemetry";
 import * as ort from "onnxruntime-node";
 import { exposeInternals } from "./graphSurgery";
 import { quantizeWeights } from "./quantize";

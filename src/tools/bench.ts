@@ -22,6 +22,8 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { join, dirname, basename } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+// first: telemetry off before onnxruntime (ours and the transformers.js peer's) initialises
+import "../model/disableOrtTelemetry";
 import * as ort from "onnxruntime-node";
 import { onnx } from "onnx-proto";
 import { Engine } from "../model/engine";
