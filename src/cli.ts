@@ -3,7 +3,6 @@
 //   lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
 //   lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
-import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { Engine } from "./model/engine";
 import { ModelFolderError, readModelFolder } from "./model/modelFolder";
@@ -33,9 +32,56 @@ function defaultModelDir(): string {
 
 function positiveInt(v: string | undefined, name: string, fallback: number, max: number): number {
   if (v === undefined) return fallback;
-  const n = Number(v);
+  // digits only: Number() would also take "0x10", "1e3" and " 7 "
+  const n = /^[0-9]{1,9}$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be an integer from 1 to ${max} (got ${JSON.stringify(v)})`);
   return n;
+}
+
+/** the flags each command reads; any other is refused, not silently ignored */
+const FLAGS: Record<string, readonly string[]> = {
+  predict: ["model", "top", "exact", "json"],
+  attention: ["model", "max-tokens", "json"],
+  neighbours: ["model", "k", "metric", "json"],
+};
+
+/** longest stdin line (predict) or text (attention -) read, in bytes; what is longer is refused with a message */
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The lines of stdin, each at most MAX_INPUT_BYTES: a longer line is skipped (its bytes are dropped
+ * as they arrive, so memory stays bounded) and reported as null. readline would build the whole line
+ * as one string, which past about 512 MB throws a RangeError.
+ */
+async function* stdinLines(): AsyncGenerator<string | null> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let tooLong = false;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, from);
+      const piece = chunk.subarray(from, nl < 0 ? chunk.length : nl);
+      if (!tooLong) {
+        if (size + piece.length > MAX_INPUT_BYTES) {
+          tooLong = true;
+          parts = [];
+          size = 0;
+        } else {
+          parts.push(piece);
+          size += piece.length;
+        }
+      }
+      if (nl < 0) break;
+      yield tooLong ? null : Buffer.concat(parts).toString("utf8").replace(/\r$/, "");
+      parts = [];
+      size = 0;
+      tooLong = false;
+      from = nl + 1;
+    }
+  }
+  if (tooLong) yield null;
+  else if (size > 0) yield Buffer.concat(parts).toString("utf8");
 }
 
 function round(p: number): number {
@@ -49,7 +95,12 @@ async function predict(engine: Engine, text: string, top: number) {
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  let size = 0;
+  for await (const c of process.stdin as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > MAX_INPUT_BYTES) throw new UsageError(`stdin: more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB of text (attention reads at most the first few thousand characters; pass less)`);
+    chunks.push(c);
+  }
   return Buffer.concat(chunks).toString("utf8");
 }
 
@@ -78,6 +129,12 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
+  const allowed = FLAGS[command];
+  if (!allowed) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  for (const [flag, value] of Object.entries(values)) {
+    // booleans default to false, so a flag counts as given when it is a string or true
+    if ((value === true || typeof value === "string") && !allowed.includes(flag)) throw new UsageError(`--${flag} does not apply to ${command} (it takes ${allowed.map((f) => `--${f}`).join(", ")})`);
+  }
   const modelDir = values.model ?? defaultModelDir();
   if (command === "predict") {
     const top = positiveInt(values.top, "top", 5, 50);
@@ -97,9 +154,15 @@ async function main(argv: string[]): Promise<number> {
       // JSON lines on stdin, answered in order
       let failed = 0;
       let lineNo = 0;
-      const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-      for await (const line of rl) {
+      for await (const line of stdinLines()) {
         lineNo++;
+        if (line === null) {
+          failed++;
+          const msg = `line ${lineNo}: longer than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; skipped`;
+          process.stderr.write(`lm-lens: ${msg}\n`);
+          process.stdout.write(JSON.stringify({ error: msg }) + "\n");
+          continue;
+        }
         if (line.trim() === "") continue;
         let context: unknown;
         try {

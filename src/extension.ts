@@ -2,7 +2,6 @@
 // No model I/O happens here: the model host starts and loads the model on first use.
 import * as vscode from "vscode";
 import { homedir } from "node:os";
-import { isAbsolute, join } from "node:path";
 import { affectsSettings, readSettings, SECTION, KEYS } from "./config";
 import { ModelHostClient, type HostStatus } from "./model/hostClient";
 import { AttentionPanel, type AttentionDeps } from "./ui/attentionPanel";
@@ -11,16 +10,9 @@ import { NeighboursView } from "./ui/neighboursView";
 import { StatusBar } from "./ui/statusBar";
 import { registerTour } from "./ui/tour";
 
-export const SHIPPED_MODEL = "models/lm-lens-5m";
+import { resolveModelPath } from "./model/modelPath";
 
-/** The folder the model is loaded from: the setting (~ and workspace-relative paths allowed) or the shipped model. */
-export function resolveModelPath(setting: string, extensionPath: string): string {
-  if (!setting) return join(extensionPath, SHIPPED_MODEL);
-  if (setting === "~" || setting.startsWith("~/")) return join(homedir(), setting.slice(1));
-  if (isAbsolute(setting)) return setting;
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  return folder ? join(folder, setting) : setting;
-}
+export const SHIPPED_MODEL = "models/lm-lens-5m";
 
 export interface LmLensApi {
   /** for the tests: the host client, the provider and the pause state */
@@ -55,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
 
   const client = new ModelHostClient({
     hostScript: context.asAbsolutePath("dist/modelHost.js"),
-    modelPath: resolveModelPath(settings.modelPath, context.extensionPath),
+    modelPath: resolveModelPath(settings.modelPath, context.asAbsolutePath(SHIPPED_MODEL), homedir()),
     threads: 1,
     quantize: settings.quantizedWeights,
     onStatus,
@@ -72,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
 
   const reread = () => {
     settings = readSettings();
-    client.setModel(resolveModelPath(settings.modelPath, context.extensionPath), settings.quantizedWeights);
+    client.setModel(resolveModelPath(settings.modelPath, context.asAbsolutePath(SHIPPED_MODEL), homedir()), settings.quantizedWeights);
   };
 
   const attentionDeps: AttentionDeps = {

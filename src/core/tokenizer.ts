@@ -3,10 +3,21 @@
 // UTF-8 bytes, and a word boundary or a typed prefix can fall inside a token or inside a character.
 import { Tokenizer } from "@huggingface/tokenizers";
 
-export class TokenizerError extends Error {}
+export class TokenizerError extends Error {
+  constructor(
+    message: string,
+    /** the file at fault, when it is not tokenizer.json itself (tokenizer_config.json) */
+    readonly file?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** no GPT-2-family vocabulary comes near this; arrays are sized by the vocabulary, so it is bounded first */
+export const MAX_VOCAB = 1 << 20;
 
 interface TokenizerJson {
-  model?: { type?: string; vocab?: Record<string, number> };
+  model?: { type?: string; vocab?: Record<string, number>; merges?: unknown };
   normalizer?: unknown;
   pre_tokenizer?: { type?: string; pretokenizers?: { type?: string }[]; add_prefix_space?: boolean; use_regex?: boolean } | null;
   decoder?: { type?: string } | null;
@@ -106,21 +117,52 @@ export class TextTokenizer {
     this.eosId = vocab["<|endoftext|>"] ?? added.find((t) => t.content === "<|endoftext|>")?.id;
   }
 
-  /** Parse a tokenizer.json object; `source` names the file in error messages. */
-  static fromJson(json: unknown, config: unknown = {}, source = "tokenizer.json"): TextTokenizer {
-    if (typeof json !== "object" || json === null) throw new TokenizerError(`${source}: not a JSON object`);
+  /**
+   * Parse a tokenizer.json object; `source` names the file in error messages, `configSource` the
+   * tokenizer_config.json. Every token id must lie below `maxVocab` (config.json's vocab_size): the
+   * byte tables are sized by the largest id, so a stray id of 2,000,000,000 is refused here, not allocated.
+   */
+  static fromJson(json: unknown, config: unknown = {}, source = "tokenizer.json", maxVocab = MAX_VOCAB, configSource = "tokenizer_config.json"): TextTokenizer {
+    if (typeof json !== "object" || json === null || Array.isArray(json)) throw new TokenizerError(`${source}: not a JSON object`);
     const j = json as TokenizerJson;
-    if (j.model?.type !== "BPE" || typeof j.model.vocab !== "object") {
-      throw new TokenizerError(`${source}: expected a BPE model with a vocabulary (model.type is ${JSON.stringify(j.model?.type)})`);
+    if (j.model?.type !== "BPE") throw new TokenizerError(`${source}: expected a BPE model (model.type is ${JSON.stringify(j.model?.type)})`);
+    const vocab: unknown = j.model.vocab;
+    if (typeof vocab !== "object" || vocab === null || Array.isArray(vocab)) {
+      throw new TokenizerError(`${source}: model.vocab must be an object from token to id (it is ${Array.isArray(vocab) ? "an array" : JSON.stringify(typeof vocab)})`);
     }
+    const tooBig = (id: number) => `${source}: token id ${id} is beyond the model's vocab_size ${maxVocab}: the tokenizer and config.json belong to different models`;
+    for (const [piece, id] of Object.entries(vocab as Record<string, unknown>)) {
+      if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw new TokenizerError(`${source}: model.vocab[${JSON.stringify(piece.slice(0, 40))}] must be a non-negative integer id (it is ${JSON.stringify(id)?.slice(0, 40)})`);
+      if (id >= maxVocab) throw new TokenizerError(tooBig(id));
+    }
+    if (!Array.isArray(j.model.merges)) throw new TokenizerError(`${source}: model.merges is missing or not a list (a BPE tokenizer lists its merges)`);
+    const added: unknown = j.added_tokens ?? [];
+    if (!Array.isArray(added)) throw new TokenizerError(`${source}: added_tokens must be a list`);
+    added.forEach((t: unknown, i) => {
+      const o = (typeof t === "object" && t !== null ? t : {}) as Record<string, unknown>;
+      if (typeof o.id !== "number" || !Number.isInteger(o.id) || o.id < 0) throw new TokenizerError(`${source}: added_tokens[${i}].id must be a non-negative integer (it is ${JSON.stringify(o.id)?.slice(0, 40)})`);
+      if (typeof o.content !== "string") throw new TokenizerError(`${source}: added_tokens[${i}].content must be a string`);
+      if (o.id >= maxVocab) throw new TokenizerError(tooBig(o.id));
+    });
     if (!isByteLevel(j)) {
       throw new TokenizerError(`${source}: only byte-level BPE tokenizers (the GPT-2 family) are supported`);
     }
+    if (config !== undefined && (typeof config !== "object" || config === null || Array.isArray(config))) throw new TokenizerError(`${configSource}: not a JSON object`, configSource);
     let tokenizer: Tokenizer;
     try {
       tokenizer = new Tokenizer(json as object, (config ?? {}) as object);
     } catch (e) {
-      throw new TokenizerError(`${source}: ${(e as Error).message}`);
+      const why = (e as Error).message.split("\n")[0];
+      // the library reads both files: name the one at fault
+      let alone = false;
+      try {
+        new Tokenizer(json as object, {});
+        alone = true;
+      } catch {
+        // tokenizer.json fails on its own too
+      }
+      if (alone) throw new TokenizerError(`${configSource}: the tokenizer cannot use it (${why})`, configSource);
+      throw new TokenizerError(`${source}: ${why}`);
     }
     return new TextTokenizer(tokenizer, j);
   }

@@ -4,7 +4,7 @@
 // retrying and says so. No `vscode` import: the CLI, the tests and the benchmark use it as it is.
 import { fork, type ChildProcess } from "node:child_process";
 import type { ModelInfo } from "./engine";
-import { HostError, isResponse, type Method, type Methods } from "./protocol";
+import { HostError, isResponse, isStarted, type Method, type Methods } from "./protocol";
 import { ORT_ENV } from "./ortEnv";
 
 export type HostStatus =
@@ -36,13 +36,16 @@ export interface HostClientOptions {
   log?: (line: string) => void;
   /** extra environment for the child (tests) */
   env?: NodeJS.ProcessEnv;
+  /** Node options of the child (tests run a TypeScript host with ["--import", "tsx"]) */
+  execArgv?: string[];
 }
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout | undefined;
-  method: Method;
+  method: string;
+  timeoutMs: number;
   cancelSub?: { dispose(): void };
 }
 
@@ -56,6 +59,8 @@ export class ModelHostClient {
   private disposed = false;
   private gaveUp: string | null = null;
   private status: HostStatus = { state: "idle" };
+  /** while requests are pending: fires when the host has sent nothing for a whole timeout (a frozen host) */
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: HostClientOptions) {}
 
@@ -86,6 +91,11 @@ export class ModelHostClient {
   }
 
   async request<M extends Method>(method: M, params: Methods[M]["params"], token?: CancelToken): Promise<Methods[M]["result"]> {
+    return this.requestAny(method, params, token) as Promise<Methods[M]["result"]>;
+  }
+
+  /** A request by name, outside the typed protocol: the tests' extra methods (a host that hangs). */
+  async requestAny(method: string, params: unknown, token?: CancelToken): Promise<unknown> {
     await this.ensureReady();
     if (token?.isCancellationRequested) throw new HostError("cancelled", "cancelled");
     return this.send(method, params, this.opts.requestTimeoutMs ?? 15000, token);
@@ -126,6 +136,8 @@ export class ModelHostClient {
   }
 
   private rejectAll(err: HostError): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
       p.cancelSub?.dispose();
@@ -138,7 +150,7 @@ export class ModelHostClient {
     this.spawn();
     this.setStatus({ state: "loading", modelPath: this.opts.modelPath });
     try {
-      const info = await this.send("load", { modelPath: this.opts.modelPath, threads: this.opts.threads, quantize: this.opts.quantize !== false }, this.opts.loadTimeoutMs ?? 60000);
+      const info = (await this.send("load", { modelPath: this.opts.modelPath, threads: this.opts.threads, quantize: this.opts.quantize !== false }, this.opts.loadTimeoutMs ?? 60000)) as ModelInfo;
       this.setStatus({ state: "ready", info });
       return info;
     } catch (e) {
@@ -152,7 +164,7 @@ export class ModelHostClient {
     const child = fork(this.opts.hostScript, [], {
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
-      execArgv: [],
+      execArgv: this.opts.execArgv ?? [],
       env: { ...process.env, ...this.opts.env, ...ORT_ENV, ELECTRON_RUN_AS_NODE: "1" },
     });
     this.child = child;
@@ -192,43 +204,75 @@ export class ModelHostClient {
   }
 
   private onMessage(m: unknown): void {
+    this.feedWatchdog();
+    if (isStarted(m)) {
+      // the host began this request: its own timeout counts from now
+      const p = this.pending.get(m.id);
+      if (p && !p.timer) p.timer = setTimeout(() => this.timedOut(m.id, `the model host did not answer "${p.method}" within ${p.timeoutMs} ms`), p.timeoutMs);
+      return;
+    }
     if (!isResponse(m)) {
       this.opts.log?.("[model host] ignored a malformed message");
       return;
     }
     const p = this.pending.get(m.id);
     if (!p) return; // answered after a cancel or a timeout
-    this.pending.delete(m.id);
-    clearTimeout(p.timer);
-    p.cancelSub?.dispose();
+    this.settle(m.id, p);
     if (m.ok) p.resolve(m.result);
     else p.reject(new HostError(m.error.code, m.error.message, m.error.file));
   }
 
-  private send<M extends Method>(method: M, params: Methods[M]["params"], timeoutMs: number, token?: CancelToken): Promise<Methods[M]["result"]> {
+  private settle(id: number, p: Pending): void {
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    p.cancelSub?.dispose();
+    if (this.pending.size === 0) {
+      clearTimeout(this.watchdog);
+      this.watchdog = undefined;
+    }
+  }
+
+  /**
+   * A request's timeout counts from when the host starts it (a "started" notice), so that a long queue
+   * of healthy work never times out. A host that sends nothing at all for a whole timeout while work
+   * is pending is frozen: the watchdog catches that case, queued requests included.
+   */
+  private feedWatchdog(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    if (this.pending.size === 0) return;
+    const ms = Math.max(...[...this.pending.values()].map((p) => p.timeoutMs));
+    this.watchdog = setTimeout(() => {
+      const first = this.pending.keys().next();
+      if (!first.done) this.timedOut(first.value, `the model host sent nothing for ${ms} ms`);
+    }, ms);
+  }
+
+  /** A host that stops answering is treated as crashed: kill it, and the exit handler restarts it. */
+  private timedOut(id: number, message: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.settle(id, p);
+    p.reject(new HostError("timeout", message));
+    this.child?.kill("SIGKILL");
+  }
+
+  private send(method: string, params: unknown, timeoutMs: number, token?: CancelToken): Promise<unknown> {
     const child = this.child;
     if (!child || !child.connected) return Promise.reject(new HostError("crashed", "the model host is not running"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const entry: Pending = { resolve: resolve as (v: unknown) => void, reject, timer: undefined, method };
-      entry.timer = setTimeout(() => {
-        if (!this.pending.has(id)) return;
-        this.pending.delete(id);
-        entry.cancelSub?.dispose();
-        reject(new HostError("timeout", `the model host did not answer "${method}" within ${timeoutMs} ms`));
-        // a host that stops answering is treated as crashed: kill it, and the exit handler restarts it
-        if (this.child === child) child.kill("SIGKILL");
-      }, timeoutMs);
+      const entry: Pending = { resolve, reject, timer: undefined, method, timeoutMs };
       if (token) {
         entry.cancelSub = token.onCancellationRequested(() => {
           if (!this.pending.has(id)) return;
-          this.pending.delete(id);
-          clearTimeout(entry.timer);
+          this.settle(id, entry);
           if (child.connected) child.send({ id, cancel: true });
           reject(new HostError("cancelled", "cancelled"));
         });
       }
       this.pending.set(id, entry);
+      if (!this.watchdog) this.feedWatchdog();
       child.send({ id, method, params });
     });
   }

@@ -1,9 +1,9 @@
 // Reading a model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/*.onnx) with errors
 // that name the file and what is wrong with it. Shapes and token ids come from these files, never from
 // constants in the code.
-import { readFileSync, existsSync, statSync } from "node:fs";
+import { readFileSync, statSync, type Stats } from "node:fs";
 import { join, resolve } from "node:path";
-import { TextTokenizer, TokenizerError } from "../core/tokenizer";
+import { MAX_VOCAB, TextTokenizer, TokenizerError } from "../core/tokenizer";
 
 export class ModelFolderError extends Error {
   constructor(
@@ -36,20 +36,63 @@ export interface ModelFolder {
 
 const ONNX_CANDIDATES = ["onnx/model.onnx", "onnx/decoder_model_merged.onnx", "onnx/decoder_with_past_model.onnx", "onnx/decoder_model.onnx", "model.onnx"];
 
-function readJson(path: string): unknown {
-  if (!existsSync(path)) throw new ModelFolderError(`${path}: file not found`, path);
-  const text = readFileSync(path, "utf8");
+/** a JSON file of a model folder larger than this is not one (GPT-2's tokenizer.json is 1.4 MB) */
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+/** What is at a path, or one line saying why it cannot be read (not found, permission, not a file). */
+function statOf(path: string, what: string): Stats | null {
   try {
-    return JSON.parse(text);
+    return statSync(path);
   } catch (e) {
-    throw new ModelFolderError(`${path}: not valid JSON (${(e as Error).message})`, path);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return null;
+    if (code === "EACCES" || code === "EPERM") throw new ModelFolderError(`${path}: permission denied (the ${what} cannot be read)`, path);
+    if (code === "ENOTDIR") throw new ModelFolderError(`${path}: a part of this path is a file, not a folder`, path);
+    throw new ModelFolderError(`${path}: cannot be read (${code ?? (e as Error).message})`, path);
   }
 }
 
-function int(obj: Record<string, unknown>, keys: string[], file: string, required = true): number | undefined {
+/** A regular file's bytes, or one line naming the file: a folder, a FIFO or a device is not read at all. */
+function readRegularFile(path: string, maxBytes: number): Buffer {
+  const st = statOf(path, "file");
+  if (!st) throw new ModelFolderError(`${path}: file not found`, path);
+  if (st.isDirectory()) throw new ModelFolderError(`${path}: is a folder, not a file`, path);
+  if (!st.isFile()) throw new ModelFolderError(`${path}: not a regular file (a pipe, socket or device is not read)`, path);
+  if (st.size > maxBytes) throw new ModelFolderError(`${path}: ${st.size} bytes is too large for this file (at most ${maxBytes})`, path);
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFolderError(`${path}: ${code === "EACCES" || code === "EPERM" ? "permission denied" : `cannot be read (${code ?? (e as Error).message})`}`, path);
+  }
+}
+
+function readJson(path: string): unknown {
+  // a UTF-8 byte-order mark, as some Windows editors write it, is not part of the JSON
+  const text = readRegularFile(path, MAX_JSON_BYTES).toString("utf8").replace(/^\uFEFF/, "");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModelFolderError(`${path}: not valid JSON (${(e as Error).message.split("\n")[0]})`, path);
+  }
+}
+
+/** Bounds on every config.json number: beyond them the file is not a model this extension can run. */
+export const CONFIG_BOUNDS = {
+  vocab_size: MAX_VOCAB,
+  n_positions: 1 << 20,
+  n_embd: 1 << 16,
+  n_layer: 512,
+  n_head: 1024,
+} as const;
+
+function int(obj: Record<string, unknown>, keys: string[], file: string, required: boolean, max: number, min = 0): number | undefined {
   for (const k of keys) {
     const v = obj[k];
-    if (typeof v === "number" && Number.isInteger(v) && v >= 0) return v;
+    if (v === undefined || v === null) continue;
+    if (typeof v !== "number" || !Number.isInteger(v)) throw new ModelFolderError(`${file}: "${k}" must be an integer (it is ${JSON.stringify(v)?.slice(0, 40)})`, file);
+    if (v < min || v > max) throw new ModelFolderError(`${file}: "${k}" is ${v}, outside ${min} to ${max}`, file);
+    return v;
   }
   if (required) throw new ModelFolderError(`${file}: missing or invalid "${keys[0]}" (a non-negative integer)`, file);
   return undefined;
@@ -59,45 +102,56 @@ export function parseConfig(json: unknown, file: string): ModelConfig {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ModelFolderError(`${file}: not a JSON object`, file);
   const o = json as Record<string, unknown>;
   const modelType = typeof o.model_type === "string" ? o.model_type : "";
+  const B = CONFIG_BOUNDS;
   const cfg: ModelConfig = {
     modelType,
-    vocabSize: int(o, ["vocab_size"], file)!,
-    nPositions: int(o, ["n_positions", "max_position_embeddings", "n_ctx"], file)!,
-    nEmbd: int(o, ["n_embd", "hidden_size"], file)!,
-    nLayer: int(o, ["n_layer", "num_hidden_layers"], file)!,
-    nHead: int(o, ["n_head", "num_attention_heads"], file)!,
-    bosTokenId: int(o, ["bos_token_id"], file, false),
-    eosTokenId: int(o, ["eos_token_id"], file, false),
+    vocabSize: int(o, ["vocab_size"], file, true, B.vocab_size, 1)!,
+    nPositions: int(o, ["n_positions", "max_position_embeddings", "n_ctx"], file, true, B.n_positions, 1)!,
+    nEmbd: int(o, ["n_embd", "hidden_size"], file, true, B.n_embd, 1)!,
+    nLayer: int(o, ["n_layer", "num_hidden_layers"], file, true, B.n_layer, 1)!,
+    nHead: int(o, ["n_head", "num_attention_heads"], file, true, B.n_head, 1)!,
+    bosTokenId: int(o, ["bos_token_id"], file, false, B.vocab_size - 1),
+    eosTokenId: int(o, ["eos_token_id"], file, false, B.vocab_size - 1),
   };
-  if (cfg.nHead === 0 || cfg.nEmbd % cfg.nHead !== 0) throw new ModelFolderError(`${file}: n_embd (${cfg.nEmbd}) is not a multiple of n_head (${cfg.nHead})`, file);
-  if (cfg.nLayer === 0 || cfg.vocabSize === 0 || cfg.nPositions === 0) throw new ModelFolderError(`${file}: n_layer, vocab_size and n_positions must be positive`, file);
+  if (cfg.nEmbd % cfg.nHead !== 0) throw new ModelFolderError(`${file}: n_embd (${cfg.nEmbd}) is not a multiple of n_head (${cfg.nHead})`, file);
   return cfg;
 }
 
 /** Read and check everything in a model folder except the ONNX graph itself (the model host loads that). */
 export function readModelFolder(dirIn: string): ModelFolder {
   const dir = resolve(dirIn);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ModelFolderError(`${dir}: model folder not found`, dir);
+  const st = statOf(dir, "model folder");
+  if (!st) throw new ModelFolderError(`${dir}: model folder not found`, dir);
+  if (!st.isDirectory()) throw new ModelFolderError(`${dir}: not a folder (a model folder holds config.json, tokenizer.json and onnx/model.onnx)`, dir);
   const configPath = join(dir, "config.json");
   const config = parseConfig(readJson(configPath), configPath);
   const tokPath = join(dir, "tokenizer.json");
   const tokJson = readJson(tokPath);
   const tokConfigPath = join(dir, "tokenizer_config.json");
-  const tokConfig = existsSync(tokConfigPath) ? readJson(tokConfigPath) : {};
+  const tokConfig = statOf(tokConfigPath, "file") ? readJson(tokConfigPath) : {};
   let tokenizer: TextTokenizer;
   try {
-    tokenizer = TextTokenizer.fromJson(tokJson, tokConfig, tokPath);
+    tokenizer = TextTokenizer.fromJson(tokJson, tokConfig, tokPath, config.vocabSize, tokConfigPath);
   } catch (e) {
-    if (e instanceof TokenizerError) throw new ModelFolderError(e.message, tokPath);
+    if (e instanceof TokenizerError) throw new ModelFolderError(e.message, e.file ?? tokPath);
     throw e;
   }
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new ModelFolderError(`${tokPath}: the vocabulary has ${tokenizer.vocabSize} tokens but ${configPath} says vocab_size ${config.vocabSize}: they belong to different models`, tokPath);
   }
-  const rel = ONNX_CANDIDATES.find((c) => existsSync(join(dir, c)));
-  if (!rel) throw new ModelFolderError(`${dir}: no ONNX model (looked for ${ONNX_CANDIDATES.join(", ")})`, dir);
-  const onnxPath = join(dir, rel);
-  const onnxBytes = statSync(onnxPath).size;
+  let onnxPath = "";
+  let onnxStat: Stats | null = null;
+  for (const c of ONNX_CANDIDATES) {
+    onnxStat = statOf(join(dir, c), "ONNX file");
+    if (onnxStat) {
+      onnxPath = join(dir, c);
+      break;
+    }
+  }
+  if (!onnxStat) throw new ModelFolderError(`${dir}: no ONNX model (looked for ${ONNX_CANDIDATES.join(", ")})`, dir);
+  if (!onnxStat.isFile()) throw new ModelFolderError(`${onnxPath}: not a regular file`, onnxPath);
+  const onnxBytes = onnxStat.size;
   if (onnxBytes === 0) throw new ModelFolderError(`${onnxPath}: the file is empty`, onnxPath);
   return { dir, name: dir.split(/[\\/]/).filter(Boolean).pop() ?? dir, config, tokenizer, onnxPath, onnxBytes };
 }
+

@@ -2,6 +2,7 @@
 // input and output names are read from the session, shapes from config.json, and every run asks only
 // for the outputs its caller needs.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { availableParallelism } from "node:os";
 // first: telemetry off before the native library initialises
 import "./disableOrtTelemetry";
@@ -216,6 +217,12 @@ export class OnnxModel {
       }
     } else if (quantize) io.quantized = { problem: "the model has no key/value cache inputs, so every run reads the whole text" };
     const model = new OnnxModel(session, fast, cfg, io, path);
+    try {
+      await model.checkAgainstConfig(join(folder.dir, "config.json"));
+    } catch (e) {
+      await model.release().catch(() => undefined);
+      throw e;
+    }
     if (fast) {
       try {
         await model.keepFastIfFaster(opts.quantizeMinSpeedup ?? 1.1);
@@ -279,6 +286,75 @@ export class OnnxModel {
     return { ids: cache.ids.slice(0, n), tensors };
   }
 
+  /** The inputs of a run of `ids` after `cache`, the first at position `first` (P for a normal run). */
+  private feeds(cache: KvCache, ids: readonly number[], first: number): Record<string, ort.Tensor> {
+    const cfg = this.config;
+    const P = cache.ids.length;
+    const T = ids.length;
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, (i) => BigInt(i)), [1, T]),
+    };
+    if (this.io.hasAttentionMask) feeds.attention_mask = new ort.Tensor("int64", new BigInt64Array(P + T).fill(1n), [1, P + T]);
+    if (this.io.hasPositionIds) feeds.position_ids = new ort.Tensor("int64", BigInt64Array.from({ length: T }, (_, i) => BigInt(first + i)), [1, T]);
+    if (this.io.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor("bool", new Uint8Array([P > 0 ? 1 : 0]), [1]);
+    if (this.io.hasPast) {
+      const H = cfg.nHead;
+      const D = this.headDim;
+      for (let i = 0; i < cfg.nLayer; i++) {
+        feeds[`past_key_values.${i}.key`] = cache.tensors?.[2 * i] ?? new ort.Tensor("float32", new Float32Array(0), [1, H, 0, D]);
+        feeds[`past_key_values.${i}.value`] = cache.tensors?.[2 * i + 1] ?? new ort.Tensor("float32", new Float32Array(0), [1, H, 0, D]);
+      }
+    }
+    return feeds;
+  }
+
+  /**
+   * One-token test runs at load, so that a config.json that does not fit the graph is named at load
+   * (one line naming the file and the field) instead of failing at every run with onnxruntime's text:
+   * the logits' width must be vocab_size, the key/value cache [1, n_head, 1, n_embd / n_head], the
+   * attentions [1, n_head, 1, 1], the hidden states [1, 1, n_embd], and the last position n_positions - 1
+   * must run. Runs log nothing (a failing Gather writes a coloured line to stderr otherwise).
+   */
+  private async checkAgainstConfig(configPath: string): Promise<void> {
+    const cfg = this.config;
+    const quiet: ort.InferenceSession.RunOptions = { logSeverityLevel: 4 };
+    const fetches = ["logits"];
+    if (this.io.hasPast) fetches.push("present.0.key");
+    if (this.io.hasAttentions) fetches.push("attentions.0");
+    if (this.io.hasHidden) fetches.push(`hidden_states.${cfg.nLayer}`);
+    const at = async (position: number) => this.session.run(this.feeds(this.emptyCache(), [0], position), fetches, quiet);
+    let out: ort.InferenceSession.ReturnType;
+    try {
+      out = await at(0);
+    } catch (e) {
+      throw new ModelFolderError(`${configPath}: n_head ${cfg.nHead}, n_embd ${cfg.nEmbd} or n_layer ${cfg.nLayer} do not fit ${this.path} (a test run fails: ${(e as Error).message.split("\n")[0]})`, configPath);
+    }
+    const dims = (name: string) => out[name].dims.join(", ");
+    const logits = out.logits.dims;
+    if (logits[logits.length - 1] !== cfg.vocabSize) throw new ModelFolderError(`${configPath}: vocab_size is ${cfg.vocabSize}, but ${this.path} gives ${logits[logits.length - 1]} logits per position`, configPath);
+    const D = this.headDim;
+    if (out["present.0.key"] && dims("present.0.key") !== `1, ${cfg.nHead}, 1, ${D}`) {
+      throw new ModelFolderError(`${configPath}: n_head ${cfg.nHead} and n_embd ${cfg.nEmbd} say keys of [1, ${cfg.nHead}, 1, ${D}], but ${this.path} gives [${dims("present.0.key")}]`, configPath);
+    }
+    if (out["attentions.0"] && dims("attentions.0") !== `1, ${cfg.nHead}, 1, 1`) {
+      throw new ModelFolderError(`${configPath}: n_head is ${cfg.nHead}, but ${this.path} gives attentions of [${dims("attentions.0")}]`, configPath);
+    }
+    const hidden = out[`hidden_states.${cfg.nLayer}`];
+    if (hidden && hidden.dims[hidden.dims.length - 1] !== cfg.nEmbd) throw new ModelFolderError(`${configPath}: n_embd is ${cfg.nEmbd}, but ${this.path} gives hidden states of width ${hidden.dims[hidden.dims.length - 1]}`, configPath);
+    if (!this.io.hasPositionIds) return;
+    const runs = async (position: number) => at(position).then(() => true, () => false);
+    if (await runs(cfg.nPositions - 1)) return;
+    // the graph's position table is shorter: find its length (each test is one token)
+    let lo = 0;
+    let hi = cfg.nPositions - 1;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await runs(mid)) lo = mid;
+      else hi = mid;
+    }
+    throw new ModelFolderError(`${configPath}: n_positions is ${cfg.nPositions}, but ${this.path} runs only up to position ${lo} (n_positions ${lo + 1})`, configPath);
+  }
+
   /** Run new tokens after a cache. Without past inputs the whole sequence is run again. */
   async run(cacheIn: KvCache | null, newIds: readonly number[], wants: RunWants = {}): Promise<RunResult> {
     if (newIds.length === 0) throw new Error("run() needs at least one new token");
@@ -300,20 +376,7 @@ export class OnnxModel {
     const T = ids.length;
     if (P + T > cfg.nPositions) throw new RangeError(`${P + T} tokens exceed the model's ${cfg.nPositions} positions`);
     for (const id of ids) if (!(id >= 0 && id < cfg.vocabSize)) throw new RangeError(`token id ${id} is outside the vocabulary (${cfg.vocabSize})`);
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, (i) => BigInt(i)), [1, T]),
-    };
-    if (this.io.hasAttentionMask) feeds.attention_mask = new ort.Tensor("int64", new BigInt64Array(P + T).fill(1n), [1, P + T]);
-    if (this.io.hasPositionIds) feeds.position_ids = new ort.Tensor("int64", BigInt64Array.from({ length: T }, (_, i) => BigInt(P + i)), [1, T]);
-    if (this.io.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor("bool", new Uint8Array([P > 0 ? 1 : 0]), [1]);
-    if (this.io.hasPast) {
-      const H = cfg.nHead;
-      const D = this.headDim;
-      for (let i = 0; i < cfg.nLayer; i++) {
-        feeds[`past_key_values.${i}.key`] = cache.tensors?.[2 * i] ?? new ort.Tensor("float32", new Float32Array(0), [1, H, 0, D]);
-        feeds[`past_key_values.${i}.value`] = cache.tensors?.[2 * i + 1] ?? new ort.Tensor("float32", new Float32Array(0), [1, H, 0, D]);
-      }
-    }
+    const feeds = this.feeds(cache, ids, P);
     const fetches = ["logits"];
     if (this.io.hasPast && !lazy) for (let i = 0; i < cfg.nLayer; i++) fetches.push(`present.${i}.key`, `present.${i}.value`);
     if (wants.attentions) {

@@ -1,24 +1,69 @@
 // Messages between the extension host and the model host process. One envelope both ways:
-// requests { id, method, params }, cancellations { id, cancel: true }, responses { id, ok, result | error }.
-import type { AttentionDetails, AttentionFirst, ModelInfo, SuggestParams, SuggestResult } from "./engine";
-import type { IndexProgress, NeighbourList, NeighboursRequest } from "../shared/protocol";
+// requests { id, method, params }, cancellations { id, cancel: true }, "started" notices { id, started: true }
+// (the host begins a request: its timeout counts from here, not from when it was queued), and
+// responses { id, ok, result | error }. Every request's params come from one valibot schema per
+// method, bounds included: the types below are inferred from it, and the host validates each request
+// against it, answering a malformed one at once.
+import * as v from "valibot";
+import type { AttentionDetails, AttentionFirst, ModelInfo, SuggestResult } from "./engine";
+import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "../shared/protocol";
+import { LIMITS } from "../core/settings";
 
-export interface Methods {
-  load: { params: { modelPath: string; threads: number; quantize: boolean }; result: ModelInfo };
-  suggest: { params: { text: string; offset: number; options: SuggestParams }; result: SuggestResult };
+/** longest text a request may carry (characters): the extension sends a window of the document; a whole 5 MB selection still fits */
+export const MAX_REQUEST_TEXT_CHARS = 32 * 1024 * 1024;
+/** alternatives a suggestion may ask for (the CLI's --top allows as many) */
+export const MAX_ALTERNATIVES = 50;
+
+const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+const range = (r: { min: number; max: number }) => int(r.min, r.max);
+const text = v.pipe(v.string(), v.maxLength(MAX_REQUEST_TEXT_CHARS));
+
+export const PARAMS = {
+  load: v.object({ modelPath: v.pipe(v.string(), v.maxLength(4096)), threads: int(1, 64), quantize: v.boolean() }),
+  suggest: v.object({
+    text,
+    /** where text starts in the document (the memo of earlier answers is keyed by it) */
+    offset: int(0, Number.MAX_SAFE_INTEGER),
+    options: v.object({
+      maxContextTokens: range(LIMITS.maxContextTokens),
+      words: range(LIMITS.words),
+      /** alternatives computed for an explicit trigger (Invoke) */
+      k: int(1, MAX_ALTERNATIVES),
+      temperature: v.pipe(v.number(), v.minValue(LIMITS.temperature.min), v.maxValue(LIMITS.temperature.max)),
+      topK: range(LIMITS.topK),
+      seed: int(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+      /** false: recompute from scratch every time (the benchmark's no-cache peer) */
+      useCache: v.optional(v.boolean()),
+    }),
+  }),
   /** the tokens and attention probabilities (what the first heatmap needs) */
-  attention: { params: { text: string; maxTokens: number }; result: AttentionFirst };
+  attention: v.object({ text, maxTokens: int(1, MAX_VIEW_TOKENS) }),
   /** rollout, per-position predictions and next words of the latest "attention" answer */
-  attentionDetails: { params: { detailsId: number }; result: AttentionDetails };
+  attentionDetails: v.object({ detailsId: int(0, Number.MAX_SAFE_INTEGER) }),
   /** the k nearest whole words to a word, phrase or sum, static or at a layer */
-  neighbours: { params: NeighboursRequest; result: NeighbourList };
+  neighbours: v.object({
+    query: v.pipe(v.string(), v.maxLength(MAX_NEIGHBOUR_QUERY_CHARS)),
+    mode: v.picklist(["static", "contextual"]),
+    layer: int(0, MAX_NEIGHBOUR_LAYERS),
+    metric: v.picklist(["cosine", "euclidean"]),
+    k: range(NEIGHBOURS_K),
+    before: v.optional(text),
+  }),
   /** build the contextual word index for about budgetMs more (steps, so that suggestions interleave) */
-  neighbourIndex: { params: { budgetMs: number }; result: IndexProgress };
-  /** test hook: never answers, so the client's timeout and restart can be exercised */
-  hang: { params: Record<string, never>; result: never };
+  neighbourIndex: v.object({ budgetMs: v.pipe(v.number(), v.minValue(1), v.maxValue(60000)) }),
+} as const;
+
+interface Results {
+  load: ModelInfo;
+  suggest: SuggestResult;
+  attention: AttentionFirst;
+  attentionDetails: AttentionDetails;
+  neighbours: NeighbourList;
+  neighbourIndex: IndexProgress;
 }
 
-export type Method = keyof Methods;
+export type Method = keyof typeof PARAMS;
+export type Methods = { [M in Method]: { params: v.InferOutput<(typeof PARAMS)[M]>; result: Results[M] } };
 
 export type ErrorCode = "cancelled" | "superseded" | "model" | "input" | "internal" | "crashed" | "timeout" | "stopped";
 
@@ -37,20 +82,50 @@ export type ResponseMessage =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: ErrorCode; message: string; file?: string } };
 
-export function isRequest(m: unknown): m is RequestMessage {
-  if (typeof m !== "object" || m === null) return false;
-  const r = m as Record<string, unknown>;
-  return typeof r.id === "number" && typeof r.method === "string" && typeof r.params === "object" && r.params !== null;
+export interface StartedMessage {
+  id: number;
+  started: true;
+}
+
+const isObject = (m: unknown): m is Record<string, unknown> => typeof m === "object" && m !== null && !Array.isArray(m);
+const isId = (id: unknown): id is number => typeof id === "number" && Number.isSafeInteger(id) && id >= 0;
+
+/** The id of a message, when it has a usable one (a malformed request with an id is answered at once). */
+export function messageId(m: unknown): number | undefined {
+  return isObject(m) && isId(m.id) ? m.id : undefined;
 }
 
 export function isCancel(m: unknown): m is CancelMessage {
-  return typeof m === "object" && m !== null && typeof (m as CancelMessage).id === "number" && (m as CancelMessage).cancel === true;
+  return isObject(m) && isId(m.id) && m.cancel === true;
+}
+
+/**
+ * A request checked against its method's schema: the request, or one line saying what is wrong
+ * ("suggest: options.k: 1000000 is more than 50").
+ */
+export function parseRequest(m: unknown, extra: readonly string[] = []): { ok: true; request: RequestMessage } | { ok: false; message: string } {
+  if (!isObject(m) || !isId(m.id)) return { ok: false, message: "a request needs a non-negative integer id" };
+  if (typeof m.method !== "string") return { ok: false, message: "a request needs a method" };
+  const method = m.method;
+  if (extra.includes(method)) return { ok: true, request: m as unknown as RequestMessage };
+  if (!Object.hasOwn(PARAMS, method)) return { ok: false, message: `unknown method ${JSON.stringify(method.slice(0, 40))}` };
+  const r = v.safeParse(PARAMS[method as Method], m.params);
+  if (!r.success) {
+    const issue = r.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join(".") ?? "params";
+    const got = typeof issue.input === "string" ? `a string of ${issue.input.length} characters` : JSON.stringify(issue.input)?.slice(0, 40);
+    return { ok: false, message: `${method}: ${path}: ${issue.expected ? `expected ${issue.expected}, got ${got}` : issue.message}` };
+  }
+  return { ok: true, request: { id: m.id, method: method as Method, params: r.output } as RequestMessage };
+}
+
+export function isStarted(m: unknown): m is StartedMessage {
+  return isObject(m) && isId(m.id) && m.started === true;
 }
 
 export function isResponse(m: unknown): m is ResponseMessage {
-  if (typeof m !== "object" || m === null) return false;
-  const r = m as Record<string, unknown>;
-  return typeof r.id === "number" && typeof r.ok === "boolean";
+  if (!isObject(m) || !isId(m.id) || typeof m.ok !== "boolean") return false;
+  return m.ok || (isObject(m.error) && typeof m.error.code === "string" && typeof m.error.message === "string");
 }
 
 export class HostError extends Error {

@@ -9,6 +9,8 @@ import { HostError } from "../../src/model/protocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
 
 const HOST = join(ROOT, "dist", "modelHost.js");
+/** the host with a test-only method "hang" that never answers */
+const HANGING_HOST = join(ROOT, "test", "fixtures", "hangingHost.ts");
 
 function client(modelPath = MODEL_DIR, extra: Partial<ConstructorParameters<typeof ModelHostClient>[0]> = {}) {
   const statuses: HostStatus[] = [];
@@ -56,11 +58,11 @@ test("a host killed mid-request fails the request, restarts with backoff, and su
 });
 
 test("a host that stops answering times out, is killed and restarted", async () => {
-  const { c } = client(MODEL_DIR, { requestTimeoutMs: 500 });
+  const { c } = client(MODEL_DIR, { requestTimeoutMs: 500, hostScript: HANGING_HOST, execArgv: ["--import", "tsx"] });
   try {
     await c.ensureReady();
     const pid = c.pid!;
-    await assert.rejects(c.request("hang", {}), (e: HostError) => e.code === "timeout");
+    await assert.rejects(c.requestAny("hang", {}), (e: HostError) => e.code === "timeout");
     await waitFor(() => c.currentStatus.state === "ready" && c.pid !== pid);
     const r = await c.request("suggest", { text: "She opened the door and", offset: 0, options: SUGGEST });
     assert.ok(r.text.length > 0);
