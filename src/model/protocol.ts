@@ -114,6 +114,7 @@ export function parseRequest(m: unknown, extra: readonly string[] = []): { ok: t
     const issue = r.issues[0];
     const path = issue.path?.map((p) => String(p.key)).join(".") ?? "params";
     const got = typeof issue.input === "string" ? `a string of ${issue.input.length} characters` : JSON.stringify(issue.input)?.slice(0, 40);
+    if (issue.input === undefined) return { ok: false, message: `${method}: ${path} is missing` };
     return { ok: false, message: `${method}: ${path}: ${issue.expected ? `expected ${issue.expected}, got ${got}` : issue.message}` };
   }
   return { ok: true, request: { id: m.id, method: method as Method, params: r.output } as RequestMessage };

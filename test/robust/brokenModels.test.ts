@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Engine } from "../../src/model/engine";
 import { ModelFolderError } from "../../src/model/modelFolder";
 import { onnx } from "onnx-proto";
-import { MODEL_DIR } from "./helpers";
+import { MODEL_DIR } from "../unit/helpers";
 
 function copy(): string {
   const dir = mkdtempSync(join(tmpdir(), "lmlens-broken-"));

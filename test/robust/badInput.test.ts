@@ -11,7 +11,7 @@ import { windowStart } from "../../src/core/contextWindow";
 import { selectionWords } from "../../src/core/selectionWords";
 import { ModelHostClient } from "../../src/model/hostClient";
 import { HostError } from "../../src/model/protocol";
-import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
+import { MODEL_DIR, ROOT, SUGGEST } from "../unit/helpers";
 
 const PROSE = "She opened the door and walked into the garden, where the rain had stopped. ";
 const BAD: Record<string, string> = {
