@@ -1,7 +1,7 @@
 // A real VS Code for the end-to-end tests: code-server 4.100.3 (VS Code 1.100.3) from npm, installed
 // once into a cache folder, started on 127.0.0.1 with a fresh user-data dir, a fresh extensions dir
 // holding our .vsix, and a fixture workspace; driven by playwright-core with Debian's Chromium.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
@@ -63,6 +63,12 @@ export interface CodeServer {
   url: string;
   workspace: string;
   userData: string;
+  /** code-server's HOME: a fresh folder, so that any file onnxruntime would write there is seen */
+  home: string;
+  /** whether code-server runs under strace (network and process system calls of every thread) */
+  traced: boolean;
+  /** the model host processes (pid) and every network system call their threads and children made */
+  modelHostNetwork(): { hosts: number[]; threads: number; network: string[] };
   stop(): Promise<void>;
   /** every line of the extension host's logs and our output channel */
   logs(): string;
@@ -103,7 +109,16 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   writeFileSync(join(userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
   execFileSync(bin, ["--extensions-dir", extDir, "--user-data-dir", userData, "--install-extension", vsix], { stdio: "pipe" });
   const port = await freePort();
-  const proc: ChildProcess = spawn(bin, ["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--user-data-dir", userData, "--extensions-dir", extDir, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override", workspace], { stdio: ["ignore", "pipe", "pipe"] });
+  const home = join(base, "home");
+  mkdirSync(home);
+  const traceFile = join(base, "strace.log");
+  // strace sees what native code does too: onnxruntime's telemetry threads, which JavaScript cannot see
+  const traced = spawnSync("strace", ["-V"]).status === 0;
+  if (!traced && process.env.CI) throw new Error("strace is missing: the end-to-end run checks the model host's system calls with it");
+  const serverArgs = ["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--user-data-dir", userData, "--extensions-dir", extDir, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override", workspace];
+  const [cmd, args] = traced ? ["strace", ["-f", "-qq", "--seccomp-bpf", "-s", "1024", "-e", "trace=socket,connect,clone,clone3,execve", "-o", traceFile, bin, ...serverArgs]] : [bin, serverArgs];
+  // a process group of its own: strace detaches on SIGTERM, so stop() signals the whole group
+  const proc: ChildProcess = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, HOME: home }, detached: true });
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));
@@ -124,14 +139,56 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     url,
     workspace,
     userData,
+    home,
+    traced,
+    modelHostNetwork: () => modelHostNetwork(existsSync(traceFile) ? readFileSync(traceFile, "utf8") : ""),
     logs: () => collectLogs(join(userData, "logs")) + "\n--- code-server ---\n" + out,
     stop: async () => {
-      proc.kill("SIGTERM");
+      const group = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-proc.pid!, signal);
+        } catch {
+          // already gone
+        }
+      };
+      group("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));
-      if (proc.exitCode === null) proc.kill("SIGKILL");
+      group("SIGKILL");
       if (!process.env.LM_LENS_KEEP_E2E) rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * From an strace -f log of code-server: the model host processes (an execve of dist/modelHost.js), all
+ * their threads and children (clone lines), and every socket or connect call those made that is not a
+ * Unix socket (the host's IPC with the extension host is a Unix socket pair).
+ */
+export function modelHostNetwork(trace: string): { hosts: number[]; threads: number; network: string[] } {
+  const lines = trace.split("\n");
+  const hosts = new Set<number>();
+  const children = new Map<number, number[]>();
+  for (const l of lines) {
+    const m = /^(\d+)\s+(.*)$/.exec(l);
+    if (!m) continue;
+    const tid = Number(m[1]);
+    if (/^execve\(/.test(m[2]) && /modelHost\.js/.test(m[2]) && / = 0$/.test(m[2])) hosts.add(tid);
+    const c = /^(?:<\.\.\. )?(?:clone3?|fork|vfork)\b.* = (\d+)$/.exec(m[2]);
+    if (c) children.set(tid, [...(children.get(tid) ?? []), Number(c[1])]);
+  }
+  const family = new Set<number>();
+  const todo = [...hosts];
+  while (todo.length) {
+    const t = todo.pop()!;
+    if (family.has(t)) continue;
+    family.add(t);
+    todo.push(...(children.get(t) ?? []));
+  }
+  const network = lines.filter((l) => {
+    const m = /^(\d+)\s+(?:<\.\.\. )?(socket|connect)\b(.*)$/.exec(l);
+    return m !== null && family.has(Number(m[1])) && !/AF_UNIX/.test(m[3]) && !/resumed>/.test(l);
+  });
+  return { hosts: [...hosts], threads: family.size, network };
 }
 
 function collectLogs(dir: string): string {
