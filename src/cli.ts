@@ -1,6 +1,6 @@
 // lm-lens: the command-line face of the same core and model code the extension runs.
 //   lm-lens predict [--model DIR] [--top K] [--exact] [--json] [TEXT]
-//   lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
+//   lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--json] TEXT
 //   lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -8,14 +8,17 @@ import { Engine } from "./model/engine";
 import { ModelFolderError, readModelFolder } from "./model/modelFolder";
 import { NeighbourSpace } from "./model/neighbourSpace";
 import { DEFAULT_SETTINGS } from "./core/settings";
+import { MAX_VIEW_TOKENS } from "./shared/protocol";
 
 const USAGE = `usage:
   lm-lens predict [--model DIR] [--top K] [--exact] [--json] [TEXT]
       the K most likely next words after TEXT (default 5); without TEXT, reads JSON lines
       {"context": "..."} on stdin and writes one JSON line {"words": [...], "ms": ...} for each;
       --exact scores the words with the float32 weights only (as lmLens.quantizedWeights off)
-  lm-lens attention [--model DIR] [--max-tokens N] [--json] TEXT
-      attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin)
+  lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--json] TEXT
+      attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin);
+      --json also gives "nextWords" (the 10 most likely next words after TEXT: predict --top 10's list)
+      and "predictions" (per token, the 10 most likely next tokens: token-level, not words)
   lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
       the K nearest whole words (default 10, at most 50) to WORD by the rows of the model's token
       embedding matrix; WORD may also be a phrase ("red car", the mean of its words) or a sum
@@ -41,7 +44,7 @@ function positiveInt(v: string | undefined, name: string, fallback: number, max:
 /** the flags each command reads; any other is refused, not silently ignored */
 const FLAGS: Record<string, readonly string[]> = {
   predict: ["model", "top", "exact", "json"],
-  attention: ["model", "max-tokens", "json"],
+  attention: ["model", "max-tokens", "exact", "json"],
   neighbours: ["model", "k", "metric", "json"],
 };
 
@@ -187,9 +190,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === "attention") {
     if (positionals.length !== 1) throw new UsageError("attention takes one TEXT argument (quote it, or - to read it from stdin)");
     const text = positionals[0] === "-" ? await readStdin() : positionals[0];
-    const engine = await Engine.load(modelDir, { quantize: false });
+    // the weights predict uses (attention itself always runs on float32): nextWords is predict --top 10's list
+    const engine = await Engine.load(modelDir, { quantize: !values.exact });
     try {
-      const max = positiveInt(values["max-tokens"], "max-tokens", engine.folder.config.nPositions, engine.folder.config.nPositions);
+      const max = positiveInt(values["max-tokens"], "max-tokens", Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions), Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions));
       const r = await engine.attention(text, max);
       const T = r.tokens.length;
       // [layer][head][query][key], the same numbers the panel shows
@@ -197,7 +201,9 @@ async function main(argv: string[]): Promise<number> {
         Array.from({ length: r.nHead }, (_, h) => Array.from({ length: T }, (_, q) => Array.from(r.attentions.subarray(((l * r.nHead + h) * T + q) * T, ((l * r.nHead + h) * T + q + 1) * T)))),
       );
       if (values.json) {
-        process.stdout.write(JSON.stringify({ tokens: r.tokens.map((t) => t.text), attentions: nested, truncated: r.truncated }) + "\n");
+        const words = r.nextWords.map((w) => ({ word: w.word, p: round(w.p) }));
+        const predictions = r.predictions.map((row) => row.map((t) => ({ token: t.token, p: round(t.p) })));
+        process.stdout.write(JSON.stringify({ tokens: r.tokens.map((t) => t.text), attentions: nested, truncated: r.truncated, nextWords: words, predictions }) + "\n");
       } else {
         process.stdout.write(`${T} tokens${r.truncated ? ` (truncated from ${r.totalTokens ?? "more"})` : ""}: ${r.tokens.map((t) => JSON.stringify(t.text)).join(" ")}\n`);
         nested.forEach((layer, l) =>

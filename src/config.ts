@@ -5,6 +5,7 @@ import { clampSetting, DEFAULT_SETTINGS, effectiveModelPath, LIMITS, type Settin
 export const SECTION = "lmLens";
 export const KEYS = {
   enable: "enable",
+  languages: "languages",
   disabledLanguages: "disabledLanguages",
   modelPath: "modelPath",
   quantizedWeights: "quantizedWeights",
@@ -23,10 +24,11 @@ function modelPathSetting(cfg: vscode.WorkspaceConfiguration): string {
 export function readSettings(): Settings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   const d = DEFAULT_SETTINGS;
-  const langs = cfg.get<unknown>(KEYS.disabledLanguages, []);
+  const strings = (v: unknown, fallback: string[]) => (Array.isArray(v) ? v.filter((l): l is string => typeof l === "string") : fallback);
   return {
     enable: cfg.get<boolean>(KEYS.enable, d.enable) !== false,
-    disabledLanguages: Array.isArray(langs) ? langs.filter((l): l is string => typeof l === "string") : [],
+    languages: strings(cfg.get<unknown>(KEYS.languages), d.languages),
+    disabledLanguages: strings(cfg.get<unknown>(KEYS.disabledLanguages), []),
     modelPath: modelPathSetting(cfg),
     quantizedWeights: cfg.get<boolean>(KEYS.quantizedWeights, d.quantizedWeights) !== false,
     suggest: {

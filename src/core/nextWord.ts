@@ -33,6 +33,11 @@ export interface SuggestOptions {
    * suggestion completes it instead of starting the next word.
    */
   isWord?: (word: string) => boolean;
+  /**
+   * Whether a completed word may be suggested (the lexicon or the document knows it): a partial word is
+   * completed only to such words ("lighth" -> "ouse" when the text has "lighthouse", never "ed").
+   */
+  isKnownWord?: (word: string) => boolean;
 }
 
 export interface Suggestion {
@@ -74,6 +79,7 @@ export function sampleIndex(logps: readonly number[], temperature: number, topK:
 }
 
 const encoder = new TextEncoder();
+const utf8 = new TextDecoder("utf-8");
 
 function toChoices<C>(hyps: WordHyp<C>[], pending: Uint8Array): WordChoice[] {
   return hyps.map((h) => ({ word: completionText(h.bytes, pending), p: Math.exp(h.logp) }));
@@ -97,20 +103,26 @@ export async function suggestWords<C>(
   let pendingBytes = encoder.encode(pending);
   // a new word starts here unless a word or punctuation is being typed
   let startsNewWord = pending.trim() === "";
-  let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined });
+  // completing a typed word: only words the lexicon or the document knows (and the word as it stands)
+  const typedBytes = pendingBytes;
+  const known = opts.isKnownWord;
+  const accept = !startsNewWord && known && /^\s*\p{L}+$/u.test(pending)
+    ? (bytes: Uint8Array) => bytes.length === typedBytes.length || known(utf8.decode(bytes).trim())
+    : undefined;
+  let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined, accept });
   // The typed word is already whole when the most likely reading ends it here, ending is more likely
   // than going on, and the lexicon knows it as a word: then the suggestion is the next word ("the hair
   // was still" -> " red", but "jum" -> "p"). A small model sometimes rates a fragment as a word.
   const typed = pending.trim();
-  const known = !/^\p{L}+$/u.test(typed) || (opts.isWord?.(typed) ?? true);
+  const whole = !/^\p{L}+$/u.test(typed) || (opts.isWord?.(typed) ?? true);
   const best = hyps[0];
-  if (!startsNewWord && best && completionText(best.bytes, pendingBytes) === "" && best.pEnd > 0.5 && known) {
+  if (!startsNewWord && best && completionText(best.bytes, pendingBytes) === "" && best.pEnd > 0.5 && whole) {
     hyps = await searchUnits(model, table, { cache: best.cache, logits: best.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: best.phase as Phase.Word | Phase.Punct });
     pendingBytes = new Uint8Array(0);
     startsNewWord = true;
   } else if (!startsNewWord && hyps.some((h) => completionText(h.bytes, pendingBytes) === "")) {
     // the word goes on: the slot "" took is given to one more completion
-    hyps = await searchUnits(model, table, base, pendingBytes, { ...search, k: search.k + 1, beam: Math.max(search.beam, search.k + 1) });
+    hyps = await searchUnits(model, table, base, pendingBytes, { ...search, k: search.k + 1, beam: Math.max(search.beam, search.k + 1), accept });
   }
   let mass = 0;
   if (!startsNewWord) {

@@ -3,6 +3,9 @@
 
 export interface Settings {
   enable: boolean;
+  /** language ids with suggestions ("*": every language) */
+  languages: string[];
+  /** language ids without suggestions, whatever `languages` says */
   disabledLanguages: string[];
   /** empty = the model shipped with the extension */
   modelPath: string;
@@ -22,6 +25,8 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = {
   enable: true,
+  // where prose is written; code is one setting away ("*" or a language id)
+  languages: ["plaintext", "markdown", "mdx", "git-commit", "scminput", "restructuredtext", "asciidoc", "latex", "tex", "org", "typst"],
   disabledLanguages: [],
   modelPath: "",
   quantizedWeights: true,
@@ -59,4 +64,10 @@ export interface ScopedValues {
 export function effectiveModelPath(values: ScopedValues, trusted: boolean): string {
   const v = trusted ? (values.workspaceFolderValue ?? values.workspaceValue ?? values.globalValue) : values.globalValue;
   return typeof v === "string" ? v.trim() : "";
+}
+
+/** Whether a document of this language gets suggestions under these settings. */
+export function suggestsIn(languageId: string, s: Pick<Settings, "languages" | "disabledLanguages">): boolean {
+  if (s.disabledLanguages.includes(languageId)) return false;
+  return s.languages.includes("*") || s.languages.includes(languageId);
 }

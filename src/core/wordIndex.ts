@@ -61,3 +61,17 @@ export function parseWordList(text: string, minShare = 0): Set<string> {
 
 /** words.txt share below which a vocabulary entry is taken for the start of longer words */
 export const INDEX_MIN_SHARE = 0.1;
+
+/** The words of a text (letters only, lower-cased) that start with `prefix` and are longer than it. */
+export function wordsStartingWith(text: string, prefix: string): string[] {
+  if (!prefix) return [];
+  const out: string[] = [];
+  const lower = text.toLowerCase();
+  for (let i = lower.indexOf(prefix); i >= 0; i = lower.indexOf(prefix, i + 1)) {
+    // a word starts here (not in the middle of one)
+    if (i > 0 && /\p{L}/u.test(lower[i - 1])) continue;
+    const m = /^\p{L}+/u.exec(lower.slice(i, i + 64));
+    if (m && m[0].length > prefix.length) out.push(m[0]);
+  }
+  return out;
+}

@@ -246,6 +246,11 @@ export interface SearchOptions {
   canonical?: (bytes: Uint8Array, tokens: readonly number[]) => boolean;
   /** counts model calls, for the benchmark and the status bar */
   onModelRun?: () => void;
+  /**
+   * Which finished units may be returned (all bytes, pending ones included); the others are passed over
+   * and do not count toward k, so the search goes on to the next best that is accepted.
+   */
+  accept?: (bytes: Uint8Array) => boolean;
 }
 
 /** below this many nats under the best logit a token's probability (< 1e-16 of the best) is left out of sums */
@@ -401,7 +406,7 @@ export async function searchUnits<C>(
     if (canEnd) {
       const pEnd = Math.max(1e-12, 1 - pCont);
       const logp = node.logp + Math.log(pEnd);
-      if (logp > kth()) {
+      if (logp > kth() && (!opts.accept || opts.accept(node.bytes))) {
         finished.push({ phase: node.phase, pEnd, tokens: node.tokens, bytes: node.bytes, logp, cache: node.cache!, logits });
         finished.sort((a, b) => b.logp - a.logp);
         if (finished.length > opts.k) finished.length = opts.k;

@@ -4,8 +4,8 @@ import { performance } from "node:perf_hooks";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { headMeans, rollout } from "../core/attentionMath";
-import { parseWordList } from "../core/wordIndex";
-import type { Settings } from "../core/settings";
+import { parseWordList, wordsStartingWith } from "../core/wordIndex";
+import { DEFAULT_SETTINGS, type Settings } from "../core/settings";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart, windowStride } from "../core/contextWindow";
 import { suggestWords, type Suggestion, type WordChoice } from "../core/nextWord";
 import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
@@ -31,6 +31,8 @@ const MAX_PENDING_BYTES = 48;
 export type SuggestParams = Settings["suggest"] & {
   /** false: recompute from scratch every time (the benchmark's no-cache peer) */
   useCache?: boolean;
+  /** words of the document beyond the text sent that start like the typed word (a partial word completes only to known words) */
+  knownWords?: readonly string[];
 };
 
 export interface SuggestResult extends Suggestion {
@@ -88,6 +90,8 @@ export interface AttentionResult {
   predictions: { token: string; p: number }[][];
   /** the 10 most likely whole next words after the text */
   nextWords: { word: string; p: number }[];
+  /** the offset in text after which nextWords come (the analysed text's end, or the point before a suggestion) */
+  nextWordsAt?: number;
   truncated: boolean;
   /** tokens in the whole text before truncation (undefined: a text so long that only its start was read) */
   totalTokens?: number;
@@ -96,6 +100,17 @@ export interface AttentionResult {
 
 /** The part of an attention result that the first heatmap needs; detailsId asks for the rest. */
 export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "nextWords"> & { detailsId: number };
+
+/** Where the attention panel's next-word list is asked for: after text.slice(0, at), with the user's suggestion settings. */
+export interface PanelWords {
+  at: number;
+  /** where the text starts in its document (the suggestion's window is placed as for the ghost text) */
+  offset: number;
+  options: Settings["suggest"];
+}
+
+/** words in the attention panel's next-word list (and in lm-lens attention --json) */
+export const PANEL_WORDS = 10;
 export type AttentionDetails = Pick<AttentionResult, "rollout" | "predictions" | "nextWords">;
 
 /** attentionDetails for a run that a newer attentionFirst replaced */
@@ -110,7 +125,7 @@ export class Engine {
   /** step memo: token ids -> the state after them (least recently used first) */
   private readonly steps = new Map<string, { cache: KvCache; logits: Float32Array }>();
   /** the latest attentionFirst run, kept for its attentionDetails */
-  private lastAttention: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; cache: KvCache | null } | null = null;
+  private lastAttention: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { at: number; offset: number; options: Settings["suggest"] } } | null = null;
   private attentionRuns = 0;
   readonly table: TokenTable;
   /** lower-cased whole words of the training text (words.txt), when the model folder has them */
@@ -153,6 +168,21 @@ export class Engine {
       ...(this.model.io.hiddenProblem ? { hiddenProblem: this.model.io.hiddenProblem } : {}),
       ...(this.model.io.quantized ? { quantized: this.model.io.quantized } : {}),
       loadMs: this.loadMs,
+    };
+  }
+
+  /**
+   * Which completions of the typed word may be suggested: words of the lexicon, of the text given and of
+   * `extra` (the document around it). Without a lexicon (a bring-your-own model) every word may.
+   */
+  private knownWord(text: string, pending: string, extra: readonly string[] = []): (word: string) => boolean {
+    const prefix = pending.trim().toLowerCase();
+    let inText: Set<string> | undefined;
+    return (word) => {
+      const w = word.toLowerCase();
+      if (this.lexicon!.has(w)) return true;
+      inText ??= new Set([...wordsStartingWith(text, prefix), ...extra.map((x) => x.toLowerCase())]);
+      return inText.has(w);
     };
   }
 
@@ -272,6 +302,7 @@ export class Engine {
       seed: p.seed,
       isCancelled,
       isWord: this.lexicon ? (w) => this.lexicon!.has(w.toLowerCase()) : undefined,
+      isKnownWord: this.lexicon ? this.knownWord(textBefore, pending, p.knownWords) : undefined,
       canonical: this.canonical,
     }, endingPhase(context));
     const ms = performance.now() - t0;
@@ -367,8 +398,8 @@ export class Engine {
   }
 
   /** Attention probabilities over exactly the tokens of the text (its first maxTokens), with predictions. */
-  async attention(textIn: string, maxTokens: number): Promise<AttentionResult> {
-    const first = await this.attentionFirst(textIn, maxTokens);
+  async attention(textIn: string, maxTokens: number, words?: PanelWords): Promise<AttentionResult> {
+    const first = await this.attentionFirst(textIn, maxTokens, words);
     const { detailsId: _, ...core } = first;
     return { ...core, ...(await this.attentionDetails(first.detailsId)) };
   }
@@ -377,8 +408,9 @@ export class Engine {
    * What a heatmap needs, as soon as the model has run: the tokens, the attention probabilities and their
    * head means. The rest (rollout, per-position predictions, the next-word search) follows from
    * attentionDetails(detailsId), so that the panel can draw first and fill in the next words after.
+   * `words` says where the next-word list is asked for (default: after the whole analysed text).
    */
-  async attentionFirst(textIn: string, maxTokens: number): Promise<AttentionFirst> {
+  async attentionFirst(textIn: string, maxTokens: number, words?: PanelWords): Promise<AttentionFirst> {
     const cfg = this.folder.config;
     const limit = Math.max(1, Math.min(maxTokens, cfg.nPositions - 16));
     // a huge text (a 5 MB selection) is not tokenized whole: only as much as the token budget can use
@@ -396,7 +428,7 @@ export class Engine {
     const L = cfg.nLayer;
     const H = cfg.nHead;
     if (ids.length === 0) {
-      this.lastAttention = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), cache: null };
+      this.lastAttention = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), words: { at: 0, offset: 0, options: DEFAULT_SETTINGS.suggest } };
       return { text: "", tokens: [], nLayer: L, nHead: H, attentions: new Float32Array(0), headMeans: new Float32Array(0), truncated: false, totalTokens: 0, model: this.folder.name, detailsId };
     }
     const tokens = tokenRanges(this.tokenizer, ids);
@@ -405,9 +437,11 @@ export class Engine {
     const T = ids.length;
     const attentions = new Float32Array(L * H * T * T);
     (r.attentions ?? []).forEach((a, l) => attentions.set(a, l * H * T * T));
-    this.lastAttention = { detailsId, T, text, attentions, logits: r.logits, cache: r.cache };
+    // the list is about the analysed text: a point past its end (the text was cut) is its end
+    const at = Math.min(words?.at ?? text.length, text.length);
+    this.lastAttention = { detailsId, T, text, attentions, logits: r.logits, words: { at, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest } };
     const shape = { nLayer: L, nHead: H, T };
-    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), truncated: cut || all.length > ids.length, ...(cut ? {} : { totalTokens: all.length }), model: this.folder.name, detailsId };
+    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), truncated: cut || all.length > ids.length, ...(cut ? {} : { totalTokens: all.length }), model: this.folder.name, detailsId, nextWordsAt: at };
   }
 
   /** Rollout, predictions and next words of the latest attentionFirst (an older id is superseded). */
@@ -415,14 +449,23 @@ export class Engine {
     const a = this.lastAttention;
     if (!a || a.detailsId !== detailsId) throw new SupersededError("a newer attention request replaced this one");
     const { T, text, attentions, logits } = a;
-    if (T === 0 || !a.cache) return { rollout: new Float32Array(0), predictions: [], nextWords: [] };
+    if (T === 0) return { rollout: new Float32Array(0), predictions: [], nextWords: [] };
     const cfg = this.folder.config;
     const V = cfg.vocabSize;
     const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
-    const last = logits.slice((T - 1) * V, T * V);
-    const nextWords = await this.wordList({ cache: a.cache, logits: last }, 10, 4, endingPhase(text));
+    const nextWords = await this.panelWords(text.slice(0, a.words.at), a.words.offset, a.words.options);
     // derived here, in the model host, so the extension host never spends time on T^3 products
     return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords };
+  }
+
+  /**
+   * The panel's next-word list: the very search of the ghost text and of `lm-lens predict` (suggest, with
+   * the user's window), for PANEL_WORDS words, greedy, one word. It leaves the suggestion session's caches
+   * alone (useCache false), so the numbers are those of predict on the same text.
+   */
+  private async panelWords(context: string, offset: number, options: Settings["suggest"]): Promise<WordChoice[]> {
+    const r = await this.suggest(context, { ...options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false }, undefined, offset);
+    return r.alternatives;
   }
 
   async dispose(): Promise<void> {

@@ -18,26 +18,35 @@ const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minV
 const range = (r: { min: number; max: number }) => int(r.min, r.max);
 const text = v.pipe(v.string(), v.maxLength(MAX_REQUEST_TEXT_CHARS));
 
+const suggestOptions = v.object({
+  maxContextTokens: range(LIMITS.maxContextTokens),
+  words: range(LIMITS.words),
+  /** alternatives computed for an explicit trigger (Invoke) */
+  k: int(1, MAX_ALTERNATIVES),
+  temperature: v.pipe(v.number(), v.minValue(LIMITS.temperature.min), v.maxValue(LIMITS.temperature.max)),
+  topK: range(LIMITS.topK),
+  seed: int(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+  /** false: recompute from scratch every time (the benchmark's no-cache peer) */
+  useCache: v.optional(v.boolean()),
+  /** words of the document beyond the text sent that start like the typed word */
+  knownWords: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(64))),
+});
+
 export const PARAMS = {
   load: v.object({ modelPath: v.pipe(v.string(), v.maxLength(4096)), threads: int(1, 64), quantize: v.boolean() }),
   suggest: v.object({
     text,
     /** where text starts in the document (the memo of earlier answers is keyed by it) */
     offset: int(0, Number.MAX_SAFE_INTEGER),
-    options: v.object({
-      maxContextTokens: range(LIMITS.maxContextTokens),
-      words: range(LIMITS.words),
-      /** alternatives computed for an explicit trigger (Invoke) */
-      k: int(1, MAX_ALTERNATIVES),
-      temperature: v.pipe(v.number(), v.minValue(LIMITS.temperature.min), v.maxValue(LIMITS.temperature.max)),
-      topK: range(LIMITS.topK),
-      seed: int(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
-      /** false: recompute from scratch every time (the benchmark's no-cache peer) */
-      useCache: v.optional(v.boolean()),
-    }),
+    options: suggestOptions,
   }),
   /** the tokens and attention probabilities (what the first heatmap needs) */
-  attention: v.object({ text, maxTokens: int(1, MAX_VIEW_TOKENS) }),
+  attention: v.object({
+    text,
+    maxTokens: int(1, MAX_VIEW_TOKENS),
+    /** where the next-word list is asked for (default: after the whole text), with the suggestion settings */
+    words: v.optional(v.object({ at: int(0, MAX_REQUEST_TEXT_CHARS), offset: int(0, Number.MAX_SAFE_INTEGER), options: suggestOptions })),
+  }),
   /** rollout, per-position predictions and next words of the latest "attention" answer */
   attentionDetails: v.object({ detailsId: int(0, Number.MAX_SAFE_INTEGER) }),
   /** the k nearest whole words to a word, phrase or sum, static or at a layer */

@@ -72,8 +72,14 @@ export interface AttentionView {
   rollout: Float32Array;
   /** per position, the 10 most likely next tokens; empty while pending */
   predictions: TokenProb[][];
-  /** the 10 most likely whole next words after the text; empty while pending */
+  /**
+   * the 10 most likely whole next words (the ghost text's search, as `lm-lens predict`) after
+   * text.slice(0, nextWordsAt): the whole text, or for "Why this word?" the point before the suggestion;
+   * empty while pending
+   */
   nextWords: WordProb[];
+  /** absent: the text's end */
+  nextWordsAt?: number;
   /**
    * The first message of a view carries only what its first heatmap needs: the one matrix the webview said it
    * shows (`shown`). A "details" message brings the rest: every head, the head means, rollout, predictions
@@ -282,7 +288,7 @@ export function isToWebviewMessage(raw: unknown): raw is ToWebviewMessage {
         d.attentions instanceof Float32Array && d.attentions.length === (d.pending ? 0 : L * H * T * T) &&
         d.headMeans instanceof Float32Array && d.headMeans.length === (d.pending ? 0 : L * T * T) &&
         d.rollout instanceof Float32Array && d.rollout.length === (d.pending ? 0 : T * T) &&
-        Array.isArray(d.predictions) && Array.isArray(d.nextWords) &&
+        Array.isArray(d.predictions) && Array.isArray(d.nextWords) && (d.nextWordsAt === undefined || typeof d.nextWordsAt === "number") &&
         (d.pending ? isShown(d.shown, L, H, T) : d.shown === undefined)
       );
     }

@@ -236,7 +236,8 @@ export class AttentionPanel implements vscode.Disposable {
       // a huge selection (megabytes) is read only as far as the token budget can use
       const end = Math.min(req.end, req.start + maxTokens * MAX_CHARS_PER_TOKEN);
       const text = req.document.getText(new vscode.Range(req.document.positionAt(req.start), req.document.positionAt(end)));
-      const result = await this.deps.client.request("attention", { text, maxTokens }, token);
+      const words = { at: text.length, offset: req.start, options: this.deps.settings().suggest };
+      const result = await this.deps.client.request("attention", { text, maxTokens, words }, token);
       if (end < req.end) delete result.totalTokens;
       return { result, text, cut: result.truncated || end < req.end ? "end" : undefined, offset: req.start };
     }
@@ -245,7 +246,9 @@ export class AttentionPanel implements vscode.Disposable {
     for (let attempt = 1; ; attempt++) {
       const from = tailStart(docText, budget);
       const text = docText.slice(from) + req.suggestion;
-      const result = await this.deps.client.request("attention", { text, maxTokens }, token);
+      // the list at the point before the suggestion: the alternatives the ghost text was chosen from
+      const words = { at: docText.length - from, offset: req.start + from, options: this.deps.settings().suggest };
+      const result = await this.deps.client.request("attention", { text, maxTokens, words }, token);
       const cutAtStart = req.cutAtStart || from > 0;
       if (!result.truncated || attempt >= FIT_ATTEMPTS || token.isCancellationRequested) {
         return { result, text, cut: result.truncated ? "end" : cutAtStart ? "start" : undefined, offset: req.start + from };
@@ -266,7 +269,10 @@ export class AttentionPanel implements vscode.Disposable {
     const startPos = doc.positionAt(offset);
     const endPos = doc.positionAt(offset + documentChars);
     let focus: number | undefined;
-    if (req.kind === "whyThisWord" && T > 0) focus = req.suggestion ? tokenAtOffset(r.tokens, documentChars) : T - 1;
+    // "Why this word?": the position that predicts the suggestion, the last token wholly before it (its row
+    // of attention is what the model looked at; the suggestion's own first token may begin with the space
+    // typed before it)
+    if (req.kind === "whyThisWord" && T > 0) focus = req.suggestion ? Math.max(0, tokenAtOffset(r.tokens, documentChars) - 1) : T - 1;
     if (show?.token !== undefined) {
       const i = r.tokens.map((t) => t.text).lastIndexOf(show.token);
       if (i >= 0) focus = i;
@@ -286,6 +292,7 @@ export class AttentionPanel implements vscode.Disposable {
       rollout: new Float32Array(0),
       predictions: [],
       nextWords: [],
+      nextWordsAt: Math.min(r.nextWordsAt ?? r.text.length, r.text.length),
       pending: true,
       ...(focus !== undefined && focus >= 0 ? { focus } : {}),
       ...(show && show.pick.layer < r.nLayer && (show.pick.head === null || show.pick.head < r.nHead) ? { pick: show.pick } : {}),

@@ -2,7 +2,8 @@
 // when the user accepts (Tab, or "accept next word").
 import * as vscode from "vscode";
 import { windowStart } from "../core/contextWindow";
-import type { Settings } from "../core/settings";
+import { wordsStartingWith } from "../core/wordIndex";
+import { suggestsIn, type Settings } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
 import type { ModelHostClient } from "../model/hostClient";
 import { HostError } from "../model/protocol";
@@ -43,9 +44,12 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider {
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const s = this.deps.settings();
-    if (!s.enable || this.deps.isPaused() || s.disabledLanguages.includes(document.languageId)) return undefined;
+    if (!s.enable || this.deps.isPaused() || !suggestsIn(document.languageId, s)) return undefined;
     // the suggest widget is open: its selection decides what is inserted
     if (context.selectedCompletionInfo) return undefined;
+    // text is selected: typing replaces it, so a next word after the cursor would be shown out of place
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document && e.selections.some((sel) => sel.active.isEqual(position)));
+    if (editor && editor.selections.some((sel) => !sel.isEmpty)) return undefined;
     const offset = document.offsetAt(position);
     const start = windowStart(offset, s.suggest.maxContextTokens);
     const text = document.getText(new vscode.Range(document.positionAt(start), position));
@@ -60,9 +64,10 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider {
       }
     }
     try {
+      const knownWords = documentWords(document, offset, start, text);
       const r = await this.deps.client.request(
         "suggest",
-        { text, offset: start, options: { ...s.suggest, k: explicit ? s.suggest.k : 1 } },
+        { text, offset: start, options: { ...s.suggest, k: explicit ? s.suggest.k : 1, ...(knownWords.length ? { knownWords } : {}) } },
         token,
       );
       if (token.isCancellationRequested) return undefined;
@@ -82,4 +87,24 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider {
       return undefined;
     }
   }
+}
+
+/** how far around the cursor the document's words are looked at for the completion of a typed word */
+const KNOWN_WORDS_BEFORE = 64 * 1024;
+const KNOWN_WORDS_AFTER = 16 * 1024;
+const MAX_KNOWN_WORDS = 64;
+
+/**
+ * Words of the document near the cursor, outside the text sent, that start like the word being typed:
+ * a partial word is completed only to a word the lexicon or the document knows ("lighth" -> "lighthouse"
+ * when the story's first line has it). A bounded read, so a 5 MB document costs no more than a small one.
+ */
+function documentWords(document: vscode.TextDocument, offset: number, sentFrom: number, sent: string): string[] {
+  const typed = /\p{L}+$/u.exec(sent)?.[0];
+  if (!typed) return [];
+  const prefix = typed.toLowerCase();
+  const from = Math.max(0, sentFrom - KNOWN_WORDS_BEFORE);
+  const before = sentFrom > from ? document.getText(new vscode.Range(document.positionAt(from), document.positionAt(sentFrom))) : "";
+  const after = document.getText(new vscode.Range(document.positionAt(offset), document.positionAt(offset + KNOWN_WORDS_AFTER)));
+  return [...new Set([...wordsStartingWith(before, prefix), ...wordsStartingWith(after, prefix)])].slice(0, MAX_KNOWN_WORDS);
 }

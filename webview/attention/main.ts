@@ -121,10 +121,14 @@ const rollTip = el("div", { className: "tooltip", attrs: { role: "tooltip", hidd
 const rollLegend = el("canvas", { className: "legend-ramp", attrs: { role: "img", "aria-label": "colour scale from 0 to 1" } });
 const gridEl = el("div", { className: "grid" });
 const linesHost = el("div", { className: "lines-host", attrs: { tabindex: 0, "aria-label": "Lines view. Arrow keys choose the token whose lines are drawn" } });
+const nextWordsTitle = el("h2");
 const nextWordsEl = el("ol", { className: "bars" });
 const predictionsTitle = el("h2");
 const predictionsEl = el("ol", { className: "bars" });
 const beforeEl = el("p", { className: "before" });
+
+/** views and, beside them (above them in a narrow panel for "Why this word?"), what the model predicts */
+const main = el("div", { className: "main" });
 
 function legendRow(ramp: HTMLCanvasElement): HTMLElement {
   return el("div", { className: "legend", attrs: { title: explain.colour } }, [
@@ -174,25 +178,22 @@ root.append(
     headPick,
     followBox,
     el("span", { className: "spacer" }),
-    el("span", { className: "label", text: "Export" }),
-    ...exportButtons,
+    // one group, so that a narrow panel wraps it whole: "Export" stays with its buttons
+    el("span", { className: "export-group", attrs: { role: "group", "aria-label": "Export" } }, [el("span", { className: "label", text: "Export" }), ...exportButtons]),
     tourButton,
   ]),
   el("p", { className: "legend-text", attrs: { title: explain.colour } }, [
     "Row = the word that is looking, column = the word it looks at; each row sums to 1. ",
-    el("span", { className: "keys", text: "Keys: ←/→ choose a token, [ and ] change the layer, , and . change the head." }),
+    el("span", { className: "keys", text: "Keys: in the token strip ←/→ choose a token; on the heatmap ↑/↓ choose it and ←/→ read its row; [ and ] change the layer, , and . change the head." }),
   ]),
   tokensEl,
-  el("div", { className: "main" }, [
-    panels,
-    el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [
-      el("h2", { text: "Next word after the text", attrs: { title: "The model's 10 most likely next words after the whole text" } }),
-      nextWordsEl,
-      predictionsTitle,
-      predictionsEl,
-      beforeEl,
-    ]),
-  ]),
+  main,
+);
+main.append(
+  panels,
+  el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [nextWordsTitle, nextWordsEl, predictionsTitle, predictionsEl, beforeEl]),
+);
+root.append(
   el("details", { className: "help" }, [
     el("summary", { text: "What am I looking at?" }),
     el("p", { text: "The model reads the text as tokens: words and pieces of words, shown above (· is a space, ↵ a line break). For every token, attention decides which earlier tokens it takes information from." }),
@@ -317,11 +318,12 @@ function buildTokens(): void {
   const docChars = view.source.documentChars;
   tokensEl.replaceChildren(
     ...view.tokens.map((t, i) => {
-      const ghost = t.start >= docChars;
+      // a token that reaches past the document's text belongs to the suggestion (" red" takes the space typed before it)
+      const ghost = t.end > docChars;
       const chip = el("span", {
         id: `tok-${i}`,
         className: ghost ? "token ghost" : "token",
-        attrs: { role: "option", "aria-selected": "false", title: `token ${i}${ghost ? " (the suggestion, not yet in the document)" : ""}: ${JSON.stringify(t.text)}` },
+        attrs: { role: "option", "aria-selected": "false", title: `token ${i}${ghost ? " (the suggested word, not yet in the document)" : ""}: ${JSON.stringify(t.text)}` },
       }, [el("span", { className: "text", text: visibleWhitespace(t.text) || "∅" }), el("sub", { text: String(i) })]);
       chip.addEventListener("mouseenter", () => hoverToken(i));
       chip.addEventListener("mouseleave", () => hoverToken(null));
@@ -444,7 +446,22 @@ function bar(label: string, p: number, mark = false, title?: string): HTMLElemen
   ]);
 }
 
+/** "Next word after the text", or for "Why this word?" after the text before the suggestion. */
+function setNextWordsTitle(): void {
+  if (!view) {
+    nextWordsTitle.textContent = "";
+    return;
+  }
+  const at = view.nextWordsAt ?? view.text.length;
+  const why = at < view.text.length;
+  const before = [...view.text.slice(0, at).trimEnd()].slice(-24).join("");
+  nextWordsTitle.textContent = why ? `Next word after “…${before}”: the suggestion and its alternatives` : "Next word after the text";
+  nextWordsTitle.title = "Whole words, as the ghost text and lm-lens predict rank them: the model's 10 most likely next words" + (why ? "; ➜ marks the suggested word" : " after the whole text");
+  main.classList.toggle("why", why);
+}
+
 function renderNext(): void {
+  setNextWordsTitle();
   if (!view) {
     nextWordsEl.replaceChildren();
     predictionsEl.replaceChildren();
@@ -461,12 +478,17 @@ function renderNext(): void {
     beforeEl.textContent = "";
     return;
   }
-  nextWordsEl.replaceChildren(...view.nextWords.map((w) => bar(w.word.trim() || visibleWhitespace(w.word), w.p)));
+  const suggestion = view.text.slice(view.nextWordsAt ?? view.text.length);
+  // the list's word that the suggestion starts with (the longest, as " a" and " an" both start " an")
+  const marked = suggestion
+    ? view.nextWords.reduce((best, w, i) => (w.word !== "" && suggestion.startsWith(w.word) && (best < 0 || w.word.length > view!.nextWords[best].word.length) ? i : best), -1)
+    : -1;
+  nextWordsEl.replaceChildren(...view.nextWords.map((w, i) => bar(`${i === marked ? "➜ " : ""}${w.word.trim() || visibleWhitespace(w.word)}`, w.p, i === marked, i === marked ? "the suggested word" : undefined)));
   if (!tok) return;
   const lab = visibleWhitespace(tok.text);
   const actual = view.tokens[q + 1]?.text;
-  predictionsTitle.textContent = `After “${lab}” (token ${q})`;
-  predictionsTitle.title = "The model's 10 most likely next tokens at this position; ✓ marks the token that actually follows.";
+  predictionsTitle.textContent = `Next token after “${lab}” (token ${q})`;
+  predictionsTitle.title = "Token level: the model's 10 most likely next tokens at this position (tokens, not whole words); ✓ marks the token that actually follows.";
   predictionsEl.replaceChildren(...(view.predictions[q] ?? []).map((t) => bar(`${t.token === actual ? "✓ " : ""}${visibleWhitespace(t.token)}`, t.p, t.token === actual)));
   if (q === 0) {
     beforeEl.textContent = "";
@@ -708,7 +730,11 @@ function showTip(tip: HTMLElement, layout: Layout | undefined, cell: Cell | null
   tip.textContent =
     cell.k > cell.q ? `“${lab[cell.q]}” cannot see “${lab[cell.k]}”: it comes later.` : `“${lab[cell.q]}” → “${lab[cell.k]}”: ${v.toFixed(3)} (${(v * 100).toFixed(1)}% of its attention)`;
   tip.hidden = false;
-  tip.style.left = `${layout.x0 + (cell.k + 1) * layout.cell + 8}px`;
+  // right of the cell, or left of it where the panel's edge would cut the tip off
+  const wrap = tip.parentElement;
+  const right = layout.x0 + (cell.k + 1) * layout.cell + 8;
+  const room = wrap ? wrap.scrollLeft + wrap.clientWidth : Infinity;
+  tip.style.left = `${right + tip.offsetWidth <= room ? right : Math.max(wrap?.scrollLeft ?? 0, layout.x0 + cell.k * layout.cell - tip.offsetWidth - 8)}px`;
   tip.style.top = `${layout.y0 + (cell.q + 1) * layout.cell + 4}px`;
 }
 

@@ -1,0 +1,43 @@
+// A partial word completes only to a word the lexicon (words.txt) or the document knows.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseWordList, wordsStartingWith } from "../../src/core/wordIndex";
+import { MODEL_DIR, SUGGEST, sharedEngine } from "./helpers";
+
+const lexicon = new Set(Array.from(parseWordList(readFileSync(join(MODEL_DIR, "words.txt"), "utf8")), (w) => w.toLowerCase()));
+
+test('"lighth" completes to "lighthouse" when the document has it, never to a non-word such as "lighthed"', async () => {
+  const e = await sharedEngine();
+  const story = "The lighthouse stood on the rock above the bay. Every night the lighth";
+  const r = await e.suggest(story, { ...SUGGEST, k: 5 });
+  assert.equal(r.text, "ouse");
+  for (const a of r.alternatives) assert.ok(a.word === "ouse" || lexicon.has(`lighth${a.word}`), a.word);
+  // without the word in the text, no completion that no one knows
+  const bare = await e.suggest("She walked down to the lighth", { ...SUGGEST, k: 5 });
+  for (const a of bare.alternatives) assert.ok(lexicon.has(`lighth${a.word}`.toLowerCase()), `"lighth${a.word}" is not a word`);
+  // the document beyond the text sent (knownWords) counts too
+  const far = await e.suggest("She walked down to the lighth", { ...SUGGEST, k: 5, knownWords: ["lighthouse"] });
+  assert.equal(far.text, "ouse");
+});
+
+test("completions of typed words are lexicon or document words, across prefixes", async () => {
+  const e = await sharedEngine();
+  const doc = "The quick brown fox jumped over the lazy dog near the harbour. Then the captain ";
+  for (const typed of ["jum", "harb", "capt", "qu", "tho", "begi", "wonde", "xyl"]) {
+    const r = await e.suggest(doc + typed, { ...SUGGEST, k: 5 });
+    if (r.startsNewWord) continue;
+    const inDoc = new Set(wordsStartingWith(doc, typed));
+    for (const a of r.alternatives) {
+      const w = (typed + a.word).toLowerCase();
+      assert.ok(lexicon.has(w) || inDoc.has(w), `${typed} -> ${typed}${a.word}`);
+    }
+  }
+});
+
+test("wordsStartingWith finds whole words only", () => {
+  assert.deepEqual(wordsStartingWith("The lighthouse, a lighthouse-keeper; delight", "light"), ["lighthouse", "lighthouse"]);
+  assert.deepEqual(wordsStartingWith("Light LIGHTS", "light"), ["lights"]);
+  assert.deepEqual(wordsStartingWith("anything", ""), []);
+});
