@@ -31,11 +31,15 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
   const onStatus = (s: HostStatus) => {
     status.setHost(s);
     if (s.state === "error" || s.state === "failed") {
-      output.error(s.message);
+      // one log line and one notification per distinct problem, however often it is reported
       if (s.message !== lastShownError) {
         lastShownError = s.message;
-        void vscode.window.showErrorMessage(`LM Lens: ${s.message}`, "Open Settings", "Show Log").then((choice) => {
+        output.error(s.message);
+        // a model that cannot be loaded is fixed in the settings; a host that stopped after repeated crashes, by a restart
+        const actions = s.state === "failed" ? ["Restart Model", "Show Log"] : ["Open Settings", "Show Log"];
+        void vscode.window.showErrorMessage(`LM Lens: ${s.message}`, ...actions).then((choice) => {
           if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${KEYS.modelPath}`);
+          if (choice === "Restart Model") void vscode.commands.executeCommand("lmLens.restartModel");
           if (choice === "Show Log") output.show();
         });
       }
@@ -132,9 +136,12 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
         const choice = await vscode.window.showInformationMessage(`LM Lens: ${info.name}`, { modal: true, detail: lines.join("\n") }, "Show Log");
         if (choice === "Show Log") output.show();
       } catch (e) {
-        void vscode.window.showErrorMessage(`LM Lens: ${(e as Error).message}`, "Open Settings").then((choice) => {
-          if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${KEYS.modelPath}`);
-        });
+        // the answer to the command, in the same modal form as a loaded model's info (the problem's own
+        // notification has been shown once already, when it happened)
+        const message = (e as Error).message;
+        const choice = await vscode.window.showInformationMessage("LM Lens: no model loaded", { modal: true, detail: message }, "Open Settings", "Restart Model");
+        if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${KEYS.modelPath}`);
+        if (choice === "Restart Model") void vscode.commands.executeCommand("lmLens.restartModel");
       }
     }),
   );

@@ -152,11 +152,14 @@ export class AttentionPanel implements vscode.Disposable {
       borderColor: new vscode.ThemeColor("editor.findMatchHighlightBorder"),
       overviewRulerColor: new vscode.ThemeColor("editorOverviewRuler.findMatchForeground"),
       overviewRulerLane: vscode.OverviewRulerLane.Center,
+      // the token's own characters only: text typed at its edges does not join the highlight
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     });
     this.chosenDecoration = vscode.window.createTextEditorDecorationType({
       backgroundColor: new vscode.ThemeColor("editor.wordHighlightStrongBackground"),
       border: "1px solid",
       borderColor: new vscode.ThemeColor("editor.wordHighlightStrongBorder"),
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     });
     this.disposables.push(
       this.hoverDecoration,

@@ -99,8 +99,9 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     "extensions.autoUpdate": false,
     "update.mode": "none",
     "editor.inlineSuggest.enabled": true,
-    "editor.quickSuggestions": { other: false, comments: false, strings: false },
-    "editor.wordBasedSuggestions": "off",
+    // VS Code's default editor settings otherwise (the extension's own defaults keep the word popup off the ghost text)
+    // code is one setting away: the notebook's Python cell gets suggestions through it
+    "lmLens.languages": ["plaintext", "markdown", "python"],
     "editor.minimap.enabled": false,
     "window.commandCenter": false,
     "chat.commandCenter.enabled": false,

@@ -1,6 +1,6 @@
 // End-to-end: the packaged extension in a real VS Code (code-server) driven through a real browser,
 // checked as a user would, in a light and a dark theme. Screenshots go to test/e2e/screenshots/.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -129,6 +129,28 @@ async function tourStep(page: Page, title: string, button: string): Promise<void
   await container.locator("a, .monaco-button, button", { hasText: button }).last().click();
 }
 
+/** The extension's "first heatmap" log lines, in order: one per attention request (command -> drawn). */
+const HEATMAP_LINE = /attention: \d+ tokens, first heatmap (\d+) ms after the command/;
+function heatmapLines(server: CodeServer): string[] {
+  return server.logs().split("\n").filter((l) => HEATMAP_LINE.test(l));
+}
+/** every request's figure of this run, for the summary the suite prints (the README quotes them) */
+const heatmapFigures: { theme: string; what: string; ms: number; line: string }[] = [];
+/** Wait for the figure of the request made after `before` lines were logged, and keep it. */
+async function heatmapFigure(page: Page, server: CodeServer, before: number, theme: string, what: string): Promise<string> {
+  for (let i = 0; i < 120; i++) {
+    const lines = heatmapLines(server);
+    if (lines.length > before) {
+      const line = lines[before];
+      heatmapFigures.push({ theme, what, ms: Number(HEATMAP_LINE.exec(line)![1]), line: line.replace(/^.*attention: /, "") });
+      process.stderr.write(`[e2e] ${theme}, ${what}: ${line.replace(/^.*attention: /, "")}\n`);
+      return line;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no first-heatmap figure for ${what}`);
+}
+
 for (const theme of ["light", "dark"] as const) {
   let page: Page | undefined;
   /** a subtest that leaves a screenshot when it fails */
@@ -170,6 +192,8 @@ for (const theme of ["light", "dark"] as const) {
         const ghost = await ghostText(page!);
         await shot(page!, `partial-word-${theme}`);
         assert.match(ghost, /^\p{L}+/u, `ghost text ${JSON.stringify(ghost)} continues the word`);
+        // with VS Code's default editor settings the word popup would cover it; in plain text it stays closed
+        assert.equal(await page!.locator(".editor-widget.suggest-widget.visible").count(), 0, "no word popup over the ghost text");
       });
 
       await step(t, "the status bar item reports ready, and clicking it pauses suggestions", async () => {
@@ -195,8 +219,10 @@ for (const theme of ["light", "dark"] as const) {
         await openFile(page!, "story.txt");
         await page!.keyboard.press("Control+Home");
         await page!.keyboard.press("Shift+End");
+        const before = heatmapLines(server!).length;
         await runCommand(page!, "LM Lens: Show Attention");
         const frame = await attentionFrame(page!);
+        await heatmapFigure(page!, server!, before, theme, "first open, a sentence");
         const tokens = await frame.locator(".tokens .token, .tokens [data-index]").allTextContents();
         assert.ok(tokens.length >= 10, `${tokens.length} tokens`);
         assert.ok(tokens.some((t) => t.includes("platform")), tokens.join(" "));
@@ -220,20 +246,16 @@ for (const theme of ["light", "dark"] as const) {
         await page!.locator(".tab", { hasText: "story.txt" }).first().click();
         await openFile(page!, "paragraph.txt");
         await page!.keyboard.press("Control+A");
+        const before = heatmapLines(server!).length;
         await runCommand(page!, "LM Lens: Show Attention");
         const t0 = Date.now();
         const frame = await findFrame(page!, ".tokens .token", 100, 30000, 20);
         await frame.locator("canvas.heatmap").first().waitFor({ state: "visible" });
         const ms = Date.now() - t0;
         process.stderr.write(`[e2e] ${theme}: ${await frame.locator(".tokens .token").count()} tokens, heatmap seen by the harness ${ms} ms after the command\n`);
-        // the extension's own figure: from the command to the webview's report that it drew the view
-        let line: string | undefined;
-        for (let i = 0; i < 40 && !line; i++) {
-          line = server!.logs().split("\n").filter((l) => /attention: \d+ tokens, first heatmap/.test(l)).at(-1);
-          if (!line) await page!.waitForTimeout(250);
-        }
-        assert.ok(line, "the extension logged the time to the first heatmap");
-        process.stderr.write(`[e2e] ${theme}: ${line.replace(/^.*attention: /, "")}\n`);
+        // the extension's own figure for this request: from the command to the webview's report that it drew the view
+        const line = await heatmapFigure(page!, server!, before, theme, "a 128-token paragraph");
+        assert.match(line, /1[23]\d tokens/, "this request's figure, not an earlier one");
         await shot(page!, `attention-paragraph-${theme}`);
       });
 
@@ -278,6 +300,27 @@ for (const theme of ["light", "dark"] as const) {
         assert.ok(words.every((w) => w.length > 0 && !w.startsWith(" ")), words.join(", "));
         await page!.waitForTimeout(800);
         await shot(page!, `neighbours-${theme}`);
+        // k = 30: the map's labels never overlap (the ones without room show on hover and focus)
+        await frame.locator("#k").evaluate(`(k) => { k.value = "30"; k.dispatchEvent(new Event("input")); k.dispatchEvent(new Event("change")); }`);
+        await frame.locator("ol.rows").first().locator("li").nth(29).waitFor({ state: "attached", timeout: 30000 });
+        await page!.waitForTimeout(800);
+        await frame.locator("svg.map").first().scrollIntoViewIfNeeded();
+        await shot(page!, `neighbours-k30-${theme}`);
+        const labels = await frame.evaluate<{ shown: number; hidden: number; overlaps: string[] }>(`(() => {
+          const shown = [...document.querySelectorAll("svg.map .point text.label")].filter((t) => getComputedStyle(t).visibility !== "hidden");
+          const boxes = shown.map((t) => ({ word: t.textContent, r: t.getBoundingClientRect() }));
+          const overlaps = [];
+          for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
+            const p = boxes[a].r, q = boxes[b].r;
+            if (p.left < q.right - 0.5 && q.left < p.right - 0.5 && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) overlaps.push(boxes[a].word + " / " + boxes[b].word);
+          }
+          return { shown: shown.length, hidden: document.querySelectorAll("svg.map .point text.hidden-label").length, overlaps };
+        })()`);
+        assert.equal(labels.shown + labels.hidden, 31, "the query and 30 neighbours on the map");
+        assert.ok(labels.shown >= 5, `${labels.shown} labels shown`);
+        assert.deepEqual(labels.overlaps, [], "no two labels overlap");
+        t.diagnostic(`map at k = 30 (${theme}): ${labels.shown} labels shown, ${labels.hidden} on hover`);
+        await frame.locator("#k").evaluate(`(k) => { k.value = "10"; k.dispatchEvent(new Event("input")); k.dispatchEvent(new Event("change")); }`);
         // follow the editor: select another word and time the list (the extension logs it)
         await page!.locator(".tab", { hasText: "story.txt" }).first().click();
         await page!.keyboard.press("Control+Home");
@@ -355,16 +398,25 @@ for (const theme of ["light", "dark"] as const) {
         await shot(page!, `tour-1-story-${theme}`);
         // 2. Why this word? from the walkthrough: the panel opens on the story with the candidates listed
         await openTour(page!);
+        let before = heatmapLines(server!).length;
         await tourStep(page!, "Watch the model predict the next word", "Why this word?");
         let frame = await findFrame(page!, '.tokens .token:has-text("still")');
-        // the candidates arrive a moment after the heatmap
+        await heatmapFigure(page!, server!, before, theme, "tour: Why this word?");
+        // the candidates arrive a moment after the heatmap: the alternatives at the position before the
+        // suggestion, the suggested word marked, its tokens marked in the strip, "still"'s row chosen
         await frame.locator(".bars li .word").first().waitFor({ state: "visible", timeout: 30000 });
+        assert.match((await frame.locator(".next h2").first().textContent()) ?? "", /^Next word after “….*still”: the suggestion and its alternatives$/);
+        assert.match((await frame.locator(".bars li.marked .word").first().textContent()) ?? "", /^➜ \p{L}+/u, "the suggested word is marked in the list");
+        assert.ok((await frame.locator(".tokens .token.ghost").count()) >= 1, "the suggested token is marked in the strip");
+        assert.match((await frame.locator(".tokens .token.chosen .text").first().textContent()) ?? "", /still$/, "the row of the word before the suggestion is shown");
         await page!.waitForTimeout(400);
         await shot(page!, `tour-2-why-${theme}`);
         // 3. the head that links "were" to its subject
         await openTour(page!);
+        before = heatmapLines(server!).length;
         await tourStep(page!, "See which earlier words a head attends to", "Show the head");
         frame = await findFrame(page!, '.tokens .token:has-text("keys")');
+        await heatmapFigure(page!, server!, before, theme, "tour: a head");
         await frame.locator(".summary", { hasText: "were" }).first().waitFor({ state: "visible", timeout: 30000 });
         const summary = (await frame.locator(".summary").first().textContent()) ?? "";
         assert.match(summary, /^Layer 1, head 1: “·?were” \(token \d+\) looks most at “·?keys”/, summary);
@@ -397,8 +449,10 @@ for (const theme of ["light", "dark"] as const) {
         await setTemperature("0");
         // 6. attention rollout on a sentence of the story
         await openTour(page!);
+        before = heatmapLines(server!).length;
         await tourStep(page!, "How the layers make the prediction", "Show the rollout");
         frame = await findFrame(page!, '.tokens .token:has-text("met")');
+        await heatmapFigure(page!, server!, before, theme, "tour: rollout");
         await frame.locator("#view-rollout canvas").first().waitFor({ state: "visible", timeout: 30000 });
         await page!.waitForTimeout(600);
         await shot(page!, `tour-6-rollout-${theme}`);
@@ -439,3 +493,11 @@ for (const theme of ["light", "dark"] as const) {
     }
   });
 }
+
+after(() => {
+  // every attention request's own figure, command to first heatmap (the README quotes these)
+  if (heatmapFigures.length === 0) return;
+  const ms = heatmapFigures.map((f) => f.ms);
+  process.stderr.write(`[e2e] first heatmap per request (${heatmapFigures.length} requests): ${Math.min(...ms)}-${Math.max(...ms)} ms\n`);
+  for (const f of heatmapFigures) process.stderr.write(`[e2e]   ${f.theme}, ${f.what}: ${f.line}\n`);
+});

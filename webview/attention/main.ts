@@ -279,7 +279,7 @@ function renderHeader(): void {
   if (n) {
     noticeEl.textContent =
       n.cut === "end"
-        ? `Only the first ${n.shown} of ${n.total ?? "more"} tokens are shown: the text is longer than the panel's limit (setting lmLens.maxAttentionTokens = ${n.limit}, or the model's context).`
+        ? `Only the first ${n.shown} ${n.total !== undefined ? `of ${n.total} tokens are shown` : "tokens are shown; the text goes on past them"}: it is longer than the panel's limit (setting lmLens.maxAttentionTokens = ${n.limit}, or the model's context).`
         : `Only the last ${n.shown} tokens before the cursor are shown; the text before them is left out (setting lmLens.maxAttentionTokens = ${n.limit}).`;
   }
   followBox.checked = view.follow;

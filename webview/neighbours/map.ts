@@ -3,6 +3,19 @@
 // colours come from the stylesheet (theme variables), so the map follows the theme.
 import type { NeighbourList } from "../../src/shared/protocol";
 import { svgNode as node } from "../common/svg";
+import { placeLabels } from "./labels";
+
+/** the map's label font (svg.map in neighbours.css): 11 px */
+const LABEL_PX = 11;
+let measurer: CanvasRenderingContext2D | null | undefined;
+/** A label's width in the map's font; an estimate where no canvas is at hand. */
+function labelWidth(text: string, bold: boolean): number {
+  measurer ??= document.createElement("canvas").getContext("2d");
+  if (!measurer) return text.length * LABEL_PX * 0.62;
+  const family = getComputedStyle(document.body).getPropertyValue("--vscode-editor-font-family").trim() || "monospace";
+  measurer.font = `${bold ? "bold " : ""}${LABEL_PX}px ${family}`;
+  return Math.ceil(measurer.measureText(text).width) + 1;
+}
 
 export interface MapPoint {
   label: string;
@@ -46,17 +59,26 @@ export function scatterSvg(x: readonly number[], y: readonly number[], points: r
   const links = node("g", { class: "links" });
   for (let i = 1; i < n; i++) links.append(node("line", { x1: px(x[0]), y1: py(y[0]), x2: px(x[i]), y2: py(y[i]) }));
   svg.append(links);
+  // labels: the query's first, then the neighbours nearest first; one with no free spot shows on hover and focus
+  const boxes = placeLabels(
+    Array.from({ length: n }, (_, i) => ({ x: px(x[i]), y: py(y[i]), w: labelWidth(points[i].label, points[i].isQuery), h: LABEL_PX + 3 })),
+    { x: 0, y: 0, w: width, h: height },
+  );
   // the query last, so that it is drawn on top
   const order = [...Array.from({ length: n - 1 }, (_, i) => i + 1), 0];
   for (const i of order) {
     const p = points[i];
-    const g = node("g", { class: p.isQuery ? "point query" : "point" });
+    const box = boxes[i];
+    const g = node("g", { class: `${p.isQuery ? "point query" : "point"}${box ? "" : " unlabelled"}`, tabindex: 0, role: "img", "aria-label": `${p.detail}, PC1 ${x[i].toFixed(3)}, PC2 ${y[i].toFixed(3)}` });
     g.append(node("title", {}, `${p.detail} (PC1 ${x[i].toFixed(3)}, PC2 ${y[i].toFixed(3)})`));
     g.append(node("circle", { cx: px(x[i]), cy: py(y[i]), r: p.isQuery ? 5 : 3.5 }));
-    const right = px(x[i]) < width - 80;
-    g.append(node("text", { x: px(x[i]) + (right ? 6 : -6), y: py(y[i]) - 5, "text-anchor": right ? "start" : "end" }, p.label));
+    // a placed label sits in its box (baseline near the bottom); an unplaced one waits to the right of its point
+    const at = box ?? { x: px(x[i]) + 6, y: py(y[i]) - (LABEL_PX + 3) / 2, w: 0, h: LABEL_PX + 3 };
+    g.append(node("text", { x: at.x, y: at.y + at.h - 3, class: box ? "label" : "label hidden-label" }, p.label));
     g.addEventListener("mouseenter", () => onHover(i));
     g.addEventListener("mouseleave", () => onHover(null));
+    g.addEventListener("focus", () => onHover(i));
+    g.addEventListener("blur", () => onHover(null));
     svg.append(g);
   }
   return svg;
