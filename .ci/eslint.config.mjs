@@ -1,13 +1,24 @@
-// Lint rules (patterns start with **/ because this file lives in .ci/ and is used from the root), including the module boundaries of ../shared/HOUSE_STYLE.md: only src/extension.ts,
-// src/config.ts and src/ui/ import vscode; only src/model/onnxModel.ts imports onnxruntime-node;
-// src/core/ and src/shared/ import neither (nor any Node-only module); webview/ reaches the extension only
-// through src/shared/protocol.ts.
+// Lint rules (patterns start with **/ because this file lives in .ci/ and is used from the root), including
+// the rooms of ARCHITECTURE.md, which say where code runs:
+//   src/extension.ts, src/config.ts, src/ui/   the extension host: the only code that imports vscode; it
+//                                              reaches the model host only through src/shared/hostProtocol.ts
+//   src/host/                                  the model-host process (also run in process by the CLI, eval
+//                                              and bench): never vscode, never src/ui; only
+//                                              src/host/onnxModel.ts imports onnxruntime-node
+//   src/core/, src/shared/                     pure code used by more than one process: no vscode, no
+//                                              onnxruntime, nothing Node-only, nothing from the other rooms
+//   src/tools/                                 eval, bench and baselines: never imported by the extension
+//   webview/                                   the browser: reaches the extension only through src/shared/
+// test/unit/lintBoundaries.test.ts shows that a wrong import fails.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
 
 const noVscode = { name: "vscode", message: "only src/extension.ts, src/config.ts and src/ui/ import vscode" };
-const noOrt = { name: "onnxruntime-node", message: "only src/model/onnxModel.ts imports onnxruntime-node" };
+const noOrt = { name: "onnxruntime-node", message: "only src/host/onnxModel.ts imports onnxruntime-node" };
+const noTools = { group: ["**/tools/*"], message: "src/tools/ (eval, bench, baselines) is never imported by the product" };
+const noHost = { group: ["**/host/*"], message: "the extension host reaches the model host only through src/shared/hostProtocol.ts" };
+const noUi = { group: ["**/ui/*", "**/config", "**/extension"], message: "the model host never imports the extension host's code" };
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/out/**", "**/node_modules/**", "**/models/**", "**/test/e2e/screenshots/**", "**/.cache/**"] },
@@ -18,14 +29,22 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
       "no-restricted-imports": ["error", { paths: [noVscode, noOrt] }],
     } },
-  { files: ["**/src/extension.ts", "**/src/config.ts", "**/src/ui/**/*.ts", "**/test/integration/**/*.ts"],
+  { files: ["**/src/extension.ts", "**/src/config.ts", "**/src/ui/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [noOrt], patterns: [noHost, noTools] }] } },
+  { files: ["**/test/integration/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noOrt] }] } },
-  { files: ["**/src/model/onnxModel.ts", "**/src/tools/bench*.ts", "**/test/unit/**/*.ts", "**/test/e2e/**/*.ts"],
+  { files: ["**/src/host/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [noUi, noTools] }] } },
+  { files: ["**/src/host/onnxModel.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [noVscode], patterns: [noUi, noTools] }] } },
+  { files: ["**/src/cli.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [noUi, noTools] }] } },
+  { files: ["**/src/tools/bench*.ts", "**/test/unit/**/*.ts", "**/test/robust/**/*.ts", "**/test/fixtures/**/*.ts", "**/test/e2e/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noVscode] }] } },
   { files: ["**/src/core/**/*.ts", "**/src/shared/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [
       { group: ["node:*", "fs", "path", "child_process", "os", "worker_threads"], message: "src/core and src/shared are pure: no Node-only modules" },
-      { group: ["**/model/*", "**/ui/*", "**/config"], message: "src/core and src/shared import nothing from the rest of src" },
+      { group: ["**/host/*", "**/ui/*", "**/tools/*", "**/config", "**/extension", "**/cli"], message: "src/core and src/shared import nothing from the rooms of one process" },
     ] }] } },
   { files: ["**/webview/**/*.ts"], languageOptions: { globals: { ...globals.browser } },
     rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [

@@ -4,9 +4,9 @@
 //   lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { Engine } from "./model/engine";
-import { ModelFolderError, readModelFolder } from "./model/modelFolder";
-import { NeighbourSpace } from "./model/neighbourSpace";
+import { Engine } from "./host/engine";
+import { ModelFolderError, readModelFolder } from "./host/modelFolder";
+import { NeighbourSpace } from "./host/neighbourSpace";
 import { DEFAULT_SETTINGS } from "./core/settings";
 import { MAX_VIEW_TOKENS } from "./shared/protocol";
 

@@ -3,14 +3,14 @@
 import * as vscode from "vscode";
 import { homedir } from "node:os";
 import { affectsSettings, readSettings, SECTION, KEYS } from "./config";
-import { ModelHostClient, type HostStatus } from "./model/hostClient";
+import { ModelHostClient, type HostStatus } from "./ui/hostClient";
 import { AttentionPanel, type AttentionDeps } from "./ui/attentionPanel";
 import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
 import { NeighboursView } from "./ui/neighboursView";
 import { StatusBar } from "./ui/statusBar";
 import { registerTour } from "./ui/tour";
 
-import { resolveModelPath } from "./model/modelPath";
+import { resolveModelPath } from "./ui/modelPath";
 
 export const SHIPPED_MODEL = "models/lm-lens-5m";
 
@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     client,
     settings: () => settings,
     isPaused: () => paused,
-    onLatency: (ms) => status.setLatency(ms),
+    onLatency: (ms, modelMs) => status.setLatency(ms, modelMs),
     log: (line) => output.warn(line),
   });
 

@@ -321,7 +321,7 @@ export type Metric = "cosine" | "euclidean";
 /** static: rows of the input (token) embedding matrix; contextual: hidden states at a layer */
 export type NeighbourMode = "static" | "contextual";
 
-/** What the model host is asked (src/model/protocol.ts, method "neighbours"). */
+/** What the model host is asked (src/shared/hostProtocol.ts, method "neighbours"). */
 export interface NeighboursRequest {
   /** a word, a phrase or a sum such as "king - man + woman" (src/core/vectorQuery.ts) */
   query: string;

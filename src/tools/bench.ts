@@ -23,16 +23,16 @@ import { readFileSync } from "node:fs";
 import { join, dirname, basename } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 // first: telemetry off before onnxruntime (ours and the transformers.js peer's) initialises
-import "../model/disableOrtTelemetry";
+import "../host/disableOrtTelemetry";
 import * as ort from "onnxruntime-node";
 import { onnx } from "onnx-proto";
-import { Engine } from "../model/engine";
-import { quantizeWeights } from "../model/quantize";
-import { ModelHostClient } from "../model/hostClient";
-import { HostError } from "../model/protocol";
+import { Engine } from "../host/engine";
+import { quantizeWeights } from "../host/quantize";
+import { ModelHostClient } from "../ui/hostClient";
+import { HostError } from "../shared/hostProtocol";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
-import type { ModelConfig } from "../model/modelFolder";
+import type { ModelConfig } from "../host/modelFolder";
 
 const ROOT = join(__dirname, "..");
 const CHARS_PER_SECOND = 8;

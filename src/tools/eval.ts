@@ -16,10 +16,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Engine } from "../model/engine";
-import { neighbourSpace } from "../model/neighbourSpace";
-import { KneserNeyTrigram, UnigramBaseline } from "../core/ngram";
-import { logSoftmax } from "../core/wordSearch";
+import { Engine } from "../host/engine";
+import { neighbourSpace } from "../host/neighbourSpace";
+import { KneserNeyTrigram, UnigramBaseline } from "./ngram";
+import { logSoftmax } from "../host/wordSearch";
 
 /**
  * The baselines' units are GPT-2's pre-tokens (" word", ",", "\n    ", ...), so that they, like the

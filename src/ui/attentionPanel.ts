@@ -4,9 +4,9 @@
 import * as vscode from "vscode";
 import { CHARS_PER_TOKEN_GUESS, MAX_CHARS_PER_TOKEN, shrinkBudget, tailStart, tokenAtOffset } from "../core/attentionSource";
 import type { Settings } from "../core/settings";
-import type { AttentionFirst } from "../model/engine";
-import type { CancelToken } from "../model/hostClient";
-import { HostError, type Methods } from "../model/protocol";
+
+import type { CancelToken } from "./hostClient";
+import { HostError, type AttentionFirst, type Methods } from "../shared/hostProtocol";
 import {
   PNG_DATA_URL_PREFIX,
   validateFromWebviewMessage,

@@ -5,8 +5,8 @@ import { windowStart } from "../core/contextWindow";
 import { wordsStartingWith } from "../core/wordIndex";
 import { suggestsIn, type Settings } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
-import type { ModelHostClient } from "../model/hostClient";
-import { HostError } from "../model/protocol";
+import type { ModelHostClient } from "./hostClient";
+import { HostError } from "../shared/hostProtocol";
 
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
   { scheme: "file" },
@@ -20,7 +20,8 @@ export interface ProviderDeps {
   client: ModelHostClient;
   settings: () => Settings;
   isPaused: () => boolean;
-  onLatency: (ms: number) => void;
+  /** a suggestion's whole time in the extension (ms) and the model host's share */
+  onLatency: (ms: number, modelMs: number) => void;
   log: (line: string) => void;
 }
 
@@ -43,6 +44,7 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider {
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    const t0 = performance.now();
     const s = this.deps.settings();
     if (!s.enable || this.deps.isPaused() || !suggestsIn(document.languageId, s)) return undefined;
     // the suggest widget is open: its selection decides what is inserted
@@ -71,7 +73,7 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider {
         token,
       );
       if (token.isCancellationRequested) return undefined;
-      this.deps.onLatency(r.ms);
+      this.deps.onLatency(performance.now() - t0, r.ms);
       if (!r.text) return [];
       this.memo.remember(uri, offset, text, r.text);
       this.last = { uri, offset, text: r.text };

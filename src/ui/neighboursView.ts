@@ -1,10 +1,10 @@
 // The "Neighbours" view in the LM Lens activity-bar container: a WebviewView that follows the editor's
 // selection and shows, for one word, its nearest words by static and contextual embeddings. The logic
-// lives in src/core/neighboursController.ts; this file connects it to VS Code: the view, the selection,
+// lives in src/ui/neighboursController.ts; this file connects it to VS Code: the view, the selection,
 // the clipboard and the save dialog.
 import * as vscode from "vscode";
-import { NeighboursController, type CancelToken, type EditorSelection, type NeighboursHost } from "../core/neighboursController";
-import { selectionWords, MAX_CONTEXT_CHARS } from "../core/selectionWords";
+import { NeighboursController, type CancelToken, type EditorSelection, type NeighboursHost } from "./neighboursController";
+import { selectionWords, MAX_CONTEXT_CHARS } from "./selectionWords";
 import type { IndexProgress, ListExportFormat, NeighbourList, NeighboursRequest } from "../shared/protocol";
 import { DOCUMENT_SELECTOR } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";

@@ -1,13 +1,15 @@
 // The status bar item: what the model host is doing (loading / ready / paused / error), the last
 // suggestion's latency, and a click that pauses or resumes suggestions.
 import * as vscode from "vscode";
-import type { HostStatus } from "../model/hostClient";
+import type { HostStatus } from "./hostClient";
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private host: HostStatus = { state: "idle" };
   private paused = false;
   private lastMs: number | undefined;
+  /** of lastMs, the time the model host spent */
+  private lastModelMs: number | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem("lmLens.status", vscode.StatusBarAlignment.Right, 100);
@@ -27,8 +29,10 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
-  setLatency(ms: number): void {
+  /** A suggestion's whole time from VS Code's request to the answer (ms), and the model host's share of it. */
+  setLatency(ms: number, modelMs?: number): void {
     this.lastMs = ms;
+    this.lastModelMs = modelMs;
     this.render();
   }
 
@@ -55,7 +59,7 @@ export class StatusBar implements vscode.Disposable {
       case "ready": {
         const ms = this.lastMs === undefined ? "" : ` ${this.lastMs < 10 ? this.lastMs.toFixed(1) : Math.round(this.lastMs)} ms`;
         item.text = `$(lightbulb) LM Lens: ready${ms}`;
-        item.tooltip = `LM Lens: ${s.info.name} (${s.info.nLayer} layers, ${s.info.nHead} heads, vocabulary ${s.info.vocabSize}).${this.lastMs === undefined ? "" : ` Last suggestion took ${this.lastMs.toFixed(1)} ms.`} ${click}`;
+        item.tooltip = `LM Lens: ${s.info.name} (${s.info.nLayer} layers, ${s.info.nHead} heads, vocabulary ${s.info.vocabSize}).${this.lastMs === undefined ? "" : ` Last suggestion: ${this.lastMs.toFixed(1)} ms from the editor's request to the answer${this.lastModelMs === undefined ? "" : ` (the model ${this.lastModelMs.toFixed(1)} ms)`}.`} ${click}`;
         break;
       }
       case "restarting":

@@ -1,9 +1,9 @@
 // The one place that builds a webview's HTML: resource URIs converted with asWebviewUri, a fresh nonce
-// per render, and the page (CSP, escaping) from src/core/webviewPage.ts.
+// per render, and the page (CSP, escaping) from src/ui/webviewPage.ts.
 import * as vscode from "vscode";
-import { makeNonce, webviewPage } from "../core/webviewPage";
+import { makeNonce, webviewPage } from "./webviewPage";
 
-export { escapeHtml } from "../core/webviewPage";
+export { escapeHtml } from "./webviewPage";
 
 /** Folders a webview may load from; pass them as localResourceRoots. */
 export const WEBVIEW_FOLDERS = ["dist/webview", "media"] as const;

@@ -301,10 +301,13 @@ for (const theme of ["light", "dark"] as const) {
         await page!.waitForTimeout(800);
         await shot(page!, `neighbours-${theme}`);
         // k = 30: the map's labels never overlap (the ones without room show on hover and focus)
-        await frame.locator("#k").evaluate(`(k) => { k.value = "30"; k.dispatchEvent(new Event("input")); k.dispatchEvent(new Event("change")); }`);
+        await frame.locator("#k").fill("30");
         await frame.locator("ol.rows").first().locator("li").nth(29).waitFor({ state: "attached", timeout: 30000 });
+        await frame.locator("svg.map .point").nth(30).waitFor({ state: "attached", timeout: 30000 });
         await page!.waitForTimeout(800);
-        await frame.locator("svg.map").first().scrollIntoViewIfNeeded();
+        // in one evaluation: the map is redrawn whole when a list arrives or the width changes
+        await frame.evaluate(`document.querySelector("svg.map")?.scrollIntoView({ block: "nearest" })`);
+        await page!.waitForTimeout(200);
         await shot(page!, `neighbours-k30-${theme}`);
         const labels = await frame.evaluate<{ shown: number; hidden: number; overlaps: string[] }>(`(() => {
           const shown = [...document.querySelectorAll("svg.map .point text.label")].filter((t) => getComputedStyle(t).visibility !== "hidden");
@@ -320,7 +323,7 @@ for (const theme of ["light", "dark"] as const) {
         assert.ok(labels.shown >= 5, `${labels.shown} labels shown`);
         assert.deepEqual(labels.overlaps, [], "no two labels overlap");
         t.diagnostic(`map at k = 30 (${theme}): ${labels.shown} labels shown, ${labels.hidden} on hover`);
-        await frame.locator("#k").evaluate(`(k) => { k.value = "10"; k.dispatchEvent(new Event("input")); k.dispatchEvent(new Event("change")); }`);
+        await frame.locator("#k").fill("10");
         // follow the editor: select another word and time the list (the extension logs it)
         await page!.locator(".tab", { hasText: "story.txt" }).first().click();
         await page!.keyboard.press("Control+Home");

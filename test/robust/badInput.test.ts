@@ -8,9 +8,9 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { windowStart } from "../../src/core/contextWindow";
-import { selectionWords } from "../../src/core/selectionWords";
-import { ModelHostClient } from "../../src/model/hostClient";
-import { HostError } from "../../src/model/protocol";
+import { selectionWords } from "../../src/ui/selectionWords";
+import { ModelHostClient } from "../../src/ui/hostClient";
+import { HostError } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "../unit/helpers";
 
 const PROSE = "She opened the door and walked into the garden, where the rain had stopped. ";

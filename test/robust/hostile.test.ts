@@ -7,11 +7,11 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Engine } from "../../src/model/engine";
-import { ModelFolderError } from "../../src/model/modelFolder";
-import { resolveModelPath } from "../../src/model/modelPath";
-import { ModelHostClient } from "../../src/model/hostClient";
-import { HostError } from "../../src/model/protocol";
+import { Engine } from "../../src/host/engine";
+import { ModelFolderError } from "../../src/host/modelFolder";
+import { resolveModelPath } from "../../src/ui/modelPath";
+import { ModelHostClient } from "../../src/ui/hostClient";
+import { HostError } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "../unit/helpers";
 
 const CLI = join(ROOT, "dist", "cli.js");

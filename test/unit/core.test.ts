@@ -1,10 +1,10 @@
 // Pure core: pending split, context windows, the prefix memo, sampling, settings.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { expNeg, logSoftmax, splitPending } from "../../src/core/wordSearch";
+import { expNeg, logSoftmax, splitPending } from "../../src/host/wordSearch";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart } from "../../src/core/contextWindow";
 import { SuggestionMemo } from "../../src/core/suggestionMemo";
-import { mulberry32, sampleIndex } from "../../src/core/nextWord";
+import { mulberry32, sampleIndex } from "../../src/host/nextWord";
 import { clampSetting, effectiveModelPath, LIMITS } from "../../src/core/settings";
 
 test("splitPending keeps the partial word and its leading space out of the context", () => {

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ModelHostClient, type HostStatus } from "../../src/model/hostClient";
-import { HostError } from "../../src/model/protocol";
+import { ModelHostClient, type HostStatus } from "../../src/ui/hostClient";
+import { HostError } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
 
 const HOST = join(ROOT, "dist", "modelHost.js");

@@ -4,8 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CancelSource, csvField, listsCsv, listsJson, listsText, NeighboursController, type CancelToken, type EditorSelection } from "../../src/core/neighboursController";
-import { selectionWords } from "../../src/core/selectionWords";
+import { CancelSource, csvField, listsCsv, listsJson, listsText, NeighboursController, type CancelToken, type EditorSelection } from "../../src/ui/neighboursController";
+import { selectionWords } from "../../src/ui/selectionWords";
 import type { IndexProgress, NeighbourList, NeighboursRequest, NeighboursScreen, NeighboursToWebviewMessage } from "../../src/shared/protocol";
 
 interface Call {

@@ -4,8 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ModelHostClient } from "../../src/model/hostClient";
-import { HostError } from "../../src/model/protocol";
+import { ModelHostClient } from "../../src/ui/hostClient";
+import { HostError } from "../../src/shared/hostProtocol";
 import type { NeighboursRequest } from "../../src/shared/protocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { KneserNeyTrigram, UnigramBaseline, documentUnits, isWordUnit, splitUnits } from "../../src/core/ngram";
+import { KneserNeyTrigram, UnigramBaseline, documentUnits, isWordUnit, splitUnits } from "../../src/tools/ngram";
 
 const TEXTS = [
   "The cat sat on the mat.",

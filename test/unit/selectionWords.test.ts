@@ -1,7 +1,7 @@
 // Which editor words the neighbours view shows, and the sentence the model reads before each.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MAX_CONTEXT_CHARS, selectionWords, sentenceStart } from "../../src/core/selectionWords";
+import { MAX_CONTEXT_CHARS, selectionWords, sentenceStart } from "../../src/ui/selectionWords";
 
 const TEXT = "It was late. The old king sat by the fire, and the queen's dog slept.\nA new line here.";
 

@@ -2,7 +2,7 @@
 // escaped text. (src/ui/webviewHtml.ts only converts URIs with vscode and calls webviewPage.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { contentSecurityPolicy, escapeHtml, makeNonce, webviewPage } from "../../src/core/webviewPage";
+import { contentSecurityPolicy, escapeHtml, makeNonce, webviewPage } from "../../src/ui/webviewPage";
 
 const CSP_SOURCE = "https://*.vscode-cdn.net";
 
@@ -91,7 +91,7 @@ test("escapeHtml on '<img src=x onerror=alert(1)>' yields no tag", () => {
 });
 
 test("the CSP accepts VS Code's and code-server's cspSource and rejects sources that break out of a directive", async () => {
-  const { contentSecurityPolicy } = await import("../../src/core/webviewPage");
+  const { contentSecurityPolicy } = await import("../../src/ui/webviewPage");
   const nonce = "abcdefghijklmnop1234";
   for (const src of ["https://file+.vscode-resource.vscode-cdn.net", "'self' https://*.vscode-cdn.net", "vscode-webview://abc"]) {
     assert.match(contentSecurityPolicy(src, nonce), /^default-src 'none'; img-src /);

@@ -282,7 +282,8 @@ function renderHeader(): void {
         ? `Only the first ${n.shown} ${n.total !== undefined ? `of ${n.total} tokens are shown` : "tokens are shown; the text goes on past them"}: it is longer than the panel's limit (setting lmLens.maxAttentionTokens = ${n.limit}, or the model's context).`
         : `Only the last ${n.shown} tokens before the cursor are shown; the text before them is left out (setting lmLens.maxAttentionTokens = ${n.limit}).`;
   }
-  followBox.checked = view.follow;
+  // a property set before the toolkit defines the element would shadow the component's own (see whenReady)
+  if (customElements.get("vscode-checkbox")) followBox.checked = view.follow;
   // the raw tensors arrive a moment after the first heatmap
   for (const b of exportButtons) b.toggleAttribute("disabled", view.pending);
 }
@@ -293,6 +294,9 @@ function setPickerOptions(picker: Picker, options: { value: string; label: strin
   if (current !== wanted) {
     picker.replaceChildren(...options.map((o) => el("vscode-option", { text: o.label, attrs: { value: o.value, selected: o.value === selected } })));
   }
+  // before the toolkit defines the element, the options' selected attribute says it; a property set now
+  // would shadow the component's own once it is defined
+  if (!customElements.get(picker.localName)) return;
   // the toolkit may only know its new options on the next frame
   picker.value = selected;
   requestAnimationFrame(() => {
@@ -784,10 +788,10 @@ new ResizeObserver(() => {
 
 renderAll();
 
-// ask for the state once the toolkit's components are defined (they set values as properties), or
-// after a while without them: the panel still works with plain fallbacks
+// Ask for the state at once: the heatmap is a canvas and needs no component, so the first picture does not
+// wait for the toolkit's script. Once its components are defined, everything is drawn again, with the
+// pickers' and the checkbox's values set as the components' own properties.
+send({ type: "ready" });
+sendShowing();
 const components = ["vscode-dropdown", "vscode-option", "vscode-checkbox", "vscode-button", "vscode-panels"];
-void Promise.race([Promise.all(components.map((c) => customElements.whenDefined(c))), new Promise((r) => setTimeout(r, 3000))]).then(() => {
-  send({ type: "ready" });
-  sendShowing();
-});
+void Promise.all(components.map((c) => customElements.whenDefined(c))).then(() => scheduleRender());

@@ -23,7 +23,7 @@ import {
   previewMessage,
 } from "../shared/protocol";
 import type { EditorWords } from "./selectionWords";
-import { parseVectorQuery } from "./vectorQuery";
+import { parseVectorQuery } from "../core/vectorQuery";
 
 /** short: the list should follow the selection within about 150 ms, a debounce included */
 export const SELECTION_DEBOUNCE_MS = 50;

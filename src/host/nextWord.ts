@@ -1,16 +1,8 @@
 // Next-word suggestions on top of the unit search: finish the word being typed, or, when it is
 // already complete, go on to the next word; several words when asked; greedy unless sampling is on.
+import type { Suggestion } from "../shared/hostProtocol";
+import type { WordProb } from "../shared/protocol";
 import { completionText, Phase, searchUnits, type StepModel, type TokenTable, type WordHyp } from "./wordSearch";
-
-export interface WordChoice {
-  /** the text to insert at the cursor: a leading space where one is needed, or the rest of a partial word */
-  word: string;
-  /**
-   * probability of the word given the context before it; for the completion of a typed word, given the
-   * typed part too (renormalised over the completions the search found, "" included)
-   */
-  p: number;
-}
 
 export interface SuggestOptions {
   /** alternatives to return */
@@ -38,15 +30,6 @@ export interface SuggestOptions {
    * completed only to such words ("lighth" -> "ouse" when the text has "lighthouse", never "ed").
    */
   isKnownWord?: (word: string) => boolean;
-}
-
-export interface Suggestion {
-  /** the full text to insert (all words) */
-  text: string;
-  /** alternatives for the first word, best first */
-  alternatives: WordChoice[];
-  /** true when the typed partial word was complete and the suggestion starts a new word */
-  startsNewWord: boolean;
 }
 
 /** A small, seeded PRNG (mulberry32): sampling is reproducible. */
@@ -81,7 +64,7 @@ export function sampleIndex(logps: readonly number[], temperature: number, topK:
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8");
 
-function toChoices<C>(hyps: WordHyp<C>[], pending: Uint8Array): WordChoice[] {
+function toChoices<C>(hyps: WordHyp<C>[], pending: Uint8Array): WordProb[] {
   return hyps.map((h) => ({ word: completionText(h.bytes, pending), p: Math.exp(h.logp) }));
 }
 

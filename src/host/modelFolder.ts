@@ -3,7 +3,7 @@
 // constants in the code.
 import { readFileSync, statSync, type Stats } from "node:fs";
 import { join, resolve } from "node:path";
-import { MAX_VOCAB, TextTokenizer, TokenizerError } from "../core/tokenizer";
+import { MAX_VOCAB, TextTokenizer, TokenizerError } from "./tokenizer";
 
 export class ModelFolderError extends Error {
   constructor(

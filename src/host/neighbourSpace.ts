@@ -1,12 +1,12 @@
 // Embedding neighbours, in the model host (and the CLI): the whole-word index of the vocabulary, its
 // static vectors (rows of the token embedding matrix, read from the ONNX file) and, built lazily in
 // steps on first contextual use, its contextual vectors at every layer (each word run in isolation
-// after <|endoftext|>). Queries are parsed by src/core/vectorQuery.ts and searched by src/core/neighbours.ts.
+// after <|endoftext|>). Queries are parsed by src/core/vectorQuery.ts and searched by neighbours.ts.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { nearest, vectorTable, type VectorTable } from "../core/neighbours";
-import { pca } from "../core/pca";
+import { nearest, vectorTable, type VectorTable } from "./neighbours";
+import { pca } from "./pca";
 import { parseVectorQuery, queryWords, singleWord } from "../core/vectorQuery";
 import { buildWordIndex, INDEX_MIN_SHARE, parseWordList, type WordIndex } from "../core/wordIndex";
 import type { EmbeddedTerm, IndexProgress, NeighbourList, NeighboursRequest } from "../shared/protocol";

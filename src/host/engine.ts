@@ -3,12 +3,14 @@
 import { performance } from "node:perf_hooks";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { headMeans, rollout } from "../core/attentionMath";
+import { headMeans, rollout } from "./attentionMath";
 import { parseWordList, wordsStartingWith } from "../core/wordIndex";
 import { DEFAULT_SETTINGS, type Settings } from "../core/settings";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart, windowStride } from "../core/contextWindow";
-import { suggestWords, type Suggestion, type WordChoice } from "../core/nextWord";
-import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "../core/wordSearch";
+import { suggestWords } from "./nextWord";
+import type { AttentionDetails, AttentionFirst, AttentionResult, AttentionToken, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
+import type { WordProb } from "../shared/protocol";
+import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "./wordSearch";
 import { MAX_CHARS_PER_TOKEN } from "../core/attentionSource";
 import { readModelFolder, type ModelFolder } from "./modelFolder";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
@@ -28,90 +30,8 @@ function stepKey(ids: readonly number[], tokens: readonly number[]): string {
 /** a "word" longer than this many bytes is not completed (minified code, base64, a run of one key) */
 const MAX_PENDING_BYTES = 48;
 
-export type SuggestParams = Settings["suggest"] & {
-  /** false: recompute from scratch every time (the benchmark's no-cache peer) */
-  useCache?: boolean;
-  /** words of the document beyond the text sent that start like the typed word (a partial word completes only to known words) */
-  knownWords?: readonly string[];
-};
-
-export interface SuggestResult extends Suggestion {
-  ms: number;
-  modelRuns: number;
-  contextTokens: number;
-  /** tokens the model had to run for the context (0 when the cache already held it) */
-  newContextTokens: number;
-}
-
-export interface ModelInfo {
-  name: string;
-  dir: string;
-  onnxPath: string;
-  onnxBytes: number;
-  vocabSize: number;
-  nLayer: number;
-  nHead: number;
-  nEmbd: number;
-  nPositions: number;
-  hasAttentions: boolean;
-  hasHidden: boolean;
-  hasPast: boolean;
-  /** outputs added to the graph in memory for a bring-your-own export */
-  addedOutputs: string[];
-  attentionProblem?: string;
-  hiddenProblem?: string;
-  /** the 8-bit weights of the word search's short runs: what was rewritten, or why there are none; absent when switched off */
-  quantized?: { matmuls: number; weights: number } | { problem: string };
-  loadMs: number;
-}
-
-export interface AttentionToken {
-  id: number;
-  /** how the token reads (special tokens by name) */
-  text: string;
-  /** its range in the analysed text, in UTF-16 code units (a token inside a character covers that character) */
-  start: number;
-  end: number;
-}
-
-export interface AttentionResult {
-  /** the analysed text (after truncation) */
-  text: string;
-  tokens: AttentionToken[];
-  nLayer: number;
-  nHead: number;
-  /** [layer][head][query][key] flattened: index ((l * nHead + h) * T + q) * T + k; each row sums to 1 */
-  attentions: Float32Array;
-  /** [layer][query][key] flattened: the mean over heads */
-  headMeans: Float32Array;
-  /** [query][key] flattened: attention rollout through all layers (Abnar & Zuidema 2020) */
-  rollout: Float32Array;
-  /** per position, the model's 10 most likely next tokens */
-  predictions: { token: string; p: number }[][];
-  /** the 10 most likely whole next words after the text */
-  nextWords: { word: string; p: number }[];
-  /** the offset in text after which nextWords come (the analysed text's end, or the point before a suggestion) */
-  nextWordsAt?: number;
-  truncated: boolean;
-  /** tokens in the whole text before truncation (undefined: a text so long that only its start was read) */
-  totalTokens?: number;
-  model: string;
-}
-
-/** The part of an attention result that the first heatmap needs; detailsId asks for the rest. */
-export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "nextWords"> & { detailsId: number };
-
-/** Where the attention panel's next-word list is asked for: after text.slice(0, at), with the user's suggestion settings. */
-export interface PanelWords {
-  at: number;
-  /** where the text starts in its document (the suggestion's window is placed as for the ghost text) */
-  offset: number;
-  options: Settings["suggest"];
-}
-
 /** words in the attention panel's next-word list (and in lm-lens attention --json) */
 export const PANEL_WORDS = 10;
-export type AttentionDetails = Pick<AttentionResult, "rollout" | "predictions" | "nextWords">;
 
 /** attentionDetails for a run that a newer attentionFirst replaced */
 export class SupersededError extends Error {}
@@ -354,7 +274,7 @@ export class Engine {
    * The k most likely whole next words after a context that ends at a word boundary (the eval's
    * question): units of word characters with their leading whitespace, punctuation excluded.
    */
-  async nextWords(context: string, k: number, maxContextTokens = 128): Promise<WordChoice[]> {
+  async nextWords(context: string, k: number, maxContextTokens = 128): Promise<WordProb[]> {
     const ids = this.contextIds(context, maxContextTokens);
     if (ids.length === 0) return [];
     const base = await this.base(ids, true, () => undefined);
@@ -362,7 +282,7 @@ export class Engine {
   }
 
   /** The k most likely whole next words (no punctuation) after a model state: the search the suggestions use. */
-  private async wordList(state: { cache: KvCache; logits: Float32Array }, k: number, beam: number, after: ReturnType<typeof endingPhase>): Promise<WordChoice[]> {
+  private async wordList(state: { cache: KvCache; logits: Float32Array }, k: number, beam: number, after: ReturnType<typeof endingPhase>): Promise<WordProb[]> {
     const hyps = await searchUnits(this.stepModel(() => undefined), this.table, state, new Uint8Array(0), { k, beam, maxTokens: 8, wordsOnly: true, after, canonical: this.canonical });
     return hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
   }
@@ -463,7 +383,7 @@ export class Engine {
    * the user's window), for PANEL_WORDS words, greedy, one word. It leaves the suggestion session's caches
    * alone (useCache false), so the numbers are those of predict on the same text.
    */
-  private async panelWords(context: string, offset: number, options: Settings["suggest"]): Promise<WordChoice[]> {
+  private async panelWords(context: string, offset: number, options: Settings["suggest"]): Promise<WordProb[]> {
     const r = await this.suggest(context, { ...options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false }, undefined, offset);
     return r.alternatives;
   }

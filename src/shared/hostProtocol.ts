@@ -5,8 +5,7 @@
 // method, bounds included: the types below are inferred from it, and the host validates each request
 // against it, answering a malformed one at once.
 import * as v from "valibot";
-import type { AttentionDetails, AttentionFirst, ModelInfo, SuggestResult } from "./engine";
-import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "../shared/protocol";
+import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOURS_K, type IndexProgress, type NeighbourList, type TokenProb, type ViewToken, type WordProb } from "./protocol";
 import { LIMITS } from "../core/settings";
 
 /** longest text a request may carry (characters): the extension sends a window of the document; a whole 5 MB selection still fits */
@@ -32,6 +31,13 @@ const suggestOptions = v.object({
   knownWords: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(64))),
 });
 
+const panelWords = v.object({
+  at: int(0, MAX_REQUEST_TEXT_CHARS),
+  /** where the text starts in its document (the suggestion's window is placed as for the ghost text) */
+  offset: int(0, Number.MAX_SAFE_INTEGER),
+  options: suggestOptions,
+});
+
 export const PARAMS = {
   load: v.object({ modelPath: v.pipe(v.string(), v.maxLength(4096)), threads: int(1, 64), quantize: v.boolean() }),
   suggest: v.object({
@@ -45,7 +51,7 @@ export const PARAMS = {
     text,
     maxTokens: int(1, MAX_VIEW_TOKENS),
     /** where the next-word list is asked for (default: after the whole text), with the suggestion settings */
-    words: v.optional(v.object({ at: int(0, MAX_REQUEST_TEXT_CHARS), offset: int(0, Number.MAX_SAFE_INTEGER), options: suggestOptions })),
+    words: v.optional(panelWords),
   }),
   /** rollout, per-position predictions and next words of the latest "attention" answer */
   attentionDetails: v.object({ detailsId: int(0, Number.MAX_SAFE_INTEGER) }),
@@ -61,6 +67,89 @@ export const PARAMS = {
   /** build the contextual word index for about budgetMs more (steps, so that suggestions interleave) */
   neighbourIndex: v.object({ budgetMs: v.pipe(v.number(), v.minValue(1), v.maxValue(60000)) }),
 } as const;
+
+/** A suggestion's settings, as the model host receives them (the schema's type). */
+export type SuggestParams = v.InferOutput<typeof suggestOptions>;
+
+/** What comes after the text: the words to insert and the alternatives for the first one. */
+export interface Suggestion {
+  /** the full text to insert (all words) */
+  text: string;
+  /** alternatives for the first word, best first */
+  alternatives: WordProb[];
+  /** true when the typed partial word was complete and the suggestion starts a new word */
+  startsNewWord: boolean;
+}
+
+export interface SuggestResult extends Suggestion {
+  ms: number;
+  modelRuns: number;
+  contextTokens: number;
+  /** tokens the model had to run for the context (0 when the cache already held it) */
+  newContextTokens: number;
+}
+
+export interface ModelInfo {
+  name: string;
+  dir: string;
+  onnxPath: string;
+  onnxBytes: number;
+  vocabSize: number;
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  nPositions: number;
+  hasAttentions: boolean;
+  hasHidden: boolean;
+  hasPast: boolean;
+  /** outputs added to the graph in memory for a bring-your-own export */
+  addedOutputs: string[];
+  attentionProblem?: string;
+  hiddenProblem?: string;
+  /** the 8-bit weights of the word search's short runs: what was rewritten, or why there are none; absent when switched off */
+  quantized?: { matmuls: number; weights: number } | { problem: string };
+  loadMs: number;
+}
+
+export interface AttentionToken extends ViewToken {
+  id: number;
+  /** how the token reads (special tokens by name) */
+  text: string;
+  /** its range in the analysed text, in UTF-16 code units (a token inside a character covers that character) */
+  start: number;
+  end: number;
+}
+
+export interface AttentionResult {
+  /** the analysed text (after truncation) */
+  text: string;
+  tokens: AttentionToken[];
+  nLayer: number;
+  nHead: number;
+  /** [layer][head][query][key] flattened: index ((l * nHead + h) * T + q) * T + k; each row sums to 1 */
+  attentions: Float32Array;
+  /** [layer][query][key] flattened: the mean over heads */
+  headMeans: Float32Array;
+  /** [query][key] flattened: attention rollout through all layers (Abnar & Zuidema 2020) */
+  rollout: Float32Array;
+  /** per position, the model's 10 most likely next tokens */
+  predictions: TokenProb[][];
+  /** the 10 most likely whole next words after the text */
+  nextWords: WordProb[];
+  /** the offset in text after which nextWords come (the analysed text's end, or the point before a suggestion) */
+  nextWordsAt?: number;
+  truncated: boolean;
+  /** tokens in the whole text before truncation (undefined: a text so long that only its start was read) */
+  totalTokens?: number;
+  model: string;
+}
+
+/** The part of an attention result that the first heatmap needs; detailsId asks for the rest. */
+export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "nextWords"> & { detailsId: number };
+
+/** Where the attention panel's next-word list is asked for: after text.slice(0, at), with the user's suggestion settings. */
+export type PanelWords = v.InferOutput<typeof panelWords>;
+export type AttentionDetails = Pick<AttentionResult, "rollout" | "predictions" | "nextWords">;
 
 interface Results {
   load: ModelInfo;

@@ -5,8 +5,8 @@
 import { Engine, SupersededError } from "./engine";
 import { ModelFolderError } from "./modelFolder";
 import { neighbourSpace } from "./neighbourSpace";
-import { CancelledError } from "../core/wordSearch";
-import { isCancel, messageId, parseRequest, type ErrorCode, type RequestMessage, type ResponseMessage, type StartedMessage } from "./protocol";
+import { CancelledError } from "./wordSearch";
+import { isCancel, messageId, parseRequest, type ErrorCode, type RequestMessage, type ResponseMessage, type StartedMessage } from "../shared/hostProtocol";
 
 /** Methods the tests add (a request that never answers); the production host has none. */
 export type ExtraMethods = Record<string, (params: unknown) => Promise<unknown>>;

@@ -3,9 +3,8 @@
 // in-flight requests fail at once, the host restarts with backoff, and after repeated failures it stops
 // retrying and says so. No `vscode` import: the CLI, the tests and the benchmark use it as it is.
 import { fork, type ChildProcess } from "node:child_process";
-import type { ModelInfo } from "./engine";
-import { HostError, isResponse, isStarted, type Method, type Methods } from "./protocol";
-import { ORT_ENV } from "./ortEnv";
+import { HostError, isResponse, isStarted, type Method, type Methods, type ModelInfo } from "../shared/hostProtocol";
+import { ORT_ENV } from "../shared/ortEnv";
 
 export type HostStatus =
   | { state: "idle" }
