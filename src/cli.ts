@@ -8,7 +8,7 @@ import { Engine } from "./host/engine";
 import { ModelFolderError, readModelFolder } from "./host/modelFolder";
 import { NeighbourSpace } from "./host/neighbourSpace";
 import { DEFAULT_SETTINGS } from "./core/settings";
-import { MAX_VIEW_TOKENS } from "./shared/protocol";
+import { MAX_VIEW_TOKENS } from "./shared/attentionProtocol";
 
 const USAGE = `usage:
   lm-lens predict [--model DIR] [--top K] [--exact] [--json] [TEXT]

@@ -9,7 +9,7 @@ import { DEFAULT_SETTINGS, type Settings } from "../core/settings";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart, windowStride } from "../core/contextWindow";
 import { suggestWords } from "./nextWord";
 import type { AttentionDetails, AttentionFirst, AttentionResult, AttentionToken, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
-import type { WordProb } from "../shared/protocol";
+import type { WordProb } from "../shared/messages";
 import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "./wordSearch";
 import { MAX_CHARS_PER_TOKEN } from "../core/attentionSource";
 import { readModelFolder, type ModelFolder } from "./modelFolder";

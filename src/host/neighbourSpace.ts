@@ -9,7 +9,7 @@ import { nearest, vectorTable, type VectorTable } from "./neighbours";
 import { pca } from "./pca";
 import { parseVectorQuery, queryWords, singleWord } from "../core/vectorQuery";
 import { buildWordIndex, INDEX_MIN_SHARE, parseWordList, type WordIndex } from "../core/wordIndex";
-import type { EmbeddedTerm, IndexProgress, NeighbourList, NeighboursRequest } from "../shared/protocol";
+import type { EmbeddedTerm, IndexProgress, NeighbourList, NeighboursRequest } from "../shared/neighboursProtocol";
 import { readTokenEmbedding, type TokenEmbedding } from "./embeddings";
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
 import type { KvCache, OnnxModel } from "./onnxModel";

@@ -1,7 +1,7 @@
 // Next-word suggestions on top of the unit search: finish the word being typed, or, when it is
 // already complete, go on to the next word; several words when asked; greedy unless sampling is on.
 import type { Suggestion } from "../shared/hostProtocol";
-import type { WordProb } from "../shared/protocol";
+import type { WordProb } from "../shared/messages";
 import { completionText, Phase, searchUnits, type StepModel, type TokenTable, type WordHyp } from "./wordSearch";
 
 export interface SuggestOptions {

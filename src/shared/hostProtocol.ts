@@ -5,7 +5,9 @@
 // method, bounds included: the types below are inferred from it, and the host validates each request
 // against it, answering a malformed one at once.
 import * as v from "valibot";
-import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOURS_K, type IndexProgress, type NeighbourList, type TokenProb, type ViewToken, type WordProb } from "./protocol";
+import { MAX_VIEW_TOKENS } from "./attentionProtocol";
+import type { TokenProb, ViewToken, WordProb } from "./messages";
+import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "./neighboursProtocol";
 import { LIMITS } from "../core/settings";
 
 /** longest text a request may carry (characters): the extension sends a window of the document; a whole 5 MB selection still fits */

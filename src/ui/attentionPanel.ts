@@ -1,24 +1,14 @@
 // "Show attention" and "Why this word?": one attention panel per window, reused. The panel asks the model
 // host for the attention of a piece of text, derives head means and rollout, and hands the webview a
-// typed view (src/shared/protocol.ts). Everything the webview sends is validated before it is used.
+// typed view (src/shared/attentionProtocol.ts). Everything the webview sends is validated before it is used.
 import * as vscode from "vscode";
 import { CHARS_PER_TOKEN_GUESS, MAX_CHARS_PER_TOKEN, shrinkBudget, tailStart, tokenAtOffset } from "../core/attentionSource";
 import type { Settings } from "../core/settings";
 
 import type { CancelToken } from "./hostClient";
 import { HostError, type AttentionFirst, type Methods } from "../shared/hostProtocol";
-import {
-  PNG_DATA_URL_PREFIX,
-  validateFromWebviewMessage,
-  type AttentionView,
-  type ExportFormat,
-  type FromWebview,
-  type ShownMatrix,
-  type ViewPick,
-  type ToWebview,
-  type TruncationNotice,
-  previewMessage,
-} from "../shared/protocol";
+import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ShownMatrix, type ViewPick, type ToWebview, type TruncationNotice } from "../shared/attentionProtocol";
+import { previewMessage } from "../shared/messages";
 import { shortQuote } from "../shared/tokenDisplay";
 import { DOCUMENT_SELECTOR, type LastSuggestion } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";

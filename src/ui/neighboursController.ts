@@ -7,21 +7,8 @@
 //    says "ready" again when shown, and gets the whole screen back, with no new model work.
 //  - The contextual word index is built in steps through "neighbourIndex" before the first contextual
 //    query; the screen shows its progress.
-import {
-  NEIGHBOURS_K,
-  validateNeighboursMessage,
-  type IndexProgress,
-  type ListExportFormat,
-  type NeighbourList,
-  type NeighbourListState,
-  type NeighbourOptions,
-  type NeighboursRequest,
-  type NeighboursScreen,
-  type NeighboursToWebview,
-  type NeighboursToWebviewMessage,
-  type QueryOrigin,
-  previewMessage,
-} from "../shared/protocol";
+import { NEIGHBOURS_K, validateNeighboursMessage, type IndexProgress, type ListExportFormat, type NeighbourList, type NeighbourListState, type NeighbourOptions, type NeighboursRequest, type NeighboursScreen, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
+import { previewMessage } from "../shared/messages";
 import type { EditorWords } from "./selectionWords";
 import { parseVectorQuery } from "../core/vectorQuery";
 

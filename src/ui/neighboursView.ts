@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import { NeighboursController, type CancelToken, type EditorSelection, type NeighboursHost } from "./neighboursController";
 import { selectionWords, MAX_CONTEXT_CHARS } from "./selectionWords";
-import type { IndexProgress, ListExportFormat, NeighbourList, NeighboursRequest } from "../shared/protocol";
+import type { IndexProgress, ListExportFormat, NeighbourList, NeighboursRequest } from "../shared/neighboursProtocol";
 import { DOCUMENT_SELECTOR } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";
 import { webviewHtml, webviewRoots } from "./webviewHtml";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CancelSource, csvField, listsCsv, listsJson, listsText, NeighboursController, type CancelToken, type EditorSelection } from "../../src/ui/neighboursController";
 import { selectionWords } from "../../src/ui/selectionWords";
-import type { IndexProgress, NeighbourList, NeighboursRequest, NeighboursScreen, NeighboursToWebviewMessage } from "../../src/shared/protocol";
+import type { IndexProgress, NeighbourList, NeighboursRequest, NeighboursScreen, NeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
 
 interface Call {
   method: "neighbours" | "neighbourIndex";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ModelHostClient } from "../../src/ui/hostClient";
 import { HostError } from "../../src/shared/hostProtocol";
-import type { NeighboursRequest } from "../../src/shared/protocol";
+import type { NeighboursRequest } from "../../src/shared/neighboursProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
 
 const HOST = join(ROOT, "dist", "modelHost.js");

@@ -2,16 +2,8 @@
 // document text, so what its webview sends is untrusted).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  isNeighboursToWebviewMessage,
-  MAX_NEIGHBOUR_QUERY_CHARS,
-  NEIGHBOURS_K,
-  validateFromWebview,
-  validateNeighboursFromWebview,
-  validateNeighboursMessage,
-  type NeighboursFromWebview,
-  type NeighboursScreen,
-} from "../../src/shared/protocol";
+import { isNeighboursToWebviewMessage, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K, validateNeighboursFromWebview, validateNeighboursMessage, type NeighboursFromWebview, type NeighboursScreen } from "../../src/shared/neighboursProtocol";
+import { validateFromWebview } from "../../src/shared/attentionProtocol";
 
 const OPTS = { wordCount: 3, nLayer: 4 };
 

@@ -1,14 +1,7 @@
 // The webview protocol: every message a webview may send is accepted, anything else is refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  isToWebviewMessage,
-  MAX_EXPORT_CHARS,
-  MAX_VIEW_TOKENS,
-  validateFromWebview,
-  validateFromWebviewMessage,
-  type FromWebview,
-} from "../../src/shared/protocol";
+import { isToWebviewMessage, MAX_EXPORT_CHARS, MAX_VIEW_TOKENS, validateFromWebview, validateFromWebviewMessage, type FromWebview } from "../../src/shared/attentionProtocol";
 
 const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 

@@ -1,6 +1,6 @@
 // What the export buttons save: an SVG built from the data (not a screenshot), and the raw tensors as JSON.
 // The SVG is built as DOM nodes and serialised, so token text is escaped by the serialiser.
-import type { AttentionView } from "../../src/shared/protocol";
+import type { AttentionView } from "../../src/shared/attentionProtocol";
 import { colorScale } from "../../src/shared/colorScale";
 import { css, type Theme } from "./theme";
 import { svgNode as node, SVG_NS as SVG } from "../common/svg";

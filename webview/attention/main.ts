@@ -1,8 +1,8 @@
 // The attention panel's webview: token strip, heatmap per layer and head, the grid of every head, the
 // "lines" view, attention rollout and the model's next words. It asks for its state with "ready", keeps
 // its own UI state (layer, head, tab, chosen token) with getState/setState, and reaches the extension only
-// through the messages of src/shared/protocol.ts.
-import { isToWebviewMessage, type AttentionView, type DetailsMessage, type ExportFormat, type FromWebview } from "../../src/shared/protocol";
+// through the messages of src/shared/attentionProtocol.ts.
+import { isToWebviewMessage, type AttentionView, type DetailsMessage, type ExportFormat, type FromWebview } from "../../src/shared/attentionProtocol";
 import { visibleWhitespace } from "../../src/shared/tokenDisplay";
 import { el } from "./dom";
 import { heatmapSvg, linesSvg, viewJson } from "./exporters";

@@ -2,18 +2,8 @@
 // such as "king - man + woman"), the k nearest words by static and contextual embeddings side by side, and
 // a 2-D map. It asks for its state with "ready", keeps its own UI state (the row in focus, the map's
 // list, the search box's text) with getState/setState, and reaches the extension only through the
-// messages of src/shared/protocol.ts. All text goes in through textContent (el()).
-import {
-  isNeighboursToWebviewMessage,
-  NEIGHBOURS_K,
-  MAX_NEIGHBOUR_QUERY_CHARS,
-  type EmbeddedWord,
-  type Metric,
-  type NeighbourList,
-  type NeighbourListState,
-  type NeighboursFromWebview,
-  type NeighboursScreen,
-} from "../../src/shared/protocol";
+// messages of src/shared/neighboursProtocol.ts. All text goes in through textContent (el()).
+import { isNeighboursToWebviewMessage, NEIGHBOURS_K, MAX_NEIGHBOUR_QUERY_CHARS, type EmbeddedWord, type Metric, type NeighbourList, type NeighbourListState, type NeighboursFromWebview, type NeighboursScreen } from "../../src/shared/neighboursProtocol";
 import { el } from "../attention/dom";
 import { mapPoints, scatterSvg } from "./map";
 

@@ -1,7 +1,7 @@
 // The neighbours map: the query and its neighbours on their two principal components (PCA, computed in
 // the model host), drawn as an SVG scatter. Labels and hover texts go in through textContent only;
 // colours come from the stylesheet (theme variables), so the map follows the theme.
-import type { NeighbourList } from "../../src/shared/protocol";
+import type { NeighbourList } from "../../src/shared/neighboursProtocol";
 import { svgNode as node } from "../common/svg";
 import { placeLabels } from "./labels";
 
