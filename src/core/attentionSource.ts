@@ -1,9 +1,12 @@
 // Which text the attention panel analyses and which token it points at first. PURE.
 
-/** characters tried per token of budget when only the end of a text can be shown (most tokens are shorter) */
-export const CHARS_PER_TOKEN_GUESS = 4;
 /** characters of a text read per token of an attention budget: more than any token has, so a cut never shortens the view */
 export const MAX_CHARS_PER_TOKEN = 64;
+
+/** The characters of a text worth reading for a budget of maxTokens tokens (the one bound, everywhere). */
+export function charsForTokens(maxTokens: number): number {
+  return maxTokens * MAX_CHARS_PER_TOKEN;
+}
 
 /**
  * Where to start so that text.slice(start) holds at most maxChars characters: the cut moves forward to
@@ -25,15 +28,6 @@ export function tailStart(text: string, maxChars: number): number {
     if (c >= 0xdc00 && c <= 0xdfff) start++;
   }
   return Math.min(start, text.length);
-}
-
-/**
- * The next character budget after an analysis of `chars` characters kept only `shown` of `total` tokens
- * from the start: the same characters per token, with a tenth to spare.
- */
-export function shrinkBudget(chars: number, shown: number, total: number): number {
-  if (total <= 0 || shown >= total) return chars;
-  return Math.max(1, Math.floor(((chars * shown) / total) * 0.9));
 }
 
 /** The token that covers offset (the first whose end lies after it); the last token when none does; -1 for no tokens. */

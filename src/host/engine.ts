@@ -11,7 +11,7 @@ import { suggestWords } from "./nextWord";
 import type { AttentionDetails, AttentionFirst, AttentionResult, AttentionToken, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
 import type { WordProb } from "../shared/messages";
 import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "./wordSearch";
-import { MAX_CHARS_PER_TOKEN } from "../core/attentionSource";
+import { charsForTokens, tailStart } from "../core/attentionSource";
 import { readModelFolder, type ModelFolder } from "./modelFolder";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 
@@ -330,11 +330,15 @@ export class Engine {
    * attentionDetails(detailsId), so that the panel can draw first and fill in the next words after.
    * `words` says where the next-word list is asked for (default: after the whole analysed text).
    */
-  async attentionFirst(textIn: string, maxTokens: number, words?: PanelWords): Promise<AttentionFirst> {
+  async attentionFirst(textWhole: string, maxTokens: number, wordsWhole?: PanelWords, fit: "start" | "end" = "start"): Promise<AttentionFirst> {
     const cfg = this.folder.config;
     const limit = Math.max(1, Math.min(maxTokens, cfg.nPositions - 16));
     // a huge text (a 5 MB selection) is not tokenized whole: only as much as the token budget can use
-    const cap = limit * MAX_CHARS_PER_TOKEN;
+    const cap = charsForTokens(limit);
+    // "end" ("Why this word?"): the end of the text is what matters; what is left out is its start
+    const cutChars = fit === "end" ? this.fitEnd(textWhole, limit, cap) : 0;
+    const textIn = cutChars > 0 ? textWhole.slice(cutChars) : textWhole;
+    const words = wordsWhole && cutChars > 0 ? { ...wordsWhole, at: Math.max(0, wordsWhole.at - cutChars), offset: wordsWhole.offset + cutChars } : wordsWhole;
     let readTo = textIn.length;
     if (readTo > cap) {
       readTo = cap;
@@ -349,7 +353,7 @@ export class Engine {
     const H = cfg.nHead;
     if (ids.length === 0) {
       this.lastAttention = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), words: { at: 0, offset: 0, options: DEFAULT_SETTINGS.suggest } };
-      return { text: "", tokens: [], nLayer: L, nHead: H, attentions: new Float32Array(0), headMeans: new Float32Array(0), truncated: false, totalTokens: 0, model: this.folder.name, detailsId };
+      return { text: "", tokens: [], nLayer: L, nHead: H, attentions: new Float32Array(0), headMeans: new Float32Array(0), truncated: false, totalTokens: 0, model: this.folder.name, detailsId, cutChars };
     }
     const tokens = tokenRanges(this.tokenizer, ids);
     const text = textIn.slice(0, tokens[tokens.length - 1].end);
@@ -361,7 +365,31 @@ export class Engine {
     const at = Math.min(words?.at ?? text.length, text.length);
     this.lastAttention = { detailsId, T, text, attentions, logits: r.logits, words: { at, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest } };
     const shape = { nLayer: L, nHead: H, T };
-    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), truncated: cut || all.length > ids.length, ...(cut ? {} : { totalTokens: all.length }), model: this.folder.name, detailsId, nextWordsAt: at };
+    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), truncated: cut || all.length > ids.length, ...(cut ? {} : { totalTokens: all.length }), model: this.folder.name, detailsId, nextWordsAt: at, cutChars };
+  }
+
+  /**
+   * Where the last `limit` tokens of a text begin (characters from its start), at a word boundary: the
+   * text is read from at most `cap` characters before its end, and what still has too many tokens is
+   * cut again after the first tokens too many, at the next whitespace. One request, however long the text.
+   */
+  private fitEnd(text: string, limit: number, cap: number): number {
+    let start = tailStart(text, cap);
+    for (let attempt = 0; attempt < 8 && start < text.length; attempt++) {
+      const ids = this.tokenizer.encode(text.slice(start));
+      if (ids.length <= limit) return start;
+      const ranges = tokenRanges(this.tokenizer, ids);
+      let from = start + ranges[ids.length - limit].start;
+      // a cut inside a word moves past it (within 64 characters), so that no word is shown in part
+      if (from > 0 && !/\s/.test(text[from]) && !/\s/.test(text[from - 1])) {
+        const ws = text.slice(from, from + 64).search(/\s/);
+        if (ws >= 0) from += ws;
+      }
+      // never between the halves of a surrogate pair
+      const c = text.charCodeAt(from);
+      start = c >= 0xdc00 && c <= 0xdfff ? from + 1 : Math.max(from, start + 1);
+    }
+    return start;
   }
 
   /** Rollout, predictions and next words of the latest attentionFirst (an older id is superseded). */

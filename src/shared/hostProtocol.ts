@@ -54,6 +54,8 @@ export const PARAMS = {
     maxTokens: int(1, MAX_VIEW_TOKENS),
     /** where the next-word list is asked for (default: after the whole text), with the suggestion settings */
     words: v.optional(panelWords),
+    /** "end": keep the end of the text within the token budget, leaving out its start ("Why this word?") */
+    fit: v.optional(v.picklist(["start", "end"])),
   }),
   /** rollout, per-position predictions and next words of the latest "attention" answer */
   attentionDetails: v.object({ detailsId: int(0, Number.MAX_SAFE_INTEGER) }),
@@ -147,7 +149,11 @@ export interface AttentionResult {
 }
 
 /** The part of an attention result that the first heatmap needs; detailsId asks for the rest. */
-export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "nextWords"> & { detailsId: number };
+export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "nextWords"> & {
+  detailsId: number;
+  /** characters left out at the text's start to fit its end into the budget (fit "end"); text is what follows them */
+  cutChars?: number;
+};
 
 /** Where the attention panel's next-word list is asked for: after text.slice(0, at), with the user's suggestion settings. */
 export type PanelWords = v.InferOutput<typeof panelWords>;

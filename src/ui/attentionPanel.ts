@@ -2,7 +2,8 @@
 // host for the attention of a piece of text, derives head means and rollout, and hands the webview a
 // typed view (src/shared/attentionProtocol.ts). Everything the webview sends is validated before it is used.
 import * as vscode from "vscode";
-import { CHARS_PER_TOKEN_GUESS, MAX_CHARS_PER_TOKEN, shrinkBudget, tailStart, tokenAtOffset } from "../core/attentionSource";
+import { charsForTokens, tokenAtOffset } from "../core/attentionSource";
+import { analyse, type Analysis } from "./attentionAnalysis";
 import type { Settings } from "../core/settings";
 
 import type { CancelToken } from "./hostClient";
@@ -17,8 +18,6 @@ import { webviewHtml, webviewRoots } from "./webviewHtml";
 export const COMMANDS = { showAttention: "lmLens.showAttention", whyThisWord: "lmLens.whyThisWord" } as const;
 const VIEW_TYPE = "lmLens.attention";
 const FOLLOW_DEBOUNCE_MS = 200;
-/** attempts at fitting the end of a long text into the token budget ("Why this word?") */
-const FIT_ATTEMPTS = 3;
 
 export interface AttentionDeps {
   extensionUri: vscode.Uri;
@@ -222,32 +221,14 @@ export class AttentionPanel implements vscode.Disposable {
     }
   }
 
-  /** Ask the model host; for "Why this word?" shorten from the start until the text before the cursor fits. */
-  private async analyse(req: Request, token: vscode.CancellationToken): Promise<{ result: AttentionFirst; text: string; cut?: TruncationNotice["cut"]; offset: number }> {
-    const maxTokens = this.deps.settings().maxAttentionTokens;
-    if (req.kind === "selection") {
-      // a huge selection (megabytes) is read only as far as the token budget can use
-      const end = Math.min(req.end, req.start + maxTokens * MAX_CHARS_PER_TOKEN);
-      const text = req.document.getText(new vscode.Range(req.document.positionAt(req.start), req.document.positionAt(end)));
-      const words = { at: text.length, offset: req.start, options: this.deps.settings().suggest };
-      const result = await this.deps.client.request("attention", { text, maxTokens, words }, token);
-      if (end < req.end) delete result.totalTokens;
-      return { result, text, cut: result.truncated || end < req.end ? "end" : undefined, offset: req.start };
-    }
-    const docText = req.document.getText(new vscode.Range(req.document.positionAt(req.start), req.document.positionAt(req.end)));
-    let budget = maxTokens * CHARS_PER_TOKEN_GUESS;
-    for (let attempt = 1; ; attempt++) {
-      const from = tailStart(docText, budget);
-      const text = docText.slice(from) + req.suggestion;
-      // the list at the point before the suggestion: the alternatives the ghost text was chosen from
-      const words = { at: docText.length - from, offset: req.start + from, options: this.deps.settings().suggest };
-      const result = await this.deps.client.request("attention", { text, maxTokens, words }, token);
-      const cutAtStart = req.cutAtStart || from > 0;
-      if (!result.truncated || attempt >= FIT_ATTEMPTS || token.isCancellationRequested) {
-        return { result, text, cut: result.truncated ? "end" : cutAtStart ? "start" : undefined, offset: req.start + from };
-      }
-      budget = Math.max(1, Math.min(shrinkBudget(text.length, result.tokens.length, result.totalTokens ?? 2 * result.tokens.length), docText.length - from - 1));
-    }
+  /** One request to the model host (attentionAnalysis.ts): the document's text as far as the budget can use it. */
+  private async analyse(req: Request, token: vscode.CancellationToken): Promise<Analysis> {
+    const settings = this.deps.settings();
+    const doc = req.document;
+    // a huge selection (megabytes) is read only as far as the token budget can use
+    const end = req.kind === "selection" ? Math.min(req.end, req.start + charsForTokens(settings.maxAttentionTokens)) : req.end;
+    const docText = doc.getText(new vscode.Range(doc.positionAt(req.start), doc.positionAt(end)));
+    return analyse(this.deps.client, { kind: req.kind, docText, start: req.start, cutAtEnd: end < req.end, suggestion: req.suggestion, cutAtStart: req.cutAtStart }, settings, token);
   }
 
   private toView(req: Request, r: AttentionFirst, text: string, offset: number, cut: TruncationNotice["cut"] | undefined, show?: { pick: ViewPick; token?: string }): AttentionView {
@@ -456,8 +437,8 @@ function requestFor(editor: vscode.TextEditor, kind: Kind, deps: AttentionDeps):
     return { kind, document, version: document.version, start, end, suggestion: "", cutAtStart: false };
   }
   const end = document.offsetAt(sel.active);
-  // read only what can be shown: the token budget at a generous number of characters per token
-  const start = Math.max(0, end - deps.settings().maxAttentionTokens * CHARS_PER_TOKEN_GUESS * 4);
+  // read only what can be shown: the model host keeps the end within the token budget
+  const start = Math.max(0, end - charsForTokens(deps.settings().maxAttentionTokens));
   const last = deps.provider.last;
   const suggestion = last && last.uri === document.uri.toString() && last.offset === end ? last.text : "";
   if (start === end && !suggestion) return undefined;

@@ -67,6 +67,8 @@ export interface CodeServer {
   home: string;
   /** whether code-server runs under strace (network and process system calls of every thread) */
   traced: boolean;
+  /** onnxruntime's telemetry files under HOME (read before stop() removes the folder) */
+  telemetryFiles(): string[];
   /** the model host processes (pid) and every network system call their threads and children made */
   modelHostNetwork(): { hosts: number[]; threads: number; network: string[] };
   stop(): Promise<void>;
@@ -124,6 +126,10 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${port}`;
+  let stopped = false;
+  let trace: string | undefined;
+  let telemetry: string[] | undefined;
+  const telemetryDir = join(home, ".cache", "Microsoft", "DeveloperTools", ".onnxruntime");
   const t0 = Date.now();
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`code-server exited: ${out}`);
@@ -142,9 +148,12 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     userData,
     home,
     traced,
-    modelHostNetwork: () => modelHostNetwork(existsSync(traceFile) ? readFileSync(traceFile, "utf8") : ""),
+    telemetryFiles: () => telemetry ?? (existsSync(telemetryDir) ? readdirSync(telemetryDir) : []),
+    modelHostNetwork: () => modelHostNetwork(trace ?? (existsSync(traceFile) ? readFileSync(traceFile, "utf8") : "")),
     logs: () => collectLogs(join(userData, "logs")) + "\n--- code-server ---\n" + out,
     stop: async () => {
+      if (stopped) return;
+      stopped = true;
       const group = (signal: NodeJS.Signals) => {
         try {
           process.kill(-proc.pid!, signal);
@@ -155,6 +164,10 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
       group("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));
       group("SIGKILL");
+      // strace's log is complete once it has exited
+      for (let i = 0; i < 50 && proc.exitCode === null && proc.signalCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      trace = existsSync(traceFile) ? readFileSync(traceFile, "utf8") : "";
+      telemetry = existsSync(telemetryDir) ? readdirSync(telemetryDir) : [];
       if (!process.env.LM_LENS_KEEP_E2E) rmSync(base, { recursive: true, force: true });
     },
   };

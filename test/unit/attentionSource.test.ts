@@ -1,7 +1,7 @@
 // Which text the attention panel analyses, which token it chooses first, and how tokens read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { shrinkBudget, tailStart, tokenAtOffset } from "../../src/core/attentionSource";
+import { charsForTokens, tailStart, tokenAtOffset } from "../../src/core/attentionSource";
 import { shortQuote, visibleWhitespace } from "../../src/shared/tokenDisplay";
 
 test("tailStart keeps the whole of a short text", () => {
@@ -23,11 +23,8 @@ test("tailStart cuts a long text after whitespace, never inside a word or a surr
   assert.equal(tailStart("abc def", 0), 6, "a budget below 1 counts as 1");
 });
 
-test("shrinkBudget keeps the characters per token and leaves a tenth to spare", () => {
-  assert.equal(shrinkBudget(1000, 100, 200), 450);
-  assert.equal(shrinkBudget(1000, 200, 200), 1000, "nothing was cut");
-  assert.equal(shrinkBudget(1000, 5, 0), 1000);
-  assert.equal(shrinkBudget(3, 1, 100), 1);
+test("charsForTokens is the one characters-per-token bound", () => {
+  assert.equal(charsForTokens(256), 256 * 64);
 });
 
 test("tokenAtOffset finds the token that covers an offset", () => {

@@ -1,0 +1,126 @@
+// The attention webview's static DOM: built once; the views fill it in (render.ts).
+import { type ExportFormat } from "../../src/shared/attentionProtocol";
+import { el } from "./dom";
+import { TABS, type Picker, type Checkbox, S } from "./state";
+// ---------------------------------------------------------------- skeleton
+
+export const root = document.getElementById("root")!;
+export const titleEl = el("h1", { text: "Attention" });
+export const sourceEl = el("p", { className: "source" });
+export const statusEl = el("p", { className: "status", attrs: { role: "status", "aria-live": "polite" } });
+export const ring = el("vscode-progress-ring", { className: "ring", attrs: { "aria-label": "Analysing" } });
+export const errorEl = el("p", { className: "error", attrs: { role: "alert" } });
+export const noticeEl = el("p", { className: "notice" });
+
+export const explain = {
+  layer: "A layer is one of the model's stacked steps. Each layer reads what the layer before it wrote; early layers tend to look at neighbouring words, later ones at words that matter for meaning.",
+  head: "A head is one of several attention patterns inside a layer. Each head learns its own way of choosing which earlier words to look at. The average of the heads sums them up.",
+  colour: "The colour is the share of a word's attention that goes to another word: background colour is 0, full colour is 1. Each row adds up to 1.",
+};
+
+export const layerPick = el("vscode-dropdown", { id: "layer", attrs: { "aria-labelledby": "layer-label", title: explain.layer } }) as Picker;
+export const headPick = el("vscode-dropdown", { id: "head", attrs: { "aria-labelledby": "head-label", title: explain.head } }) as Picker;
+export const followBox = el("vscode-checkbox", { id: "follow", text: "Follow selection", attrs: { title: "Analyse again whenever the selection in the editor changes" } }) as Checkbox;
+export const exportButtons = (["png", "svg", "json"] as ExportFormat[]).map((f) =>
+  el("vscode-button", { text: f.toUpperCase(), attrs: { appearance: "secondary", title: `Save ${f === "png" ? "the picture" : f === "svg" ? "the picture as SVG" : "the raw attention tensors"} as ${f.toUpperCase()}` } }),
+);
+export const tourButton = el("vscode-button", { text: "Tour", attrs: { appearance: "secondary", title: "Open the LM Lens walkthrough" } });
+
+export const tokensEl = el("div", {
+  id: "tokens",
+  className: "tokens",
+  attrs: { role: "listbox", tabindex: 0, "aria-label": "Tokens. Left and right arrows choose a token", "aria-orientation": "horizontal" },
+});
+
+export const heatCanvas = el("canvas", { className: "heatmap", attrs: { tabindex: 0, role: "img" } });
+export const heatTip = el("div", { className: "tooltip", attrs: { role: "tooltip", hidden: true } });
+export const heatSummary = el("p", { className: "summary", attrs: { "aria-live": "polite" } });
+export const heatLegend = el("canvas", { className: "legend-ramp", attrs: { role: "img", "aria-label": "colour scale from 0 to 1" } });
+export const rollCanvas = el("canvas", { className: "heatmap", attrs: { tabindex: 0, role: "img" } });
+export const rollTip = el("div", { className: "tooltip", attrs: { role: "tooltip", hidden: true } });
+export const rollLegend = el("canvas", { className: "legend-ramp", attrs: { role: "img", "aria-label": "colour scale from 0 to 1" } });
+export const gridEl = el("div", { className: "grid" });
+export const linesHost = el("div", { className: "lines-host", attrs: { tabindex: 0, "aria-label": "Lines view. Arrow keys choose the token whose lines are drawn" } });
+export const nextWordsTitle = el("h2");
+export const nextWordsEl = el("ol", { className: "bars" });
+export const predictionsTitle = el("h2");
+export const predictionsEl = el("ol", { className: "bars" });
+export const beforeEl = el("p", { className: "before" });
+
+/** views and, beside them (above them in a narrow panel for "Why this word?"), what the model predicts */
+export const main = el("div", { className: "main" });
+
+export function legendRow(ramp: HTMLCanvasElement): HTMLElement {
+  return el("div", { className: "legend", attrs: { title: explain.colour } }, [
+    el("span", { text: "0" }),
+    ramp,
+    el("span", { text: "1" }),
+    el("span", { className: "future-key", attrs: { "aria-hidden": "true" } }),
+    el("span", { text: "hatched: later tokens, which a token cannot see" }),
+  ]);
+}
+
+export const panels = el("vscode-panels", { id: "panels", attrs: { activeid: `tab-${S.ui.tab}`, "aria-label": "Views" } });
+for (const t of TABS) panels.append(el("vscode-panel-tab", { id: `tab-${t.id}`, text: t.label, attrs: { title: t.hint } }));
+panels.append(
+  el("vscode-panel-view", { id: "view-heatmap" }, [
+    el("div", { className: "view" }, [
+      legendRow(heatLegend),
+      el("div", { className: "canvas-wrap" }, [heatCanvas, heatTip]),
+      heatSummary,
+    ]),
+  ]),
+  el("vscode-panel-view", { id: "view-grid" }, [el("div", { className: "view" }, [el("p", { className: "hint", text: "Rows are layers, columns heads; the last column is the average of the heads. Click a picture to open it." }), gridEl])]),
+  el("vscode-panel-view", { id: "view-lines" }, [
+    el("div", { className: "view" }, [
+      el("p", { className: "hint", text: "Left: the token that looks. Right: the tokens it looks at. Hover a token on the left to see where it looks, on the right to see what looks at it. Thicker, darker lines mean more attention." }),
+      linesHost,
+    ]),
+  ]),
+  el("vscode-panel-view", { id: "view-rollout" }, [
+    el("div", { className: "view" }, [
+      el("p", {
+        className: "hint",
+        text: "Attention rollout (Abnar & Zuidema, 2020) follows attention through all layers, counting the shortcut that lets each token keep its own information: each layer's average of heads is mixed half and half with the identity, and the layers are multiplied. A row shows how much of each earlier token reaches that position at the top of the model.",
+      }),
+      legendRow(rollLegend),
+      el("div", { className: "canvas-wrap" }, [rollCanvas, rollTip]),
+    ]),
+  ]),
+);
+
+root.append(
+  el("header", {}, [el("div", { className: "title-row" }, [titleEl, ring]), sourceEl, statusEl, errorEl, noticeEl]),
+  el("div", { className: "controls", attrs: { role: "toolbar", "aria-label": "Attention controls" } }, [
+    el("span", { id: "layer-label", className: "label", text: "Layer", attrs: { title: explain.layer } }),
+    layerPick,
+    el("span", { id: "head-label", className: "label", text: "Head", attrs: { title: explain.head } }),
+    headPick,
+    followBox,
+    el("span", { className: "spacer" }),
+    // one group, so that a narrow panel wraps it whole: "Export" stays with its buttons
+    el("span", { className: "export-group", attrs: { role: "group", "aria-label": "Export" } }, [el("span", { className: "label", text: "Export" }), ...exportButtons]),
+    tourButton,
+  ]),
+  el("p", { className: "legend-text", attrs: { title: explain.colour } }, [
+    "Row = the word that is looking, column = the word it looks at; each row sums to 1. ",
+    el("span", { className: "keys", text: "Keys: in the token strip ←/→ choose a token; on the heatmap ↑/↓ choose it and ←/→ read its row; [ and ] change the layer, , and . change the head." }),
+  ]),
+  tokensEl,
+  main,
+);
+main.append(
+  panels,
+  el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [nextWordsTitle, nextWordsEl, predictionsTitle, predictionsEl, beforeEl]),
+);
+root.append(
+  el("details", { className: "help" }, [
+    el("summary", { text: "What am I looking at?" }),
+    el("p", { text: "The model reads the text as tokens: words and pieces of words, shown above (· is a space, ↵ a line break). For every token, attention decides which earlier tokens it takes information from." }),
+    el("p", { text: explain.layer }),
+    el("p", { text: explain.head }),
+    el("p", { text: explain.colour }),
+    el("p", { text: "A token can only look back: the hatched triangle is the future, which it never sees. Many heads put much of their attention on the first token when nothing else is useful." }),
+  ]),
+);
+
