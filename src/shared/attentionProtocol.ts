@@ -2,7 +2,7 @@
 // carried in messages.ts's envelope { messageId, inReplyTo?, body }, whose body is one of the ToWebview /
 // FromWebview unions below. PURE: imported by src/ui/ and by webview/, so no vscode, Node or DOM types here.
 
-import { type Envelope, type Fields, type OpenTourMessage, type ReadyMessage, type SetFollowMessage, type TokenProb, type ViewToken, type WordProb, hasKeys, isPlainObject, isIndex, validateEnvelope } from "./messages";
+import { type AttentionCore, type Envelope, type Fields, type OpenTourMessage, type ReadyMessage, type SetFollowMessage, type TokenProb, type ViewToken, type WordProb, hasKeys, isPlainObject, isIndex, validateEnvelope } from "./messages";
 
 /** most tokens a view can hold (lmLens.maxAttentionTokens's maximum) */
 export const MAX_VIEW_TOKENS = 512;
@@ -33,30 +33,11 @@ export interface ViewSource {
 }
 
 /** Everything the attention panel shows. Tensors are typed arrays (structured clone keeps them). */
-export interface AttentionView {
+export interface AttentionView extends AttentionCore {
   /** changes with every analysis, so that the webview knows when its saved UI state still applies */
   id: number;
-  model: string;
-  text: string;
+  /** attentions, head means, rollout, predictions and next words are empty while pending */
   tokens: ViewToken[];
-  nLayer: number;
-  nHead: number;
-  /** [layer, head, query, key] flattened; T = tokens.length; each row sums to 1. Empty while pending. */
-  attentions: Float32Array;
-  /** [layer, query, key]: the mean over heads. Empty while pending. */
-  headMeans: Float32Array;
-  /** [query, key]: attention rollout through all layers (Abnar & Zuidema 2020); empty while pending */
-  rollout: Float32Array;
-  /** per position, the 10 most likely next tokens; empty while pending */
-  predictions: TokenProb[][];
-  /**
-   * the 10 most likely whole next words (the ghost text's search, as `lm-lens predict`) after
-   * text.slice(0, nextWordsAt): the whole text, or for "Why this word?" the point before the suggestion;
-   * empty while pending
-   */
-  nextWords: WordProb[];
-  /** absent: the text's end */
-  nextWordsAt?: number;
   /**
    * The first message of a view carries only what its first heatmap needs: the one matrix the webview said it
    * shows (`shown`). A "details" message brings the rest: every head, the head means, rollout, predictions

@@ -6,7 +6,7 @@
 // against it, answering a malformed one at once.
 import * as v from "valibot";
 import { MAX_VIEW_TOKENS } from "./attentionProtocol";
-import type { TokenProb, ViewToken, WordProb } from "./messages";
+import type { AttentionCore, ViewToken, WordProb } from "./messages";
 import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "./neighboursProtocol";
 import { LIMITS } from "../core/settings";
 
@@ -124,28 +124,11 @@ export interface AttentionToken extends ViewToken {
   end: number;
 }
 
-export interface AttentionResult {
-  /** the analysed text (after truncation) */
-  text: string;
+export interface AttentionResult extends AttentionCore {
   tokens: AttentionToken[];
-  nLayer: number;
-  nHead: number;
-  /** [layer][head][query][key] flattened: index ((l * nHead + h) * T + q) * T + k; each row sums to 1 */
-  attentions: Float32Array;
-  /** [layer][query][key] flattened: the mean over heads */
-  headMeans: Float32Array;
-  /** [query][key] flattened: attention rollout through all layers (Abnar & Zuidema 2020) */
-  rollout: Float32Array;
-  /** per position, the model's 10 most likely next tokens */
-  predictions: TokenProb[][];
-  /** the 10 most likely whole next words after the text */
-  nextWords: WordProb[];
-  /** the offset in text after which nextWords come (the analysed text's end, or the point before a suggestion) */
-  nextWordsAt?: number;
   truncated: boolean;
   /** tokens in the whole text before truncation (undefined: a text so long that only its start was read) */
   totalTokens?: number;
-  model: string;
 }
 
 /** The part of an attention result that the first heatmap needs; detailsId asks for the rest. */

@@ -26,6 +26,30 @@ export interface TokenProb {
   p: number;
 }
 
+/** What the model computed about a text, as the model host answers it and as the attention panel shows it. */
+export interface AttentionCore {
+  /** the analysed text (after truncation) */
+  text: string;
+  model: string;
+  nLayer: number;
+  nHead: number;
+  /** [layer, head, query, key] flattened: ((l * nHead + h) * T + q) * T + k; T = tokens; each row sums to 1 */
+  attentions: Float32Array;
+  /** [layer, query, key]: the mean over heads */
+  headMeans: Float32Array;
+  /** [query, key]: attention rollout through all layers (Abnar & Zuidema 2020) */
+  rollout: Float32Array;
+  /** per position, the model's 10 most likely next tokens (token level) */
+  predictions: TokenProb[][];
+  /**
+   * the 10 most likely whole next words (the ghost text's search, as `lm-lens predict`) after
+   * text.slice(0, nextWordsAt): the whole text, or for "Why this word?" the point before the suggestion
+   */
+  nextWords: WordProb[];
+  /** absent: the text's end */
+  nextWordsAt?: number;
+}
+
 // ---- webview -> extension, from both webviews
 
 export interface ReadyMessage {

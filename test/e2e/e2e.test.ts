@@ -194,6 +194,14 @@ for (const theme of ["light", "dark"] as const) {
         assert.match(ghost, /^\p{L}+/u, `ghost text ${JSON.stringify(ghost)} continues the word`);
         // with VS Code's default editor settings the word popup would cover it; in plain text it stays closed
         assert.equal(await page!.locator(".editor-widget.suggest-widget.visible").count(), 0, "no word popup over the ghost text");
+        // with text selected there is no suggestion, not even when asked for (typing would replace the selection)
+        await page!.keyboard.press("Escape");
+        await page!.keyboard.press("Home");
+        await page!.keyboard.press("Shift+End");
+        await page!.keyboard.press("Alt+Backslash");
+        await page!.waitForTimeout(1500);
+        assert.equal(await page!.locator(GHOST).count(), 0, "no ghost text while text is selected");
+        await page!.keyboard.press("End");
       });
 
       await step(t, "the status bar item reports ready, and clicking it pauses suggestions", async () => {
