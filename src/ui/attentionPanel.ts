@@ -10,6 +10,7 @@ import type { CancelToken } from "./hostClient";
 import { HostError, type AttentionFirst, type Methods } from "../shared/hostProtocol";
 import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ShownMatrix, type ViewPick, type ToWebview, type TruncationNotice } from "../shared/attentionProtocol";
 import { previewMessage } from "../shared/messages";
+import { Channel } from "../shared/messaging";
 import { shortQuote } from "../shared/tokenDisplay";
 import { DOCUMENT_SELECTOR, type LastSuggestion } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";
@@ -104,9 +105,9 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly hoverDecoration: vscode.TextEditorDecorationType;
   private readonly chosenDecoration: vscode.TextEditorDecorationType;
-  private ready = false;
+  /** to the webview: nothing is posted until it says ready (messaging.ts); the screen is resent then */
+  private readonly channel: Channel<ToWebview, FromWebview>;
   private disposed = false;
-  private nextMessageId = 1;
   private screen: Screen = { loading: false };
   private follow = false;
   /** the layer and head the webview's heatmap shows (head null: the average), as it last said */
@@ -122,6 +123,7 @@ export class AttentionPanel implements vscode.Disposable {
   private staleWhileHidden = false;
 
   private constructor(private readonly deps: AttentionDeps) {
+    this.channel = new Channel((m) => void this.panel.webview.postMessage(m), { ready: false });
     this.panel = vscode.window.createWebviewPanel(
       VIEW_TYPE,
       "Attention",
@@ -157,7 +159,7 @@ export class AttentionPanel implements vscode.Disposable {
       this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
       this.panel.onDidChangeViewState(() => {
         // a hidden webview is torn down (no retainContextWhenHidden); it says ready again when shown
-        if (!this.panel.visible) this.ready = false;
+        if (!this.panel.visible) this.channel.setReady(false);
         else if (this.staleWhileHidden) this.scheduleFollow();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
@@ -169,7 +171,7 @@ export class AttentionPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     if (AttentionPanel.current === this) AttentionPanel.current = undefined;
-    this.ready = false;
+    this.channel.close();
     clearTimeout(this.followTimer);
     this.cts?.cancel();
     this.cts?.dispose();
@@ -316,9 +318,7 @@ export class AttentionPanel implements vscode.Disposable {
 
   /** Dropped until the webview says it is ready; the screen holds what it then needs (sendScreen). */
   private post(body: ToWebview, inReplyTo?: number): void {
-    if (!this.ready) return;
-    const messageId = this.nextMessageId++;
-    void this.panel.webview.postMessage(inReplyTo === undefined ? { messageId, body } : { messageId, inReplyTo, body });
+    this.channel.send(body, inReplyTo);
   }
 
   private onMessage(raw: unknown): void {
@@ -330,7 +330,7 @@ export class AttentionPanel implements vscode.Disposable {
     const body: FromWebview = msg.body;
     switch (body.type) {
       case "ready":
-        this.ready = true;
+        this.channel.setReady(true);
         this.sendScreen(msg.messageId);
         return;
       case "hoverToken":

@@ -7,7 +7,8 @@
 //    says "ready" again when shown, and gets the whole screen back, with no new model work.
 //  - The contextual word index is built in steps through "neighbourIndex" before the first contextual
 //    query; the screen shows its progress.
-import { NEIGHBOURS_K, validateNeighboursMessage, type IndexProgress, type ListExportFormat, type NeighbourList, type NeighbourListState, type NeighbourOptions, type NeighboursRequest, type NeighboursScreen, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
+import { NEIGHBOURS_K, validateNeighboursMessage, type IndexProgress, type ListExportFormat, type NeighbourList, type NeighbourListState, type NeighbourOptions, type NeighboursRequest, type NeighboursScreen, type NeighboursFromWebview, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
+import { Channel } from "../shared/messaging";
 import { previewMessage } from "../shared/messages";
 import type { EditorWords } from "./selectionWords";
 import { parseVectorQuery } from "../core/vectorQuery";
@@ -112,10 +113,10 @@ export class NeighboursController {
   private layerChosen = false;
   private selection: EditorSelection | undefined;
   private query: Query | undefined;
-  private ready = false;
+  /** to the webview: nothing is posted until it says ready (messaging.ts) */
+  private readonly channel: Channel<NeighboursToWebview, NeighboursFromWebview>;
   private visible = false;
   private disposed = false;
-  private nextMessageId = 1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** a selection arrived while hidden or not following; applied when shown (or following again) */
   private pendingSelection: EditorSelection | undefined;
@@ -125,7 +126,9 @@ export class NeighboursController {
   /** resolves when the current refresh is done (tests) */
   private running: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: ControllerDeps) {}
+  constructor(private readonly deps: ControllerDeps) {
+    this.channel = new Channel((m) => this.deps.post(m), { ready: false });
+  }
 
   /** The screen as the webview would draw it now (tests, exports). */
   get current(): Readonly<NeighboursScreen> {
@@ -139,7 +142,7 @@ export class NeighboursController {
 
   dispose(): void {
     this.disposed = true;
-    this.ready = false;
+    this.channel.close();
     clearTimeout(this.timer);
     this.work?.cancel();
   }
@@ -150,7 +153,7 @@ export class NeighboursController {
   setVisible(visible: boolean): void {
     this.visible = visible;
     if (!visible) {
-      this.ready = false;
+      this.channel.setReady(false);
       return;
     }
     if (this.pendingSelection && this.screen.follow) this.schedule();
@@ -210,7 +213,7 @@ export class NeighboursController {
     const body = msg.body;
     switch (body.type) {
       case "ready":
-        this.ready = true;
+        this.channel.setReady(true);
         this.post({ type: "state", data: this.screen }, msg.messageId);
         return;
       case "focusWord":
@@ -352,9 +355,7 @@ export class NeighboursController {
   }
 
   private post(body: NeighboursToWebview, inReplyTo?: number): void {
-    if (!this.ready || this.disposed) return;
-    const messageId = this.nextMessageId++;
-    this.deps.post(inReplyTo === undefined ? { messageId, body } : { messageId, inReplyTo, body });
+    if (!this.disposed) this.channel.send(body, inReplyTo);
   }
 }
 

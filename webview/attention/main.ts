@@ -4,7 +4,8 @@
 // through the messages of src/shared/attentionProtocol.ts. This file: the events and the start.
 import { isToWebviewMessage } from "../../src/shared/attentionProtocol";
 import { cellAt, type Cell, type Layout } from "./heatmap";
-import { TABS, S, save, send, hoverToken } from "./state";
+import { TABS, S, channel, save, send, hoverToken } from "./state";
+import { READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels } from "./skeleton";
 import { T, labels, currentMatrix, sendShowing } from "./derived";
 import { renderHeader, renderHeatmap, renderLines, staleViews, renderViews, renderAll } from "./render";
@@ -14,6 +15,7 @@ import { choose, setLayerHead, exportAs, onState, onDetails } from "./actions";
 window.addEventListener("message", (e: MessageEvent) => {
   const receivedAt = performance.now();
   if (!isToWebviewMessage(e.data)) return;
+  channel.receive(e.data);
   const body = e.data.body;
   if (body.type === "state") onState(body.data, receivedAt);
   else if (body.type === "details") onDetails(body.data);
@@ -170,7 +172,12 @@ renderAll();
 // Ask for the state at once: the heatmap is a canvas and needs no component, so the first picture does not
 // wait for the toolkit's script. Once its components are defined, everything is drawn again, with the
 // pickers' and the checkbox's values set as the components' own properties.
-send({ type: "ready" });
+// the extension answers "ready" with what the panel shows (the message handler above draws it)
+channel.request({ type: "ready" }, READY_TIMEOUT_MS).catch(() => {
+  if (S.view || S.error) return;
+  S.error = "LM Lens is not answering: close the panel and run the command again.";
+  renderHeader();
+});
 sendShowing();
 const components = ["vscode-dropdown", "vscode-option", "vscode-checkbox", "vscode-button", "vscode-panels"];
 void Promise.all(components.map((c) => customElements.whenDefined(c))).then(() => scheduleRender());

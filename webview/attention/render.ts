@@ -1,6 +1,6 @@
 // One render function per part of the panel; renderAll(state) draws everything from S.
 import { visibleWhitespace } from "../../src/shared/tokenDisplay";
-import { el } from "./dom";
+import { el } from "../common/dom";
 import { drawHeatmap, drawLegend, drawThumbnail } from "./heatmap";
 import { LinesView } from "./lines";
 import { readTheme } from "./theme";

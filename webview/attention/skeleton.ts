@@ -1,6 +1,6 @@
 // The attention webview's static DOM: built once; the views fill it in (render.ts).
 import { type ExportFormat } from "../../src/shared/attentionProtocol";
-import { el } from "./dom";
+import { el } from "../common/dom";
 import { TABS, type Picker, type Checkbox, S } from "./state";
 // ---------------------------------------------------------------- skeleton
 

@@ -1,16 +1,11 @@
 // The attention webview's state: what it shows (the view from the extension), its own UI state (saved
 // with setState), the transient state of pointer and keyboard, and the transport to the extension.
-import { type AttentionView, type FromWebview } from "../../src/shared/attentionProtocol";
+import { type AttentionView, type FromWebview, type ToWebview } from "../../src/shared/attentionProtocol";
+import { connect } from "../common/vscodeApi";
 import { type Cell, type Layout } from "./heatmap";
 import type { LinesView } from "./lines";
 import { readTheme, type Theme } from "./theme";
 
-export interface VsCodeApi<S> {
-  postMessage(message: unknown): void;
-  getState(): S | undefined;
-  setState(state: S): void;
-}
-declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
 
 export type Tab = "heatmap" | "grid" | "lines" | "rollout";
 export const TABS: { id: Tab; label: string; hint: string }[] = [
@@ -33,7 +28,7 @@ export interface UiState {
 export type Picker = HTMLElement & { value: string };
 export type Checkbox = HTMLElement & { checked: boolean };
 
-export const api = acquireVsCodeApi<UiState>();
+export const { api, channel } = connect<UiState, FromWebview, ToWebview>();
 
 /** Everything that changes, in one place (the views read it; actions and messages change it). */
 export const S = {
@@ -51,7 +46,6 @@ export const S = {
   linesView: undefined as LinesView | undefined,
   lastHoverSent: null as number | null,
 };
-let nextMessageId = 1;
 
 export function restore(s: unknown): UiState {
   const d: UiState = { viewId: 0, layer: 0, head: MEAN, tab: "heatmap", chosen: 0 };
@@ -72,7 +66,7 @@ export function save(): void {
 }
 
 export function send(body: FromWebview): void {
-  api.postMessage({ messageId: nextMessageId++, body });
+  channel.send(body);
 }
 
 export function hoverToken(index: number | null): void {

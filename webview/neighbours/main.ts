@@ -3,16 +3,11 @@
 // a 2-D map. It asks for its state with "ready", keeps its own UI state (the row in focus, the map's
 // list, the search box's text) with getState/setState, and reaches the extension only through the
 // messages of src/shared/neighboursProtocol.ts. All text goes in through textContent (el()).
-import { isNeighboursToWebviewMessage, NEIGHBOURS_K, MAX_NEIGHBOUR_QUERY_CHARS, type EmbeddedWord, type Metric, type NeighbourList, type NeighbourListState, type NeighboursFromWebview, type NeighboursScreen } from "../../src/shared/neighboursProtocol";
-import { el } from "../attention/dom";
+import { isNeighboursToWebviewMessage, NEIGHBOURS_K, MAX_NEIGHBOUR_QUERY_CHARS, type EmbeddedWord, type Metric, type NeighbourList, type NeighbourListState, type NeighboursFromWebview, type NeighboursScreen, type NeighboursToWebview } from "../../src/shared/neighboursProtocol";
+import { el } from "../common/dom";
+import { connect, READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { mapPoints, scatterSvg } from "./map";
 
-interface VsCodeApi<S> {
-  postMessage(message: unknown): void;
-  getState(): S | undefined;
-  setState(state: S): void;
-}
-declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
 
 type ListId = "static" | "contextual";
 const LISTS: ListId[] = ["static", "contextual"];
@@ -26,10 +21,9 @@ interface UiState {
   search: string;
 }
 
-const api = acquireVsCodeApi<UiState>();
+const { api, channel } = connect<UiState, NeighboursFromWebview, NeighboursToWebview>();
 let ui: UiState = restore(api.getState());
 let screen: NeighboursScreen | undefined;
-let nextMessageId = 1;
 
 function restore(s: unknown): UiState {
   const d: UiState = { id: -1, list: "static", row: 0, mapList: "static", search: "" };
@@ -50,7 +44,7 @@ function save(): void {
 }
 
 function send(body: NeighboursFromWebview): void {
-  api.postMessage({ messageId: nextMessageId++, body });
+  channel.send(body);
 }
 
 // ---------------------------------------------------------------- skeleton
@@ -367,6 +361,7 @@ function moveFocus(items: HTMLElement[], key: string, horizontal: boolean): bool
 
 window.addEventListener("message", (e: MessageEvent) => {
   if (!isNeighboursToWebviewMessage(e.data)) return;
+  channel.receive(e.data);
   const data = e.data.body.data;
   if (data.id !== ui.id) {
     // a new query: the row focus starts again at the top
@@ -434,4 +429,7 @@ new ResizeObserver(() => {
 
 searchInput.value = ui.search;
 renderAll();
-send({ type: "ready" });
+// the extension answers "ready" with the whole screen; the answer is drawn by the message handler above
+channel.request({ type: "ready" }, READY_TIMEOUT_MS).catch(() => {
+  if (!screen) statusEl.textContent = "LM Lens is not answering: reload the window if this stays.";
+});
