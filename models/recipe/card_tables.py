@@ -25,19 +25,22 @@ def main() -> None:
         print(f"| {r['run']} | {r['optimizer']} | {r['schedule']} | {r['steps']:,} | {r['tokens'] / 1e6:.1f} M | {r['seconds']:,} | "
               f"{r['tokens'] / max(r['seconds'], 1):,.0f} | " + " | ".join(f"{h[s]:.3f}" if s in h else "" for s in OLD) + " |")
     print()
-    print("| run | step | tokens | brown | docs | code | " + " | ".join(new) + " |")
-    print("|---:|---:|---:|---:|---:|---:|" + "---:|" * len(new))
-    run, prev_final = 1, False
+    print(f"| run | step | tokens | brown | docs | code | the {len(new)} newer files, mean |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for h in history:
-        r = h.get("run", run)
-        run = r
         ev = h["heldout"]
         mark = " (end)" if "train_loss" not in h else ""
-        print(f"| {r} | {h['step']}{mark} | {h['tokens_seen'] / 1e6:.1f} M | " + " | ".join(f"{ev[s]:.3f}" for s in OLD) + " | "
-              + " | ".join(f"{ev[s]:.3f}" if s in ev else "" for s in new) + " |")
-        if "train_loss" not in h and "run" not in h:
-            run += 1
+        mean = sum(ev[s] for s in new) / len(new) if new and all(s in ev for s in new) else None
+        print(f"| {h.get('run', run_of(h, runs))} | {h['step']}{mark} | {h['tokens_seen'] / 1e6:.1f} M | "
+              + " | ".join(f"{ev[s]:.3f}" for s in OLD) + f" | {'' if mean is None else f'{mean:.3f}'} |")
 
+
+def run_of(h: dict, runs: list[dict]) -> int:
+    """Runs before issue 20 did not tag their evaluations: the first run whose end is at or after it."""
+    for r in runs:
+        if h["step"] <= r["end_step"]:
+            return r["run"]
+    return len(runs)
 
 if __name__ == "__main__":
     main()
