@@ -121,7 +121,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const serverArgs = ["--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--user-data-dir", userData, "--extensions-dir", extDir, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override", workspace];
   const [cmd, args] = traced ? ["strace", ["-f", "-qq", "--seccomp-bpf", "-s", "1024", "-e", "trace=socket,connect,clone,clone3,execve", "-o", traceFile, bin, ...serverArgs]] : [bin, serverArgs];
   // a process group of its own: strace detaches on SIGTERM, so stop() signals the whole group
-  const proc: ChildProcess = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, HOME: home }, detached: true });
+  const proc: ChildProcess = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: userEnv(home), detached: true });
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));
@@ -171,6 +171,16 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
       if (!process.env.LM_LENS_KEEP_E2E) rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * code-server's environment as on a user's machine: a fresh HOME, and no CI variables (onnxruntime leaves
+ * its telemetry off where CI is set, which would hide what the no-network check looks for).
+ */
+function userEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+  for (const k of ["CI", "CONTINUOUS_INTEGRATION", "GITHUB_ACTIONS", "TF_BUILD", "BUILD_NUMBER", "RUN_ID"]) delete env[k];
+  return env;
 }
 
 /**
