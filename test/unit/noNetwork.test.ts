@@ -44,8 +44,11 @@ const ALIVE_MS = 11000;
 const haveStrace = spawnSync("strace", ["-V"], { encoding: "utf8" }).status === 0;
 
 /** Run a command under strace (network calls of every thread and child) with a HOME of its own. */
-function traced(args: string[], env: NodeJS.ProcessEnv = process.env, input?: string) {
+function traced(args: string[], envIn: NodeJS.ProcessEnv = process.env, input?: string) {
   const home = mkdtempSync(join(tmpdir(), "lmlens-home-"));
+  // as on a user's machine: onnxruntime leaves its telemetry off where CI is set, which would hide it here
+  const env = { ...envIn };
+  for (const k of ["CI", "CONTINUOUS_INTEGRATION", "GITHUB_ACTIONS", "TF_BUILD", "BUILD_NUMBER", "RUN_ID"]) delete env[k];
   const log = join(home, "..", `${home.split("/").pop()}.strace`);
   const p = spawn("strace", ["-f", "-qq", "-e", "trace=network", "-o", log, process.execPath, ...args], { env: { ...env, HOME: home }, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
