@@ -330,7 +330,7 @@ export class Engine {
    * attentionDetails(detailsId), so that the panel can draw first and fill in the next words after.
    * `words` says where the next-word list is asked for (default: after the whole analysed text).
    */
-  async attentionFirst(textWhole: string, maxTokens: number, wordsWhole?: PanelWords, fit: "start" | "end" = "start"): Promise<AttentionFirst> {
+  async attentionFirst(textWhole: string, maxTokens: number, wordsWhole?: PanelWords, fit: "start" | "end" = "start", show?: { layer: number; head: number | null }): Promise<AttentionFirst> {
     const cfg = this.folder.config;
     const limit = Math.max(1, Math.min(maxTokens, cfg.nPositions - 16));
     // a huge text (a 5 MB selection) is not tokenized whole: only as much as the token budget can use
@@ -365,7 +365,13 @@ export class Engine {
     const at = Math.min(words?.at ?? text.length, text.length);
     this.lastAttention = { detailsId, T, text, attentions, logits: r.logits, words: { at, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest } };
     const shape = { nLayer: L, nHead: H, T };
-    return { text, tokens, nLayer: L, nHead: H, attentions, headMeans: headMeans(attentions, shape), truncated: cut || all.length > ids.length, ...(cut ? {} : { totalTokens: all.length }), model: this.folder.name, detailsId, nextWordsAt: at, cutChars };
+    const means = headMeans(attentions, shape);
+    // the one matrix the first heatmap needs (a layer or head this model lacks: layer 1's average)
+    const layer = show && show.layer < L ? show.layer : 0;
+    const head = show && show.head !== null && show.head < H ? show.head : null;
+    const from = head === null ? layer * T * T : (layer * H + head) * T * T;
+    const shown = { layer, head, matrix: (head === null ? means : attentions).slice(from, from + T * T) };
+    return { shown, text, tokens, nLayer: L, nHead: H, attentions, headMeans: means, truncated: cut || all.length > ids.length, ...(cut ? {} : { totalTokens: all.length }), model: this.folder.name, detailsId, nextWordsAt: at, cutChars };
   }
 
   /**

@@ -51,7 +51,7 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
       }
       case "attention": {
         const p = (req as RequestMessage<"attention">).params;
-        return needEngine().attentionFirst(p.text, p.maxTokens, p.words, p.fit);
+        return needEngine().attentionFirst(p.text, p.maxTokens, p.words, p.fit, p.show);
       }
       case "attentionDetails":
         return needEngine().attentionDetails((req as RequestMessage<"attentionDetails">).params.detailsId);

@@ -5,7 +5,7 @@
 // method, bounds included: the types below are inferred from it, and the host validates each request
 // against it, answering a malformed one at once.
 import * as v from "valibot";
-import { MAX_VIEW_TOKENS } from "./attentionProtocol";
+import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, type ShownMatrix } from "./attentionProtocol";
 import type { AttentionCore, ViewToken, WordProb } from "./messages";
 import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "./neighboursProtocol";
 import { LIMITS } from "../core/settings";
@@ -56,6 +56,8 @@ export const PARAMS = {
     words: v.optional(panelWords),
     /** "end": keep the end of the text within the token budget, leaving out its start ("Why this word?") */
     fit: v.optional(v.picklist(["start", "end"])),
+    /** the layer and head (null: the average of heads) whose matrix the first heatmap shows */
+    show: v.optional(v.object({ layer: int(0, MAX_LAYERS_OR_HEADS), head: v.nullable(int(0, MAX_LAYERS_OR_HEADS)) })),
   }),
   /** rollout, per-position predictions and next words of the latest "attention" answer */
   attentionDetails: v.object({ detailsId: int(0, Number.MAX_SAFE_INTEGER) }),
@@ -136,6 +138,8 @@ export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "
   detailsId: number;
   /** characters left out at the text's start to fit its end into the budget (fit "end"); text is what follows them */
   cutChars?: number;
+  /** the matrix the first heatmap shows, [query, key]: the asked layer and head where the model has them, else layer 1's average */
+  shown?: ShownMatrix;
 };
 
 /** Where the attention panel's next-word list is asked for: after text.slice(0, at), with the user's suggestion settings. */

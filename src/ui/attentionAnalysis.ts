@@ -32,19 +32,25 @@ export interface Analysis {
   cut?: TruncationNotice["cut"];
 }
 
-export async function analyse(client: AnalysisClient, req: AnalysisRequest, settings: Pick<Settings, "maxAttentionTokens" | "suggest">, token?: unknown): Promise<Analysis> {
+export async function analyse(
+  client: AnalysisClient,
+  req: AnalysisRequest,
+  settings: Pick<Settings, "maxAttentionTokens" | "suggest">,
+  show?: { layer: number; head: number | null },
+  token?: unknown,
+): Promise<Analysis> {
   const maxTokens = settings.maxAttentionTokens;
   if (req.kind === "selection") {
     const text = req.docText;
     const words = { at: text.length, offset: req.start, options: settings.suggest };
-    const result = await client.request("attention", { text, maxTokens, words }, token);
+    const result = await client.request("attention", { text, maxTokens, words, ...(show ? { show } : {}) }, token);
     if (req.cutAtEnd) delete result.totalTokens;
     return { result, text, cut: result.truncated || req.cutAtEnd ? "end" : undefined, offset: req.start };
   }
   const whole = req.docText + req.suggestion;
   // the list at the point before the suggestion: the alternatives the ghost text was chosen from
   const words = { at: req.docText.length, offset: req.start, options: settings.suggest };
-  const result = await client.request("attention", { text: whole, maxTokens, words, fit: "end" }, token);
+  const result = await client.request("attention", { text: whole, maxTokens, words, fit: "end", ...(show ? { show } : {}) }, token);
   const from = result.cutChars ?? 0;
   const cutAtStart = req.cutAtStart || from > 0;
   return { result, text: whole.slice(from), cut: result.truncated ? "end" : cutAtStart ? "start" : undefined, offset: req.start + from };

@@ -192,11 +192,11 @@ export class AttentionPanel implements vscode.Disposable {
     this.screen = { ...this.screen, loading: true, error: undefined };
     this.post({ type: "loading" });
     try {
+      if (show) this.showing = { layer: show.pick.layer, head: show.pick.head };
       const { result, text, cut, offset } = await this.analyse(req, cts.token);
       if (cts.token.isCancellationRequested) return;
       // the heatmap first; rollout and next words follow as soon as the model host has them
       // (a large message is slow to reach the webview: the first one carries only what its heatmap needs)
-      if (show) this.showing = { layer: show.pick.layer, head: show.pick.head };
       const view = this.toView(req, result, text, offset, cut, show);
       this.timing = { viewId: view.id, started, modelMs: performance.now() - started, tokens: view.tokens.length };
       this.screen = { view, version: req.version, offset, loading: false };
@@ -230,16 +230,13 @@ export class AttentionPanel implements vscode.Disposable {
     // a huge selection (megabytes) is read only as far as the token budget can use
     const end = req.kind === "selection" ? Math.min(req.end, req.start + charsForTokens(settings.maxAttentionTokens)) : req.end;
     const docText = doc.getText(new vscode.Range(doc.positionAt(req.start), doc.positionAt(end)));
-    return analyse(this.deps.client, { kind: req.kind, docText, start: req.start, cutAtEnd: end < req.end, suggestion: req.suggestion, cutAtStart: req.cutAtStart }, settings, token);
+    return analyse(this.deps.client, { kind: req.kind, docText, start: req.start, cutAtEnd: end < req.end, suggestion: req.suggestion, cutAtStart: req.cutAtStart }, settings, this.showing, token);
   }
 
   private toView(req: Request, r: AttentionFirst, text: string, offset: number, cut: TruncationNotice["cut"] | undefined, show?: { pick: ViewPick; token?: string }): AttentionView {
     const T = r.tokens.length;
-    // the one matrix the webview's heatmap shows (a layer or head it names that this model lacks: layer 1's average)
-    const layer = this.showing.layer < r.nLayer ? this.showing.layer : 0;
-    const head = this.showing.head !== null && this.showing.head < r.nHead ? this.showing.head : null;
-    const at = head === null ? layer * T * T : (layer * r.nHead + head) * T * T;
-    const shown: ShownMatrix = { layer, head, matrix: (head === null ? r.headMeans : r.attentions).slice(at, at + T * T) };
+    // the one matrix the webview's heatmap shows, chosen by the model host (an empty text has none)
+    const shown: ShownMatrix = r.shown ?? { layer: 0, head: null, matrix: new Float32Array(0) };
     const documentChars = Math.max(0, Math.min(r.text.length, text.length - req.suggestion.length));
     const doc = req.document;
     const startPos = doc.positionAt(offset);

@@ -44,3 +44,13 @@ test("Why this word? on a short text: nothing cut; a selection is read from its 
   assert.equal(s.result.tokens.length, 64);
   assert.deepEqual(requests, ["attention", "attention"]);
 });
+
+test("the model host chooses the first heatmap's matrix: the asked layer and head, or layer 1's average", async () => {
+  const a = await analyse(counting, { kind: "selection", docText: "The keys to the cabinet were on the table.", start: 0, suggestion: "", cutAtStart: false }, settings, { layer: 1, head: 2 });
+  const r = a.result;
+  const T = r.tokens.length;
+  const at = (1 * r.nHead + 2) * T * T;
+  assert.deepEqual(r.shown, { layer: 1, head: 2, matrix: r.attentions.slice(at, at + T * T) });
+  const avg = await analyse(counting, { kind: "selection", docText: "The keys to the cabinet were on the table.", start: 0, suggestion: "", cutAtStart: false }, settings, { layer: 99, head: 99 });
+  assert.deepEqual(avg.result.shown, { layer: 0, head: null, matrix: avg.result.headMeans.slice(0, T * T) });
+});
