@@ -220,6 +220,12 @@ interface Node<C> {
   parentCache: C;
   cache?: C;
   logits?: Float32Array;
+  /**
+   * Not a hypothesis but the rest of a visited node's children: those after `below` in (probability,
+   * token) order. Its logp bounds them all, so it is expanded only once one of them could still make the
+   * k best: the beam then costs nothing in exactness, only in order of work.
+   */
+  more?: { of: Node<C>; logZ: number; below: { logp: number; token: number } };
 }
 
 export interface SearchOptions {
@@ -389,6 +395,10 @@ export async function searchUnits<C>(
   let runs = 0;
   for (let node = frontier.pop(); node && node.logp > kth(); node = frontier.pop()) {
     if (opts.isCancelled?.()) throw new CancelledError();
+    if (node.more) {
+      expand(node.more.of, node.more.logZ, node.more.below);
+      continue;
+    }
     if (!node.logits) {
       // a split of part of the typed word that no canonical split of the rest can follow is a dead end
       if (opts.canonical && node.bytes.length < pending.length && node.open === 0 && !continuesCanonically(table, node, pending, opts.canonical)) continue;
@@ -413,7 +423,14 @@ export async function searchUnits<C>(
       }
     }
     if (node.depth >= maxDepth) continue;
-    // the best `beam` tokens that keep this hypothesis inside its unit
+    expand(node, logZ);
+  }
+  return finished;
+
+  /** Push the best `beam` children of a visited node (after `below`, for its "more" entry), and an entry for the rest. */
+  function expand(node: Node<C>, logZ: number, below?: { logp: number; token: number }): void {
+    const logits = node.logits!;
+    const covered = node.bytes.length >= pending.length;
     const best: { token: number; logp: number; phase: Phase; open: number; bytes: Uint8Array }[] = [];
     const cont = node.phase === Phase.Leading ? null : table.continues[node.phase as Phase.Word | Phase.Punct];
     const notAfter = opts.after !== undefined && node.bytes.length === 0 && pending.length === 0 ? table.continues[opts.after] : null;
@@ -421,18 +438,23 @@ export async function searchUnits<C>(
     // in raw logits: lp > limit  <=>  logits[t] > floorRaw; once the beam is full, it must also beat the beam's last
     const floorRaw = limit - node.logp + logZ;
     let worst = floorRaw;
+    const belowRaw = below ? below.logp - node.logp + logZ : Infinity;
     // while the typed bytes are not all covered, only tokens that agree with the rest of them can follow;
     // the beam is wider there, since short pieces (" t", " th") outrank the word's own token (" thought")
     const candidates = covered ? null : table.agreeing(pending.subarray(node.bytes.length));
     const beam = covered ? opts.beam : Math.max(opts.beam, TYPED_BEAM);
     const count = candidates ? candidates.length : table.size;
+    const order = (x: { logp: number; token: number }, y: { logp: number; token: number }) => y.logp - x.logp || x.token - y.token;
     for (let i = 0; i < count; i++) {
       const t = candidates ? candidates[i] : i;
-      if (!(logits[t] > worst)) continue;
+      const raw = logits[t];
+      if (!(raw > worst)) continue;
+      // the children an earlier expansion of this node took: those up to `below`
+      if (below && (raw > belowRaw || (raw === belowRaw && t <= below.token))) continue;
       if (table.special[t]) continue;
       if (cont && !cont[t]) continue;
       if (notAfter && notAfter[t]) continue;
-      const lp = node.logp + logits[t] - logZ;
+      const lp = node.logp + raw - logZ;
       const tb = table.bytes[t];
       if (tb.length === 0) continue;
       if (!covered && !agrees(node.bytes, tb, pending)) continue;
@@ -441,15 +463,19 @@ export async function searchUnits<C>(
       const bytes = concat(node.bytes, tb);
       if (opts.canonical && next.open === 0 && !opts.canonical(bytes, [...node.tokens, t])) continue;
       best.push({ token: t, logp: lp, phase: next.phase, open: next.open, bytes });
-      best.sort((a, b) => b.logp - a.logp);
+      best.sort(order);
       if (best.length > beam) best.pop();
       if (best.length >= beam) worst = Math.max(floorRaw, best[best.length - 1].logp - node.logp + logZ);
     }
     for (const b of best) {
       frontier.push({ tokens: [...node.tokens, b.token], bytes: b.bytes, phase: b.phase, open: b.open, logp: b.logp, depth: node.depth + 1, parentCache: node.cache! });
     }
+    if (best.length >= beam) {
+      // the children left out are no more likely than the last one taken
+      const last = best[best.length - 1];
+      frontier.push({ tokens: node.tokens, bytes: node.bytes, phase: node.phase, open: node.open, logp: last.logp, depth: node.depth, parentCache: node.parentCache, more: { of: node, logZ, below: { logp: last.logp, token: last.token } } });
+    }
   }
-  return finished;
 }
 
 /** continuations considered per hypothesis while the typed bytes are not all covered */

@@ -41,3 +41,14 @@ test("wordsStartingWith finds whole words only", () => {
   assert.deepEqual(wordsStartingWith("Light LIGHTS", "light"), ["lights"]);
   assert.deepEqual(wordsStartingWith("anything", ""), []);
 });
+
+test("the k best words are the first k of the 2k best: the search's beam never hides a likelier word", async () => {
+  const e = await sharedEngine();
+  for (const ctx of ["the hair was still", "She opened the door and", "The jury said that the", "In the morning he went to the"]) {
+    for (const k of [3, 5]) {
+      const few = (await e.suggest(ctx, { ...SUGGEST, k, words: 1 })).alternatives.map((a) => a.word);
+      const more = (await e.suggest(ctx, { ...SUGGEST, k: 2 * k, words: 1 })).alternatives.map((a) => a.word);
+      assert.deepEqual(few, more.slice(0, k), `${JSON.stringify(ctx)}: top ${k}`);
+    }
+  }
+});
