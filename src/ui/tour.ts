@@ -12,7 +12,7 @@ export const TOUR = {
   sample: "media/tour/sample.txt",
   /** step "attention": the sentence analysed, and the head in which the verb looks most at its subject */
   subjectSentence: "In the old house by the river, the keys to the cabinet were on the table.",
-  subject: { looking: " were", target: " keys", layer: 0, head: 0 },
+  subject: { looking: " were", target: " keys", layer: 1, head: 0 },
   /** step "neighbours": the word whose neighbours are shown */
   neighbourWord: "father",
   /** step "layers": the sentence whose rollout is shown */

@@ -430,7 +430,7 @@ for (const theme of ["light", "dark"] as const) {
         await heatmapFigure(page!, server!, before, theme, "tour: a head");
         await frame.locator(".summary", { hasText: "were" }).first().waitFor({ state: "visible", timeout: 30000 });
         const summary = (await frame.locator(".summary").first().textContent()) ?? "";
-        assert.match(summary, /^Layer 1, head 1: “·?were” \(token \d+\) looks most at “·?keys”/, summary);
+        assert.match(summary, /^Layer 2, head 1: “·?were” \(token \d+\) looks most at “·?keys”/, summary);
         await page!.waitForTimeout(400);
         await shot(page!, `tour-3-attention-${theme}`);
         // 4. the neighbours of "father": the words the page names (test/unit/tour.test.ts checks them against the model)
