@@ -90,7 +90,12 @@ export async function suggestWords<C>(
   const typedBytes = pendingBytes;
   const known = opts.isKnownWord;
   const accept = !startsNewWord && known && /^\s*\p{L}+$/u.test(pending)
-    ? (bytes: Uint8Array) => bytes.length === typedBytes.length || known(utf8.decode(bytes).trim())
+    ? (bytes: Uint8Array) => {
+        if (bytes.length === typedBytes.length) return true;
+        // a whole word of letters (trim() would also drop a no-break space that the tokenizer counts as part of the word)
+        const word = utf8.decode(bytes).replace(/^[ \t]+/, "");
+        return /^\p{L}+$/u.test(word) && known(word);
+      }
     : undefined;
   let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined, accept });
   // The typed word is already whole when the most likely reading ends it here, ending is more likely
