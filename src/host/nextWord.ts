@@ -89,12 +89,15 @@ export async function suggestWords<C>(
   // completing a typed word: only words the lexicon or the document knows (and the word as it stands)
   const typedBytes = pendingBytes;
   const known = opts.isKnownWord;
-  const accept = !startsNewWord && known && /^\s*\p{L}+$/u.test(pending)
+  const lettersTyped = /^\s*\p{L}+$/u.test(pending);
+  const accept = !startsNewWord
     ? (bytes: Uint8Array) => {
         if (bytes.length === typedBytes.length) return true;
-        // a whole word of letters (trim() would also drop a no-break space that the tokenizer counts as part of the word)
         const word = utf8.decode(bytes).replace(/^[ \t]+/, "");
-        return /^\p{L}+$/u.test(word) && known(word);
+        // a completion never holds white space (a no-break space is a "word" byte to the tokenizer's classes)
+        if (/\s/u.test(word)) return false;
+        // a typed word of letters completes only to a known word of letters
+        return !(known && lettersTyped) || (/^\p{L}+$/u.test(word) && known(word));
       }
     : undefined;
   let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined, accept });
