@@ -11,7 +11,7 @@ import { suggestWords } from "./nextWord";
 import type { AttentionDetails, AttentionFirst, AttentionResult, AttentionToken, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
 import type { WordProb } from "../shared/messages";
 import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "./wordSearch";
-import { charsForTokens, tailStart } from "../core/attentionSource";
+import { charsForTokens, headEnd, notInPair, tailStart } from "../core/attentionSource";
 import { readModelFolder, type ModelFolder } from "./modelFolder";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 
@@ -221,7 +221,6 @@ export class Engine {
       topK: p.topK,
       seed: p.seed,
       isCancelled,
-      isWord: this.lexicon ? (w) => this.lexicon!.has(w.toLowerCase()) : undefined,
       isKnownWord: this.lexicon ? this.knownWord(textBefore, pending, p.knownWords) : undefined,
       canonical: this.canonical,
     }, endingPhase(context));
@@ -339,12 +338,7 @@ export class Engine {
     const cutChars = fit === "end" ? this.fitEnd(textWhole, limit, cap) : 0;
     const textIn = cutChars > 0 ? textWhole.slice(cutChars) : textWhole;
     const words = wordsWhole && cutChars > 0 ? { ...wordsWhole, at: Math.max(0, wordsWhole.at - cutChars), offset: wordsWhole.offset + cutChars } : wordsWhole;
-    let readTo = textIn.length;
-    if (readTo > cap) {
-      readTo = cap;
-      const c = textIn.charCodeAt(readTo - 1);
-      if (c >= 0xd800 && c <= 0xdbff) readTo--; // never split a surrogate pair
-    }
+    const readTo = headEnd(textIn, cap);
     const all = this.tokenizer.encode(readTo < textIn.length ? textIn.slice(0, readTo) : textIn);
     const ids = all.slice(0, limit);
     const cut = readTo < textIn.length;
@@ -391,9 +385,7 @@ export class Engine {
         const ws = text.slice(from, from + 64).search(/\s/);
         if (ws >= 0) from += ws;
       }
-      // never between the halves of a surrogate pair
-      const c = text.charCodeAt(from);
-      start = c >= 0xdc00 && c <= 0xdfff ? from + 1 : Math.max(from, start + 1);
+      start = Math.max(notInPair(text, from), start + 1);
     }
     return start;
   }

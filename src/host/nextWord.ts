@@ -20,14 +20,9 @@ export interface SuggestOptions {
   /** see SearchOptions.canonical */
   canonical?: (bytes: Uint8Array, tokens: readonly number[]) => boolean;
   /**
-   * Whether a typed word can stand alone (a lexicon of the training text). A small model sometimes
-   * rates a fragment such as "jum" as a finished word; when the lexicon does not know it, the
-   * suggestion completes it instead of starting the next word.
-   */
-  isWord?: (word: string) => boolean;
-  /**
-   * Whether a completed word may be suggested (the lexicon or the document knows it): a partial word is
-   * completed only to such words ("lighth" -> "ouse" when the text has "lighthouse", never "ed").
+   * Whether the lexicon or the document knows a word. A typed word counts as finished only if it is
+   * known (a small model sometimes rates a fragment such as "jum" as a word), and it is completed only to
+   * known words ("lighth" -> "ouse" when the text has "lighthouse", never "ed"). Absent: every word.
    */
   isKnownWord?: (word: string) => boolean;
 }
@@ -105,7 +100,7 @@ export async function suggestWords<C>(
   // than going on, and the lexicon knows it as a word: then the suggestion is the next word ("the hair
   // was still" -> " red", but "jum" -> "p"). A small model sometimes rates a fragment as a word.
   const typed = pending.trim();
-  const whole = !/^\p{L}+$/u.test(typed) || (opts.isWord?.(typed) ?? true);
+  const whole = !/^\p{L}+$/u.test(typed) || (known?.(typed) ?? true);
   const best = hyps[0];
   if (!startsNewWord && best && completionText(best.bytes, pendingBytes) === "" && best.pEnd > 0.5 && whole) {
     hyps = await searchUnits(model, table, { cache: best.cache, logits: best.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: best.phase as Phase.Word | Phase.Punct });
