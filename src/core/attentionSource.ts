@@ -23,11 +23,20 @@ export function tailStart(text: string, maxChars: number): number {
       break;
     }
   }
-  if (start < text.length) {
-    const c = text.charCodeAt(start);
-    if (c >= 0xdc00 && c <= 0xdfff) start++;
-  }
-  return Math.min(start, text.length);
+  return Math.min(notInPair(text, start), text.length);
+}
+
+/** An index moved past the second half of a surrogate pair, so that a cut there keeps whole characters. */
+export function notInPair(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff ? i + 1 : i;
+}
+
+/** Where to end so that text.slice(0, end) holds at most maxChars characters, never half a surrogate pair. */
+export function headEnd(text: string, maxChars: number): number {
+  if (text.length <= maxChars) return text.length;
+  const c = text.charCodeAt(maxChars - 1);
+  return c >= 0xd800 && c <= 0xdbff ? maxChars - 1 : maxChars;
 }
 
 /** The token that covers offset (the first whose end lies after it); the last token when none does; -1 for no tokens. */

@@ -1,7 +1,7 @@
 // Which text the attention panel analyses, which token it chooses first, and how tokens read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { charsForTokens, tailStart, tokenAtOffset } from "../../src/core/attentionSource";
+import { charsForTokens, headEnd, notInPair, tailStart, tokenAtOffset } from "../../src/core/attentionSource";
 import { shortQuote, visibleWhitespace } from "../../src/shared/tokenDisplay";
 
 test("tailStart keeps the whole of a short text", () => {
@@ -25,6 +25,15 @@ test("tailStart cuts a long text after whitespace, never inside a word or a surr
 
 test("charsForTokens is the one characters-per-token bound", () => {
   assert.equal(charsForTokens(256), 256 * 64);
+});
+
+test("headEnd and notInPair never cut a surrogate pair in half", () => {
+  const s = "ab😀cd";
+  assert.equal(headEnd(s, 3), 2, "before the emoji, not inside it");
+  assert.equal(headEnd(s, 4), 4);
+  assert.equal(headEnd(s, 99), s.length);
+  assert.equal(notInPair(s, 3), 4, "past the emoji's second half");
+  assert.equal(notInPair(s, 2), 2);
 });
 
 test("tokenAtOffset finds the token that covers an offset", () => {
