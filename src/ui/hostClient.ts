@@ -60,6 +60,8 @@ export class ModelHostClient {
   private status: HostStatus = { state: "idle" };
   /** while requests are pending: fires when the host has sent nothing for a whole timeout (a frozen host) */
   private watchdog: NodeJS.Timeout | undefined;
+  /** the longest timeout among the requests pending (reset when none is) */
+  private watchdogMs = 0;
 
   constructor(private readonly opts: HostClientOptions) {}
 
@@ -137,6 +139,7 @@ export class ModelHostClient {
   private rejectAll(err: HostError): void {
     clearTimeout(this.watchdog);
     this.watchdog = undefined;
+    this.watchdogMs = 0;
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
       p.cancelSub?.dispose();
@@ -228,6 +231,7 @@ export class ModelHostClient {
     if (this.pending.size === 0) {
       clearTimeout(this.watchdog);
       this.watchdog = undefined;
+      this.watchdogMs = 0;
     }
   }
 
@@ -240,7 +244,7 @@ export class ModelHostClient {
     clearTimeout(this.watchdog);
     this.watchdog = undefined;
     if (this.pending.size === 0) return;
-    const ms = Math.max(...[...this.pending.values()].map((p) => p.timeoutMs));
+    const ms = this.watchdogMs;
     this.watchdog = setTimeout(() => {
       const first = this.pending.keys().next();
       if (!first.done) this.timedOut(first.value, `the model host sent nothing for ${ms} ms`);
@@ -271,6 +275,7 @@ export class ModelHostClient {
         });
       }
       this.pending.set(id, entry);
+      this.watchdogMs = Math.max(this.watchdogMs, timeoutMs);
       if (!this.watchdog) this.feedWatchdog();
       child.send({ id, method, params });
     });
