@@ -8,12 +8,14 @@ import { parseWordList, wordsStartingWith } from "../core/wordIndex";
 import { DEFAULT_SETTINGS, type Settings } from "../core/settings";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart, windowStride } from "../core/contextWindow";
 import { suggestWords } from "./nextWord";
-import type { AttentionDetails, AttentionFirst, AttentionResult, AttentionToken, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
+import type { AttentionDetails, AttentionFirst, AttentionResult, AttentionToken, MemoryInfo, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
 import type { WordProb } from "../shared/messages";
 import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "./wordSearch";
 import { charsForTokens, headEnd, notInPair, tailStart } from "../core/attentionSource";
-import { readModelFolder, type ModelFolder } from "./modelFolder";
+import { ModelFolderError, readModelFolder, type ModelFolder } from "./modelFolder";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
+import { DocumentMemory, type HiddenRunner } from "./documentMemory";
+import { MEMORY_PARAMS, mixLogits, type MemoryParams, type MemoryView } from "./tokenMemory";
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -36,16 +38,29 @@ export const PANEL_WORDS = 10;
 /** attentionDetails for a run that a newer attentionFirst replaced */
 export class SupersededError extends Error {}
 
+/** A model state: the cache after some tokens, the logits there and the final hidden state there (the memory's query). */
+interface State {
+  cache: KvCache;
+  logits: Float32Array;
+  h?: Float32Array;
+}
+
+/** documents whose memory is kept at once (the least recently used is freed first) */
+const MAX_MEMORIES = 16;
+
 
 export class Engine {
-  private ctx: { ids: number[]; cache: KvCache; logits: Float32Array } | null = null;
+  private ctx: (State & { ids: number[] }) | null = null;
   /** the state of the window the context will slide to next (see prefetch) */
-  private spare: { ids: number[]; cache: KvCache; logits: Float32Array } | null = null;
+  private spare: (State & { ids: number[] }) | null = null;
   private background: Promise<void> | null = null;
   /** step memo: token ids -> the state after them (least recently used first) */
-  private readonly steps = new Map<string, { cache: KvCache; logits: Float32Array }>();
+  private readonly steps = new Map<string, State>();
+  /** each open document's memory (see documentMemory.ts), by the key the extension gives it */
+  private readonly memories = new Map<string, DocumentMemory<KvCache>>();
+  memoryParams: MemoryParams = MEMORY_PARAMS;
   /** the latest attentionFirst run, kept for its attentionDetails */
-  private lastAttention: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { at: number; offset: number; options: Settings["suggest"] } } | null = null;
+  private lastAttention: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { at: number; offset: number; options: Settings["suggest"]; doc?: string } } | null = null;
   private attentionRuns = 0;
   readonly table: TokenTable;
   /** lower-cased whole words of the training text (words.txt), when the model folder has them */
@@ -145,45 +160,55 @@ export class Engine {
    * so that the next keystroke's search (the same word, one more character typed) and the next context
    * (the word the user finished typing, which the search has usually just evaluated) need no run.
    */
-  private stepModel(onRun: () => void, remember = false): StepModel<KvCache> {
+  private stepModel(onRun: () => void, remember = false, memory: MemoryView | null = null): StepModel<KvCache> {
     return {
       extend: async (cache, tokens, extended) => {
         const key = remember ? stepKey(cache?.ids ?? [], tokens) : "";
-        const known = remember ? this.steps.get(key) : undefined;
-        if (known) {
+        let state = remember ? this.steps.get(key) : undefined;
+        if (state) {
           // most recently used last
           this.steps.delete(key);
-          this.steps.set(key, known);
-          return known;
+          this.steps.set(key, state);
+        } else {
+          onRun();
+          // a hypothesis after the typed bytes is usually only scored: its keys and values are not fetched
+          const r = await this.model.run(cache, tokens, { lazy: !extended, fast: true, finalHidden: this.hasHidden });
+          state = { cache: r.cache, logits: r.logits, h: lastRow(r.finalHidden, this.folder.config.nEmbd) };
+          if (remember) this.rememberStep(key, state);
         }
-        onRun();
-        // a hypothesis after the typed bytes is usually only scored: its keys and values are not fetched
-        const r = await this.model.run(cache, tokens, { lazy: !extended, fast: true });
-        const state = { cache: r.cache, logits: r.logits };
-        if (remember) this.rememberStep(key, state);
-        return state;
+        return this.mixed(state, memory);
       },
     };
   }
 
-  private rememberStep(key: string, state: { cache: KvCache; logits: Float32Array }): void {
+  private get hasHidden(): boolean {
+    return this.model.io.hasHidden;
+  }
+
+  /** A state's logits with the memory mixed in (the memory's own distribution; see tokenMemory.ts). */
+  private mixed(state: State, memory: MemoryView | null): { cache: KvCache; logits: Float32Array } {
+    if (!memory || !state.h) return state;
+    return { cache: state.cache, logits: mixLogits(state.logits, state.h, memory, this.memoryParams) };
+  }
+
+  private rememberStep(key: string, state: State): void {
     this.steps.set(key, state);
     while (this.steps.size > STEP_MEMO_SIZE) this.steps.delete(this.steps.keys().next().value!);
   }
 
   /** Model state after ids, reusing the cached state of the longest common prefix. */
-  private async base(ids: number[], useCache: boolean, onRun: () => void): Promise<{ cache: KvCache; logits: Float32Array; newTokens: number }> {
+  private async base(ids: number[], useCache: boolean, onRun: () => void): Promise<State & { newTokens: number }> {
     // the spare is the state of the window the context will slide to next (prefetched while idle)
     const spare = useCache ? this.spare : null;
     const ctx = useCache ? this.ctx : null;
     const prev = spare && (!ctx || commonPrefix(spare.ids, ids) > commonPrefix(ctx.ids, ids)) ? spare : ctx;
     if (prev && commonPrefix(prev.ids, ids) === ids.length && ids.length === prev.ids.length) {
-      return { cache: prev.cache, logits: prev.logits, newTokens: 0 };
+      return { cache: prev.cache, logits: prev.logits, h: prev.h, newTokens: 0 };
     }
     // the search of an earlier keystroke ran exactly this context (the word just typed was one of its hypotheses)
     const known = useCache ? this.steps.get(stepKey(ids, [])) : undefined;
     if (known) {
-      this.ctx = { ids, cache: known.cache, logits: known.logits };
+      this.ctx = { ids, ...known };
       return { ...known, newTokens: 0 };
     }
     let cache = this.model.emptyCache();
@@ -193,16 +218,17 @@ export class Engine {
     }
     const rest = ids.slice(cache.ids.length);
     onRun();
-    const r = await this.model.run(cache, rest, { fast: true });
-    if (useCache) this.ctx = { ids, cache: r.cache, logits: r.logits };
-    return { cache: r.cache, logits: r.logits, newTokens: rest.length };
+    const r = await this.model.run(cache, rest, { fast: true, finalHidden: this.hasHidden });
+    const h = lastRow(r.finalHidden, this.folder.config.nEmbd);
+    if (useCache) this.ctx = { ids, cache: r.cache, logits: r.logits, h };
+    return { cache: r.cache, logits: r.logits, h, newTokens: rest.length };
   }
 
   /**
    * Next words after the text before the cursor. `offset` is where `textBefore` starts in its document
    * (see windowStart): a caller may send only the end of a long document.
    */
-  async suggest(textBefore: string, p: SuggestParams, isCancelled?: () => boolean, offset = 0): Promise<SuggestResult> {
+  async suggest(textBefore: string, p: SuggestParams, isCancelled?: () => boolean, offset = 0, memoryOf?: string | DocumentMemory<KvCache>): Promise<SuggestResult> {
     const t0 = performance.now();
     let runs = 0;
     const onRun = () => runs++;
@@ -211,10 +237,14 @@ export class Engine {
     const useCache = p.useCache !== false;
     const ids = this.contextIds(context, p.maxContextTokens, offset, useCache);
     if (ids.length === 0 || Buffer.byteLength(pending) > MAX_PENDING_BYTES) {
-      return { text: "", alternatives: [], startsNewWord: true, ms: performance.now() - t0, modelRuns: 0, contextTokens: 0, newContextTokens: 0 };
+      return { text: "", alternatives: [], startsNewWord: true, ms: performance.now() - t0, modelRuns: 0, contextTokens: 0, newContextTokens: 0, memoryEntries: 0 };
     }
     const base = await this.base(ids, useCache, onRun);
-    const s = await suggestWords(this.stepModel(onRun, useCache), this.table, base, pending, {
+    // the memory's entries whose next token lies in the context (never in the word being typed, nor after it)
+    const doc = typeof memoryOf === "string" ? this.memories.get(memoryOf) : memoryOf;
+    const memory = doc?.view(offset + context.length) ?? null;
+    if (doc) doc.touched = Date.now();
+    const s = await suggestWords(this.stepModel(onRun, useCache, memory), this.table, this.mixed(base, memory), pending, {
       k: p.k,
       words: p.words,
       temperature: p.temperature,
@@ -226,7 +256,7 @@ export class Engine {
     }, endingPhase(context));
     const ms = performance.now() - t0;
     if (useCache) this.prefetch(ids, this.windowLimit(p.maxContextTokens), context, offset);
-    return { ...s, ms, modelRuns: runs, contextTokens: ids.length, newContextTokens: base.newTokens };
+    return { ...s, ms, modelRuns: runs, contextTokens: ids.length, newContextTokens: base.newTokens, memoryEntries: memory?.count ?? 0 };
   }
 
   /**
@@ -254,8 +284,9 @@ export class Engine {
     if (spare && spare.ids.length === next.length) return;
     this.background = (async () => {
       try {
-        const r = spare ? await this.model.run(spare.cache, next.slice(spare.ids.length), { fast: true }) : await this.model.run(null, next, { fast: true });
-        this.spare = { ids: next, cache: r.cache, logits: r.logits };
+        const wants = { fast: true, finalHidden: this.hasHidden };
+        const r = spare ? await this.model.run(spare.cache, next.slice(spare.ids.length), wants) : await this.model.run(null, next, wants);
+        this.spare = { ids: next, cache: r.cache, logits: r.logits, h: lastRow(r.finalHidden, this.folder.config.nEmbd) };
       } catch {
         // a failed prefetch only means the slide is computed when it happens
       } finally {
@@ -281,7 +312,7 @@ export class Engine {
   }
 
   /** The k most likely whole next words (no punctuation) after a model state: the search the suggestions use. */
-  private async wordList(state: { cache: KvCache; logits: Float32Array }, k: number, beam: number, after: ReturnType<typeof endingPhase>): Promise<WordProb[]> {
+  private async wordList(state: State, k: number, beam: number, after: ReturnType<typeof endingPhase>): Promise<WordProb[]> {
     const hyps = await searchUnits(this.stepModel(() => undefined), this.table, state, new Uint8Array(0), { k, beam, maxTokens: 8, wordsOnly: true, after, canonical: this.canonical });
     return hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
   }
@@ -357,7 +388,7 @@ export class Engine {
     (r.attentions ?? []).forEach((a, l) => attentions.set(a, l * H * T * T));
     // the list is about the analysed text: a point past its end (the text was cut) is its end
     const at = Math.min(words?.at ?? text.length, text.length);
-    this.lastAttention = { detailsId, T, text, attentions, logits: r.logits, words: { at, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest } };
+    this.lastAttention = { detailsId, T, text, attentions, logits: r.logits, words: { at, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: words?.doc } };
     const shape = { nLayer: L, nHead: H, T };
     const means = headMeans(attentions, shape);
     // the one matrix the first heatmap needs (a layer or head this model lacks: layer 1's average)
@@ -399,7 +430,7 @@ export class Engine {
     const cfg = this.folder.config;
     const V = cfg.vocabSize;
     const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
-    const nextWords = await this.panelWords(text.slice(0, a.words.at), a.words.offset, a.words.options);
+    const nextWords = await this.panelWords(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc);
     // derived here, in the model host, so the extension host never spends time on T^3 products
     return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords };
   }
@@ -409,9 +440,90 @@ export class Engine {
    * the user's window), for PANEL_WORDS words, greedy, one word. It leaves the suggestion session's caches
    * alone (useCache false), so the numbers are those of predict on the same text.
    */
-  private async panelWords(context: string, offset: number, options: Settings["suggest"]): Promise<WordProb[]> {
-    const r = await this.suggest(context, { ...options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false }, undefined, offset);
+  private async panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string): Promise<WordProb[]> {
+    const r = await this.suggest(context, { ...options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false }, undefined, offset, doc);
     return r.alternatives;
+  }
+
+  /** Final hidden states of tokens run after a cache, on the float32 weights: how the memory is filled. */
+  private readonly hiddenRunner: HiddenRunner<KvCache> = {
+    hidden: async (cache, tokens) => {
+      const r = await this.model.run(cache, tokens, { finalHidden: true });
+      return { cache: r.cache, states: r.finalHidden! };
+    },
+  };
+
+  /** A memory for a text that is not an open document (the CLI, the eval): `capacity` entries. */
+  newMemory(capacity: number): DocumentMemory<KvCache> {
+    if (!this.hasHidden) throw new ModelFolderError(`${this.folder.onnxPath}: the document memory needs the model's hidden states: ${this.model.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.folder.onnxPath);
+    const bos = this.tokenizer.eosId ?? this.folder.config.bosTokenId;
+    return new DocumentMemory<KvCache>((text) => {
+      const ids = this.tokenizer.encode(text);
+      return { ids, ends: tokenRanges(this.tokenizer, ids).map((t) => t.end) };
+    }, this.folder.config.nEmbd, capacity, bos);
+  }
+
+  /**
+   * Next words after a whole text, the memory filled over all of it first (lm-lens predict, the eval's
+   * long documents): what the ghost text gives at the end of a document whose memory is full.
+   */
+  async suggestInText(text: string, p: SuggestParams, capacity: number): Promise<SuggestResult> {
+    if (capacity <= 0 || !this.hasHidden) return this.suggest(text, p);
+    const memory = this.newMemory(capacity);
+    memory.sync(0, text.replace(/\r\n?/g, "\n"));
+    await memory.fillAll(this.hiddenRunner);
+    return this.suggest(text, p, undefined, 0, memory);
+  }
+
+  /**
+   * The text before the cursor of an open document, from `offset` on: its memory keeps what did not change
+   * and fills the rest in the background (fillStep). `capacity` 0 frees it.
+   */
+  memorySync(doc: string, offset: number, text: string, capacity: number): MemoryInfo {
+    let m = this.memories.get(doc);
+    if (capacity <= 0 || !this.hasHidden) {
+      this.memories.delete(doc);
+      return { doc, tokens: 0, states: 0, bytes: 0, capacity: 0 };
+    }
+    if (!m || m.capacity !== capacity) {
+      m = this.newMemory(capacity);
+      this.memories.set(doc, m);
+      // bounded: the least recently used document's memory goes first
+      while (this.memories.size > MAX_MEMORIES) {
+        const oldest = [...this.memories.entries()].sort((a, b) => a[1].touched - b[1].touched)[0][0];
+        this.memories.delete(oldest);
+      }
+    }
+    m.sync(offset, text.replace(/\r\n?/g, "\n"));
+    return memoryInfoOf(doc, m);
+  }
+
+  memoryClose(doc: string): void {
+    this.memories.delete(doc);
+  }
+
+  memoryInfo(): MemoryInfo[] {
+    return [...this.memories.entries()].map(([doc, m]) => memoryInfoOf(doc, m));
+  }
+
+  /** Whether some memory still has states to compute. */
+  get memoryPending(): boolean {
+    for (const m of this.memories.values()) if (m.pending > 0) return true;
+    return false;
+  }
+
+  /** One small step of filling, for the most recently used memory that needs it; the tokens run (0: nothing to do). */
+  async fillStep(): Promise<number> {
+    let best: [string, DocumentMemory<KvCache>] | undefined;
+    for (const e of this.memories.entries()) if (e[1].pending > 0 && (!best || e[1].touched > best[1].touched)) best = e;
+    if (!best) return 0;
+    try {
+      return await best[1].fillStep(this.hiddenRunner);
+    } catch (e) {
+      // a memory that cannot be filled is dropped, not retried forever; the model alone still answers
+      this.memories.delete(best[0]);
+      throw e;
+    }
   }
 
   async dispose(): Promise<void> {
@@ -419,9 +531,19 @@ export class Engine {
     this.ctx = null;
     this.spare = null;
     this.steps.clear();
+    this.memories.clear();
     this.lastAttention = null;
     await this.model.release();
   }
+}
+
+/** The last row of [rows, width] (a run's final hidden states: the state after its last token). */
+function lastRow(rows: Float32Array | undefined, width: number): Float32Array | undefined {
+  return rows && rows.length >= width ? rows.slice(rows.length - width) : undefined;
+}
+
+function memoryInfoOf(doc: string, m: DocumentMemory<KvCache>): MemoryInfo {
+  return { doc, tokens: m.tokens, states: m.states, bytes: m.bytes, capacity: m.capacity };
 }
 
 /** Each token's range in the decoded text, in UTF-16 code units. */

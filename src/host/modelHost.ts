@@ -47,7 +47,7 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
       }
       case "suggest": {
         const p = (req as RequestMessage<"suggest">).params;
-        return needEngine().suggest(p.text, p.options, isCancelled, p.offset);
+        return needEngine().suggest(p.text, p.options, isCancelled, p.offset, p.doc);
       }
       case "attention": {
         const p = (req as RequestMessage<"attention">).params;
@@ -57,6 +57,15 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
         return needEngine().attentionDetails((req as RequestMessage<"attentionDetails">).params.detailsId);
       case "neighbours":
         return neighbourSpace(needEngine()).search((req as RequestMessage<"neighbours">).params);
+      case "memorySync": {
+        const p = (req as RequestMessage<"memorySync">).params;
+        return needEngine().memorySync(p.doc, p.offset, p.text, p.capacity);
+      }
+      case "memoryClose":
+        engine?.memoryClose((req as RequestMessage<"memoryClose">).params.doc);
+        return null;
+      case "memoryInfo":
+        return engine?.memoryInfo() ?? [];
       case "neighbourIndex":
         return neighbourSpace(needEngine()).buildIndex((req as RequestMessage<"neighbourIndex">).params.budgetMs, isCancelled);
     }
@@ -91,6 +100,30 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
     } finally {
       busy = false;
     }
+    scheduleFill();
+  }
+
+  // The document memory fills while no request waits: one small step at a time (documentMemory.ts), so a
+  // keystroke's request waits behind at most one step.
+  let fillScheduled = false;
+  function scheduleFill(): void {
+    if (fillScheduled || !engine?.memoryPending) return;
+    fillScheduled = true;
+    setImmediate(() => void fillTick());
+  }
+  async function fillTick(): Promise<void> {
+    fillScheduled = false;
+    if (busy || queue.length > 0 || !engine) return;
+    busy = true;
+    try {
+      await engine.fillStep();
+    } catch (e) {
+      process.stderr.write(`document memory: ${(e as Error)?.message ?? String(e)}\n`);
+    } finally {
+      busy = false;
+    }
+    if (queue.length > 0) void pump();
+    else scheduleFill();
   }
 
   process.on("message", (m: unknown) => {

@@ -34,6 +34,11 @@ export interface RunWants {
   lazy?: boolean;
   attentions?: boolean;
   hidden?: boolean;
+  /**
+   * The final hidden state (after the last LayerNorm) of every position run, for the document memory's
+   * keys and queries; served by the 8-bit session too, so that the word search keeps its fast runs.
+   */
+  finalHidden?: boolean;
   /** logits of every new position, not only the last */
   allLogits?: boolean;
   /**
@@ -52,6 +57,8 @@ export interface RunResult {
   attentions?: Float32Array[];
   /** per layer + 1, [new, n_embd] */
   hidden?: Float32Array[];
+  /** [positions run, n_embd] (on a lazy cache, its earlier tokens run again come first) */
+  finalHidden?: Float32Array;
 }
 
 export interface ModelIo {
@@ -206,7 +213,7 @@ export class OnnxModel {
         const q = quantizeWeights(bytes());
         if (q.bytes) {
           fast = await ort.InferenceSession.create(q.bytes, shortOptions);
-          const same = fast.inputNames.every((n) => inputs.includes(n)) && ["logits", ...pastNames.map((n) => n.replace("past_key_values.", "present."))].every((n) => fast!.outputNames.includes(n));
+          const same = fast.inputNames.every((n) => inputs.includes(n)) && ["logits", ...pastNames.map((n) => n.replace("past_key_values.", "present."))].every((n) => fast!.outputNames.includes(n)) && (!io.hasHidden || fast.outputNames.includes(`hidden_states.${cfg.nLayer}`));
           if (!same) throw new Error("its inputs or outputs differ from the float32 session's");
           io.quantized = { matmuls: q.matmuls, weights: q.weights };
         } else io.quantized = { problem: q.problem ?? "nothing to quantize" };
@@ -387,6 +394,11 @@ export class OnnxModel {
       if (!this.io.hasHidden) throw new ModelFolderError(`${this.path}: this model's hidden states cannot be read: ${this.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.path);
       for (let i = 0; i <= cfg.nLayer; i++) fetches.push(`hidden_states.${i}`);
     }
+    const finalName = `hidden_states.${cfg.nLayer}`;
+    if (wants.finalHidden && !wants.hidden) {
+      if (!this.io.hasHidden) throw new ModelFolderError(`${this.path}: this model's hidden states cannot be read: ${this.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.path);
+      fetches.push(finalName);
+    }
     const fast = this.fast !== undefined && wants.fast === true && T <= FAST_MAX_TOKENS && !wants.attentions && !wants.hidden && !wants.allLogits;
     const out = await (fast ? this.fast! : this.session).run(feeds, fetches);
     const V = cfg.vocabSize;
@@ -401,6 +413,7 @@ export class OnnxModel {
     const result: RunResult = { logits, cache: next };
     if (wants.attentions) result.attentions = Array.from({ length: cfg.nLayer }, (_, i) => out[`attentions.${i}`].data as Float32Array);
     if (wants.hidden) result.hidden = Array.from({ length: cfg.nLayer + 1 }, (_, i) => out[`hidden_states.${i}`].data as Float32Array);
+    if (wants.finalHidden) result.finalHidden = out[finalName].data as Float32Array;
     return result;
   }
 

@@ -33,8 +33,15 @@ const suggestOptions = v.object({
   knownWords: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(64))),
 });
 
+/** an open document's key for its memory (the extension gives its URI) */
+const docKey = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
+/** most entries a document memory may hold (lmLens.memoryTokens) */
+export const MAX_MEMORY_TOKENS = 65536;
+
 const panelWords = v.object({
   at: int(0, MAX_REQUEST_TEXT_CHARS),
+  /** the document whose memory the list reads (absent: the model alone) */
+  doc: v.optional(docKey),
   /** where the text starts in its document (the suggestion's window is placed as for the ghost text) */
   offset: int(0, Number.MAX_SAFE_INTEGER),
   options: suggestOptions,
@@ -47,7 +54,15 @@ export const PARAMS = {
     /** where text starts in the document (the memo of earlier answers is keyed by it) */
     offset: int(0, Number.MAX_SAFE_INTEGER),
     options: suggestOptions,
+    /** the document whose memory mixes into every token probability (absent: the model alone) */
+    doc: v.optional(docKey),
   }),
+  /** a document's text before the cursor, from offset on, for its memory (capacity 0 frees it) */
+  memorySync: v.object({ doc: docKey, offset: int(0, Number.MAX_SAFE_INTEGER), text, capacity: int(0, MAX_MEMORY_TOKENS) }),
+  /** a closed document: its memory is freed */
+  memoryClose: v.object({ doc: docKey }),
+  /** what each document's memory holds (Show Model Info) */
+  memoryInfo: v.object({}),
   /** the tokens and attention probabilities (what the first heatmap needs) */
   attention: v.object({
     text,
@@ -93,6 +108,17 @@ export interface SuggestResult extends Suggestion {
   contextTokens: number;
   /** tokens the model had to run for the context (0 when the cache already held it) */
   newContextTokens: number;
+  /** entries of the document memory mixed into the probabilities (0: the model alone) */
+  memoryEntries: number;
+}
+
+/** One document's memory: tokens read, states computed, bytes held, most entries kept. */
+export interface MemoryInfo {
+  doc: string;
+  tokens: number;
+  states: number;
+  bytes: number;
+  capacity: number;
 }
 
 export interface ModelInfo {
@@ -153,6 +179,9 @@ interface Results {
   attentionDetails: AttentionDetails;
   neighbours: NeighbourList;
   neighbourIndex: IndexProgress;
+  memorySync: MemoryInfo;
+  memoryClose: null;
+  memoryInfo: MemoryInfo[];
 }
 
 export type Method = keyof typeof PARAMS;

@@ -1,0 +1,238 @@
+// One document's memory in the model host: the tokens of the text before the cursor and the model's final
+// hidden state at each of them, filled in the background in small steps (fillStep), so that a keystroke's
+// suggestion never waits behind more than one step.
+//
+// How the states are produced: in windows of WINDOW tokens that move by WINDOW - CONTEXT, each window's
+// first CONTEXT tokens only giving context (run once, their keys and values kept) and the rest run STEP
+// tokens at a time on that cache. So every state after the document's first CONTEXT tokens was computed
+// with at least CONTEXT tokens before it, as a suggestion's own state is (its window holds at least that
+// much), and a state never depends on text after it: entry i is (h_i, x_{i+1}), and a query after
+// position t reads only entries whose next token ends at or before t.
+import type { MemoryView } from "./tokenMemory";
+
+/** tokens of context in front of each window's states */
+export const FILL_CONTEXT = 128;
+/** tokens per window (FILL_CONTEXT of context, the rest states) */
+export const FILL_WINDOW = 256;
+/** tokens run per fill step once a window's context is in place */
+export const FILL_STEP = 32;
+
+export interface Encoded {
+  ids: number[];
+  /** end of each token in the text, in UTF-16 code units */
+  ends: number[];
+}
+
+/** What the memory needs of the model: the final hidden states of new tokens run after a cache. */
+export interface HiddenRunner<C> {
+  /** [tokens.length, dim] final hidden states of `tokens` run after `cache` (null: from the start), and the cache after them */
+  hidden(cache: C | null, tokens: readonly number[]): Promise<{ cache: C; states: Float32Array }>;
+}
+
+/**
+ * Where to cut a text so that what lies before the cut tokenizes the same alone as in the whole text: just
+ * before a single space that follows a non-space and precedes a non-space (GPT-2's pre-tokenizer always
+ * starts a token there: " word"). At or before `at`; 0 when there is none within `within` characters.
+ */
+export function safeCut(text: string, at: number, within = 4096): number {
+  for (let j = Math.min(at, text.length - 1); j > 0 && at - j <= within; j--) {
+    if (text[j] === " " && !/\s/.test(text[j - 1]) && j + 1 < text.length && !/\s/.test(text[j + 1])) return j;
+  }
+  return 0;
+}
+
+export class DocumentMemory<C> {
+  /** where `text` starts in the document */
+  private start = 0;
+  private text = "";
+  /** where the first token starts (the others start where the one before ends) */
+  private firstStart = 0;
+  /** token ids of the text, and where each ends (document offsets) */
+  private ids: number[] = [];
+  private ends: number[] = [];
+  /** [filled, dim] final hidden states of ids[0 .. filled) */
+  private keys: Float32Array;
+  private filled = 0;
+  /** the window being filled: the cache holds ids[windowStart .. filled) */
+  private window: { start: number; cache: C } | null = null;
+  /** when the memory was last synced or used, for choosing which document to fill first */
+  touched = 0;
+
+  constructor(
+    private readonly encode: (text: string) => Encoded,
+    readonly dim: number,
+    /** most entries kept (lmLens.memoryTokens) */
+    readonly capacity: number,
+    /** the token that marks a document's start, put in front of a text that starts at offset 0 */
+    private readonly bos: number | undefined,
+  ) {
+    this.keys = new Float32Array(0);
+  }
+
+  /** tokens read and states computed */
+  get tokens(): number {
+    return this.ids.length;
+  }
+  get states(): number {
+    return this.filled;
+  }
+  /** bytes held for the states and tokens */
+  get bytes(): number {
+    return this.keys.byteLength + this.ids.length * 16;
+  }
+  get pending(): number {
+    return Math.max(0, this.ids.length - this.filled);
+  }
+
+  /**
+   * The document's text from `offset` on (what lies before the cursor). What the memory holds of the old
+   * text up to the first change stays (an edit drops only what lies after the edit point); the rest is
+   * tokenized again and filled later. A text that starts before the old one is read anew.
+   */
+  sync(offset: number, text: string): void {
+    const oldEnd = this.start + this.text.length;
+    let keepTo = -1; // document offset up to which the old tokens (and their states) stay
+    if (this.ids.length > 0 && offset >= this.start && offset <= oldEnd) {
+      const from = offset - this.start;
+      const n = Math.min(this.text.length - from, text.length);
+      let i = 0;
+      while (i < n && this.text.charCodeAt(from + i) === text.charCodeAt(i)) i++;
+      if (i === n && offset + text.length === oldEnd) {
+        this.touched = Date.now();
+        return; // the same text
+      }
+      // tokens up to a safe cut before the first difference tokenize the same; the rest is read again
+      // (text appended at the end may also join the last word: "hel" + "lo")
+      keepTo = this.start + safeCut(this.text, from + i);
+    }
+    // the tokens kept: those that start at or after offset and end by keepTo
+    const startsAt = (t: number) => (t === 0 ? this.firstStart : this.ends[t - 1]);
+    let first = 0;
+    while (first < this.ids.length && startsAt(first) < offset) first++;
+    let last = first;
+    while (keepTo >= 0 && last < this.ids.length && this.ends[last] <= keepTo) last++;
+    if (last === first || (last > 0 && this.ends[last - 1] !== keepTo)) {
+      // nothing to keep, or no token boundary at the cut: read anew
+      this.ids = [];
+      this.ends = [];
+      this.filled = 0;
+      this.window = null;
+      this.firstStart = offset;
+      keepTo = offset;
+    } else {
+      this.firstStart = startsAt(first);
+      this.ids = this.ids.slice(first, last);
+      this.ends = this.ends.slice(first, last);
+      const states = Math.max(0, Math.min(this.filled, last) - first);
+      if (first > 0 && states > 0) this.keys.copyWithin(0, first * this.dim, (first + states) * this.dim);
+      if (states !== this.filled || first > 0) this.window = null;
+      this.filled = states;
+    }
+    const enc = this.encode(text.slice(keepTo - offset));
+    if (this.ids.length === 0 && offset === 0 && this.bos !== undefined) {
+      this.ids.push(this.bos);
+      this.ends.push(0);
+    }
+    for (let i = 0; i < enc.ids.length; i++) {
+      this.ids.push(enc.ids[i]);
+      this.ends.push(keepTo + enc.ends[i]);
+    }
+    this.start = offset;
+    this.text = text;
+    this.touched = Date.now();
+    this.trimFront();
+  }
+
+  /** Drop the oldest tokens beyond capacity + FILL_CONTEXT (a query reads the states of the last `capacity`). */
+  private trimFront(): void {
+    const drop = this.ids.length - (this.capacity + FILL_CONTEXT);
+    if (drop <= 0) return;
+    const states = Math.max(0, this.filled - drop);
+    if (states > 0) this.keys.copyWithin(0, drop * this.dim, this.filled * this.dim);
+    this.filled = states;
+    this.firstStart = this.ends[drop - 1];
+    this.ids.splice(0, drop);
+    this.ends.splice(0, drop);
+    this.window = null;
+  }
+
+  /**
+   * One step of filling: a window's context (at most FILL_CONTEXT tokens) or FILL_STEP states. Returns
+   * the tokens run; 0 when everything is filled.
+   */
+  async fillStep(model: HiddenRunner<C>): Promise<number> {
+    if (this.filled >= this.ids.length) return 0;
+    const n = Math.min(FILL_STEP, this.ids.length - this.filled);
+    if (!this.window || this.filled + n - this.window.start > FILL_WINDOW) {
+      const start = Math.max(0, this.filled - FILL_CONTEXT);
+      if (start === this.filled) {
+        this.window = null; // nothing before: the first states are run without a cache
+      } else {
+        const ctx = this.ids.slice(start, this.filled);
+        const r = await model.hidden(null, ctx);
+        this.window = { start, cache: r.cache };
+        return ctx.length;
+      }
+    }
+    const from = this.filled;
+    const r = await model.hidden(this.window?.cache ?? null, this.ids.slice(from, from + n));
+    // a sync while the model ran changed the tokens: this step's states may belong to other text
+    if (this.filled !== from || this.ids.length < from + n) return n;
+    this.ensure(from + n);
+    this.keys.set(r.states.subarray(0, n * this.dim), from * this.dim);
+    this.filled = from + n;
+    this.window = { start: this.window?.start ?? 0, cache: r.cache };
+    return n;
+  }
+
+  private ensure(entries: number): void {
+    if (this.keys.length >= entries * this.dim) return;
+    // trimFront keeps at most capacity + FILL_CONTEXT tokens
+    const grown = new Float32Array(Math.max(entries, Math.min((2 * this.keys.length) / this.dim, this.capacity + FILL_CONTEXT)) * this.dim);
+    grown.set(this.keys.subarray(0, this.filled * this.dim));
+    this.keys = grown;
+  }
+
+  /** Fill everything now (the CLI, the eval). */
+  async fillAll(model: HiddenRunner<C>): Promise<void> {
+    while ((await this.fillStep(model)) > 0);
+  }
+
+  /** The entries a query after document offset `end` may read: [first, first + count) (see view). */
+  private usable(end: number): { first: number; count: number } {
+    // entry i = (state i, token i + 1): usable when i < filled and token i + 1 ends by `end`
+    let lo = 0;
+    let hi = this.ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid] <= end) lo = mid + 1;
+      else hi = mid;
+    }
+    const last = Math.min(this.filled, lo - 1);
+    const first = Math.max(0, last - this.capacity);
+    return { first, count: Math.max(0, last - first) };
+  }
+
+  /**
+   * The entries a query after document offset `end` may read: states of positions whose next token ends
+   * by `end`, the last `capacity` of them. Null when there are none.
+   */
+  view(end: number): MemoryView | null {
+    const { first, count } = this.usable(end);
+    if (count === 0) return null;
+    return {
+      keys: this.keys.subarray(first * this.dim, (first + count) * this.dim),
+      next: Int32Array.from(this.ids.slice(first + 1, first + count + 1)),
+      count,
+      dim: this.dim,
+    };
+  }
+
+  /** The document range of the token that entry `index` of view(end) predicted. */
+  placeOf(end: number, index: number): { start: number; end: number } | undefined {
+    const { first, count } = this.usable(end);
+    if (index < 0 || index >= count) return undefined;
+    const token = first + index + 1;
+    return { start: this.ends[token - 1], end: this.ends[token] };
+  }
+}

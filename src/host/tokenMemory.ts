@@ -1,0 +1,158 @@
+// The document memory's maths: a continuous cache (Grave, Joulin and Usunier, ICLR 2017). Pure.
+//
+// The memory holds, for earlier positions i of a document, the model's final hidden state h_i and the
+// token x_{i+1} that followed it. After a state h_t the next token's probability is the mixture
+//
+//   p(w) = (1 - λ_n) · p_model(w) + λ_n · Σ_{i : x_{i+1} = w} softmax_i(θ · h_t · h_i)
+//
+// with λ_n = λ · n / (n + n0) for n entries: a memory of a few positions is trusted less than a full one
+// (measured better than a constant λ on the held-out split; see `npm run tune:memory` and the model card).
+// The mixture is returned as log-probabilities in the place of logits, so that every consumer of logits
+// (the word search's softmax sums, its "the unit goes on" mass, sampling) reads the mixture unchanged.
+
+export interface MemoryParams {
+  /** sharpness of the match between states */
+  theta: number;
+  /** the memory's largest share of the probability */
+  lambda: number;
+  /** entries at which the memory's share is half of lambda */
+  n0: number;
+}
+
+/**
+ * Chosen by `npm run tune:memory` on the second halves of the held-out files only (the first 20,000
+ * tokens of each, which the eval reports on, were not looked at); the model card records the figures.
+ */
+export const MEMORY_PARAMS: MemoryParams = { theta: 0.01, lambda: 0.3, n0: 128 };
+
+/** Entries of a memory as one contiguous block, oldest first: keys [count, dim], their next tokens [count]. */
+export interface MemoryView {
+  keys: Float32Array;
+  next: Int32Array;
+  count: number;
+  dim: number;
+}
+
+/** The memory's share of the probability with n entries. */
+export function memoryShare(n: number, params: MemoryParams): number {
+  return n <= 0 ? 0 : (params.lambda * n) / (n + params.n0);
+}
+
+/** softmax_i(θ · h · k_i) over the view's entries, [count] (float64: they are summed per token). */
+export function memoryWeights(view: MemoryView, h: Float32Array, theta: number): Float64Array {
+  const { keys, count, dim } = view;
+  const w = new Float64Array(count);
+  let max = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const o = i * dim;
+    // four accumulators: the loop is the memory's largest cost per visited state
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    let j = 0;
+    for (; j + 3 < dim; j += 4) {
+      a += h[j] * keys[o + j];
+      b += h[j + 1] * keys[o + j + 1];
+      c += h[j + 2] * keys[o + j + 2];
+      d += h[j + 3] * keys[o + j + 3];
+    }
+    for (; j < dim; j++) a += h[j] * keys[o + j];
+    const s = theta * (a + b + c + d);
+    w[i] = s;
+    if (s > max) max = s;
+  }
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const e = Math.exp(w[i] - max);
+    w[i] = e;
+    sum += e;
+  }
+  for (let i = 0; i < count; i++) w[i] /= sum;
+  return w;
+}
+
+/** per-token scratch of mixLogits (one model host serves one request at a time) */
+let scratch = new Float64Array(0);
+
+/**
+ * The mixture's log-probabilities, [vocab], in the place of the model's logits. With an empty view (or
+ * λ = 0) the logits come back as they are: the memory off gives exactly the model's numbers.
+ */
+export function mixLogits(logits: Float32Array, h: Float32Array, view: MemoryView | null, params: MemoryParams): Float32Array {
+  const share = view ? memoryShare(view.count, params) : 0;
+  if (!view || share <= 0) return logits;
+  const V = logits.length;
+  const w = memoryWeights(view, h, params.theta);
+  if (scratch.length < V) scratch = new Float64Array(V);
+  const q = scratch;
+  const touched: number[] = [];
+  for (let i = 0; i < view.count; i++) {
+    const t = view.next[i];
+    if (t < 0 || t >= V) continue;
+    if (q[t] === 0) touched.push(t);
+    q[t] += w[i];
+  }
+  let max = -Infinity;
+  for (let i = 0; i < V; i++) if (logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < V; i++) sum += Math.exp(logits[i] - max);
+  const logZ = max + Math.log(sum);
+  // a token the memory never saw: log((1 - λ) p) = log(1 - λ) + logit - logZ, no exp or log per token
+  const shift = Math.log(1 - share) - logZ;
+  const out = new Float32Array(V);
+  for (let i = 0; i < V; i++) out[i] = logits[i] + shift;
+  for (const t of touched) {
+    out[t] = Math.log((1 - share) * Math.exp(logits[t] - logZ) + share * q[t]);
+    q[t] = 0;
+  }
+  return out;
+}
+
+/**
+ * The same mixture computed the obvious way, in float64, for the tests: the model's softmax, the
+ * memory's distribution over the whole vocabulary, their weighted sum.
+ */
+export function mixProbabilitiesReference(logits: Float32Array, h: Float32Array, view: MemoryView | null, params: MemoryParams): Float64Array {
+  const V = logits.length;
+  const max = Math.max(...logits);
+  const p = Float64Array.from(logits, (l) => Math.exp(l - max));
+  const z = p.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < V; i++) p[i] /= z;
+  const n = view?.count ?? 0;
+  if (!view || n === 0) return p;
+  const scores: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    for (let j = 0; j < view.dim; j++) dot += h[j] * view.keys[i * view.dim + j];
+    scores.push(params.theta * dot);
+  }
+  const m = Math.max(...scores);
+  const e = scores.map((s) => Math.exp(s - m));
+  const ez = e.reduce((a, b) => a + b, 0);
+  const mem = new Float64Array(V);
+  for (let i = 0; i < n; i++) mem[view.next[i]] += e[i] / ez;
+  const lam = (params.lambda * n) / (n + params.n0);
+  return Float64Array.from(p, (pi, i) => (1 - lam) * pi + lam * mem[i]);
+}
+
+/** Where the memory's probability for one token came from: its entries by weight, heaviest first. */
+export interface MemoryPlaces {
+  /** the memory's probability of the token (before mixing) */
+  pMemory: number;
+  /** entries that predicted it: index into the view, weight */
+  places: { index: number; weight: number }[];
+}
+
+export function memoryPlaces(view: MemoryView, h: Float32Array, token: number, theta: number, max: number): MemoryPlaces {
+  const w = memoryWeights(view, h, theta);
+  const places: { index: number; weight: number }[] = [];
+  let pMemory = 0;
+  for (let i = 0; i < view.count; i++) {
+    if (view.next[i] !== token) continue;
+    pMemory += w[i];
+    places.push({ index: i, weight: w[i] });
+  }
+  places.sort((a, b) => b.weight - a.weight);
+  return { pMemory, places: places.slice(0, max) };
+}
