@@ -1,0 +1,411 @@
+// The attention panel's logic, without vscode: what a command asks the model host for, which answer is
+// still wanted, what the webview is sent, and what each webview message does. src/ui/attentionPanel.ts
+// connects it to a WebviewPanel, the editors, their decorations and the save dialog; the tests drive it
+// with fakes.
+//  - A newer request cancels the older one's work; a late answer of the older one is dropped.
+//  - The first heatmap is posted as soon as the model host has it; the rest of the view ("details") follows.
+//  - Messages are posted only while the webview is ready; a webview that was hidden (and so torn down)
+//    says "ready" again when shown, and gets the whole screen back, with no new model work.
+//  - While following, a selection change re-runs the last command after a debounce (when the panel shows,
+//    for a change made while it was hidden).
+import { charsForTokens, tokenAtOffset } from "../core/attentionSource";
+import type { Settings } from "../core/settings";
+import { analyse, type Analysis } from "./attentionAnalysis";
+import { HostError, type AttentionFirst, type Methods } from "../shared/hostProtocol";
+import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ShownMatrix, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
+import { previewMessage } from "../shared/messages";
+import { Channel } from "../shared/messaging";
+import { shortQuote } from "../shared/tokenDisplay";
+import { CancelSource, type CancelToken } from "./neighboursController";
+
+export const FOLLOW_DEBOUNCE_MS = 200;
+
+export type AttentionKind = "selection" | "whyThisWord";
+
+/** A document as the controller reads it (vscode.TextDocument, narrowed to offsets). */
+export interface SourceDocument {
+  /** the document's uri, as a string */
+  readonly uri: string;
+  /** its file name, for titles ("notes.txt") */
+  readonly name: string;
+  readonly version: number;
+  getText(start: number, end: number): string;
+  positionAt(offset: number): { line: number; character: number };
+}
+
+/** An editor at one moment: its document, its selection and the active line, as document offsets. */
+export interface EditorSnapshot {
+  document: SourceDocument;
+  selection: { start: number; end: number; active: number };
+  /** the active line without its line break (an empty selection analyses its line) */
+  line: { start: number; end: number };
+}
+
+/** The ghost text on screen (the inline provider's last answer). */
+export interface ShownSuggestion {
+  uri: string;
+  offset: number;
+  text: string;
+}
+
+/** What to analyse: a piece of a document, and for "Why this word?" the ghost text after it. */
+export interface AttentionRequest {
+  kind: AttentionKind;
+  document: SourceDocument;
+  /** the document's version when asked: token ranges map to the editor only while it is unchanged */
+  version: number;
+  /** document offsets of the document's part of the text */
+  start: number;
+  end: number;
+  /** ghost text appended after end ("" for none) */
+  suggestion: string;
+  /** text before `start` was left out (the end of a long text is shown) */
+  cutAtStart: boolean;
+}
+
+/** What a command (or a selection change, when following) asks for in this editor; undefined when there is no text. */
+export function requestFor(editor: EditorSnapshot, kind: AttentionKind, maxAttentionTokens: number, last: ShownSuggestion | undefined): AttentionRequest | undefined {
+  const document = editor.document;
+  const sel = editor.selection;
+  const version = document.version;
+  if (kind === "selection") {
+    const { start, end } = sel.start === sel.end ? editor.line : sel;
+    if (!document.getText(start, end).trim()) return undefined;
+    return { kind, document, version, start, end, suggestion: "", cutAtStart: false };
+  }
+  const end = sel.active;
+  // read only what can be shown: the model host keeps the end within the token budget
+  const start = Math.max(0, end - charsForTokens(maxAttentionTokens));
+  const suggestion = last && last.uri === document.uri && last.offset === end ? last.text : "";
+  if (start === end && !suggestion) return undefined;
+  if (!suggestion && !document.getText(start, end).trim()) return undefined;
+  return { kind, document, version, start, end, suggestion, cutAtStart: start > 0 };
+}
+
+/** What the controller asks of the model host (ModelHostClient.request, narrowed). */
+export interface AttentionClient {
+  request<M extends "attention" | "attentionDetails">(method: M, params: Methods[M]["params"], token?: CancelToken): Promise<Methods[M]["result"]>;
+}
+
+/** A token's characters in a document at one version (document offsets). */
+export interface TokenPlace {
+  uri: string;
+  version: number;
+  start: number;
+  end: number;
+}
+
+/** The editor decorations of the token under the pointer and of the chosen one. */
+export interface TokenHighlights {
+  /** undefined: no token is hovered, or it does not lie in the document */
+  hover(place: TokenPlace | undefined): void;
+  /** the chosen token, revealed in its editors; undefined: none */
+  choose(place: TokenPlace | undefined): void;
+  clear(): void;
+}
+
+export interface AttentionControllerDeps {
+  client: AttentionClient;
+  /** post to the webview (called only while it is ready) */
+  post(message: ToWebviewMessage): void;
+  settings(): Settings;
+  /** the ghost text on screen, for "Why this word?" when following */
+  lastSuggestion(): ShownSuggestion | undefined;
+  log(line: string): void;
+  /** the panel's title */
+  setTitle(title: string): void;
+  highlights: TokenHighlights;
+  /** open the guided tour at the attention step */
+  openTour(): void;
+  /** ask where to save an export and write it there */
+  save(format: ExportFormat, bytes: Uint8Array, suggestedName: string): void | Promise<void>;
+  followDebounceMs?: number;
+  /** a clock in ms (tests); performance.now by default */
+  now?: () => number;
+}
+
+/** What the panel shows now; sent again whenever the webview (re)loads and says it is ready. */
+export interface AttentionScreen {
+  view?: AttentionView;
+  /** document version the view's offsets refer to */
+  version?: number;
+  /** document offset of the view's text */
+  offset?: number;
+  loading: boolean;
+  error?: string;
+}
+
+/** a cancelled or superseded request (HostError codes), or any error after our own cancel */
+function isCancellation(e: unknown, token: CancelToken): boolean {
+  return token.isCancellationRequested || (e instanceof HostError && (e.code === "cancelled" || e.code === "superseded"));
+}
+
+/** view ids are unique across panels, so that a webview's saved UI state never matches another panel's view */
+let nextViewId = 1;
+
+export class AttentionController {
+  private screen: AttentionScreen = { loading: false };
+  private follow = false;
+  /** the layer and head the webview's heatmap shows (head null: the average), as it last said */
+  private showing: { layer: number; head: number | null } = { layer: 0, head: null };
+  private lastKind: AttentionKind = "selection";
+  /** when the view being sent was asked for, to log command -> first heatmap */
+  private timing: { viewId: number; started: number; modelMs: number; tokens: number } | undefined;
+  /** to the webview: nothing is posted until it says ready (messaging.ts); the screen is resent then */
+  private readonly channel: Channel<ToWebview, FromWebview>;
+  private work: CancelSource | undefined;
+  private disposed = false;
+  private visible = true;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+  /** reads the editor whose selection changed last (undefined: it was closed) */
+  private followEditor: (() => EditorSnapshot | undefined) | undefined;
+  /** a selection changed while the panel was hidden: re-run when it shows again */
+  private staleWhileHidden = false;
+  /** settles when the latest request's work is done (tests) */
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: AttentionControllerDeps) {
+    this.channel = new Channel((m) => this.deps.post(m), { ready: false });
+  }
+
+  /** What the panel shows now (tests). */
+  get current(): Readonly<AttentionScreen> {
+    return this.screen;
+  }
+
+  /** The kind of the last request, which following repeats. */
+  get kind(): AttentionKind {
+    return this.lastKind;
+  }
+
+  /** Settles when the latest request's work is done. */
+  idle(): Promise<void> {
+    return this.running;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.channel.close();
+    clearTimeout(this.followTimer);
+    this.work?.cancel();
+    this.work = undefined;
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? performance.now();
+  }
+
+  // ---- analysis
+
+  /** Analyse a request (a command's, the tour's with what to show first, or the followed selection's). */
+  run(req: AttentionRequest, show?: { pick: ViewPick; token?: string }): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    this.running = this.analyseAndShow(req, show);
+    return this.running;
+  }
+
+  private async analyseAndShow(req: AttentionRequest, show?: { pick: ViewPick; token?: string }): Promise<void> {
+    const started = this.now();
+    this.lastKind = req.kind;
+    this.work?.cancel();
+    const work = (this.work = new CancelSource());
+    const token = work.token;
+    this.screen = { ...this.screen, loading: true, error: undefined };
+    this.post({ type: "loading" });
+    try {
+      if (show) this.showing = { layer: show.pick.layer, head: show.pick.head };
+      const { result, text, cut, offset } = await this.analyse(req, token);
+      if (token.isCancellationRequested) return;
+      // the heatmap first; rollout and next words follow as soon as the model host has them
+      // (a large message is slow to reach the webview: the first one carries only what its heatmap needs)
+      const view = this.toView(req, result, text, offset, cut, show);
+      this.timing = { viewId: view.id, started, modelMs: this.now() - started, tokens: view.tokens.length };
+      this.screen = { view, version: req.version, offset, loading: false };
+      this.post({ type: "state", data: { ...view, follow: this.follow } });
+      this.deps.setTitle(`Attention: “${shortQuote(view.text, 28)}”`);
+      this.deps.highlights.clear();
+      const details = await this.deps.client.request("attentionDetails", { detailsId: result.detailsId }, token);
+      if (token.isCancellationRequested || this.screen.view?.id !== view.id) return;
+      const rest = { attentions: result.attentions, headMeans: result.headMeans, ...details };
+      const { shown: _, ...whole } = view;
+      this.screen = { ...this.screen, view: { ...whole, ...rest, pending: false } };
+      this.post({ type: "details", data: { viewId: view.id, ...rest } });
+    } catch (e) {
+      if (isCancellation(e, token)) return;
+      const message = (e as Error)?.message ?? String(e);
+      this.deps.log(`attention failed: ${message}`);
+      this.screen = { ...this.screen, loading: false, error: `The model could not analyse this text: ${message}` };
+      this.post({ type: "error", message: this.screen.error! });
+    } finally {
+      if (this.work === work) this.work = undefined;
+    }
+  }
+
+  /** One request to the model host (attentionAnalysis.ts): the document's text as far as the budget can use it. */
+  private analyse(req: AttentionRequest, token: CancelToken): Promise<Analysis> {
+    const settings = this.deps.settings();
+    // a huge selection (megabytes) is read only as far as the token budget can use
+    const end = req.kind === "selection" ? Math.min(req.end, req.start + charsForTokens(settings.maxAttentionTokens)) : req.end;
+    const docText = req.document.getText(req.start, end);
+    return analyse(this.deps.client, { kind: req.kind, docText, start: req.start, cutAtEnd: end < req.end, suggestion: req.suggestion, cutAtStart: req.cutAtStart }, settings, this.showing, token);
+  }
+
+  private toView(req: AttentionRequest, r: AttentionFirst, text: string, offset: number, cut: TruncationNotice["cut"] | undefined, show?: { pick: ViewPick; token?: string }): AttentionView {
+    const T = r.tokens.length;
+    // the one matrix the webview's heatmap shows, chosen by the model host (an empty text has none)
+    const shown: ShownMatrix = r.shown ?? { layer: 0, head: null, matrix: new Float32Array(0) };
+    const documentChars = Math.max(0, Math.min(r.text.length, text.length - req.suggestion.length));
+    const doc = req.document;
+    const startPos = doc.positionAt(offset);
+    const endPos = doc.positionAt(offset + documentChars);
+    let focus: number | undefined;
+    // "Why this word?": the position that predicts the suggestion, the last token wholly before it (its row
+    // of attention is what the model looked at; the suggestion's own first token may begin with the space
+    // typed before it)
+    if (req.kind === "whyThisWord" && T > 0) focus = req.suggestion ? Math.max(0, tokenAtOffset(r.tokens, documentChars) - 1) : T - 1;
+    if (show?.token !== undefined) {
+      const i = r.tokens.map((t) => t.text).lastIndexOf(show.token);
+      if (i >= 0) focus = i;
+    }
+    const lines = startPos.line === endPos.line ? `${startPos.line + 1}` : `${startPos.line + 1}–${endPos.line + 1}`;
+    return {
+      id: nextViewId++,
+      model: r.model,
+      text: r.text,
+      tokens: r.tokens.map((t) => ({ text: t.text, start: t.start, end: t.end })),
+      nLayer: r.nLayer,
+      nHead: r.nHead,
+      attentions: new Float32Array(0),
+      headMeans: new Float32Array(0),
+      shown,
+      rollout: new Float32Array(0),
+      predictions: [],
+      nextWords: [],
+      nextWordsAt: Math.min(r.nextWordsAt ?? r.text.length, r.text.length),
+      pending: true,
+      ...(focus !== undefined && focus >= 0 ? { focus } : {}),
+      ...(show && show.pick.layer < r.nLayer && (show.pick.head === null || show.pick.head < r.nHead) ? { pick: show.pick } : {}),
+      ...(cut ? { truncatedNotice: { cut, shown: T, ...(cut === "end" && r.totalTokens !== undefined ? { total: r.totalTokens } : {}), limit: this.deps.settings().maxAttentionTokens } } : {}),
+      source: {
+        uri: doc.uri,
+        label: `${doc.name}:${lines}`,
+        range: { startLine: startPos.line, startCharacter: startPos.character, endLine: endPos.line, endCharacter: endPos.character },
+        documentChars,
+      },
+      follow: this.follow,
+    };
+  }
+
+  // ---- follow selection
+
+  /** The panel was shown or hidden. A hidden webview is torn down: nothing is posted until it says ready again. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (!visible) this.channel.setReady(false);
+    else if (this.staleWhileHidden) this.scheduleFollow();
+  }
+
+  /** An editor's selection changed; `read` reads that editor when the debounce ends (undefined: it was closed). */
+  selectionChanged(read: () => EditorSnapshot | undefined): void {
+    if (!this.follow || this.disposed) return;
+    this.followEditor = read;
+    if (!this.visible) {
+      this.staleWhileHidden = true;
+      return;
+    }
+    this.scheduleFollow();
+  }
+
+  private scheduleFollow(): void {
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => {
+      this.staleWhileHidden = false;
+      const editor = this.followEditor?.();
+      if (!editor || !this.follow || this.disposed) return;
+      const req = requestFor(editor, this.lastKind, this.deps.settings().maxAttentionTokens, this.deps.lastSuggestion());
+      if (req) void this.run(req);
+    }, this.deps.followDebounceMs ?? FOLLOW_DEBOUNCE_MS);
+  }
+
+  // ---- webview messages
+
+  /** Everything the webview needs to draw what the panel shows now (it may have just reloaded). */
+  private sendScreen(inReplyTo?: number): void {
+    const s = this.screen;
+    if (s.view) this.post({ type: "state", data: { ...s.view, follow: this.follow } }, inReplyTo);
+    if (s.loading) this.post({ type: "loading" }, inReplyTo);
+    if (s.error) this.post({ type: "error", message: s.error }, inReplyTo);
+  }
+
+  /** Dropped until the webview says it is ready; the screen holds what it then needs (sendScreen). */
+  private post(body: ToWebview, inReplyTo?: number): void {
+    this.channel.send(body, inReplyTo);
+  }
+
+  /** A message from the webview: validated, then acted on; anything else is logged and ignored. */
+  onMessage(raw: unknown): void {
+    const msg = validateFromWebviewMessage(raw, { tokenCount: this.screen.view?.tokens.length ?? 0 });
+    if (!msg) {
+      this.deps.log(`attention panel: ignored a malformed message ${previewMessage(raw)}`);
+      return;
+    }
+    const body = msg.body;
+    switch (body.type) {
+      case "ready":
+        this.channel.setReady(true);
+        this.sendScreen(msg.messageId);
+        return;
+      case "hoverToken":
+        this.deps.highlights.hover(body.index === null ? undefined : this.tokenPlace(body.index));
+        return;
+      case "selectToken":
+        this.deps.highlights.choose(this.tokenPlace(body.index));
+        return;
+      case "setFollow":
+        this.follow = body.follow;
+        return;
+      case "showing":
+        this.showing = { layer: body.layer, head: body.head };
+        return;
+      case "export":
+        void this.export(body.format, body.data);
+        return;
+      case "rendered":
+        if (this.timing && this.timing.viewId === body.viewId) {
+          const t = this.timing;
+          this.timing = undefined;
+          this.deps.log(
+            `attention: ${t.tokens} tokens, first heatmap ${(this.now() - t.started).toFixed(0)} ms after the command (model host ${t.modelMs.toFixed(0)} ms, webview ${body.drawMs.toFixed(0)} ms)`,
+          );
+        }
+        return;
+      case "openTour":
+        this.deps.openTour();
+        return;
+    }
+  }
+
+  /** The document range of token i, when it lies in the document (not in the ghost text). */
+  private tokenPlace(i: number): TokenPlace | undefined {
+    const { view, version, offset } = this.screen;
+    const t = view?.tokens[i];
+    if (!view || !t || offset === undefined || version === undefined || t.start >= view.source.documentChars) return undefined;
+    return { uri: view.source.uri, version, start: offset + t.start, end: offset + Math.min(t.end, view.source.documentChars) };
+  }
+
+  // ---- export (the file's name is the extension's own; the webview sends only the picture or the JSON)
+
+  private async export(format: ExportFormat, data: string): Promise<void> {
+    const bytes = format === "png" ? Buffer.from(data.slice(PNG_DATA_URL_PREFIX.length), "base64") : new TextEncoder().encode(data);
+    try {
+      await this.deps.save(format, bytes, exportName(this.screen.view, format));
+    } catch (e) {
+      this.deps.log(`export failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+}
+
+/** "attention-the-hair-was-still.png": from the view's text, letters and digits only. */
+export function exportName(view: AttentionView | undefined, format: ExportFormat): string {
+  return `attention-${(view ? shortQuote(view.text, 24) : "view").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "") || "view"}.${format}`;
+}
