@@ -1,8 +1,10 @@
 // The attention panel's protocol: the messages between src/ui/attentionPanel.ts and webview/attention/,
 // carried in messages.ts's envelope { messageId, inReplyTo?, body }, whose body is one of the ToWebview /
 // FromWebview unions below. PURE: imported by src/ui/ and by webview/, so no vscode, Node or DOM types here.
-
-import { type AttentionCore, type Envelope, type Fields, type OpenTourMessage, type ReadyMessage, type SetFollowMessage, type TokenProb, type ViewToken, type WordProb, hasKeys, isPlainObject, isIndex, validateEnvelope } from "./messages";
+// What a webview sends is one valibot schema, and FromWebview is inferred from it; what the extension
+// sends is checked lightly on arrival against a schema that a compile-time check ties to AttentionView.
+import * as v from "valibot";
+import { type AttentionCore, type Envelope, type TokenProb, type ViewToken, type WordProb, indexBelow, openTourMessage, plainObject, readyMessage, setFollowMessage, validateEnvelope } from "./messages";
 
 /** most tokens a view can hold (lmLens.maxAttentionTokens's maximum) */
 export const MAX_VIEW_TOKENS = 512;
@@ -70,7 +72,6 @@ export interface ErrorMessage {
   type: "error";
   message: string;
 }
-/** the rest of the view with this id: sent right after its "state", once the model host has it */
 export type AttentionTab = "heatmap" | "grid" | "lines" | "rollout";
 
 export interface ViewPick {
@@ -85,6 +86,7 @@ export interface ShownMatrix {
   matrix: Float32Array;
 }
 
+/** the rest of the view with this id: sent right after its "state", once the model host has it */
 export interface DetailsMessage {
   type: "details";
   data: { viewId: number; attentions: Float32Array; headMeans: Float32Array; rollout: Float32Array; predictions: TokenProb[][]; nextWords: WordProb[] };
@@ -93,38 +95,46 @@ export type ToWebview = StateMessage | DetailsMessage | LoadingMessage | ErrorMe
 
 // ---- webview -> extension
 
-export interface HoverTokenMessage {
-  type: "hoverToken";
-  index: number | null;
-}
-export interface SelectTokenMessage {
-  type: "selectToken";
-  index: number;
-}
-export type ExportFormat = "png" | "svg" | "json";
-export interface ExportMessage {
-  type: "export";
-  format: ExportFormat;
-  /** png: a data: URL; svg and json: the file's text */
-  data: string;
-}
-/** which layer and head the heatmap shows (head null: the average of heads); sent when ready and on every change */
-export interface ShowingMessage {
-  type: "showing";
-  layer: number;
-  head: number | null;
-}
-/** the view with this id has been drawn (the extension times command -> first heatmap) */
-export interface RenderedMessage {
-  type: "rendered";
-  viewId: number;
-  /** milliseconds from the webview receiving the view to this report (its share of the time) */
-  drawMs: number;
-}
-export type FromWebview = ReadyMessage | HoverTokenMessage | SelectTokenMessage | SetFollowMessage | ExportMessage | OpenTourMessage | RenderedMessage | ShowingMessage;
-
 /** most layers or heads a "showing" message may name */
 export const MAX_LAYERS_OR_HEADS = 256;
+/** the longest a webview may report drawing took (ms) */
+const MAX_DRAW_MS = 3_600_000;
+const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/;
+
+const exportFormat = v.picklist(["png", "svg", "json"]);
+const layerOrHead = indexBelow(MAX_LAYERS_OR_HEADS);
+
+/** Every message a webview may send, with token indices below `tokenCount` (the view shown). */
+function fromWebviewSchema(tokenCount: number) {
+  const token = indexBelow(tokenCount);
+  return v.pipe(
+    plainObject,
+    v.variant("type", [
+      readyMessage,
+      openTourMessage,
+      setFollowMessage,
+      /** the token under the pointer (null: none), to highlight in the editor */
+      v.strictObject({ type: v.literal("hoverToken"), index: v.nullable(token) }),
+      /** the chosen token, to highlight and reveal in the editor */
+      v.strictObject({ type: v.literal("selectToken"), index: token }),
+      /** which layer and head the heatmap shows (head null: the average of heads); sent when ready and on every change */
+      v.strictObject({ type: v.literal("showing"), layer: layerOrHead, head: v.nullable(layerOrHead) }),
+      /** the view with this id has been drawn, drawMs after the webview received it (the extension times command -> first heatmap) */
+      v.strictObject({ type: v.literal("rendered"), viewId: indexBelow(Number.MAX_SAFE_INTEGER), drawMs: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_DRAW_MS)) }),
+      /** png: a data: URL; svg and json: the file's text */
+      v.strictObject({ type: v.literal("export"), format: exportFormat, data: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_EXPORT_CHARS)) }),
+    ]),
+    v.check((m) => m.type !== "export" || m.format !== "png" || PNG_DATA_URL.test(m.data), "a PNG export is a base64 data: URL"),
+  );
+}
+
+export type FromWebview = v.InferOutput<ReturnType<typeof fromWebviewSchema>>;
+export type ExportFormat = v.InferOutput<typeof exportFormat>;
+export type HoverTokenMessage = Extract<FromWebview, { type: "hoverToken" }>;
+export type SelectTokenMessage = Extract<FromWebview, { type: "selectToken" }>;
+export type ShowingMessage = Extract<FromWebview, { type: "showing" }>;
+export type RenderedMessage = Extract<FromWebview, { type: "rendered" }>;
+export type ExportMessage = Extract<FromWebview, { type: "export" }>;
 
 export type ToWebviewMessage = Envelope<ToWebview>;
 export type FromWebviewMessage = Envelope<FromWebview>;
@@ -136,92 +146,67 @@ export interface ValidateOptions {
   tokenCount?: number;
 }
 
+/** one schema per token count (at most MAX_VIEW_TOKENS + 1 of them), built when first needed */
+const schemas = new Map<number, ReturnType<typeof fromWebviewSchema>>();
 
 /** The body of a webview message if it is well-formed, otherwise undefined. */
 export function validateFromWebview(raw: unknown, opts: ValidateOptions = {}): FromWebview | undefined {
-  if (!isPlainObject(raw) || typeof raw.type !== "string") return undefined;
-  const count = Math.min(opts.tokenCount ?? MAX_VIEW_TOKENS, MAX_VIEW_TOKENS);
-  switch (raw.type) {
-    case "ready":
-    case "openTour":
-      return hasKeys(raw, ["type"]) ? { type: raw.type } : undefined;
-    case "hoverToken":
-      if (!hasKeys(raw, ["type", "index"])) return undefined;
-      if (raw.index !== null && !isIndex(raw.index, count)) return undefined;
-      return { type: "hoverToken", index: raw.index };
-    case "selectToken":
-      if (!hasKeys(raw, ["type", "index"]) || !isIndex(raw.index, count)) return undefined;
-      return { type: "selectToken", index: raw.index };
-    case "setFollow":
-      if (!hasKeys(raw, ["type", "follow"]) || typeof raw.follow !== "boolean") return undefined;
-      return { type: "setFollow", follow: raw.follow };
-    case "showing":
-      if (!hasKeys(raw, ["type", "layer", "head"]) || !isIndex(raw.layer, MAX_LAYERS_OR_HEADS)) return undefined;
-      if (raw.head !== null && !isIndex(raw.head, MAX_LAYERS_OR_HEADS)) return undefined;
-      return { type: "showing", layer: raw.layer, head: raw.head };
-    case "rendered":
-      if (!hasKeys(raw, ["type", "viewId", "drawMs"]) || !isIndex(raw.viewId, Number.MAX_SAFE_INTEGER)) return undefined;
-      if (typeof raw.drawMs !== "number" || !Number.isFinite(raw.drawMs) || raw.drawMs < 0 || raw.drawMs > 3_600_000) return undefined;
-      return { type: "rendered", viewId: raw.viewId, drawMs: raw.drawMs };
-    case "export": {
-      if (!hasKeys(raw, ["type", "format", "data"])) return undefined;
-      const { format, data } = raw;
-      if (format !== "png" && format !== "svg" && format !== "json") return undefined;
-      if (typeof data !== "string" || data.length === 0 || data.length > MAX_EXPORT_CHARS) return undefined;
-      if (format === "png" && !/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(data)) return undefined;
-      return { type: "export", format, data };
-    }
-    default:
-      return undefined;
-  }
+  const count = Math.max(0, Math.min(opts.tokenCount ?? MAX_VIEW_TOKENS, MAX_VIEW_TOKENS));
+  let schema = schemas.get(count);
+  if (!schema) schemas.set(count, (schema = fromWebviewSchema(count)));
+  const r = v.safeParse(schema, raw);
+  return r.success ? r.output : undefined;
 }
 
-/** An envelope whose body `validateBody` accepts, rebuilt from its checked parts; otherwise undefined. */
 /** A whole envelope from a webview if it and its body are well-formed, otherwise undefined. */
 export function validateFromWebviewMessage(raw: unknown, opts: ValidateOptions = {}): FromWebviewMessage | undefined {
   return validateEnvelope(raw, (body) => validateFromWebview(body, opts));
 }
 
-function isShown(v: unknown, L: number, H: number, T: number): boolean {
-  if (typeof v !== "object" || v === null) return false;
-  const s = v as Fields;
-  return isIndex(s.layer, L) && (s.head === null || isIndex(s.head, H)) && s.matrix instanceof Float32Array && s.matrix.length === T * T;
+// ---- the webview's light check of what the extension sends (trusted, but a wrong shape should not throw deep in the UI)
+
+const f32 = v.custom<Float32Array>((x) => x instanceof Float32Array, "a Float32Array");
+/** the part of an AttentionView that the webview's drawing indexes into: the tensors' sizes against the token count */
+const viewShape = v.pipe(
+  v.object({
+    tokens: v.array(v.unknown()),
+    nLayer: v.number(),
+    nHead: v.number(),
+    pending: v.boolean(),
+    attentions: f32,
+    headMeans: f32,
+    rollout: f32,
+    predictions: v.array(v.unknown()),
+    nextWords: v.array(v.unknown()),
+    nextWordsAt: v.optional(v.number()),
+    shown: v.optional(v.object({ layer: v.number(), head: v.nullable(v.number()), matrix: f32 })),
+  }),
+  v.check((d) => {
+    const T = d.tokens.length;
+    const [L, H] = [d.nLayer, d.nHead];
+    const size = (full: number) => (d.pending ? 0 : full);
+    const s = d.shown;
+    const shownFits = !!s && Number.isInteger(s.layer) && s.layer >= 0 && s.layer < L && (s.head === null || (Number.isInteger(s.head) && s.head >= 0 && s.head < H)) && s.matrix.length === T * T;
+    return d.attentions.length === size(L * H * T * T) && d.headMeans.length === size(L * T * T) && d.rollout.length === size(T * T) && (d.pending ? shownFits : s === undefined);
+  }),
+);
+const detailsShape = v.object({ viewId: v.number(), attentions: f32, headMeans: f32, rollout: f32, predictions: v.array(v.unknown()), nextWords: v.array(v.unknown()) });
+const toWebviewShape = v.object({
+  messageId: v.number(),
+  body: v.variant("type", [
+    v.object({ type: v.literal("state"), data: viewShape }),
+    v.object({ type: v.literal("details"), data: detailsShape }),
+    v.object({ type: v.literal("loading") }),
+    v.object({ type: v.literal("error"), message: v.string() }),
+  ]),
+});
+/**
+ * v.is, narrowing to T, for a T whose every value has the schema's input type: the call below does not
+ * compile when ToWebview renames or retypes a field that the check reads.
+ */
+function guard<T extends v.InferInput<S>, S extends v.GenericSchema>(schema: S): (raw: unknown) => raw is T {
+  return (raw): raw is T => v.is(schema, raw);
 }
 
 /** A light check on the webview side: the extension is trusted, but a wrong shape should not throw deep in the UI. */
-export function isToWebviewMessage(raw: unknown): raw is ToWebviewMessage {
-  if (typeof raw !== "object" || raw === null) return false;
-  const m = raw as Fields;
-  if (typeof m.messageId !== "number" || typeof m.body !== "object" || m.body === null) return false;
-  const body = m.body as Fields;
-  switch (body.type) {
-    case "loading":
-      return true;
-    case "error":
-      return typeof body.message === "string";
-    case "state": {
-      const d = body.data as Fields | null;
-      if (typeof d !== "object" || d === null || !Array.isArray(d.tokens)) return false;
-      const T = d.tokens.length;
-      const L = d.nLayer;
-      const H = d.nHead;
-      return (
-        typeof L === "number" && typeof H === "number" && typeof d.pending === "boolean" &&
-        d.attentions instanceof Float32Array && d.attentions.length === (d.pending ? 0 : L * H * T * T) &&
-        d.headMeans instanceof Float32Array && d.headMeans.length === (d.pending ? 0 : L * T * T) &&
-        d.rollout instanceof Float32Array && d.rollout.length === (d.pending ? 0 : T * T) &&
-        Array.isArray(d.predictions) && Array.isArray(d.nextWords) && (d.nextWordsAt === undefined || typeof d.nextWordsAt === "number") &&
-        (d.pending ? isShown(d.shown, L, H, T) : d.shown === undefined)
-      );
-    }
-    case "details": {
-      const d = body.data as Fields | null;
-      return (
-        typeof d === "object" && d !== null && typeof d.viewId === "number" &&
-        d.attentions instanceof Float32Array && d.headMeans instanceof Float32Array && d.rollout instanceof Float32Array && Array.isArray(d.predictions) && Array.isArray(d.nextWords)
-      );
-    }
-    default:
-      return false;
-  }
-}
+export const isToWebviewMessage = guard<ToWebviewMessage, typeof toWebviewShape>(toWebviewShape);

@@ -1,5 +1,8 @@
 // What both webview protocols share: the envelope every message travels in, the messages both webviews
 // send, the shapes both show ({word, p}, {token, p}, a token of the text). PURE: no vscode, Node or DOM types.
+// What a webview sends is untrusted (it renders document text): each message is a valibot schema, and
+// its type is inferred from it, so that the check and the type cannot drift apart.
+import * as v from "valibot";
 
 export interface Envelope<B> {
   messageId: number;
@@ -50,53 +53,59 @@ export interface AttentionCore {
   nextWordsAt?: number;
 }
 
+// ---- validation (what a webview sends is untrusted: it renders document text)
+
+export type Fields = Record<string, unknown>;
+
+export function isPlainObject(x: unknown): x is Fields {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+/** a plain object only: no array, no class instance, nothing with a prototype of its own (a structured clone is plain) */
+export const plainObject = v.custom<Fields>(isPlainObject, "a plain object");
+
+/** an integer in [0, count) */
+export const indexBelow = (count: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(count - 1));
+
 // ---- webview -> extension, from both webviews
 
-export interface ReadyMessage {
-  type: "ready";
-}
-export interface SetFollowMessage {
-  type: "setFollow";
-  follow: boolean;
-}
-export interface OpenTourMessage {
-  type: "openTour";
-}
+export const readyMessage = v.strictObject({ type: v.literal("ready") });
+export const setFollowMessage = v.strictObject({ type: v.literal("setFollow"), follow: v.boolean() });
+export const openTourMessage = v.strictObject({ type: v.literal("openTour") });
+export type ReadyMessage = v.InferOutput<typeof readyMessage>;
+export type SetFollowMessage = v.InferOutput<typeof setFollowMessage>;
+export type OpenTourMessage = v.InferOutput<typeof openTourMessage>;
+
+const messageId = indexBelow(Number.MAX_SAFE_INTEGER);
+/** the envelope around a body that is checked on its own (the body's schema may depend on what is shown) */
+const envelope = v.pipe(plainObject, v.strictObject({ messageId, inReplyTo: v.optional(messageId), body: v.unknown() }));
+
 /** A short, safe rendering of an unexpected message for the log (long strings, such as export data, cut). */
 export function previewMessage(raw: unknown): string {
   try {
-    const s = JSON.stringify(raw, (_k, v: unknown) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 80)}…` : v)) ?? String(raw);
+    const s = JSON.stringify(raw, (_k, x: unknown) => (typeof x === "string" && x.length > 80 ? `${x.slice(0, 80)}…` : x)) ?? String(raw);
     return s.length > 200 ? `${s.slice(0, 200)}…` : s;
   } catch {
     return String(raw);
   }
 }
 
-// ---- validation helpers (what a webview sends is untrusted: it renders document text)
-
-export type Fields = Record<string, unknown>;
-
-export function isPlainObject(v: unknown): v is Fields {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
-
-/** exactly these keys, no others */
+/** exactly these keys, no others (neighboursProtocol.ts's hand-written checks) */
 export function hasKeys(o: Fields, keys: readonly string[]): boolean {
   const own = Object.keys(o);
   return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(o, k));
 }
 
+/** An envelope whose body `validateBody` accepts, rebuilt from its checked parts; otherwise undefined. */
 export function validateEnvelope<B>(raw: unknown, validateBody: (body: unknown) => B | undefined): Envelope<B> | undefined {
-  if (!isPlainObject(raw)) return undefined;
-  const keys = Object.keys(raw);
-  if (!keys.every((k) => k === "messageId" || k === "inReplyTo" || k === "body")) return undefined;
-  if (!isIndex(raw.messageId, Number.MAX_SAFE_INTEGER)) return undefined;
-  if (raw.inReplyTo !== undefined && !isIndex(raw.inReplyTo, Number.MAX_SAFE_INTEGER)) return undefined;
-  const body = validateBody(raw.body);
+  const r = v.safeParse(envelope, raw);
+  if (!r.success) return undefined;
+  const { messageId, inReplyTo } = r.output;
+  const body = validateBody(r.output.body);
   if (!body) return undefined;
-  return raw.inReplyTo === undefined ? { messageId: raw.messageId, body } : { messageId: raw.messageId, inReplyTo: raw.inReplyTo, body };
+  return inReplyTo === undefined ? { messageId, body } : { messageId, inReplyTo, body };
 }
 
-export function isIndex(v: unknown, count: number): v is number {
-  return typeof v === "number" && Number.isInteger(v) && v >= 0 && v < count;
+export function isIndex(x: unknown, count: number): x is number {
+  return typeof x === "number" && Number.isInteger(x) && x >= 0 && x < count;
 }

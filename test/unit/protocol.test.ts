@@ -1,7 +1,8 @@
 // The webview protocol: every message a webview may send is accepted, anything else is refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { isToWebviewMessage, MAX_EXPORT_CHARS, MAX_VIEW_TOKENS, validateFromWebview, validateFromWebviewMessage, type FromWebview } from "../../src/shared/attentionProtocol";
+import fc from "fast-check";
+import { isToWebviewMessage, MAX_EXPORT_CHARS, MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, validateFromWebview, validateFromWebviewMessage, type FromWebview } from "../../src/shared/attentionProtocol";
 
 const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
@@ -167,4 +168,130 @@ test("isToWebviewMessage checks tensor sizes against the token count", () => {
   assert.equal(isToWebviewMessage({ messageId: 3, body: { type: "error" } }), false);
   assert.equal(isToWebviewMessage({ body: { type: "loading" } }), false);
   assert.equal(isToWebviewMessage({ messageId: 4, body: { type: "ready" } }), false);
+});
+
+// ---- the schemas' edges: what is refused, and why
+
+test("validateFromWebview refuses what is not a plain object, whatever it holds", () => {
+  const notPlain: unknown[] = [
+    Object.assign(Object.create(null), { type: "ready" }),
+    new Map([["type", "ready"]]),
+    Object.assign(new (class Message {})(), { type: "ready" }),
+    Object.assign(() => undefined, { type: "ready" }),
+    new Date(0),
+    Symbol("ready"),
+    10n,
+  ];
+  for (const m of notPlain) assert.equal(validateFromWebview(m, { tokenCount: 10 }), undefined, String(m?.constructor?.name ?? typeof m));
+  assert.equal(validateFromWebviewMessage(Object.assign(Object.create(null), { messageId: 1, body: { type: "ready" } })), undefined, "the envelope too");
+  assert.equal(validateFromWebviewMessage({ messageId: 1, body: Object.assign(Object.create(null), { type: "ready" }) }), undefined, "and its body");
+});
+
+test("validateFromWebview: the bounds are inclusive where they say so, and one past them is refused", () => {
+  // layers and heads below MAX_LAYERS_OR_HEADS
+  assert.deepEqual(validateFromWebview({ type: "showing", layer: MAX_LAYERS_OR_HEADS - 1, head: MAX_LAYERS_OR_HEADS - 1 }), { type: "showing", layer: MAX_LAYERS_OR_HEADS - 1, head: MAX_LAYERS_OR_HEADS - 1 });
+  assert.equal(validateFromWebview({ type: "showing", layer: MAX_LAYERS_OR_HEADS, head: null }), undefined);
+  assert.equal(validateFromWebview({ type: "showing", layer: 0, head: MAX_LAYERS_OR_HEADS }), undefined);
+  // a drawing time up to an hour; view ids are safe integers
+  assert.deepEqual(validateFromWebview({ type: "rendered", viewId: 0, drawMs: 3_600_000 }), { type: "rendered", viewId: 0, drawMs: 3_600_000 });
+  assert.equal(validateFromWebview({ type: "rendered", viewId: 0, drawMs: 3_600_001 }), undefined);
+  for (const viewId of [-1, 1.5, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, "1", null]) assert.equal(validateFromWebview({ type: "rendered", viewId, drawMs: 1 }), undefined, String(viewId));
+  // an export of exactly the limit is accepted
+  assert.equal(validateFromWebview({ type: "export", format: "json", data: "x".repeat(MAX_EXPORT_CHARS) })?.type, "export");
+  // a token count out of range is clamped: negative means no view, above the largest view means the largest
+  assert.equal(validateFromWebview({ type: "selectToken", index: 0 }, { tokenCount: -5 }), undefined);
+  assert.deepEqual(validateFromWebview({ type: "hoverToken", index: null }, { tokenCount: -5 }), { type: "hoverToken", index: null });
+  assert.deepEqual(validateFromWebview({ type: "selectToken", index: 9 }, { tokenCount: 10 }), { type: "selectToken", index: 9 });
+});
+
+test("validateFromWebview: a PNG export is one base64 data: URL and nothing else", () => {
+  const bad = [
+    `${PNG}\n`,
+    `${PNG.slice(0, 40)}\n${PNG.slice(40)}`,
+    `${PNG.slice(0, 40)}=${PNG.slice(40)}`,
+    ` ${PNG}`,
+    "data:image/png;base64,",
+    "data:image/png,iVBORw0KGgo=",
+    "DATA:IMAGE/PNG;BASE64,iVBORw0KGgo=",
+  ];
+  for (const data of bad) assert.equal(validateFromWebview({ type: "export", format: "png", data }), undefined, JSON.stringify(data.slice(0, 30)));
+  // the same text is a valid SVG or JSON export (only a PNG is decoded)
+  assert.equal(validateFromWebview({ type: "export", format: "svg", data: bad[0] })?.type, "export");
+});
+
+test("validateFromWebview: a valid message with any one field more, or any one field less, is refused", () => {
+  const keyName = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== "__proto__");
+  fc.assert(
+    fc.property(fc.constantFrom(...valid), keyName, fc.jsonValue(), (m, key, value) => {
+      if (Object.hasOwn(m, key)) return;
+      assert.equal(validateFromWebview({ ...m, [key]: value }, { tokenCount: 10 }), undefined);
+    }),
+  );
+  for (const m of valid) {
+    for (const key of Object.keys(m)) {
+      const less: Record<string, unknown> = { ...m };
+      delete less[key];
+      assert.equal(validateFromWebview(less, { tokenCount: 10 }), undefined, `${JSON.stringify(m)} without ${key}`);
+    }
+  }
+});
+
+test("validateFromWebview: whatever it is given, it refuses it or returns a fresh message it accepts again", () => {
+  // each type with its own keys (sometimes one missing, sometimes one more), values near and far from valid
+  const keysOf: Record<string, string[]> = { ready: [], openTour: [], hoverToken: ["index"], selectToken: ["index"], setFollow: ["follow"], showing: ["layer", "head"], rendered: ["viewId", "drawMs"], export: ["format", "data"], state: ["data"] };
+  const value: Record<string, fc.Arbitrary<unknown>> = {
+    index: fc.oneof(fc.integer({ min: -2, max: 12 }), fc.constant(null), fc.anything()),
+    follow: fc.oneof(fc.boolean(), fc.anything()),
+    layer: fc.oneof(fc.integer({ min: -1, max: 300 }), fc.anything()),
+    head: fc.oneof(fc.integer({ min: -1, max: 300 }), fc.constant(null), fc.anything()),
+    viewId: fc.oneof(fc.integer({ min: -1, max: 1e6 }), fc.anything()),
+    drawMs: fc.oneof(fc.double(), fc.anything()),
+    format: fc.constantFrom("png", "svg", "json", "gif"),
+    data: fc.oneof(fc.string(), fc.constant(PNG), fc.anything()),
+  };
+  const message = fc.constantFrom(...Object.keys(keysOf)).chain((type) =>
+    fc.tuple(fc.record(Object.fromEntries(keysOf[type].map((k) => [k, value[k]])), { requiredKeys: keysOf[type].length ? [keysOf[type][0]] : [] }), fc.option(fc.tuple(fc.constantFrom("extra", "uri", "type2"), fc.anything()), { freq: 5 })).map(([fields, extra]) => ({ type, ...fields, ...(extra ? { [extra[0]]: extra[1] } : {}) })),
+  );
+  const accepted = new Set<string>();
+  fc.assert(
+    fc.property(message, (raw) => {
+      const out = validateFromWebview(raw, { tokenCount: 10 });
+      if (out === undefined) return;
+      accepted.add(out.type);
+      assert.notEqual(out, raw, "a copy, not the webview's object");
+      assert.deepEqual(validateFromWebview(out, { tokenCount: 10 }), out);
+      assert.deepEqual(Object.keys(out).sort(), Object.keys(raw).sort(), "no key added or dropped");
+    }),
+    { numRuns: 2000 },
+  );
+  // the arbitrary messages reach the accepting branches, not only the refusals
+  assert.ok(accepted.size >= 4, [...accepted].join(", "));
+});
+
+test("isToWebviewMessage refuses shapes the webview would index into wrongly", () => {
+  const T = 2;
+  const tokens = [{ text: "a", start: 0, end: 1 }, { text: "b", start: 1, end: 2 }];
+  const shown = { layer: 0, head: null, matrix: new Float32Array(T * T) };
+  const pending = { tokens, nLayer: 1, nHead: 2, attentions: new Float32Array(0), headMeans: new Float32Array(0), rollout: new Float32Array(0), predictions: [], nextWords: [], pending: true, shown };
+  const state = (data: unknown) => ({ messageId: 1, body: { type: "state", data } });
+  assert.equal(isToWebviewMessage(state(pending)), true);
+  const bad: unknown[] = [
+    state({ ...pending, tokens: "ab" }),
+    state({ ...pending, nLayer: "1" }),
+    state({ ...pending, pending: "yes" }),
+    state({ ...pending, nextWordsAt: "3" }),
+    state({ ...pending, predictions: {} }),
+    state({ ...pending, shown: { ...shown, layer: 1 } }),
+    state({ ...pending, shown: { ...shown, layer: 0.5 } }),
+    state({ ...pending, shown: { ...shown, matrix: Array.from(shown.matrix) } }),
+    state(null),
+    { messageId: 1, body: null },
+    { messageId: "1", body: { type: "loading" } },
+    { messageId: 1, body: { type: "error", message: 3 } },
+    { messageId: 1, body: { type: "details", data: null } },
+    { messageId: 1, body: { type: "details", data: { viewId: "1", attentions: new Float32Array(0), headMeans: new Float32Array(0), rollout: new Float32Array(0), predictions: [], nextWords: [] } } },
+    null,
+    "loading",
+  ];
+  for (const m of bad) assert.equal(isToWebviewMessage(m), false, JSON.stringify(m));
 });
