@@ -14,6 +14,7 @@ export const KEYS = {
   temperature: "temperature",
   topK: "topK",
   maxAttentionTokens: "maxAttentionTokens",
+  memoryTokens: "memoryTokens",
 } as const;
 
 /** The model folder setting. A model is code-like input: in an untrusted workspace only the user's own value counts. */
@@ -40,6 +41,7 @@ export function readSettings(): Settings {
       seed: d.suggest.seed,
     },
     maxAttentionTokens: clampSetting(cfg.get(KEYS.maxAttentionTokens), LIMITS.maxAttentionTokens, d.maxAttentionTokens),
+    memoryTokens: clampSetting(cfg.get(KEYS.memoryTokens), LIMITS.memoryTokens, d.memoryTokens),
   };
 }
 

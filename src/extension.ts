@@ -9,6 +9,7 @@ import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
 import { NeighboursView } from "./ui/neighboursView";
 import { StatusBar } from "./ui/statusBar";
 import { registerTour } from "./ui/tour";
+import { MemorySync } from "./ui/memorySync";
 
 import { resolveModelPath } from "./ui/modelPath";
 
@@ -58,16 +59,19 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     log: (line) => output.info(line),
   });
 
+  const memory = new MemorySync({ client, settings: () => settings, isPaused: () => paused, log: (line) => output.warn(line) });
   const provider = new NextWordProvider({
     client,
     settings: () => settings,
     isPaused: () => paused,
     onLatency: (ms, modelMs) => status.setLatency(ms, modelMs),
     log: (line) => output.warn(line),
+    memoryKey: (document) => memory.keyFor(document),
   });
 
   const reread = () => {
     settings = readSettings();
+    memory.settingsChanged();
     client.setModel(resolveModelPath(settings.modelPath, context.asAbsolutePath(SHIPPED_MODEL), homedir()), settings.quantizedWeights);
   };
 
@@ -82,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
   context.subscriptions.push(
     output,
     status,
+    memory,
     { dispose: () => client.dispose() },
     vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, provider),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -131,6 +136,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
               ? `Suggestions: float32 weights (no 8-bit copy: ${info.quantized.problem})`
               : `Suggestions: 8-bit copies of ${info.quantized.matmuls} weight matrices (${(info.quantized.weights / 1e6).toFixed(1)} M weights) for short runs`,
           `Loaded in ${info.loadMs.toFixed(0)} ms`,
+          ...(await memoryLines(client, settings.memoryTokens)),
         ];
         for (const l of lines) output.info(l);
         const choice = await vscode.window.showInformationMessage(`LM Lens: ${info.name}`, { modal: true, detail: lines.join("\n") }, "Show Log");
@@ -146,6 +152,26 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     }),
   );
   return { client, provider, isPaused: () => paused };
+}
+
+/** Show Model Info's lines about the document memory: each document's tokens, states and size. */
+async function memoryLines(client: ModelHostClient, memoryTokens: number): Promise<string[]> {
+  if (memoryTokens === 0) return ["Document memory: off (lmLens.memoryTokens is 0)"];
+  let docs;
+  try {
+    docs = await client.request("memoryInfo", {});
+  } catch (e) {
+    return [`Document memory: unknown (${(e as Error).message})`];
+  }
+  const head = `Document memory: up to ${memoryTokens} tokens per document; ${docs.length} document${docs.length === 1 ? "" : "s"} held`;
+  const name = (key: string) => {
+    try {
+      return vscode.Uri.parse(key).path.split("/").pop() || key;
+    } catch {
+      return key;
+    }
+  };
+  return [head, ...docs.map((d) => `  ${name(d.doc)}: ${d.states} of ${d.tokens} tokens read, ${(d.bytes / 1e6).toFixed(1)} MB`)];
 }
 
 export function deactivate(): void {

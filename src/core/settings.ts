@@ -21,7 +21,12 @@ export interface Settings {
     seed: number;
   };
   maxAttentionTokens: number;
+  /** entries of each open document's memory (0: off) */
+  memoryTokens: number;
 }
+
+/** entries of a document's memory (lmLens.memoryTokens' default; 0 turns it off) */
+export const DEFAULT_MEMORY_TOKENS = 4096;
 
 export const DEFAULT_SETTINGS: Settings = {
   enable: true,
@@ -32,6 +37,7 @@ export const DEFAULT_SETTINGS: Settings = {
   quantizedWeights: true,
   suggest: { maxContextTokens: 128, words: 1, k: 5, temperature: 0, topK: 5, seed: 42 },
   maxAttentionTokens: 256,
+  memoryTokens: DEFAULT_MEMORY_TOKENS,
 };
 
 export const LIMITS = {
@@ -40,6 +46,7 @@ export const LIMITS = {
   temperature: { min: 0, max: 2 },
   topK: { min: 1, max: 20 },
   maxAttentionTokens: { min: 2, max: 512 },
+  memoryTokens: { min: 0, max: 65536 },
 } as const;
 
 /** Clamp a number setting into its range; a non-number gives the default. */

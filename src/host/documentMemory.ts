@@ -2,12 +2,13 @@
 // hidden state at each of them, filled in the background in small steps (fillStep), so that a keystroke's
 // suggestion never waits behind more than one step.
 //
-// How the states are produced: in windows of WINDOW tokens that move by WINDOW - CONTEXT, each window's
-// first CONTEXT tokens only giving context (run once, their keys and values kept) and the rest run STEP
-// tokens at a time on that cache. So every state after the document's first CONTEXT tokens was computed
-// with at least CONTEXT tokens before it, as a suggestion's own state is (its window holds at least that
-// much), and a state never depends on text after it: entry i is (h_i, x_{i+1}), and a query after
-// position t reads only entries whose next token ends at or before t.
+// How the states are produced: positions come in blocks of FILL_WINDOW - FILL_CONTEXT; a block's states
+// are read after the FILL_CONTEXT tokens in front of it (run once, their keys and values kept), FILL_STEP
+// tokens at a time. So every state after the first block saw at least FILL_CONTEXT tokens before it, as a
+// suggestion's own state does (its window holds at least that much); a state is a function of the tokens
+// alone, the same whether it was filled at once or again after an edit; and a state never depends on text
+// after it: entry i is (h_i, x_{i+1}), and a query after position t reads only entries whose next token
+// ends at or before t.
 import type { MemoryView } from "./tokenMemory";
 
 /** tokens of context in front of each window's states */
@@ -162,9 +163,13 @@ export class DocumentMemory<C> {
    */
   async fillStep(model: HiddenRunner<C>): Promise<number> {
     if (this.filled >= this.ids.length) return 0;
-    const n = Math.min(FILL_STEP, this.ids.length - this.filled);
-    if (!this.window || this.filled + n - this.window.start > FILL_WINDOW) {
-      const start = Math.max(0, this.filled - FILL_CONTEXT);
+    // states come in blocks of FILL_WINDOW - FILL_CONTEXT positions, each read after the FILL_CONTEXT
+    // tokens before its block: so a state is a function of the tokens alone, not of when it was filled
+    const block = FILL_WINDOW - FILL_CONTEXT;
+    const blockStart = this.filled - (this.filled % block);
+    const n = Math.min(FILL_STEP, blockStart + block - this.filled, this.ids.length - this.filled);
+    if (!this.window || this.window.start !== Math.max(0, blockStart - FILL_CONTEXT)) {
+      const start = Math.max(0, blockStart - FILL_CONTEXT);
       if (start === this.filled) {
         this.window = null; // nothing before: the first states are run without a cache
       } else {

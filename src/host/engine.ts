@@ -15,6 +15,7 @@ import { charsForTokens, headEnd, notInPair, tailStart } from "../core/attention
 import { ModelFolderError, readModelFolder, type ModelFolder } from "./modelFolder";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 import { DocumentMemory, type HiddenRunner } from "./documentMemory";
+import { scoreText, type Score, type ScoreOptions } from "./scoreText";
 import { MEMORY_PARAMS, mixLogits, type MemoryParams, type MemoryView } from "./tokenMemory";
 
 const utf8 = new TextDecoder("utf-8");
@@ -242,7 +243,8 @@ export class Engine {
     const base = await this.base(ids, useCache, onRun);
     // the memory's entries whose next token lies in the context (never in the word being typed, nor after it)
     const doc = typeof memoryOf === "string" ? this.memories.get(memoryOf) : memoryOf;
-    const memory = doc?.view(offset + context.length) ?? null;
+    // (in the document's own offsets: textBefore may have \r\n line ends, the pending word has none)
+    const memory = doc?.view(offset + textBefore.length - pending.length) ?? null;
     if (doc) doc.touched = Date.now();
     const s = await suggestWords(this.stepModel(onRun, useCache, memory), this.table, this.mixed(base, memory), pending, {
       k: p.k,
@@ -345,6 +347,11 @@ export class Engine {
       if (start + window >= ids.length) break;
     }
     return { nll, count };
+  }
+
+  /** How well the model, with its memory of `memoryTokens` entries (0: alone), predicts a text (see scoreText.ts). */
+  async score(text: string, o: Omit<ScoreOptions, "params">): Promise<Score> {
+    return scoreText(this.model, this.tokenizer, this.tokenizer.eosId ?? this.folder.config.bosTokenId, text, { ...o, params: this.memoryParams });
   }
 
   /** Attention probabilities over exactly the tokens of the text (its first maxTokens), with predictions. */
@@ -457,9 +464,12 @@ export class Engine {
   newMemory(capacity: number): DocumentMemory<KvCache> {
     if (!this.hasHidden) throw new ModelFolderError(`${this.folder.onnxPath}: the document memory needs the model's hidden states: ${this.model.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.folder.onnxPath);
     const bos = this.tokenizer.eosId ?? this.folder.config.bosTokenId;
-    return new DocumentMemory<KvCache>((text) => {
+    return new DocumentMemory<KvCache>((raw) => {
+      // the model reads \n line ends; the memory's offsets stay the document's own
+      const text = raw.replace(/\r\n?/g, "\n");
       const ids = this.tokenizer.encode(text);
-      return { ids, ends: tokenRanges(this.tokenizer, ids).map((t) => t.end) };
+      const ends = tokenRanges(this.tokenizer, ids).map((t) => t.end);
+      return { ids, ends: text.length === raw.length ? ends : ends.map(rawOffsets(raw)) };
     }, this.folder.config.nEmbd, capacity, bos);
   }
 
@@ -470,7 +480,7 @@ export class Engine {
   async suggestInText(text: string, p: SuggestParams, capacity: number): Promise<SuggestResult> {
     if (capacity <= 0 || !this.hasHidden) return this.suggest(text, p);
     const memory = this.newMemory(capacity);
-    memory.sync(0, text.replace(/\r\n?/g, "\n"));
+    memory.sync(0, text);
     await memory.fillAll(this.hiddenRunner);
     return this.suggest(text, p, undefined, 0, memory);
   }
@@ -494,7 +504,7 @@ export class Engine {
         this.memories.delete(oldest);
       }
     }
-    m.sync(offset, text.replace(/\r\n?/g, "\n"));
+    m.sync(offset, text);
     return memoryInfoOf(doc, m);
   }
 
@@ -540,6 +550,18 @@ export class Engine {
 /** The last row of [rows, width] (a run's final hidden states: the state after its last token). */
 function lastRow(rows: Float32Array | undefined, width: number): Float32Array | undefined {
   return rows && rows.length >= width ? rows.slice(rows.length - width) : undefined;
+}
+
+/** Offsets in a text with \n line ends -> offsets in the raw text it came from (\r\n or \r ends). */
+function rawOffsets(raw: string): (normalized: number) => number {
+  const map: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === "\r" && raw[i + 1] === "\n") continue; // "\r\n" reads as one "\n": it maps to the "\n"
+    map.push(i);
+  }
+  map.push(raw.length);
+  // an end offset e (exclusive) of the normalized text is the raw offset after its e-th character
+  return (e) => (e <= 0 ? 0 : map[e - 1] + 1);
 }
 
 function memoryInfoOf(doc: string, m: DocumentMemory<KvCache>): MemoryInfo {

@@ -20,10 +20,10 @@ export interface MemoryParams {
 }
 
 /**
- * Chosen by `npm run tune:memory` on the second halves of the held-out files only (the first 20,000
- * tokens of each, which the eval reports on, were not looked at); the model card records the figures.
+ * Chosen by `npm run tune:memory` on the second halves of the held-out files only (the eval reports on
+ * the first tokens of each file, which the tuning never reads); the model card records the figures.
  */
-export const MEMORY_PARAMS: MemoryParams = { theta: 0.01, lambda: 0.3, n0: 128 };
+export const MEMORY_PARAMS: MemoryParams = { theta: 0.01, lambda: 0.35, n0: 128 };
 
 /** Entries of a memory as one contiguous block, oldest first: keys [count, dim], their next tokens [count]. */
 export interface MemoryView {
@@ -38,14 +38,13 @@ export function memoryShare(n: number, params: MemoryParams): number {
   return n <= 0 ? 0 : (params.lambda * n) / (n + params.n0);
 }
 
-/** softmax_i(θ · h · k_i) over the view's entries, [count] (float64: they are summed per token). */
-export function memoryWeights(view: MemoryView, h: Float32Array, theta: number): Float64Array {
+/** h · k_i for every entry of the view, [count]. */
+export function memoryDots(view: MemoryView, h: Float32Array): Float64Array {
   const { keys, count, dim } = view;
-  const w = new Float64Array(count);
-  let max = -Infinity;
+  const out = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const o = i * dim;
-    // four accumulators: the loop is the memory's largest cost per visited state
+    // four accumulators: this loop is the memory's largest cost per visited state
     let a = 0;
     let b = 0;
     let c = 0;
@@ -58,18 +57,29 @@ export function memoryWeights(view: MemoryView, h: Float32Array, theta: number):
       d += h[j + 3] * keys[o + j + 3];
     }
     for (; j < dim; j++) a += h[j] * keys[o + j];
-    const s = theta * (a + b + c + d);
-    w[i] = s;
-    if (s > max) max = s;
+    out[i] = a + b + c + d;
   }
+  return out;
+}
+
+/** softmax_i(θ · dots_i), [count]. */
+export function weightsFromDots(dots: Float64Array, theta: number): Float64Array {
+  const w = new Float64Array(dots.length);
+  let max = -Infinity;
+  for (let i = 0; i < dots.length; i++) if (theta * dots[i] > max) max = theta * dots[i];
   let sum = 0;
-  for (let i = 0; i < count; i++) {
-    const e = Math.exp(w[i] - max);
+  for (let i = 0; i < dots.length; i++) {
+    const e = Math.exp(theta * dots[i] - max);
     w[i] = e;
     sum += e;
   }
-  for (let i = 0; i < count; i++) w[i] /= sum;
+  for (let i = 0; i < w.length; i++) w[i] /= sum;
   return w;
+}
+
+/** softmax_i(θ · h · k_i) over the view's entries, [count] (float64: they are summed per token). */
+export function memoryWeights(view: MemoryView, h: Float32Array, theta: number): Float64Array {
+  return weightsFromDots(memoryDots(view, h), theta);
 }
 
 /** per-token scratch of mixLogits (one model host serves one request at a time) */

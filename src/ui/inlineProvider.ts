@@ -23,6 +23,8 @@ export interface ProviderDeps {
   /** a suggestion's whole time in the extension (ms) and the model host's share */
   onLatency: (ms: number, modelMs: number) => void;
   log: (line: string) => void;
+  /** the key of the document's memory in the model host, when it holds one (memorySync.ts) */
+  memoryKey?: (document: vscode.TextDocument) => string | undefined;
 }
 
 /** The last suggestion shown, for "Why this word?" and the tests. */
@@ -67,9 +69,10 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider {
     }
     try {
       const knownWords = documentWords(document, offset, start, text);
+      const doc = this.deps.memoryKey?.(document);
       const r = await this.deps.client.request(
         "suggest",
-        { text, offset: start, options: { ...s.suggest, k: explicit ? s.suggest.k : 1, ...(knownWords.length ? { knownWords } : {}) } },
+        { text, offset: start, options: { ...s.suggest, k: explicit ? s.suggest.k : 1, ...(knownWords.length ? { knownWords } : {}) }, ...(doc ? { doc } : {}) },
         token,
       );
       if (token.isCancellationRequested) return undefined;

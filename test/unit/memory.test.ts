@@ -1,0 +1,206 @@
+// The document memory (issue 19): the mixture is a distribution, the fast code agrees with the obvious
+// one, nothing leaks from later text, edits invalidate, bounds hold, and the memory off is the model.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { mixLogits, mixProbabilitiesReference, memoryShare, MEMORY_PARAMS, type MemoryView } from "../../src/host/tokenMemory";
+import { DocumentMemory, safeCut, type HiddenRunner } from "../../src/host/documentMemory";
+import { ROOT, SUGGEST, sharedEngine } from "./helpers";
+
+const V = 64;
+const D = 8;
+
+const viewArb = fc.integer({ min: 0, max: 40 }).chain((count) =>
+  fc.record({
+    keys: fc.float32Array({ minLength: count * D, maxLength: count * D, noNaN: true, noDefaultInfinity: true, min: -50, max: 50 }),
+    next: fc.array(fc.integer({ min: 0, max: V - 1 }), { minLength: count, maxLength: count }),
+    count: fc.constant(count),
+  }),
+);
+const logitsArb = fc.float32Array({ minLength: V, maxLength: V, noNaN: true, noDefaultInfinity: true, min: -40, max: 40 });
+const hArb = fc.float32Array({ minLength: D, maxLength: D, noNaN: true, noDefaultInfinity: true, min: -20, max: 20 });
+const paramsArb = fc.record({ theta: fc.double({ min: 0, max: 1, noNaN: true }), lambda: fc.double({ min: 0, max: 0.99, noNaN: true }), n0: fc.integer({ min: 0, max: 1000 }) });
+
+const asView = (v: { keys: Float32Array; next: number[]; count: number }): MemoryView => ({ keys: v.keys, next: Int32Array.from(v.next), count: v.count, dim: D });
+
+test("the mixture is a distribution over the whole vocabulary: it sums to 1 within 1e-5", () => {
+  fc.assert(
+    fc.property(logitsArb, hArb, viewArb, paramsArb, (logits, h, v, params) => {
+      const out = mixLogits(logits, h, asView(v), params);
+      let sum = 0;
+      for (const l of out) {
+        assert.ok(!Number.isNaN(l));
+        sum += Math.exp(l);
+      }
+      // logits are not probabilities: with no memory they come back as they are
+      if (v.count === 0 || memoryShare(v.count, params) === 0) assert.equal(out, logits);
+      else assert.ok(Math.abs(sum - 1) < 1e-5, `sum ${sum}`);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("the fast mixture agrees with the slow, obvious one", () => {
+  fc.assert(
+    fc.property(logitsArb, hArb, viewArb, paramsArb, (logits, h, v, params) => {
+      const view = asView(v);
+      const fast = mixLogits(logits, h, view, params);
+      const slow = mixProbabilitiesReference(logits, h, view, params);
+      // fast returns logits unchanged when the memory is empty: compare as distributions
+      const max = Math.max(...fast);
+      const z = fast.reduce((a, l) => a + Math.exp(l - max), 0);
+      for (let i = 0; i < V; i++) {
+        const p = Math.exp(fast[i] - max) / z;
+        assert.ok(Math.abs(p - slow[i]) <= 1e-6 + 1e-4 * slow[i], `token ${i}: ${p} vs ${slow[i]}`);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("a safe cut is a token boundary: the text before and after it tokenize as the whole does", async () => {
+  const e = await sharedEngine();
+  const text = readFileSync(join(ROOT, "media", "tour", "sample.txt"), "utf8");
+  for (const at of [40, 120, 200, 333]) {
+    const cut = safeCut(text, at);
+    assert.ok(cut > 0 && cut <= at);
+    const whole = e.tokenizer.encode(text);
+    assert.deepEqual([...e.tokenizer.encode(text.slice(0, cut)), ...e.tokenizer.encode(text.slice(cut))], whole);
+  }
+});
+
+/** A memory of the real model, with a runner that counts the tokens it runs. */
+async function realMemory(capacity = 4096) {
+  const e = await sharedEngine();
+  const m = e.newMemory(capacity);
+  let ran = 0;
+  const runner: HiddenRunner<unknown> = {
+    hidden: async (cache, tokens) => {
+      ran += tokens.length;
+      const r = await e.model.run(cache as never, tokens, { finalHidden: true });
+      return { cache: r.cache, states: r.finalHidden! };
+    },
+  };
+  return { e, m: m as unknown as DocumentMemory<unknown>, runner, ran: () => ran };
+}
+
+const STORY = readFileSync(join(ROOT, "media", "tour", "sample.txt"), "utf8");
+const LONG = Array.from({ length: 6 }, () => STORY).join("\n");
+
+test("no leakage: what a query at a point reads never depends on the text after that point", async () => {
+  const { m, runner } = await realMemory();
+  const end = LONG.length - 500;
+  m.sync(0, LONG.slice(0, end));
+  await m.fillAll(runner);
+  const a = m.view(end - 100)!;
+  // the same text, and more after it
+  m.sync(0, LONG);
+  await m.fillAll(runner);
+  const b = m.view(end - 100)!;
+  assert.equal(a.count, b.count);
+  assert.deepEqual(Array.from(a.next), Array.from(b.next));
+  for (let i = 0; i < a.keys.length; i++) assert.ok(Math.abs(a.keys[i] - b.keys[i]) < 1e-4);
+  // every entry's next token ends by the query point
+  for (let i = 0; i < a.count; i++) assert.ok(m.placeOf(end - 100, i)!.end <= end - 100);
+});
+
+test("no leakage in scoring: a token's probability does not depend on itself or on later text", async () => {
+  const e = await sharedEngine();
+  const text = STORY.repeat(3);
+  const whole = await e.score(text, { window: 64, stride: 32, memoryTokens: 4096 });
+  // the same text with a different last word: the tokens before it score the same
+  const cut = text.lastIndexOf(" ");
+  const a = await e.score(text.slice(0, cut), { window: 64, stride: 32, memoryTokens: 4096 });
+  const b = await e.score(text.slice(0, cut) + " zebra", { window: 64, stride: 32, memoryTokens: 4096 });
+  assert.ok(b.tokens > a.tokens);
+  assert.ok(b.nll > a.nll);
+  // a repeated text is predicted far better with the memory than without it
+  const alone = await e.score(text, { window: 64, stride: 32, memoryTokens: 0 });
+  assert.ok(whole.nll < 0.8 * alone.nll, `memory ${whole.nll} vs alone ${alone.nll}`);
+});
+
+test("an edit drops only what lies after it, and the refilled memory equals a fresh one", async () => {
+  const { m, runner, ran } = await realMemory();
+  m.sync(0, LONG);
+  await m.fillAll(runner);
+  const full = m.states;
+  assert.equal(full, m.tokens);
+  // change a word in the middle
+  const at = LONG.indexOf("orchard", Math.floor(LONG.length / 2));
+  const edited = LONG.slice(0, at) + "garden" + LONG.slice(at + "orchard".length);
+  m.sync(0, edited);
+  assert.ok(m.states < full && m.states > 0, `states after the edit ${m.states}`);
+  const before = ran();
+  await m.fillAll(runner);
+  assert.ok(ran() - before < LONG.length, "only the text after the edit is run again");
+  const fresh = await realMemory();
+  fresh.m.sync(0, edited);
+  await fresh.m.fillAll(fresh.runner);
+  const x = m.view(edited.length)!;
+  const y = fresh.m.view(edited.length)!;
+  assert.equal(x.count, y.count);
+  assert.deepEqual(Array.from(x.next), Array.from(y.next));
+  let worst = 0;
+  for (let i = 0; i < x.keys.length; i++) worst = Math.max(worst, Math.abs(x.keys[i] - y.keys[i]));
+  assert.ok(worst < 1e-3, `largest difference ${worst}`);
+});
+
+test("CRLF line ends: the memory reads \\n and its places are the document's own offsets", async () => {
+  const { m, runner } = await realMemory();
+  const crlf = STORY.replace(/\n/g, "\r\n");
+  m.sync(0, crlf);
+  await m.fillAll(runner);
+  const lf = await realMemory();
+  lf.m.sync(0, STORY);
+  await lf.m.fillAll(lf.runner);
+  const a = m.view(crlf.length)!;
+  const b = lf.m.view(STORY.length)!;
+  assert.deepEqual(Array.from(a.next), Array.from(b.next));
+  const red = crlf.indexOf("red hair");
+  const i = Array.from({ length: a.count }, (_, k) => k).find((k) => m.placeOf(crlf.length, k)!.start === red - 1);
+  assert.ok(i !== undefined, "the token \" red\" is found at its CRLF offset");
+});
+
+test("bounds: a 5 MB document keeps at most capacity + 128 tokens and their states", async () => {
+  const e = await sharedEngine();
+  const big = LONG.repeat(Math.ceil(5e6 / LONG.length)).slice(0, 5e6);
+  const t0 = performance.now();
+  const info = e.memorySync("file:///big.txt", 0, big, 512);
+  assert.ok(info.tokens <= 512 + 128, `tokens ${info.tokens}`);
+  while (e.memoryPending) await e.fillStep();
+  const after = e.memoryInfo().find((d) => d.doc === "file:///big.txt")!;
+  assert.equal(after.states, after.tokens);
+  assert.ok(after.bytes <= (512 + 128) * (e.folder.config.nEmbd * 4 + 16), `bytes ${after.bytes}`);
+  assert.ok(performance.now() - t0 < 60_000);
+  e.memoryClose("file:///big.txt");
+  assert.equal(e.memoryInfo().length, 0);
+});
+
+test("the memory off gives exactly the model's numbers; on, it raises a word the document used before", async () => {
+  const e = await sharedEngine();
+  const text = STORY.trimEnd();
+  const p = { ...SUGGEST, k: 10, words: 1 };
+  const plain = await e.suggest(text, { ...p, useCache: false });
+  const off = await e.suggestInText(text, { ...p, useCache: false }, 0);
+  assert.deepEqual(off.alternatives, plain.alternatives);
+  assert.equal(off.memoryEntries, 0);
+  const on = await e.suggestInText(text, { ...p, useCache: false }, 4096);
+  assert.ok(on.memoryEntries > 50);
+  assert.notDeepEqual(on.alternatives, plain.alternatives);
+  // the words listed are still a distribution's best: probabilities fall and stay below 1 in sum
+  const sum = on.alternatives.reduce((a, w) => a + w.p, 0);
+  assert.ok(sum <= 1 + 1e-9);
+  for (let i = 1; i < on.alternatives.length; i++) assert.ok(on.alternatives[i].p <= on.alternatives[i - 1].p + 1e-12);
+  // a document's memory through the host's path gives the same numbers as the CLI's
+  e.memorySync("file:///story.txt", 0, text, 4096);
+  while (e.memoryPending) await e.fillStep();
+  const viaDoc = await e.suggest(text, { ...p, useCache: false }, undefined, 0, "file:///story.txt");
+  assert.deepEqual(viaDoc.alternatives, on.alternatives);
+  e.memoryClose("file:///story.txt");
+});
+
+test("MEMORY_PARAMS are a proper mixture", () => {
+  assert.ok(MEMORY_PARAMS.lambda > 0 && MEMORY_PARAMS.lambda < 1 && MEMORY_PARAMS.theta > 0 && MEMORY_PARAMS.n0 >= 0);
+});
