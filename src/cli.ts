@@ -1,12 +1,14 @@
 // lm-lens: the command-line face of the same core and model code the extension runs.
 //   lm-lens predict [--model DIR] [--top K] [--exact] [--json] [TEXT]
 //   lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--json] TEXT
-//   lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
+//   lm-lens neighbours [--model DIR] [--space pooled|static|contextual] [--layer L] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { Engine } from "./host/engine";
 import { ModelFolderError, readModelFolder } from "./host/modelFolder";
 import { NeighbourSpace } from "./host/neighbourSpace";
+import { hasPooled, UnknownWordError } from "./host/pooled";
+import { NEIGHBOUR_MODES, type NeighbourMode } from "./shared/neighboursProtocol";
 import { DEFAULT_SETTINGS } from "./core/settings";
 import { MAX_VIEW_TOKENS } from "./shared/attentionProtocol";
 
@@ -19,12 +21,18 @@ const USAGE = `usage:
       attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin);
       --json also gives "nextWords" (the 10 most likely next words after TEXT: predict --top 10's list)
       and "predictions" (per token, the 10 most likely next tokens: token-level, not words)
-  lm-lens neighbours [--model DIR] [--k K] [--metric cosine|euclidean] [--json] WORD
-      the K nearest whole words (default 10, at most 50) to WORD by the rows of the model's token
-      embedding matrix; WORD may also be a phrase ("red car", the mean of its words) or a sum
-      ("king - man + woman"); the query's own words are left out. --json prints
-      {"query": "...", "neighbours": [{"word": "...", "similarity": 0.81}, ...]}, nearest first, where
-      "similarity" is the cosine similarity, or for --metric euclidean minus the Euclidean distance`;
+  lm-lens neighbours [--model DIR] [--space pooled|static|contextual] [--layer L] [--k K] [--metric cosine|euclidean] [--json] WORD
+      the K nearest whole words (default 10, at most 50) to WORD in one space:
+        pooled      (the default when the model folder has pooled.json and pooled.bin) each training-text
+                    word's hidden state at one layer, averaged over its uses in the training text; a word
+                    the index does not hold is reported as not in it (exit code 1)
+        static      the rows of the model's token embedding matrix (the default without pooled files)
+        contextual  each word's hidden state at layer L (default: the middle one) when it follows
+                    <|endoftext|> alone (runs the model over a few thousand words first)
+      WORD may also be a phrase ("red car", the mean of its words) or a sum ("king - man + woman"); the
+      query's own words are left out. --json prints {"query": "...", "space": "...", "neighbours":
+      [{"word": "...", "similarity": 0.81}, ...]} (with "layer" for pooled and contextual), nearest first,
+      where "similarity" is the cosine similarity, or for --metric euclidean minus the Euclidean distance`;
 
 class UsageError extends Error {}
 
@@ -45,7 +53,7 @@ function positiveInt(v: string | undefined, name: string, fallback: number, max:
 const FLAGS: Record<string, readonly string[]> = {
   predict: ["model", "top", "exact", "json"],
   attention: ["model", "max-tokens", "exact", "json"],
-  neighbours: ["model", "k", "metric", "json"],
+  neighbours: ["model", "space", "layer", "k", "metric", "json"],
 };
 
 /** longest stdin line (predict) or text (attention -) read, in bytes; what is longer is refused with a message */
@@ -126,6 +134,8 @@ async function main(argv: string[]): Promise<number> {
         "max-tokens": { type: "string" },
         k: { type: "string" },
         metric: { type: "string" },
+        space: { type: "string" },
+        layer: { type: "string" },
       },
     });
   } catch (e) {
@@ -225,15 +235,43 @@ async function main(argv: string[]): Promise<number> {
     const k = positiveInt(values.k, "k", 10, 50);
     const metric = values.metric ?? "cosine";
     if (metric !== "cosine" && metric !== "euclidean") throw new UsageError(`--metric must be cosine or euclidean (got ${JSON.stringify(metric)})`);
-    // static neighbours need the model's files, not an inference session
-    const space = NeighbourSpace.create(readModelFolder(modelDir), null);
-    const r = await space.search({ query: positionals[0], mode: "static", layer: 0, metric, k });
+    const folder = readModelFolder(modelDir);
+    const mode = (values.space ?? (hasPooled(folder.dir) ? "pooled" : "static")) as NeighbourMode;
+    if (!NEIGHBOUR_MODES.includes(mode)) throw new UsageError(`--space must be ${NEIGHBOUR_MODES.join(", ")} (got ${JSON.stringify(values.space)})`);
+    if (values.layer !== undefined && mode !== "contextual") throw new UsageError("--layer applies to --space contextual only");
+    if (values.space === undefined && mode === "static") process.stderr.write(`lm-lens: ${folder.dir} has no pooled word vectors (pooled.json); these are the static space's neighbours\n`);
+    let r;
+    if (mode === "contextual") {
+      const engine = await Engine.load(modelDir);
+      try {
+        const nLayer = engine.folder.config.nLayer;
+        const layer = values.layer === undefined ? Math.ceil(nLayer / 2) : /^[0-9]{1,4}$/.test(values.layer) && Number(values.layer) <= nLayer ? Number(values.layer) : NaN;
+        if (Number.isNaN(layer)) throw new UsageError(`--layer must be an integer from 0 to ${nLayer} (got ${JSON.stringify(values.layer)})`);
+        const space = NeighbourSpace.create(engine.folder, engine.model);
+        while (!(await space.buildIndex(60000)).done);
+        r = await space.search({ query: positionals[0], mode, layer, metric, k });
+      } finally {
+        await engine.dispose();
+      }
+    } else {
+      // pooled and static neighbours need the model's files, not an inference session
+      try {
+        r = await NeighbourSpace.create(folder, null).search({ query: positionals[0], mode, layer: 0, metric, k });
+      } catch (e) {
+        if (!(e instanceof UnknownWordError)) throw e;
+        // not an answer, and not a usage error: one line, exit code 1
+        process.stderr.write(`${e.message}\n`);
+        return 1;
+      }
+    }
     // euclidean: larger is still nearer, as for cosine
     const neighbours = r.neighbours.map((n) => ({ word: n.word, similarity: Number((metric === "cosine" ? n.score : -n.score).toFixed(4)) }));
     if (values.json) {
-      process.stdout.write(JSON.stringify({ query: positionals[0], neighbours }) + "\n");
+      process.stdout.write(JSON.stringify({ query: positionals[0], space: mode, ...(mode !== "static" ? { layer: r.layer } : {}), neighbours }) + "\n");
     } else {
-      const how = r.terms.flatMap((t) => t.words).map((w) => `${w.word} = ${w.tokens.length === 1 ? "row" : `mean of ${w.tokens.length} tokens`} ${w.tokens.map((t) => JSON.stringify(t)).join(" + ")}`);
+      const how = r.terms.flatMap((t) => t.words).map((w) =>
+        w.count !== undefined ? `${w.word}: mean of ${w.count} uses` : `${w.word} = ${w.tokens.length === 1 ? "row" : `mean of ${w.tokens.length} tokens`} ${w.tokens.map((t) => JSON.stringify(t)).join(" + ")}`,
+      );
       process.stdout.write(`${r.query}  (${how.join("; ")}; ${r.indexSize} words, ${r.source})\n`);
       const width = Math.max(4, ...neighbours.map((n) => n.word.length));
       for (const n of neighbours) process.stdout.write(`${n.word.padEnd(width)}  ${metric === "cosine" ? n.similarity.toFixed(4) : `${(-n.similarity).toFixed(4)} (distance)`}\n`);

@@ -53,7 +53,7 @@ function statOf(path: string, what: string): Stats | null {
 }
 
 /** A regular file's bytes, or one line naming the file: a folder, a FIFO or a device is not read at all. */
-function readRegularFile(path: string, maxBytes: number): Buffer {
+export function readRegularFile(path: string, maxBytes: number): Buffer {
   const st = statOf(path, "file");
   if (!st) throw new ModelFolderError(`${path}: file not found`, path);
   if (st.isDirectory()) throw new ModelFolderError(`${path}: is a folder, not a file`, path);
@@ -67,7 +67,7 @@ function readRegularFile(path: string, maxBytes: number): Buffer {
   }
 }
 
-function readJson(path: string): unknown {
+export function readJson(path: string): unknown {
   // a UTF-8 byte-order mark, as some Windows editors write it, is not part of the JSON
   const text = readRegularFile(path, MAX_JSON_BYTES).toString("utf8").replace(/^\uFEFF/, "");
   try {

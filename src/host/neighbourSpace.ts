@@ -1,17 +1,20 @@
 // Embedding neighbours, in the model host (and the CLI): the whole-word index of the vocabulary, its
 // static vectors (rows of the token embedding matrix, read from the ONNX file) and, built lazily in
 // steps on first contextual use, its contextual vectors at every layer (each word run in isolation
-// after <|endoftext|>). Queries are parsed by src/core/vectorQuery.ts and searched by neighbours.ts.
+// after <|endoftext|>); and the pooled space, the lexicon's words with their hidden states averaged over
+// the training text (pooled.ts, read on first use). Queries are parsed by src/core/vectorQuery.ts and
+// searched by neighbours.ts.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { nearest, vectorTable, type VectorTable } from "./neighbours";
 import { pca } from "./pca";
-import { parseVectorQuery, queryWords, singleWord } from "../core/vectorQuery";
+import { parseVectorQuery, queryWords, singleWord, type VectorQuery } from "../core/vectorQuery";
 import { buildWordIndex, INDEX_MIN_SHARE, parseWordList, type WordIndex } from "../core/wordIndex";
 import type { EmbeddedTerm, IndexProgress, NeighbourList, NeighboursRequest } from "../shared/neighboursProtocol";
 import { readTokenEmbedding, type TokenEmbedding } from "./embeddings";
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
+import { readPooled, type PooledIndex } from "./pooled";
 import type { KvCache, OnnxModel } from "./onnxModel";
 
 /**
@@ -35,6 +38,8 @@ interface ContextIndex {
 
 export class NeighbourSpace {
   private context: ContextIndex | null = null;
+  /** read on first use; an Error (no files, or malformed ones) is kept and said again */
+  private pooledIndex: PooledIndex | ModelFolderError | undefined;
 
   private constructor(
     readonly folder: ModelFolder,
@@ -67,6 +72,20 @@ export class NeighbourSpace {
   get source(): string {
     const e = this.embedding;
     return `${e.name} [${e.vocabSize}, ${e.nEmbd}] (${e.how})`;
+  }
+
+  /** The pooled word index, read once; throws PooledUnavailableError or PooledFormatError (one line each). */
+  pooled(): PooledIndex {
+    if (this.pooledIndex === undefined) {
+      try {
+        this.pooledIndex = readPooled(this.folder.dir, { nEmbd: this.folder.config.nEmbd, nLayer: this.nLayer });
+      } catch (e) {
+        if (!(e instanceof ModelFolderError)) throw e;
+        this.pooledIndex = e;
+      }
+    }
+    if (this.pooledIndex instanceof Error) throw this.pooledIndex;
+    return this.pooledIndex;
   }
 
   get contextTotal(): number {
@@ -165,6 +184,49 @@ export class NeighbourSpace {
     return means[layer];
   }
 
+  /**
+   * The pooled space: each word of the query is its row of pooled.bin (a word the index does not hold is
+   * an UnknownWordError, not a guess); the query's words are left out in every case ("January", "january").
+   */
+  private searchPooled(req: NeighboursRequest, q: VectorQuery, t0: number): NeighbourList {
+    const pooled = this.pooled();
+    const table = pooled.table;
+    const D = table.dim;
+    const vector = new Float32Array(D);
+    const terms: EmbeddedTerm[] = [];
+    const excluded = new Set<number>();
+    for (const term of q.terms) {
+      const words = [];
+      const mean = new Float32Array(D);
+      for (const word of term.words) {
+        const r = pooled.resolve(word);
+        if (r === undefined) throw pooled.unknown(word);
+        const found = pooled.meta.words[r];
+        for (const v of pooled.variants(found)) excluded.add(v);
+        words.push({ word: found, tokens: this.wordIds(found).map((id) => this.folder.tokenizer.tokenText(id)), count: pooled.meta.counts[r] });
+        const o = r * D;
+        for (let j = 0; j < D; j++) mean[j] += table.data[o + j] / term.words.length;
+      }
+      for (let j = 0; j < D; j++) vector[j] += term.sign * mean[j];
+      terms.push({ sign: term.sign, words });
+    }
+    const hits = nearest(table, vector, req.k, req.metric, (i) => excluded.has(i));
+    return {
+      query: q.text,
+      mode: "pooled",
+      layer: pooled.meta.layer,
+      metric: req.metric,
+      k: req.k,
+      terms,
+      neighbours: hits.map((h) => ({ word: pooled.meta.words[h.index], score: h.score })),
+      map: mapOf(vector, hits, table, req.metric),
+      indexSize: table.count,
+      nLayer: this.nLayer,
+      source: pooled.describe(),
+      ms: performance.now() - t0,
+    };
+  }
+
   /** The k nearest index words to a query, with how the query was embedded and a 2-D map. */
   async search(req: NeighboursRequest): Promise<NeighbourList> {
     const t0 = performance.now();
@@ -176,6 +238,8 @@ export class NeighbourSpace {
     if (contextual && !(Number.isInteger(req.layer) && req.layer >= 0 && req.layer <= L)) throw new RangeError(`layer must be from 0 to ${L} (got ${req.layer})`);
     if (!Number.isInteger(req.k) || req.k < 1) throw new RangeError(`k must be a positive integer (got ${req.k})`);
     if (req.metric !== "cosine" && req.metric !== "euclidean") throw new TypeError(`unknown metric ${JSON.stringify(req.metric)}`);
+    if (req.mode === "pooled") return this.searchPooled(req, q, t0);
+    if (req.mode !== "static" && !contextual) throw new TypeError(`unknown space ${JSON.stringify(req.mode)}`);
     const before = contextual && req.before !== undefined ? String(req.before) : undefined;
     if (before !== undefined && !singleWord(q)) throw new TypeError("a sentence context applies to a single word only");
     let table = this.staticTable;
@@ -205,16 +269,7 @@ export class NeighbourSpace {
       if (row !== undefined) excluded.add(row);
     }
     const hits = nearest(table, vector, req.k, req.metric, (i) => excluded.has(i));
-    // the map: for cosine, directions matter, so the vectors are scaled to unit length first
-    const unit = (v: Float32Array): Float32Array => {
-      if (req.metric !== "cosine") return v;
-      let s = 0;
-      for (let j = 0; j < v.length; j++) s += v[j] * v[j];
-      const n = Math.sqrt(s);
-      return n > 0 ? v.map((x) => x / n) : v;
-    };
-    const rows = [unit(vector), ...hits.map((h) => unit(table.data.subarray(h.index * D, (h.index + 1) * D)))];
-    const p = pca(rows, 2);
+    const p = mapOf(vector, hits, table, req.metric);
     return {
       query: q.text,
       mode: req.mode,
@@ -224,13 +279,28 @@ export class NeighbourSpace {
       terms,
       ...(before !== undefined ? { before } : {}),
       neighbours: hits.map((h) => ({ word: this.index.words[h.index], score: h.score })),
-      map: { x: rows.map((_, i) => p.coords[2 * i]), y: rows.map((_, i) => p.coords[2 * i + 1]), explained: [p.explained[0], p.explained[1]] },
+      map: p,
       indexSize: table.count,
       nLayer: L,
       source: contextual ? `hidden_states.${req.layer}, each word after <|endoftext|>` : this.source,
       ms: performance.now() - t0,
     };
   }
+}
+
+/** The query and its neighbours on their two principal components; for cosine, directions matter, so the vectors are scaled to unit length first. */
+function mapOf(vector: Float32Array, hits: readonly { index: number }[], table: VectorTable, metric: NeighboursRequest["metric"]): NeighbourList["map"] {
+  const D = table.dim;
+  const unit = (v: Float32Array): Float32Array => {
+    if (metric !== "cosine") return v;
+    let s = 0;
+    for (let j = 0; j < v.length; j++) s += v[j] * v[j];
+    const n = Math.sqrt(s);
+    return n > 0 ? v.map((x) => x / n) : v;
+  };
+  const rows = [unit(vector), ...hits.map((h) => unit(table.data.subarray(h.index * D, (h.index + 1) * D)))];
+  const p = pca(rows, 2);
+  return { x: rows.map((_, i) => p.coords[2 * i]), y: rows.map((_, i) => p.coords[2 * i + 1]), explained: [p.explained[0], p.explained[1]] };
 }
 
 const spaces = new WeakMap<object, NeighbourSpace | Error>();

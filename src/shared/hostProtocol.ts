@@ -76,10 +76,10 @@ export const PARAMS = {
   }),
   /** rollout, per-position predictions and next words of the latest "attention" answer */
   attentionDetails: v.object({ detailsId: int(0, Number.MAX_SAFE_INTEGER) }),
-  /** the k nearest whole words to a word, phrase or sum, static or at a layer */
+  /** the k nearest whole words to a word, phrase or sum: pooled, static or at a layer */
   neighbours: v.object({
     query: v.pipe(v.string(), v.maxLength(MAX_NEIGHBOUR_QUERY_CHARS)),
-    mode: v.picklist(["static", "contextual"]),
+    mode: v.picklist(["pooled", "static", "contextual"]),
     layer: int(0, MAX_NEIGHBOUR_LAYERS),
     metric: v.picklist(["cosine", "euclidean"]),
     k: range(NEIGHBOURS_K),

@@ -15,15 +15,19 @@ export const MAX_NEIGHBOUR_CHIPS = 12;
 export const MAX_NEIGHBOUR_LAYERS = 64;
 
 export type Metric = "cosine" | "euclidean";
-/** static: rows of the input (token) embedding matrix; contextual: hidden states at a layer */
-export type NeighbourMode = "static" | "contextual";
+/**
+ * pooled: a word's hidden state at one layer averaged over its uses in the training text (pooled.json/.bin
+ * beside the model); static: rows of the input (token) embedding matrix; contextual: hidden states at a layer
+ */
+export type NeighbourMode = "pooled" | "static" | "contextual";
+export const NEIGHBOUR_MODES: readonly NeighbourMode[] = ["pooled", "static", "contextual"];
 
 /** What the model host is asked (src/shared/hostProtocol.ts, method "neighbours"). */
 export interface NeighboursRequest {
   /** a word, a phrase or a sum such as "king - man + woman" (src/core/vectorQuery.ts) */
   query: string;
   mode: NeighbourMode;
-  /** contextual: hidden_states.{layer}; 0 is the embedding output, nLayer the output of the final LayerNorm */
+  /** contextual: hidden_states.{layer}; 0 is the embedding output, nLayer the output of the final LayerNorm (pooled and static: ignored) */
   layer: number;
   metric: Metric;
   k: number;
@@ -35,6 +39,8 @@ export interface NeighboursRequest {
 export interface EmbeddedWord {
   word: string;
   tokens: string[];
+  /** pooled: how many times the training text read used the word (its vector is their mean) */
+  count?: number;
 }
 
 export interface EmbeddedTerm {
@@ -115,6 +121,8 @@ export interface NeighboursScreen {
   /** known after the first answer */
   nLayer?: number;
   follow: boolean;
+  /** the lists, in the order the view shows them: pooled first (the default space) */
+  pooled: NeighbourListState;
   static: NeighbourListState;
   contextual: NeighbourListState;
   index: { state: "idle" | "building" | "ready" | "error"; built: number; total: number; ms?: number; error?: string };
@@ -233,6 +241,6 @@ export function isNeighboursToWebviewMessage(raw: unknown): raw is NeighboursToW
   return (
     typeof d.id === "number" && Array.isArray(d.words) && d.words.every((w) => typeof w === "string") &&
     typeof d.focus === "number" && typeof d.options === "object" && d.options !== null &&
-    list(d.static) && list(d.contextual) && typeof d.index === "object" && d.index !== null
+    list(d.pooled) && list(d.static) && list(d.contextual) && typeof d.index === "object" && d.index !== null
   );
 }

@@ -5,6 +5,10 @@
 //    late answers are dropped.
 //  - Messages are posted only while the webview is ready; a webview that was hidden (and so torn down)
 //    says "ready" again when shown, and gets the whole screen back, with no new model work.
+//  - Three lists, in this order: pooled (the default space: hidden states averaged over the training
+//    text, shipped beside the model), static (input embedding rows) and contextual (hidden states at the
+//    chosen layer). A list that cannot be made (a word the pooled index does not hold, a model without
+//    pooled files) says why in its own column; the others still come.
 //  - The contextual word index is built in steps through "neighbourIndex" before the first contextual
 //    query; the screen shows its progress.
 import { NEIGHBOURS_K, validateNeighboursMessage, type IndexProgress, type ListExportFormat, type NeighbourList, type NeighbourListState, type NeighbourOptions, type NeighboursRequest, type NeighboursScreen, type NeighboursFromWebview, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
@@ -106,6 +110,7 @@ export class NeighboursController {
     wordsTotal: 0,
     options: { k: NEIGHBOURS_K.default, metric: "cosine", layer: 2 },
     follow: true,
+    pooled: { loading: false },
     static: { loading: false },
     contextual: { loading: false },
     index: { state: "idle", built: 0, total: 0 },
@@ -254,7 +259,7 @@ export class NeighboursController {
   }
 
   private hasLists(): boolean {
-    return !!(this.screen.static.list || this.screen.contextual.list);
+    return lists(this.screen).length > 0;
   }
 
   private setOptions(o: NeighbourOptions): void {
@@ -262,6 +267,7 @@ export class NeighboursController {
     if (o.layer !== old.layer) this.layerChosen = true;
     this.screen = { ...this.screen, options: o };
     if (o.k !== old.k || o.metric !== old.metric) this.refresh();
+    // only the contextual list has a layer to choose (the pooled one's layer was chosen by the recipe)
     else if (o.layer !== old.layer) this.refresh(false);
     else this.sendState();
   }
@@ -269,36 +275,44 @@ export class NeighboursController {
   // ---- model work
 
   /** Ask for the lists of the current query; a newer call cancels this one's work. */
-  private refresh(includeStatic = true): void {
+  private refresh(allLists = true): void {
     const q = this.query;
     if (!q || this.disposed) return;
     this.work?.cancel();
     const work = (this.work = new CancelSource());
     const loading = (s: NeighbourListState): NeighbourListState => ({ loading: true, ...(s.list ? { list: s.list } : {}) });
-    this.screen = { ...this.screen, ...(includeStatic ? { static: loading(this.screen.static) } : {}), contextual: loading(this.screen.contextual) };
+    this.screen = { ...this.screen, ...(allLists ? { pooled: loading(this.screen.pooled), static: loading(this.screen.static) } : {}), contextual: loading(this.screen.contextual) };
     this.sendState();
-    this.running = this.run(q, work, includeStatic);
+    this.running = this.run(q, work, allLists);
   }
 
-  private async run(q: Query, work: CancelSource, includeStatic: boolean): Promise<void> {
+  /** One list that needs no index: its answer, or its error, goes into its own column. false when cancelled. */
+  private async fetchList(mode: "pooled" | "static", q: Query, token: CancelToken): Promise<boolean> {
+    const o = this.screen.options;
+    try {
+      const list = await this.deps.host.neighbours({ query: q.text, metric: o.metric, k: o.k, mode, layer: 0 }, token);
+      if (token.isCancellationRequested) return false;
+      this.learnLayers(list.nLayer);
+      this.screen = { ...this.screen, [mode]: { loading: false, list } };
+    } catch (e) {
+      if (isCancellation(e, token)) return false;
+      this.screen = { ...this.screen, [mode]: { loading: false, error: message(e) } };
+    }
+    this.sendState();
+    return true;
+  }
+
+  private async run(q: Query, work: CancelSource, allLists: boolean): Promise<void> {
     const token = work.token;
     const o = this.screen.options;
     const base = { query: q.text, metric: o.metric, k: o.k };
-    if (includeStatic) {
-      try {
-        const list = await this.deps.host.neighbours({ ...base, mode: "static", layer: 0 }, token);
-        if (token.isCancellationRequested) return;
-        this.learnLayers(list.nLayer);
-        this.screen = { ...this.screen, static: { loading: false, list } };
-      } catch (e) {
-        if (isCancellation(e, token)) return;
-        this.screen = { ...this.screen, static: { loading: false, error: message(e) } };
-      }
-      this.sendState();
+    if (allLists) {
+      if (!(await this.fetchList("pooled", q, token))) return;
       if (this.selectionAt !== undefined && q.origin === "editor") {
         this.deps.log(`neighbours: list for "${q.text}" sent to the view ${((this.deps.now?.() ?? Date.now()) - this.selectionAt).toFixed(0)} ms after the selection changed`);
         this.selectionAt = undefined;
       }
+      if (!(await this.fetchList("static", q, token))) return;
     }
     try {
       if (!(await this.ensureIndex(token))) return;
@@ -366,11 +380,13 @@ function scoreName(l: NeighbourList): string {
 }
 
 function listTitle(l: NeighbourList): string {
+  if (l.mode === "pooled") return `pooled (hidden_states.${l.layer}, averaged over the training text)`;
   return l.mode === "static" ? "static (input embedding)" : `contextual (hidden_states.${l.layer})`;
 }
 
+/** the lists shown, in the view's order */
 function lists(s: NeighboursScreen): NeighbourList[] {
-  return [s.static.list, s.contextual.list].filter((l): l is NeighbourList => !!l);
+  return [s.pooled.list, s.static.list, s.contextual.list].filter((l): l is NeighbourList => !!l);
 }
 
 /** Plain text for the clipboard: one block per list, "word<TAB>score" lines. */
@@ -384,10 +400,10 @@ export function listsJson(s: NeighboursScreen): string {
   const out = lists(s).map((l) => ({
     query: l.query,
     space: l.mode,
-    ...(l.mode === "contextual" ? { layer: l.layer } : {}),
+    ...(l.mode !== "static" ? { layer: l.layer } : {}),
     metric: l.metric,
     score: l.metric === "cosine" ? "similarity" : "distance",
-    embedded: l.terms.map((t) => ({ sign: t.sign, words: t.words.map((w) => ({ word: w.word, tokens: w.tokens })) })),
+    embedded: l.terms.map((t) => ({ sign: t.sign, words: t.words.map((w) => ({ word: w.word, tokens: w.tokens, ...(w.count !== undefined ? { count: w.count } : {}) })) })),
     ...(l.before !== undefined ? { before: l.before } : {}),
     source: l.source,
     neighbours: l.neighbours.map((n) => ({ word: n.word, score: n.score })),
@@ -404,12 +420,12 @@ export function csvField(v: string | number): string {
 
 export function listsCsv(s: NeighboursScreen): string {
   const rows: (string | number)[][] = [["query", "space", "layer", "metric", "rank", "word", "score"]];
-  for (const l of lists(s)) l.neighbours.forEach((n, i) => rows.push([l.query, l.mode, l.mode === "contextual" ? l.layer : "", l.metric, i + 1, n.word, n.score]));
+  for (const l of lists(s)) l.neighbours.forEach((n, i) => rows.push([l.query, l.mode, l.mode !== "static" ? l.layer : "", l.metric, i + 1, n.word, n.score]));
   return rows.map((r) => r.map((v) => (v === "" ? "" : csvField(v))).join(",")).join("\r\n") + "\r\n";
 }
 
 export function exportName(s: NeighboursScreen, format: ListExportFormat): string {
-  const q = (s.static.list ?? s.contextual.list)?.query ?? "list";
+  const q = lists(s)[0]?.query ?? "list";
   const slug = q.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 40) || "list";
   return `neighbours-${slug}.${format}`;
 }

@@ -19,12 +19,13 @@ function list(req: NeighboursRequest): NeighbourList {
   return {
     query: req.query,
     mode: req.mode,
-    layer: req.mode === "contextual" ? req.layer : 0,
+    // pooled: the layer the recipe chose, whatever the request says
+    layer: req.mode === "contextual" ? req.layer : req.mode === "pooled" ? 2 : 0,
     metric: req.metric,
     k: req.k,
     terms: [{ sign: 1, words: [{ word: req.query, tokens: [` ${req.query}`] }] }],
     ...(req.before !== undefined ? { before: req.before } : {}),
-    neighbours: words.map((word, i) => ({ word: `${word}${req.mode === "static" ? "" : "C"}`, score: 0.9 - i / 10 })),
+    neighbours: words.map((word, i) => ({ word: `${word}${{ pooled: "P", static: "", contextual: "C" }[req.mode]}`, score: 0.9 - i / 10 })),
     map: { x: [0, ...words.map((_, i) => i)], y: [0, ...words.map((_, i) => -i)], explained: [0.6, 0.3] },
     indexSize: 100,
     nLayer: 4,
@@ -101,15 +102,16 @@ test("nothing is posted before the webview says ready; then the whole screen, in
   assert.equal(posted[0].body.type, "state");
 });
 
-test("a selection is followed after the debounce: static list, index built in steps, contextual list", async () => {
+test("a selection is followed after the debounce: pooled list, static list, index built in steps, contextual list", async () => {
   const { controller, calls, posted, last, say, settle, logs } = setup({ indexSteps: 3 });
   controller.setVisible(true);
   say({ type: "ready" });
   controller.selectionChanged(sel("king"));
   assert.equal(calls.length, 0, "debounced");
   await settle();
-  assert.deepEqual(calls.map((c) => c.method), ["neighbours", "neighbourIndex", "neighbourIndex", "neighbourIndex", "neighbours"]);
-  const [st, , , , ctx] = calls.map((c) => c.params as NeighboursRequest);
+  assert.deepEqual(calls.map((c) => c.method), ["neighbours", "neighbours", "neighbourIndex", "neighbourIndex", "neighbourIndex", "neighbours"]);
+  const [po, st, , , , ctx] = calls.map((c) => c.params as NeighboursRequest);
+  assert.deepEqual(po, { query: "king", metric: "cosine", k: 10, mode: "pooled", layer: 0 }, "the pooled list first: the default space");
   assert.deepEqual(st, { query: "king", metric: "cosine", k: 10, mode: "static", layer: 0 });
   assert.equal(ctx.mode, "contextual");
   assert.equal(ctx.before, "The old", "the word's sentence goes with the contextual query");
@@ -119,8 +121,12 @@ test("a selection is followed after the debounce: static list, index built in st
   assert.equal(s.words[s.focus], "king");
   assert.equal(s.query?.origin, "editor");
   assert.equal(s.source, "story.txt:1");
+  assert.equal(s.pooled.list?.neighbours[0].word, "alphaP");
   assert.equal(s.static.list?.neighbours[0].word, "alpha");
   assert.equal(s.contextual.list?.neighbours[0].word, "alphaC");
+  // the pooled list is drawn before the static one is even asked for
+  const firstPooled = posted.findIndex((m) => m.body.data.pooled.list);
+  assert.ok(firstPooled >= 0 && !posted[firstPooled].body.data.static.list);
   assert.deepEqual(s.index, { state: "ready", built: 150, total: 150, ms: 300 });
   assert.equal(s.nLayer, 4);
   // progress was shown while building
@@ -130,7 +136,7 @@ test("a selection is followed after the debounce: static list, index built in st
   calls.length = 0;
   controller.selectionChanged(sel("fire"));
   await settle();
-  assert.deepEqual(calls.map((c) => c.method), ["neighbours", "neighbourIndex", "neighbours"]);
+  assert.deepEqual(calls.map((c) => c.method), ["neighbours", "neighbours", "neighbourIndex", "neighbours"]);
   assert.equal(logs.filter((l) => /contextual word index/.test(l)).length, 1, "logged once");
 });
 
@@ -210,7 +216,7 @@ test("rapid selection changes make one query; a newer query cancels the older on
   calls.length = 0;
   controller.selectionChanged(sel("old"));
   await sleep(25);
-  assert.equal(calls.length, 1, "the static request for 'old' is in flight");
+  assert.equal(calls.length, 1, "the pooled request for 'old' is in flight");
   controller.selectionChanged(sel("fire"));
   await sleep(25);
   const token = [...holding][0];
@@ -219,6 +225,7 @@ test("rapid selection changes make one query; a newer query cancels the older on
   await settle();
   const s = last();
   assert.equal(s.query?.text, "fire");
+  assert.equal(s.pooled.list?.query, "fire");
   assert.equal(s.static.list?.query, "fire");
   assert.equal(s.contextual.list?.query, "fire");
 });
@@ -259,7 +266,7 @@ test("chips: focusWord picks another word of the selection with its own sentence
   assert.equal(last().words[last().focus], "fire", "an index beyond the chips is refused");
 });
 
-test("options: k and metric ask for both lists again, the layer only for the contextual one", async () => {
+test("options: k and metric ask for all three lists again, the layer only for the contextual one", async () => {
   const { controller, calls, last, say, settle } = setup();
   controller.setVisible(true);
   say({ type: "ready" });
@@ -269,7 +276,8 @@ test("options: k and metric ask for both lists again, the layer only for the con
   say({ type: "setOptions", options: { k: 3, metric: "cosine", layer: 2 } });
   await settle();
   const asked = () => calls.filter((c) => c.method === "neighbours").map((c) => c.params as NeighboursRequest);
-  assert.deepEqual(asked().map((p) => [p.mode, p.k]), [["static", 3], ["contextual", 3]]);
+  assert.deepEqual(asked().map((p) => [p.mode, p.k]), [["pooled", 3], ["static", 3], ["contextual", 3]]);
+  assert.equal(last().pooled.list?.neighbours.length, 3);
   assert.equal(last().static.list?.neighbours.length, 3);
   calls.length = 0;
   say({ type: "setOptions", options: { k: 3, metric: "cosine", layer: 4 } });
@@ -314,6 +322,31 @@ test("errors: no embedding matrix is said in the static list; an index failure i
   assert.equal(s.index.state, "error");
 });
 
+test("a word the pooled index does not hold is said in the pooled column; the other lists still come", async () => {
+  const unknown = "“zenith” is not in the pooled word index (17,000 words seen at least 3 times in the training text)";
+  const { controller, last, say, settle } = setup({
+    fail: (c) => {
+      const p = c.params as NeighboursRequest;
+      return c.method === "neighbours" && p.mode === "pooled" && p.query === "zenith" ? Object.assign(new Error(unknown), { code: "failed" }) : undefined;
+    },
+  });
+  controller.setVisible(true);
+  say({ type: "ready" });
+  say({ type: "query", origin: "typed", text: "zenith" });
+  await settle();
+  const s = last();
+  assert.equal(s.pooled.error, unknown);
+  assert.equal(s.pooled.list, undefined, "no list for an unknown word, not a guess");
+  assert.equal(s.pooled.loading, false);
+  assert.equal(s.static.list?.query, "zenith");
+  assert.equal(s.contextual.list?.query, "zenith");
+  // a known word afterwards clears the error
+  say({ type: "query", origin: "typed", text: "king" });
+  await settle();
+  assert.equal(last().pooled.error, undefined);
+  assert.equal(last().pooled.list?.query, "king");
+});
+
 test("malformed and unknown messages are logged and ignored", () => {
   const { controller, posted, logs } = setup();
   controller.setVisible(true);
@@ -332,21 +365,23 @@ test("copy and export are built from the extension's own lists", async () => {
   controller.selectionChanged(sel("king"));
   await settle();
   say({ type: "copyList" });
-  assert.match(copied[0], /^Neighbours of “king”, static \(input embedding\), cosine similarity:\n1\talpha\t0\.9000\n/);
+  assert.match(copied[0], /^Neighbours of “king”, pooled \(hidden_states\.2, averaged over the training text\), cosine similarity:\n1\talphaP\t0\.9000\n/);
+  assert.match(copied[0], /\n\nNeighbours of “king”, static \(input embedding\), cosine similarity:\n1\talpha\t0\.9000\n/);
   assert.match(copied[0], /contextual \(hidden_states\.2\)/);
   say({ type: "exportList", format: "json" });
   say({ type: "exportList", format: "csv" });
   await sleep(5);
   assert.equal(saved[0].name, "neighbours-king.json");
   const json = JSON.parse(saved[0].content) as { lists: { space: string; neighbours: { word: string; score: number }[]; before?: string }[] };
-  assert.deepEqual(json.lists.map((l) => l.space), ["static", "contextual"]);
-  assert.equal(json.lists[1].before, "The old");
+  assert.deepEqual(json.lists.map((l) => l.space), ["pooled", "static", "contextual"]);
+  assert.equal(json.lists[2].before, "The old");
   assert.equal(json.lists[0].neighbours.length, 5);
   assert.equal(saved[1].name, "neighbours-king.csv");
   const lines = saved[1].content.trimEnd().split("\r\n");
   assert.equal(lines[0], "query,space,layer,metric,rank,word,score");
-  assert.equal(lines[1], "king,static,,cosine,1,alpha,0.9");
-  assert.equal(lines.length, 11);
+  assert.equal(lines[1], "king,pooled,2,cosine,1,alphaP,0.9");
+  assert.equal(lines[6], "king,static,,cosine,1,alpha,0.9");
+  assert.equal(lines.length, 16);
 });
 
 test("CSV fields are quoted and spreadsheet formulas defused", () => {
@@ -355,7 +390,7 @@ test("CSV fields are quoted and spreadsheet formulas defused", () => {
   assert.equal(csvField("-man + woman"), "'-man + woman");
   assert.equal(csvField("=cmd()"), "'=cmd()");
   assert.equal(csvField(-0.5), "-0.5", "numbers are left alone");
-  const screen = { static: { loading: false }, contextual: { loading: false } } as NeighboursScreen;
+  const screen = { pooled: { loading: false }, static: { loading: false }, contextual: { loading: false } } as NeighboursScreen;
   assert.equal(listsText(screen), "\n");
   assert.deepEqual(JSON.parse(listsJson(screen)), { lists: [] });
   assert.equal(listsCsv(screen), "query,space,layer,metric,rank,word,score\r\n");

@@ -104,6 +104,7 @@ test("isNeighboursToWebviewMessage accepts a state and refuses other shapes", ()
     wordsTotal: 1,
     options: { k: 10, metric: "cosine", layer: 2 },
     follow: true,
+    pooled: { loading: false },
     static: { loading: true },
     contextual: { loading: false },
     index: { state: "idle", built: 0, total: 0 },
@@ -112,6 +113,8 @@ test("isNeighboursToWebviewMessage accepts a state and refuses other shapes", ()
   assert.equal(isNeighboursToWebviewMessage({ messageId: 1, body: { type: "loading" } }), false);
   assert.equal(isNeighboursToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...data, words: [1] } } }), false);
   assert.equal(isNeighboursToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...data, static: null } } }), false);
+  const { pooled: _pooled, ...withoutPooled } = data;
+  assert.equal(isNeighboursToWebviewMessage({ messageId: 1, body: { type: "state", data: withoutPooled } }), false, "a state without the pooled list");
   assert.equal(isNeighboursToWebviewMessage({ body: { type: "state", data } }), false);
   assert.equal(isNeighboursToWebviewMessage(null), false);
 });

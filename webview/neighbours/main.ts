@@ -1,16 +1,16 @@
 // The neighbours view's webview: the selection's words as chips, a search box (a word, a phrase or a sum
-// such as "king - man + woman"), the k nearest words by static and contextual embeddings side by side, and
-// a 2-D map. It asks for its state with "ready", keeps its own UI state (the row in focus, the map's
+// such as "king - man + woman"), the k nearest words in three spaces side by side (pooled first: hidden
+// states averaged over the training text; then static and contextual embeddings), and a 2-D map of any one. It asks for its state with "ready", keeps its own UI state (the row in focus, the map's
 // list, the search box's text) with getState/setState, and reaches the extension only through the
 // messages of src/shared/neighboursProtocol.ts. All text goes in through textContent (el()).
-import { isNeighboursToWebviewMessage, NEIGHBOURS_K, MAX_NEIGHBOUR_QUERY_CHARS, type EmbeddedWord, type Metric, type NeighbourList, type NeighbourListState, type NeighboursFromWebview, type NeighboursScreen, type NeighboursToWebview } from "../../src/shared/neighboursProtocol";
+import { isNeighboursToWebviewMessage, NEIGHBOURS_K, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_MODES, type EmbeddedWord, type Metric, type NeighbourList, type NeighbourListState, type NeighbourMode, type NeighboursFromWebview, type NeighboursScreen, type NeighboursToWebview } from "../../src/shared/neighboursProtocol";
 import { el } from "../common/dom";
 import { connect, READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { mapPoints, scatterSvg } from "./map";
 
 
-type ListId = "static" | "contextual";
-const LISTS: ListId[] = ["static", "contextual"];
+type ListId = NeighbourMode;
+const LISTS = NEIGHBOUR_MODES;
 
 interface UiState {
   /** the screen id the row focus belongs to */
@@ -26,15 +26,15 @@ let ui: UiState = restore(api.getState());
 let screen: NeighboursScreen | undefined;
 
 function restore(s: unknown): UiState {
-  const d: UiState = { id: -1, list: "static", row: 0, mapList: "static", search: "" };
+  const d: UiState = { id: -1, list: "pooled", row: 0, mapList: "pooled", search: "" };
   if (typeof s !== "object" || s === null) return d;
   const o = s as Partial<UiState>;
-  const isList = (v: unknown): v is ListId => v === "static" || v === "contextual";
+  const isList = (v: unknown): v is ListId => LISTS.includes(v as ListId);
   return {
     id: typeof o.id === "number" ? o.id : -1,
-    list: isList(o.list) ? o.list : "static",
+    list: isList(o.list) ? o.list : "pooled",
     row: typeof o.row === "number" && Number.isInteger(o.row) && o.row >= 0 ? o.row : 0,
-    mapList: isList(o.mapList) ? o.mapList : "static",
+    mapList: isList(o.mapList) ? o.mapList : "pooled",
     search: typeof o.search === "string" ? o.search.slice(0, MAX_NEIGHBOUR_QUERY_CHARS) : "",
   };
 }
@@ -50,6 +50,7 @@ function send(body: NeighboursFromWebview): void {
 // ---------------------------------------------------------------- skeleton
 
 const explain = {
+  pooled: "Pooled: the hidden state the model computes at one layer, around the word, averaged over every use of the word in a few million tokens of its training text (made by the recipe, shipped beside the model). Neighbours are words used in the same places. A word the training text used fewer than three times is not in this index.",
   static: "Static: the word's row of the model's input embedding matrix (tied with the output layer), the same in every sentence. Neighbours are the whole words whose rows point the same way.",
   contextual: "Contextual: the hidden state the model computes for the word at the chosen layer, here in its sentence; each index word's own vector is its hidden state at that layer when it follows <|endoftext|> alone.",
   cosine: "Cosine similarity: how closely two vectors point the same way, from -1 to 1, whatever their lengths.",
@@ -80,18 +81,16 @@ const followBox = el("input", { id: "follow", attrs: { type: "checkbox", checked
 const queryEl = el("div", { className: "query" });
 const indexEl = el("div", { className: "index", attrs: { "aria-live": "polite" } });
 const columns: Record<ListId, { section: HTMLElement; title: HTMLElement; how: HTMLElement; list: HTMLOListElement; foot: HTMLElement; error: HTMLElement }> = {
+  pooled: column("pooled"),
   static: column("static"),
   contextual: column("contextual"),
 };
-const mapPick = el("select", { attrs: { "aria-label": "List shown on the map" } }, [
-  el("option", { text: "static", attrs: { value: "static" } }),
-  el("option", { text: "contextual", attrs: { value: "contextual" } }),
-]) as HTMLSelectElement;
+const mapPick = el("select", { attrs: { "aria-label": "List shown on the map" } }, LISTS.map((id) => el("option", { text: id, attrs: { value: id } }))) as HTMLSelectElement;
 const mapHost = el("div", { className: "map-host" });
 const mapInfo = el("p", { className: "hint map-info" });
-const copyButton = el("button", { text: "Copy", attrs: { type: "button", title: "Copy both lists to the clipboard" } });
-const jsonButton = el("button", { text: "JSON", attrs: { type: "button", title: "Save both lists as JSON" } });
-const csvButton = el("button", { text: "CSV", attrs: { type: "button", title: "Save both lists as CSV" } });
+const copyButton = el("button", { text: "Copy", attrs: { type: "button", title: "Copy the lists to the clipboard" } });
+const jsonButton = el("button", { text: "JSON", attrs: { type: "button", title: "Save the lists as JSON" } });
+const csvButton = el("button", { text: "CSV", attrs: { type: "button", title: "Save the lists as CSV" } });
 
 function column(id: ListId): { section: HTMLElement; title: HTMLElement; how: HTMLElement; list: HTMLOListElement; foot: HTMLElement; error: HTMLElement } {
   const title = el("h2", { attrs: { title: explain[id] } });
@@ -120,12 +119,13 @@ root.append(
   ]),
   queryEl,
   indexEl,
-  el("div", { className: "columns" }, [columns.static.section, columns.contextual.section]),
+  el("div", { className: "columns" }, LISTS.map((id) => columns[id].section)),
   el("section", { className: "map-section" }, [el("div", { className: "map-head" }, [el("h2", { text: "Map" }), mapPick]), mapHost, mapInfo]),
   el("div", { className: "actions" }, [copyButton, el("span", { className: "label", text: "Save as" }), jsonButton, csvButton]),
   el("details", { className: "help" }, [
     el("summary", { text: "What am I looking at?" }),
     el("p", { text: "Every word the model knows is a vector of numbers. Words used in similar ways get similar vectors, so a word's nearest vectors are words the model treats alike." }),
+    el("p", { text: explain.pooled }),
     el("p", { text: explain.static }),
     el("p", { text: explain.contextual }),
     el("p", { text: "The index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word. A word the vocabulary splits into several tokens is the mean of their vectors; a phrase is the mean of its words; “king - man + woman” adds and subtracts the words' vectors." }),
@@ -142,6 +142,7 @@ function quoteTokens(tokens: readonly string[]): string {
 }
 
 function explainWord(w: EmbeddedWord, mode: ListId): string {
+  if (mode === "pooled") return `“${w.word}”: its hidden state averaged over its ${w.count?.toLocaleString() ?? "many"} uses in the training text`;
   const what = mode === "static" ? "its row" : "its hidden state";
   if (w.tokens.length === 1) return `“${w.word}” is one token, ${quoteTokens(w.tokens)}: ${what}`;
   return `“${w.word}”: mean of ${w.tokens.length} tokens: ${quoteTokens(w.tokens)}`;
@@ -219,7 +220,7 @@ function renderControls(): void {
 }
 
 function renderQuery(): void {
-  const l = screen?.static.list ?? screen?.contextual.list;
+  const l = screen?.pooled.list ?? screen?.static.list ?? screen?.contextual.list;
   queryEl.replaceChildren();
   if (!l) return;
   queryEl.append(el("p", { className: "hint", text: `How the query is embedded: ${explainQuery(l)}.` }));
@@ -248,10 +249,10 @@ function renderColumn(id: ListId): void {
   const st: NeighbourListState = screen?.[id] ?? { loading: false };
   const l = st.list;
   const layer = screen?.options.layer ?? 0;
-  c.title.textContent = id === "static" ? "Static · input embedding" : `Contextual · layer ${l?.layer ?? layer}`;
+  c.title.textContent = id === "pooled" ? `Pooled · training text${l ? ` · layer ${l.layer}` : ""}` : id === "static" ? "Static · input embedding" : `Contextual · layer ${l?.layer ?? layer}`;
   c.section.classList.toggle("loading", st.loading);
   c.section.setAttribute("aria-busy", String(st.loading));
-  c.error.textContent = st.error ? (id === "static" ? `No static neighbours: ${st.error}` : `No contextual neighbours: ${st.error}`) : "";
+  c.error.textContent = st.error ? `No ${id} neighbours: ${st.error}` : "";
   c.error.hidden = !st.error;
   if (!l) {
     c.how.textContent = st.loading ? "Working…" : "";
@@ -260,7 +261,9 @@ function renderColumn(id: ListId): void {
     return;
   }
   c.how.textContent =
-    id === "static"
+    id === "pooled"
+      ? `${scoreLabel(l.metric)} of hidden states averaged over the training text`
+      : id === "static"
       ? `${scoreLabel(l.metric)} of embedding rows`
       : `${scoreLabel(l.metric)} of hidden states; the query ${l.before !== undefined ? (l.before ? `in its sentence: “${tail(l.before, 60)} ${l.query}”` : "at the start of its sentence") : "in isolation"}`;
   const focused = c.list.contains(document.activeElement);
@@ -319,7 +322,7 @@ function renderAll(): void {
   renderIndex();
   for (const id of LISTS) renderColumn(id);
   renderMap();
-  const has = !!(screen?.static.list || screen?.contextual.list);
+  const has = LISTS.some((id) => !!screen?.[id].list);
   for (const b of [copyButton, jsonButton, csvButton]) b.disabled = !has;
 }
 
@@ -365,7 +368,7 @@ window.addEventListener("message", (e: MessageEvent) => {
   const data = e.data.body.data;
   if (data.id !== ui.id) {
     // a new query: the row focus starts again at the top
-    ui = { ...ui, id: data.id, list: "static", row: 0 };
+    ui = { ...ui, id: data.id, list: "pooled", row: 0 };
     save();
   }
   screen = data;
@@ -410,7 +413,7 @@ metricPick.addEventListener("change", sendOptions);
 layerPick.addEventListener("change", sendOptions);
 followBox.addEventListener("change", () => send({ type: "setFollow", follow: followBox.checked }));
 mapPick.addEventListener("change", () => {
-  ui = { ...ui, mapList: mapPick.value === "contextual" ? "contextual" : "static" };
+  ui = { ...ui, mapList: LISTS.find((id) => id === mapPick.value) ?? "pooled" };
   save();
   renderMap();
 });
