@@ -67,6 +67,7 @@ function schemaError(file: string, issues: readonly v.BaseIssue<unknown>[]): nev
 
 /** Check pooled.json's fields against each other and the model; the metadata or one line saying what is wrong. */
 export function parsePooledMeta(json: unknown, file: string, expect: PooledExpect): PooledMeta {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) fail(file, "(the whole file)", "should be a JSON object");
   const r = v.safeParse(PooledJson, json);
   if (!r.success) schemaError(file, r.issues);
   const m = r.output;
