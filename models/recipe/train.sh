@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuild the LM Lens model from scratch: corpus -> tokenizer -> encoded corpus -> training -> ONNX export.
+# Rebuild the LM Lens model from scratch: corpus -> tokenizer -> encoded corpus -> training -> ONNX export
+# -> pooled word vectors (pooled.py: pooled.json and pooled.bin beside the model).
 #   bash models/recipe/train.sh            full run (about 2 hours on 2 CPU cores), writes models/lm-lens-5m/
 #   bash models/recipe/train.sh --smoke    a tiny corpus slice and a tiny model in about a minute (CI)
 #   bash models/recipe/train.sh --resume   continue training from models/recipe/checkpoints/lm-lens-5m.pt,
@@ -55,6 +56,9 @@ if [ "$resume" = 1 ]; then
 fi
 echo "== train"; "$py" -u "$here/train.py" --tokens "$work/tokens" --vocab-size "$vocab" --out "$work/ckpt.pt" "${model_args[@]}" "${resume_args[@]}" "${extra[@]}"
 echo "== export"; "$py" "$here/export.py" --checkpoint "$work/ckpt.pt" --tokenizer "$work/tokenizer.json" --words "$work/words.txt" --out "$out"
+# each lexicon word's hidden states averaged over its uses in about 3 M training tokens (smoke: a few thousand)
+pooled_tokens=3000000; [ "$smoke" = 1 ] && pooled_tokens=20000
+echo "== pooled word vectors"; "$py" "$here/pooled.py" --checkpoint "$work/ckpt.pt" --model-dir "$out" --tokens-dir "$work/tokens/train" --tokens "$pooled_tokens"
 if [ "$smoke" = 0 ]; then
   mkdir -p "$here/checkpoints"
   "$py" -c "import torch,sys; ck=torch.load(sys.argv[1]); torch.save({k: ck[k] for k in ('config','model','step','tokens_seen','train_seconds','history','runs','resume')}, sys.argv[2])" "$work/ckpt.pt" "$here/checkpoints/$name.pt"
