@@ -1,21 +1,26 @@
-// What the user and the extension do to the state: each action changes S and redraws what shows it.
+// What the user and the extension do to the state: each action changes S, tells the extension what it
+// needs to know, and calls render(S, what changed).
 import { type AttentionView, type DetailsMessage, type ExportFormat } from "../../src/shared/attentionProtocol";
 import { heatmapSvg, linesSvg, viewJson } from "./exporters";
 import { type Tab, MEAN, S, save, send } from "./state";
 import { heatCanvas, rollCanvas, linesHost, panels } from "./skeleton";
-import { T, labels, currentMatrix, sendShowing, selectionName } from "./derived";
-import { renderHeader, renderPickers, buildTokens, renderNext, staleViews, renderViews, renderAll, renderChosen } from "./render";
-// ---------------------------------------------------------------- actions
+import { T, labels, currentMatrix, selectionName } from "./derived";
+import { render } from "./render";
+
+/** Tell the extension which head the heatmap shows, so that the next view's first message carries it. */
+export function sendShowing(): void {
+  send({ type: "showing", layer: Math.max(0, S.ui.layer), head: S.ui.head === MEAN ? null : S.ui.head });
+}
 
 export function choose(index: number): void {
-  if (!S.view || T() === 0) return;
-  const i = Math.max(0, Math.min(T() - 1, index));
+  if (!S.view || T(S) === 0) return;
+  const i = Math.max(0, Math.min(T(S) - 1, index));
   if (i === S.ui.chosen) return;
   S.ui.chosen = i;
   S.keyColumn = Math.min(S.keyColumn, i);
   save();
   send({ type: "selectToken", index: i });
-  renderChosen();
+  render(S, "chosen");
 }
 
 export function setLayerHead(layer: number, head: number): void {
@@ -24,25 +29,26 @@ export function setLayerHead(layer: number, head: number): void {
   S.ui.head = ((head - MEAN + S.view.nHead + 1) % (S.view.nHead + 1)) + MEAN;
   save();
   sendShowing();
-  renderPickers();
-  renderViews(["heatmap", "grid", "lines"]);
+  render(S, "head");
 }
 
-export function setTab(tab: Tab): void {
+/** A tab chosen in the panel (`fromPanels`: the tab strip itself changed) or by a click elsewhere. */
+export function setTab(tab: Tab, fromPanels = false): void {
+  if (fromPanels && tab === S.ui.tab) return;
   S.ui.tab = tab;
   save();
-  if (staleViews.has(tab)) renderViews([tab]);
-  if (panels.getAttribute("activeid") !== `tab-${tab}`) panels.setAttribute("activeid", `tab-${tab}`);
+  render(S, "tab");
+  if (!fromPanels && panels.getAttribute("activeid") !== `tab-${tab}`) panels.setAttribute("activeid", `tab-${tab}`);
 }
 
 export function exportAs(format: ExportFormat): void {
   if (!S.view || S.view.pending) return;
-  const caption = `${S.view.model} · ${S.view.source.label} · ${S.ui.tab === "rollout" ? "attention rollout" : selectionName()}`;
+  const caption = `${S.view.model} · ${S.view.source.label} · ${S.ui.tab === "rollout" ? "attention rollout" : selectionName(S)}`;
   let data: string;
   if (format === "json") data = viewJson(S.view);
   else if (format === "png") data = (S.ui.tab === "rollout" ? rollCanvas : heatCanvas).toDataURL("image/png");
   else if (S.ui.tab === "lines" && S.linesView) data = linesSvg(S.linesView.root, caption, S.theme);
-  else data = heatmapSvg(S.ui.tab === "rollout" ? S.view.rollout : currentMatrix(), labels(), caption, S.theme);
+  else data = heatmapSvg(S.ui.tab === "rollout" ? S.view.rollout : currentMatrix(S), labels(S), caption, S.theme);
   send({ type: "export", format, data });
 }
 
@@ -66,12 +72,11 @@ export function onState(v: AttentionView, receivedAt: number): void {
   sendShowing();
   S.loading = false;
   S.error = "";
-  buildTokens();
   if (pick && panels.getAttribute("activeid") !== `tab-${S.ui.tab}`) panels.setAttribute("activeid", `tab-${S.ui.tab}`);
   // the lines view is built when its tab is first shown for this view
   linesHost.replaceChildren();
   S.linesView = undefined;
-  renderAll();
+  render(S, "all");
   if (n > 0) send({ type: "selectToken", index: S.ui.chosen });
   // after the browser has painted the heatmap
   requestAnimationFrame(() => setTimeout(() => send({ type: "rendered", viewId: v.id, drawMs: Math.round(performance.now() - receivedAt) }), 0));
@@ -79,12 +84,16 @@ export function onState(v: AttentionView, receivedAt: number): void {
 
 /** The rollout and next words of the view on screen arrived: fill them in. */
 export function onDetails(d: DetailsMessage["data"]): void {
-  const TT = T() * T();
+  const TT = T(S) * T(S);
   if (!S.view || S.view.id !== d.viewId || d.rollout.length !== TT || d.attentions.length !== S.view.nLayer * S.view.nHead * TT || d.headMeans.length !== S.view.nLayer * TT) return;
   const { shown: _, ...rest } = S.view;
   S.view = { ...rest, attentions: d.attentions, headMeans: d.headMeans, rollout: d.rollout, predictions: d.predictions, nextWords: d.nextWords, pending: false };
-  renderHeader();
-  renderNext();
-  renderViews(["heatmap", "grid", "lines", "rollout"]);
+  render(S, "details");
 }
 
+/** The model host is working, or could not. */
+export function onStatus(loading: boolean, error: string): void {
+  S.loading = loading;
+  S.error = error;
+  render(S, "status");
+}

@@ -1,41 +1,35 @@
 // What the views compute from the state: the matrix shown, labels, sizes.
 import { visibleWhitespace } from "../../src/shared/tokenDisplay";
 import { type Layout } from "./heatmap";
-import { MEAN, S, send } from "./state";
+import { MEAN, type State } from "./state";
 import { panels } from "./skeleton";
-// ---------------------------------------------------------------- derived data
 
-export function T(): number {
-  return S.view?.tokens.length ?? 0;
+export function T(s: State): number {
+  return s.view?.tokens.length ?? 0;
 }
 
-export function labels(max = 18): string[] {
-  return (S.view?.tokens ?? []).map((t) => {
-    const s = visibleWhitespace(t.text) || "∅";
-    const chars = [...s];
-    return chars.length <= max ? s : chars.slice(0, max - 1).join("") + "…";
+export function labels(s: State, max = 18): string[] {
+  return (s.view?.tokens ?? []).map((t) => {
+    const text = visibleWhitespace(t.text) || "∅";
+    const chars = [...text];
+    return chars.length <= max ? text : chars.slice(0, max - 1).join("") + "…";
   });
 }
 
 /** The T×T matrix of the chosen layer and head (or the heads' average), [query, key]; empty while it has not arrived. */
-export function currentMatrix(): Float32Array {
-  if (!S.view) return new Float32Array(0);
-  const TT = T() * T();
-  const s = S.view.shown;
-  if (S.view.pending) return s && s.layer === S.ui.layer && (s.head ?? MEAN) === S.ui.head ? s.matrix : new Float32Array(0);
-  if (S.ui.head === MEAN) return S.view.headMeans.subarray(S.ui.layer * TT, (S.ui.layer + 1) * TT);
-  const at = (S.ui.layer * S.view.nHead + S.ui.head) * TT;
-  return S.view.attentions.subarray(at, at + TT);
+export function currentMatrix(s: State): Float32Array {
+  if (!s.view) return new Float32Array(0);
+  const TT = T(s) * T(s);
+  const shown = s.view.shown;
+  if (s.view.pending) return shown && shown.layer === s.ui.layer && (shown.head ?? MEAN) === s.ui.head ? shown.matrix : new Float32Array(0);
+  if (s.ui.head === MEAN) return s.view.headMeans.subarray(s.ui.layer * TT, (s.ui.layer + 1) * TT);
+  const at = (s.ui.layer * s.view.nHead + s.ui.head) * TT;
+  return s.view.attentions.subarray(at, at + TT);
 }
 
-/** Tell the extension which head the heatmap shows, so that the next view's first message carries it. */
-export function sendShowing(): void {
-  send({ type: "showing", layer: Math.max(0, S.ui.layer), head: S.ui.head === MEAN ? null : S.ui.head });
-}
-
-export function selectionName(): string {
-  if (!S.view) return "";
-  return S.ui.head === MEAN ? `layer ${S.ui.layer + 1}, average of ${S.view.nHead} heads` : `layer ${S.ui.layer + 1}, head ${S.ui.head + 1}`;
+export function selectionName(s: State): string {
+  if (!s.view) return "";
+  return s.ui.head === MEAN ? `layer ${s.ui.layer + 1}, average of ${s.view.nHead} heads` : `layer ${s.ui.layer + 1}, head ${s.ui.head + 1}`;
 }
 
 /** CSS pixels a picture may use: the width of the views column, less the panel view's padding. */
@@ -50,12 +44,11 @@ export function availableHeight(): number {
 }
 
 /** Scroll a heatmap's box so that the chosen row shows. */
-export function revealRow(canvas: HTMLCanvasElement, layout: Layout | undefined): void {
+export function revealRow(canvas: HTMLCanvasElement, layout: Layout | undefined, chosen: number): void {
   const wrap = canvas.parentElement;
-  if (!wrap || !layout || S.ui.chosen < 0) return;
-  const top = layout.y0 + S.ui.chosen * layout.cell;
+  if (!wrap || !layout || chosen < 0) return;
+  const top = layout.y0 + chosen * layout.cell;
   if (top < wrap.scrollTop + layout.y0 || top + layout.cell > wrap.scrollTop + wrap.clientHeight) {
     wrap.scrollTop = Math.max(0, top - wrap.clientHeight / 2);
   }
 }
-

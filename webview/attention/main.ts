@@ -4,13 +4,12 @@
 // through the messages of src/shared/attentionProtocol.ts. This file: the events and the start.
 import { isToWebviewMessage } from "../../src/shared/attentionProtocol";
 import { cellAt, type Cell, type Layout } from "./heatmap";
-import { TABS, S, channel, save, send, hoverToken } from "./state";
+import { TABS, S, channel, send, hoverToken } from "./state";
 import { READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels } from "./skeleton";
-import { T, labels, currentMatrix, sendShowing } from "./derived";
-import { renderHeader, renderHeatmap, renderLines, staleViews, renderViews, renderAll } from "./render";
-import { choose, setLayerHead, exportAs, onState, onDetails } from "./actions";
-// ---------------------------------------------------------------- events
+import { T, labels, currentMatrix } from "./derived";
+import { render } from "./render";
+import { choose, setLayerHead, setTab, exportAs, onState, onDetails, onStatus, sendShowing } from "./actions";
 
 window.addEventListener("message", (e: MessageEvent) => {
   const receivedAt = performance.now();
@@ -19,15 +18,8 @@ window.addEventListener("message", (e: MessageEvent) => {
   const body = e.data.body;
   if (body.type === "state") onState(body.data, receivedAt);
   else if (body.type === "details") onDetails(body.data);
-  else if (body.type === "loading") {
-    S.loading = true;
-    S.error = "";
-    renderHeader();
-  } else if (body.type === "error") {
-    S.loading = false;
-    S.error = body.message;
-    renderHeader();
-  }
+  else if (body.type === "loading") onStatus(true, "");
+  else if (body.type === "error") onStatus(false, body.message);
 });
 
 layerPick.addEventListener("change", () => {
@@ -45,16 +37,12 @@ panels.addEventListener("change", (e) => {
   if (e.target !== panels) return;
   const id = (panels as HTMLElement & { activeid?: string }).activeid ?? panels.getAttribute("activeid") ?? "";
   const tab = TABS.find((t) => `tab-${t.id}` === id)?.id;
-  if (tab && tab !== S.ui.tab) {
-    S.ui.tab = tab;
-    save();
-    if (staleViews.has(tab)) renderViews([tab]);
-  }
+  if (tab) setTab(tab, true);
 });
 
 /** Arrow keys move the chosen token; true when the key was used. */
 function moveChosen(key: string): boolean {
-  const n = T();
+  const n = T(S);
   if (n === 0) return false;
   const step: Record<string, number> = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1, PageUp: -10, PageDown: 10 };
   if (key === "Home") choose(0);
@@ -70,7 +58,7 @@ tokensEl.addEventListener("keydown", (e) => {
 linesHost.addEventListener("keydown", (e) => {
   if (moveChosen(e.key)) {
     S.linesHover = null;
-    renderLines();
+    render(S, "linesPointer");
     e.preventDefault();
   }
 });
@@ -81,18 +69,18 @@ heatCanvas.addEventListener("keydown", (e) => {
   // up/down: the looking token; left/right: read along its row
   if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
     S.keyColumn = Math.max(0, Math.min(S.ui.chosen, (S.keyColumn < 0 ? S.ui.chosen + 1 : S.keyColumn) + (e.key === "ArrowLeft" ? -1 : 1)));
-    renderHeatmap();
-    showTip(heatTip, S.heatLayout, { q: S.ui.chosen, k: S.keyColumn }, currentMatrix());
+    render(S, "heatPointer");
+    showTip(heatTip, S.heatLayout, { q: S.ui.chosen, k: S.keyColumn }, currentMatrix(S));
     e.preventDefault();
   } else if (moveChosen(e.key)) {
     e.preventDefault();
-    if (S.keyColumn >= 0) showTip(heatTip, S.heatLayout, { q: S.ui.chosen, k: S.keyColumn }, currentMatrix());
+    if (S.keyColumn >= 0) showTip(heatTip, S.heatLayout, { q: S.ui.chosen, k: S.keyColumn }, currentMatrix(S));
   }
 });
 heatCanvas.addEventListener("blur", () => {
   S.keyColumn = -1;
   heatTip.hidden = true;
-  renderHeatmap();
+  render(S, "heatPointer");
 });
 
 document.addEventListener("keydown", (e) => {
@@ -110,8 +98,8 @@ function showTip(tip: HTMLElement, layout: Layout | undefined, cell: Cell | null
     tip.hidden = true;
     return;
   }
-  const lab = labels();
-  const v = m[cell.q * T() + cell.k];
+  const lab = labels(S);
+  const v = m[cell.q * T(S) + cell.k];
   tip.textContent =
     cell.k > cell.q ? `“${lab[cell.q]}” cannot see “${lab[cell.k]}”: it comes later.` : `“${lab[cell.q]}” → “${lab[cell.k]}”: ${v.toFixed(3)} (${(v * 100).toFixed(1)}% of its attention)`;
   tip.hidden = false;
@@ -131,7 +119,7 @@ function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => 
     hoverToken(cell ? cell.k : null);
     if (redraw && (cell?.q !== S.hoverCell?.q || cell?.k !== S.hoverCell?.k)) {
       S.hoverCell = cell;
-      renderHeatmap();
+      render(S, "heatPointer");
     }
   });
   canvas.addEventListener("mouseleave", () => {
@@ -139,7 +127,7 @@ function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => 
     hoverToken(null);
     if (redraw && S.hoverCell) {
       S.hoverCell = null;
-      renderHeatmap();
+      render(S, "heatPointer");
     }
   });
   canvas.addEventListener("click", (e) => {
@@ -148,14 +136,14 @@ function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => 
     if (cell) choose(cell.q);
   });
 }
-wireHover(heatCanvas, heatTip, () => S.heatLayout, currentMatrix, true);
+wireHover(heatCanvas, heatTip, () => S.heatLayout, () => currentMatrix(S), true);
 wireHover(rollCanvas, rollTip, () => (S.view?.pending ? undefined : S.rollLayout), () => S.view?.rollout ?? new Float32Array(0), false);
 
 // the theme changes the body's class and the root's variables; the width changes the canvas sizes
 let frame = 0;
 function scheduleRender(): void {
   cancelAnimationFrame(frame);
-  frame = requestAnimationFrame(() => renderAll());
+  frame = requestAnimationFrame(() => render(S, "all"));
 }
 new MutationObserver(scheduleRender).observe(document.body, { attributes: true, attributeFilter: ["class"] });
 new MutationObserver(scheduleRender).observe(document.documentElement, { attributes: true, attributeFilter: ["style"] });
@@ -167,7 +155,7 @@ new ResizeObserver(() => {
   scheduleRender();
 }).observe(document.body);
 
-renderAll();
+render(S, "all");
 
 // Ask for the state at once: the heatmap is a canvas and needs no component, so the first picture does not
 // wait for the toolkit's script. Once its components are defined, everything is drawn again, with the
@@ -175,8 +163,7 @@ renderAll();
 // the extension answers "ready" with what the panel shows (the message handler above draws it)
 channel.request({ type: "ready" }, READY_TIMEOUT_MS).catch(() => {
   if (S.view || S.error) return;
-  S.error = "LM Lens is not answering: close the panel and run the command again.";
-  renderHeader();
+  onStatus(S.loading, "LM Lens is not answering: close the panel and run the command again.");
 });
 sendShowing();
 const components = ["vscode-dropdown", "vscode-option", "vscode-checkbox", "vscode-button", "vscode-panels"];

@@ -1,13 +1,12 @@
 // The attention webview's state: what it shows (the view from the extension), its own UI state (saved
 // with setState), the transient state of pointer and keyboard, and the transport to the extension.
-import { type AttentionView, type FromWebview, type ToWebview } from "../../src/shared/attentionProtocol";
+import { type AttentionTab, type AttentionView, type FromWebview, type ToWebview } from "../../src/shared/attentionProtocol";
 import { connect } from "../common/vscodeApi";
 import { type Cell, type Layout } from "./heatmap";
 import type { LinesView } from "./lines";
 import { readTheme, type Theme } from "./theme";
 
-
-export type Tab = "heatmap" | "grid" | "lines" | "rollout";
+export type Tab = AttentionTab;
 export const TABS: { id: Tab; label: string; hint: string }[] = [
   { id: "heatmap", label: "Heatmap", hint: "One layer and head: every token's attention over the tokens before it" },
   { id: "grid", label: "All heads", hint: "A small heatmap for every layer and head; click one to open it" },
@@ -30,21 +29,37 @@ export type Checkbox = HTMLElement & { checked: boolean };
 
 export const { api, channel } = connect<UiState, FromWebview, ToWebview>();
 
-/** Everything that changes, in one place (the views read it; actions and messages change it). */
-export const S = {
+/** Everything that changes, in one place: the actions and messages change it, render(state) draws it. */
+export interface State {
+  ui: UiState;
+  view: AttentionView | undefined;
+  loading: boolean;
+  error: string;
+  theme: Theme;
+  heatLayout: Layout | undefined;
+  rollLayout: Layout | undefined;
+  hoverCell: Cell | null;
+  /** the column read with the keyboard in the heatmap (-1: none) */
+  keyColumn: number;
+  linesHover: { index: number; side: "left" | "right" } | null;
+  /** the lines view of the view shown, built when its tab first shows (undefined: not built yet) */
+  linesView: LinesView | undefined;
+  lastHoverSent: number | null;
+}
+
+export const S: State = {
   ui: restore(api.getState()),
-  view: undefined as AttentionView | undefined,
+  view: undefined,
   loading: false,
   error: "",
-  theme: readTheme() as Theme,
-  heatLayout: undefined as Layout | undefined,
-  rollLayout: undefined as Layout | undefined,
-  hoverCell: null as Cell | null,
-  /** the column read with the keyboard in the heatmap (-1: none) */
+  theme: readTheme(),
+  heatLayout: undefined,
+  rollLayout: undefined,
+  hoverCell: null,
   keyColumn: -1,
-  linesHover: null as { index: number; side: "left" | "right" } | null,
-  linesView: undefined as LinesView | undefined,
-  lastHoverSent: null as number | null,
+  linesHover: null,
+  linesView: undefined,
+  lastHoverSent: null,
 };
 
 export function restore(s: unknown): UiState {
