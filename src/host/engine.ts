@@ -187,9 +187,10 @@ export class Engine {
   }
 
   /** A state's logits with the memory mixed in (the memory's own distribution; see tokenMemory.ts). */
-  private mixed(state: State, memory: MemoryView | null): { cache: KvCache; logits: Float32Array } {
+  private async mixed(state: State, memory: MemoryView | null): Promise<{ cache: KvCache; logits: Float32Array }> {
     if (!memory || !state.h) return state;
-    return { cache: state.cache, logits: mixLogits(state.logits, state.h, memory, this.memoryParams) };
+    const dots = await this.model.dots(memory.keys, memory.count, state.h);
+    return { cache: state.cache, logits: mixLogits(state.logits, state.h, memory, this.memoryParams, dots) };
   }
 
   private rememberStep(key: string, state: State): void {
@@ -246,7 +247,7 @@ export class Engine {
     // (in the document's own offsets: textBefore may have \r\n line ends, the pending word has none)
     const memory = doc?.view(offset + textBefore.length - pending.length) ?? null;
     if (doc) doc.touched = Date.now();
-    const s = await suggestWords(this.stepModel(onRun, useCache, memory), this.table, this.mixed(base, memory), pending, {
+    const s = await suggestWords(this.stepModel(onRun, useCache, memory), this.table, await this.mixed(base, memory), pending, {
       k: p.k,
       words: p.words,
       temperature: p.temperature,

@@ -10,6 +10,8 @@
 // The mixture is returned as log-probabilities in the place of logits, so that every consumer of logits
 // (the word search's softmax sums, its "the unit goes on" mass, sampling) reads the mixture unchanged.
 
+import { logSoftmax } from "./wordSearch";
+
 export interface MemoryParams {
   /** sharpness of the match between states */
   theta: number;
@@ -63,7 +65,7 @@ export function memoryDots(view: MemoryView, h: Float32Array): Float64Array {
 }
 
 /** softmax_i(θ · dots_i), [count]. */
-export function weightsFromDots(dots: Float64Array, theta: number): Float64Array {
+export function weightsFromDots(dots: ArrayLike<number>, theta: number): Float64Array {
   const w = new Float64Array(dots.length);
   let max = -Infinity;
   for (let i = 0; i < dots.length; i++) if (theta * dots[i] > max) max = theta * dots[i];
@@ -89,11 +91,12 @@ let scratch = new Float64Array(0);
  * The mixture's log-probabilities, [vocab], in the place of the model's logits. With an empty view (or
  * λ = 0) the logits come back as they are: the memory off gives exactly the model's numbers.
  */
-export function mixLogits(logits: Float32Array, h: Float32Array, view: MemoryView | null, params: MemoryParams): Float32Array {
+export function mixLogits(logits: Float32Array, h: Float32Array, view: MemoryView | null, params: MemoryParams, dots?: ArrayLike<number>): Float32Array {
   const share = view ? memoryShare(view.count, params) : 0;
   if (!view || share <= 0) return logits;
   const V = logits.length;
-  const w = memoryWeights(view, h, params.theta);
+  // the dot products may come computed already (onnxModel.ts's dots)
+  const w = weightsFromDots(dots ?? memoryDots(view, h), params.theta);
   if (scratch.length < V) scratch = new Float64Array(V);
   const q = scratch;
   const touched: number[] = [];
@@ -103,11 +106,7 @@ export function mixLogits(logits: Float32Array, h: Float32Array, view: MemoryVie
     if (q[t] === 0) touched.push(t);
     q[t] += w[i];
   }
-  let max = -Infinity;
-  for (let i = 0; i < V; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < V; i++) sum += Math.exp(logits[i] - max);
-  const logZ = max + Math.log(sum);
+  const { logZ } = logSoftmax(logits);
   // a token the memory never saw: log((1 - λ) p) = log(1 - λ) + logit - logZ, no exp or log per token
   const shift = Math.log(1 - share) - logZ;
   const out = new Float32Array(V);

@@ -1,5 +1,5 @@
 // npm run bench: how fast LM Lens is on this machine, next to the usual ways of running the same model.
-//   node dist/bench.js [--model DIR] [--json] [--rounds N] [--replay-chars N] [--no-peers] [--threads N]
+//   node dist/bench.js [--model DIR] [--json] [--rounds N] [--replay-chars N] [--no-peers] [--threads N] [--memory-only]
 // Measures, on test/fixtures/typing.txt (our own text), one word per suggestion, greedy:
 //   loadMs, firstSuggestionMs        model folder read + session created; the first suggestion after it
 //   suggest.ctxN.{warm,cold,typed}   at contexts of 16, 128 and 512 tokens: typing word by word (the
@@ -18,6 +18,7 @@
 //                                    and latency per keystroke, CPU time, the extension side's event-loop delay
 //   attention.tN, neighbours.static  the attention panel's two requests; a neighbour query
 //   hostPeakRssMb                    the model host's peak resident memory over the whole run
+//   suggest.memory*, memory.*        the document memory (benchMemory.ts)
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { join, dirname, basename } from "node:path";
@@ -25,7 +26,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 // first: telemetry off before onnxruntime (ours and the transformers.js peer's) initialises
 import "../host/disableOrtTelemetry";
 import * as ort from "onnxruntime-node";
-import { onnx } from "onnx-proto";
+import { matmulGraph } from "../host/matmulGraph";
 import { Engine } from "../host/engine";
 import { quantizeWeights } from "../host/quantize";
 import { ModelHostClient } from "../ui/hostClient";
@@ -33,6 +34,7 @@ import { HostError } from "../shared/hostProtocol";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
 import type { ModelConfig } from "../host/modelFolder";
+import { benchMemory } from "./benchMemory";
 
 const ROOT = join(__dirname, "..");
 const CHARS_PER_SECOND = 8;
@@ -74,22 +76,10 @@ export function flopsPerToken(c: Pick<ModelConfig, "nLayer" | "nEmbd" | "vocabSi
   return 2 * (c.nLayer * perLayer + c.vocabSize * d); // + the logits (tied embedding)
 }
 
-/** A one-node ONNX graph Y = X · W (W an initializer), built with onnx-proto. */
+/** Y = X · W with W a constant [k, n] of fixed pseudo-random values. */
 function matmulModel(m: number, k: number, n: number): Uint8Array {
   const w = new Float32Array(k * n).map((_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5);
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: "", version: 14 }],
-    producerName: "lm-lens-bench",
-    graph: {
-      name: "matmul",
-      node: [{ opType: "MatMul", input: ["X", "W"], output: ["Y"], name: "mm" }],
-      initializer: [{ name: "W", dims: [k, n], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(w.buffer) }],
-      input: [{ name: "X", type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: m }, { dimValue: k }] } } } }],
-      output: [{ name: "Y", type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }],
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
+  return matmulGraph([m, k], [k, n], w);
 }
 
 /**
@@ -105,7 +95,7 @@ async function matmulGflops(m: number, k: number, n: number, eightBit = false): 
   let best = Infinity;
   for (let trial = 0; trial < 7; trial++) {
     const t = performance.now();
-    for (let r = 0; r < reps; r++) await session.run({ X: x });
+    for (let r = 0; r < reps; r++) await session.run({ A: x });
     best = Math.min(best, (performance.now() - t) / reps);
   }
   await session.release();
@@ -189,6 +179,7 @@ async function main(): Promise<void> {
       "replay-chars": { type: "string", default: "320" },
       "no-peers": { type: "boolean", default: false },
       threads: { type: "string", default: "1" },
+      "memory-only": { type: "boolean", default: false },
     },
   });
   const modelDir = values.model!;
@@ -199,6 +190,11 @@ async function main(): Promise<void> {
   const say = (line: string) => {
     if (!values.json) process.stderr.write(`bench: ${line}\n`);
   };
+
+  if (values["memory-only"]) {
+    Object.assign(r, await benchMemory(modelDir, threads, text, rounds, say));
+    return report(r, values.json!);
+  }
 
   // ---- in-process engine: load, first suggestion, three context lengths
   const t0 = performance.now();
@@ -423,13 +419,20 @@ async function main(): Promise<void> {
     client.dispose();
   }
 
-  if (values.json) {
+  // ---- the document memory
+  Object.assign(r, await benchMemory(modelDir, threads, text, rounds, say));
+
+  report(r, values.json!);
+}
+
+function report(r: Record<string, number>, json: boolean): void {
+  if (json) {
     process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(3))]))) + "\n");
     return;
   }
   const width = Math.max(...Object.keys(r).map((k) => k.length));
   const unit = (k: string, v: number) =>
-    /\.n$|Mean$|ratio|Ratio|PerKeystroke$|keystrokes|fromMemo|superseded|Share$|Requests$|sameWord|quantizedMatmuls/.test(k) && !/MsPerKeystroke/.test(k)
+    /\.n$|Mean$|ratio|Ratio|PerKeystroke$|keystrokes|fromMemo|superseded|Share$|Requests$|sameWord|quantizedMatmuls|entries|Tokens$|PerSecond$/.test(k) && !/MsPerKeystroke/.test(k)
       ? v.toFixed(2)
       : /Gflops/.test(k)
         ? `${v.toFixed(1)} GFLOP/s`

@@ -1,0 +1,111 @@
+// The document memory's part of npm run bench (bench.ts calls it):
+//   suggest.memory4096.warm      a warm suggestion far into a long document (typing word by word, the
+//                                key/value cache holding the window) with a full memory of 4,096 positions,
+//                                beside the same with no memory (suggest.memory0.warm), in the same run
+//   memory.fillTokensPerSecond   a 20,000-token document's memory filled by the model host in the background
+//   memory.fill.eventLoopDelay*  the extension side's event-loop delay meanwhile, and
+//   memory.fill.suggest*         suggestions asked for while it fills (how long each waited)
+import { join } from "node:path";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { Engine } from "../host/engine";
+import { ModelHostClient } from "../ui/hostClient";
+import { DEFAULT_SETTINGS } from "../core/settings";
+
+const MEMORY = 4096;
+
+function p50(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+function p95(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(0.95 * s.length))] ?? NaN;
+}
+
+/** A long document: the fixture's text repeated with numbered sections, so that it is long and not one loop. */
+export function longDocument(text: string, tokens: number, engine: Engine): string {
+  const parts: string[] = [];
+  let n = 0;
+  for (let i = 1; n < tokens; i++) {
+    const part = `\n\nSection ${i}.\n\n${text}`;
+    parts.push(part);
+    n += engine.tokenizer.encode(part).length;
+  }
+  return parts.join("");
+}
+
+export async function benchMemory(modelDir: string, threads: number, text: string, rounds: number, say: (l: string) => void): Promise<Record<string, number>> {
+  const r: Record<string, number> = {};
+  const base = { ...DEFAULT_SETTINGS.suggest, k: 1 };
+  // two engines, so that neither reads the other's cached states: the same prefixes typed into each
+  const plain = await Engine.load(modelDir, { threads });
+  const withMemory = await Engine.load(modelDir, { threads });
+  try {
+    const doc = longDocument(text, MEMORY + 2000, plain);
+    const ends = Array.from(doc.matchAll(/\S+/g), (m) => m.index! + m[0].length).filter((e) => e > doc.length - 2 * rounds * 8);
+    const prefixes = ends.slice(-Math.min(rounds, 60)).map((e) => doc.slice(0, e));
+    say(`memory: ${prefixes.length} warm suggestions at the end of a ${plain.tokenizer.encode(doc).length}-token document, with no memory and with ${MEMORY} positions`);
+    const times = { none: [] as number[], full: [] as number[] };
+    let entries = 0;
+    for (const p of prefixes) {
+      const a = await plain.suggest(p, base);
+      times.none.push(a.ms);
+      await plain.idle();
+      // the memory follows the text as the editor's MemorySync does (only the new words are filled)
+      withMemory.memorySync("bench", 0, p, MEMORY);
+      while (withMemory.memoryPending) await withMemory.fillStep();
+      const b = await withMemory.suggest(p, base, undefined, 0, "bench");
+      times.full.push(b.ms);
+      entries = b.memoryEntries;
+      await withMemory.idle();
+    }
+    // the first few fill the cache: warm means after them
+    const warm = (xs: number[]) => xs.slice(Math.min(5, xs.length - 1));
+    r["suggest.memory0.warm.p50"] = p50(warm(times.none));
+    r["suggest.memory4096.warm.p50"] = p50(warm(times.full));
+    r["suggest.memory4096.warm.p95"] = p95(warm(times.full));
+    r["suggest.memory4096.entries"] = entries;
+    r["suggest.memory4096.ratio"] = r["suggest.memory4096.warm.p50"] / r["suggest.memory0.warm.p50"];
+  } finally {
+    await plain.dispose();
+    await withMemory.dispose();
+  }
+
+  // the fill, through the model host process, as the extension sees it
+  const client = new ModelHostClient({ hostScript: join(__dirname, "modelHost.js"), modelPath: modelDir, threads });
+  try {
+    await client.ensureReady();
+    const probe = await Engine.load(modelDir, { threads: 1, quantize: false });
+    const doc = longDocument(text, 20_000, probe);
+    const tokens = probe.tokenizer.encode(doc).length;
+    await probe.dispose();
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    const t0 = performance.now();
+    await client.request("memorySync", { doc: "bench-fill", offset: 0, text: doc, capacity: 20_480 });
+    const waits: number[] = [];
+    let states = 0;
+    // a suggestion every 100 ms while it fills, as a typist's keystrokes would ask
+    for (;;) {
+      const s = performance.now();
+      await client.request("suggest", { text: doc.slice(0, doc.length - 1000 + waits.length * 3), offset: 0, options: { ...base, maxContextTokens: 128 }, doc: "bench-fill" });
+      waits.push(performance.now() - s);
+      const info = (await client.request("memoryInfo", {})).find((d) => d.doc === "bench-fill");
+      states = info?.states ?? 0;
+      if (!info || info.states >= info.tokens) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    loop.disable();
+    r["memory.fillTokens"] = states;
+    r["memory.fillTokensPerSecond"] = tokens / seconds;
+    r["memory.fill.eventLoopDelayP99"] = loop.percentile(99) / 1e6;
+    r["memory.fill.eventLoopDelayMax"] = loop.max / 1e6;
+    r["memory.fill.suggest.p50"] = p50(waits);
+    r["memory.fill.suggest.p95"] = p95(waits);
+    r["memory.fill.suggestRequests"] = waits.length;
+  } finally {
+    client.dispose();
+  }
+  return r;
+}
