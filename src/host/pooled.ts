@@ -24,7 +24,7 @@ export class PooledFormatError extends ModelFolderError {}
 /** The model folder has no pooled.json: the pooled space does not exist for this model. */
 export class PooledUnavailableError extends ModelFolderError {}
 /** A query word the pooled index does not hold: said as such, never answered with a guess. */
-export class UnknownWordError extends Error {}
+export class UnknownWordError extends TypeError {}
 
 export type PooledVariant = "before" | "last" | "concat";
 

@@ -1,5 +1,6 @@
 // Neighbours through the real model host (dist/modelHost.js), as the view asks for them: the speed of a
-// static query (p50/p95 over 100, timed in the host), the contextual index built in steps while
+// static query (p50/p95 over 100, timed in the host) and of a pooled one, an unknown pooled word, the
+// contextual index built in steps while
 // suggestions still get through, and contextual queries at every layer.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -41,6 +42,19 @@ test("the model host answers neighbour queries fast and builds the contextual in
     t.diagnostic(line);
     console.log(line);
     assert.ok(percentile(host, 95) < STATIC_P95_MS, line);
+
+    // the pooled space, which the view asks for first: read once, then one pass over its rows per query
+    const pooled = await ask("king", { mode: "pooled" });
+    assert.equal(pooled.mode, "pooled");
+    assert.equal(pooled.neighbours.length, 10);
+    assert.match(pooled.source, /^pooled\.bin: hidden_states\.\d+, /);
+    const pooledMs: number[] = [];
+    for (let i = 0; i < 20; i++) pooledMs.push((await ask(words[i % words.length], { mode: "pooled" })).ms);
+    pooledMs.sort((a, b) => a - b);
+    const pooledLine = `pooled cosine k=10 over ${pooled.indexSize} words: in the host p50 ${percentile(pooledMs, 50).toFixed(2)} ms, p95 ${percentile(pooledMs, 95).toFixed(2)} ms`;
+    t.diagnostic(pooledLine);
+    assert.ok(percentile(pooledMs, 95) < 100, pooledLine);
+    await assert.rejects(ask("qqqzzzx", { mode: "pooled" }), (e: HostError) => e.code === "input" && /^“qqqzzzx” is not in the pooled word index/.test(e.message));
 
     // contextual before the index: refused, not silently slow
     await assert.rejects(ask("king", { mode: "contextual", layer: 2 }), (e: HostError) => e.code === "model" && /not built yet/.test(e.message));

@@ -155,7 +155,7 @@ test("a model folder without pooled files, or with broken ones, loses only the p
 test("pooled search: an unknown word is an error, never a list; the query's own word is left out in every case", async () => {
   const space = NeighbourSpace.create(shippedFolder, null);
   const p = space.pooled();
-  await assert.rejects(space.search({ query: "qqqzzzx", mode: "pooled", layer: 0, metric: "cosine", k: 10 }), /^Error: “qqqzzzx” is not in the pooled word index/);
+  await assert.rejects(space.search({ query: "qqqzzzx", mode: "pooled", layer: 0, metric: "cosine", k: 10 }), /^TypeError: “qqqzzzx” is not in the pooled word index/);
   await assert.rejects(space.search({ query: "king - qqqzzzx", mode: "pooled", layer: 0, metric: "cosine", k: 10 }), /“qqqzzzx” is not in the pooled word index/);
   const r = await space.search({ query: "January", mode: "pooled", layer: 0, metric: "cosine", k: 10 });
   assert.equal(r.mode, "pooled");
