@@ -1,5 +1,5 @@
 // The "Neighbours" view in the LM Lens activity-bar container: a WebviewView that follows the editor's
-// selection and shows, for one word, its nearest words by static and contextual embeddings. The logic
+// selection and shows, for one word, its nearest words by pooled, static and contextual embeddings. The logic
 // lives in src/ui/neighboursController.ts; this file connects it to VS Code: the view, the selection,
 // the clipboard and the save dialog.
 import * as vscode from "vscode";

@@ -1,7 +1,6 @@
 // Neighbours through the real model host (dist/modelHost.js), as the view asks for them: the speed of a
 // static query (p50/p95 over 100, timed in the host) and of a pooled one, an unknown pooled word, the
-// contextual index built in steps while
-// suggestions still get through, and contextual queries at every layer.
+// contextual index built in steps while suggestions still get through, and contextual queries at every layer.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";

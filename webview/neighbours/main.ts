@@ -128,7 +128,7 @@ root.append(
     el("p", { text: explain.pooled }),
     el("p", { text: explain.static }),
     el("p", { text: explain.contextual }),
-    el("p", { text: "The index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word. A word the vocabulary splits into several tokens is the mean of their vectors; a phrase is the mean of its words; “king - man + woman” adds and subtracts the words' vectors." }),
+    el("p", { text: "The pooled index holds the training text's words that it used at least three times, words of several tokens included. The static and contextual index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word; there a word the vocabulary splits into several tokens is the mean of their vectors. A phrase is the mean of its words; “king - man + woman” adds and subtracts the words' vectors." }),
     el("p", { text: `${explain.cosine} ${explain.euclidean}` }),
     el("p", { text: "The map projects the query and its neighbours onto their two main directions (principal components); the percentages say how much of their spread each direction shows." }),
     el("p", {}, [tourLink]),
@@ -300,7 +300,8 @@ function renderMap(): void {
   mapPick.value = ui.mapList;
   mapInfo.textContent = "";
   if (!l || l.neighbours.length === 0) {
-    mapHost.replaceChildren(el("p", { className: "hint", text: "The map appears with the list." }));
+    const why = screen?.[ui.mapList].error ? `There is no ${ui.mapList} list to map: choose another list.` : "The map appears with the list.";
+    mapHost.replaceChildren(el("p", { className: "hint", text: why }));
     return;
   }
   const points = mapPoints(l, (s) => `${l.metric === "cosine" ? "similarity" : "distance"} ${formatScore(l, s)}`);
