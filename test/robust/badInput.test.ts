@@ -92,23 +92,27 @@ test(`neighbours: the words of ${NAMES.length} bad selections are picked in boun
     assert.ok(Date.now() - t0 < BOUND_MS, `${name}: picking words took ${Date.now() - t0} ms`);
     assert.ok(!words || words.words.length <= 12, name);
     for (const w of words?.words.slice(0, 2) ?? []) {
-      queries++;
-      try {
-        const list = await bounded(name, client.request("neighbours", { query: w.text, mode: "static", layer: 0, metric: "cosine", k: 5 }));
-        assert.ok(list.neighbours.length <= 5);
-      } catch (e) {
-        // a word the model cannot embed is a clear input error, not a crash
-        assert.ok(e instanceof HostError && e.code === "input" && e.message.length > 0, `${name}: ${(e as Error).message}`);
+      for (const mode of ["pooled", "static"] as const) {
+        queries++;
+        try {
+          const list = await bounded(name, client.request("neighbours", { query: w.text, mode, layer: 0, metric: "cosine", k: 5 }));
+          assert.ok(list.neighbours.length <= 5);
+        } catch (e) {
+          // a word the model cannot embed, or the pooled index does not hold, is a clear input error, not a crash
+          assert.ok(e instanceof HostError && e.code === "input" && e.message.length > 0, `${name}: ${(e as Error).message}`);
+        }
       }
     }
   }
   // typed queries of the same inputs: refused with a message when they are not a query, never a crash
   for (const name of NAMES) {
-    queries++;
-    try {
-      await bounded(name, client.request("neighbours", { query: BAD[name].slice(0, 200), mode: "static", layer: 0, metric: "cosine", k: 5 }));
-    } catch (e) {
-      assert.ok(e instanceof HostError && e.code === "input" && e.message.length > 0, `${name}: ${(e as Error).message}`);
+    for (const mode of ["pooled", "static"] as const) {
+      queries++;
+      try {
+        await bounded(name, client.request("neighbours", { query: BAD[name].slice(0, 200), mode, layer: 0, metric: "cosine", k: 5 }));
+      } catch (e) {
+        assert.ok(e instanceof HostError && e.code === "input" && e.message.length > 0, `${name}: ${(e as Error).message}`);
+      }
     }
   }
   t.diagnostic(`neighbours: ${NAMES.length} bad selections, ${queries} queries tried`);

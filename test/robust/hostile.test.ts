@@ -176,7 +176,7 @@ const BAD_REQUESTS: [string, string, unknown, RegExp][] = [
   ["suggest with a negative offset", "suggest", { text: "x", offset: -1, options: SUGGEST }, /offset: expected >=0/],
   ["suggest with a NaN temperature", "suggest", { text: "x", offset: 0, options: { ...SUGGEST, temperature: NaN } }, /options\.temperature/],
   ["neighbours with k 1e9", "neighbours", { query: "red", mode: "static", layer: 0, metric: "cosine", k: 1e9 }, /neighbours: k: expected <=50, got 1000000000/],
-  ["neighbours with mode 'all'", "neighbours", { query: "red", mode: "all", layer: 0, metric: "cosine", k: 5 }, /neighbours: mode: expected \("static" \| "contextual"\)/],
+  ["neighbours with mode 'all'", "neighbours", { query: "red", mode: "all", layer: 0, metric: "cosine", k: 5 }, /neighbours: mode: expected \("pooled" \| "static" \| "contextual"\)/],
   ["attention with maxTokens 1e9", "attention", { text: "the hair", maxTokens: 1e9 }, /attention: maxTokens: expected <=512/],
   ["attentionDetails with a string id", "attentionDetails", { detailsId: "1" }, /detailsId: expected number/],
   ["neighbourIndex with an endless budget", "neighbourIndex", { budgetMs: Infinity }, /budgetMs: expected <=60000/],
