@@ -1,25 +1,37 @@
 // lm-lens: the command-line face of the same core and model code the extension runs.
-//   lm-lens predict [--model DIR] [--top K] [--exact] [--json] [TEXT]
-//   lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--json] TEXT
+//   lm-lens predict [--model DIR] [--top K] [--exact] [--no-memory] [--json] [TEXT]
+//   lm-lens score [--model DIR] [--json] [--no-memory] [--window N] [--stride S] [--max-tokens M] FILE...
+//   lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--no-memory] [--json] TEXT
 //   lm-lens neighbours [--model DIR] [--space pooled|static|contextual] [--layer L] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
+import { readFileSync, statSync } from "node:fs";
+import { bitsPerByte, wordPerplexity } from "./host/scoreText";
 import { join } from "node:path";
 import { Engine } from "./host/engine";
 import { ModelFolderError, readModelFolder } from "./host/modelFolder";
 import { NeighbourSpace } from "./host/neighbourSpace";
 import { hasPooled, UnknownWordError } from "./host/pooled";
 import { NEIGHBOUR_MODES, type NeighbourMode } from "./shared/neighboursProtocol";
-import { DEFAULT_SETTINGS } from "./core/settings";
+import { DEFAULT_MEMORY_TOKENS, DEFAULT_SETTINGS } from "./core/settings";
 import { MAX_VIEW_TOKENS } from "./shared/attentionProtocol";
 
 const USAGE = `usage:
-  lm-lens predict [--model DIR] [--top K] [--exact] [--json] [TEXT]
+  lm-lens predict [--model DIR] [--top K] [--exact] [--no-memory] [--json] [TEXT]
       the K most likely next words after TEXT (default 5); without TEXT, reads JSON lines
       {"context": "..."} on stdin and writes one JSON line {"words": [...], "ms": ...} for each;
+      the document memory (the last ${DEFAULT_MEMORY_TOKENS} tokens' states) is filled over the whole
+      TEXT first, as in the editor; --no-memory: the model alone;
       --exact scores the words with the float32 weights only (as lmLens.quantizedWeights off)
-  lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--json] TEXT
+  lm-lens score [--model DIR] [--json] [--no-memory] [--window N] [--stride S] [--max-tokens M] FILE...
+      how well the model predicts each FILE, left to right: tokens, words, bits per byte and word
+      perplexity per file and overall; sliding windows of N tokens (default 256) moved by S (default
+      128), each token scored before it enters the memory; only the first M tokens of each file.
+      --json: one JSON line per file and a last one for all, with file, tokens, words, bitsPerByte and
+      wordPerplexity
+  lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--no-memory] [--json] TEXT
       attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin);
-      --json also gives "nextWords" (the 10 most likely next words after TEXT: predict --top 10's list)
+      --json also gives "nextWords" (the 10 most likely next words after TEXT: predict --top 10's list,
+      the memory of TEXT included unless --no-memory)
       and "predictions" (per token, the 10 most likely next tokens: token-level, not words)
   lm-lens neighbours [--model DIR] [--space pooled|static|contextual] [--layer L] [--k K] [--metric cosine|euclidean] [--json] WORD
       the K nearest whole words (default 10, at most 50) to WORD in one space:
@@ -36,6 +48,19 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
+/** A file to score: one line naming it when it cannot be read as text. */
+function readTextFile(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new UsageError(`${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  if (!st.isFile()) throw new UsageError(`${path}: not a regular file`);
+  if (st.size > MAX_INPUT_BYTES) throw new UsageError(`${path}: larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+  return readFileSync(path, "utf8");
+}
+
 function defaultModelDir(): string {
   // dist/cli.js -> models/lm-lens-5m
   return join(__dirname, "..", "models", "lm-lens-5m");
@@ -51,8 +76,9 @@ function positiveInt(v: string | undefined, name: string, fallback: number, max:
 
 /** the flags each command reads; any other is refused, not silently ignored */
 const FLAGS: Record<string, readonly string[]> = {
-  predict: ["model", "top", "exact", "json"],
-  attention: ["model", "max-tokens", "exact", "json"],
+  predict: ["model", "top", "exact", "json", "no-memory"],
+  score: ["model", "json", "no-memory", "window", "stride", "max-tokens"],
+  attention: ["model", "max-tokens", "exact", "json", "no-memory"],
   neighbours: ["model", "space", "layer", "k", "metric", "json"],
 };
 
@@ -99,8 +125,8 @@ function round(p: number): number {
   return Number(p.toPrecision(4));
 }
 
-async function predict(engine: Engine, text: string, top: number) {
-  const r = await engine.suggest(text, { ...DEFAULT_SETTINGS.suggest, k: top, words: 1 });
+async function predict(engine: Engine, text: string, top: number, memoryTokens: number) {
+  const r = await engine.suggestInText(text, { ...DEFAULT_SETTINGS.suggest, k: top, words: 1 }, memoryTokens);
   return { words: r.alternatives.map((a) => ({ word: a.word, p: round(a.p) })), ms: Number(r.ms.toFixed(2)) };
 }
 
@@ -136,6 +162,9 @@ async function main(argv: string[]): Promise<number> {
         metric: { type: "string" },
         space: { type: "string" },
         layer: { type: "string" },
+        "no-memory": { type: "boolean", default: false },
+        window: { type: "string" },
+        stride: { type: "string" },
       },
     });
   } catch (e) {
@@ -153,9 +182,10 @@ async function main(argv: string[]): Promise<number> {
     const top = positiveInt(values.top, "top", 5, 50);
     if (positionals.length > 1) throw new UsageError("predict takes one TEXT argument (quote it)");
     const engine = await Engine.load(modelDir, { quantize: !values.exact });
+    const memoryTokens = values["no-memory"] ? 0 : DEFAULT_MEMORY_TOKENS;
     try {
       if (positionals.length === 1) {
-        const out = await predict(engine, positionals[0], top);
+        const out = await predict(engine, positionals[0], top, memoryTokens);
         if (values.json) process.stdout.write(JSON.stringify(out) + "\n");
         else {
           const width = Math.max(4, ...out.words.map((w) => JSON.stringify(w.word).length));
@@ -190,9 +220,34 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(JSON.stringify({ error: msg }) + "\n");
           continue;
         }
-        process.stdout.write(JSON.stringify(await predict(engine, context, top)) + "\n");
+        process.stdout.write(JSON.stringify(await predict(engine, context, top, memoryTokens)) + "\n");
       }
       return failed > 0 ? 1 : 0;
+    } finally {
+      await engine.dispose();
+    }
+  }
+  if (command === "score") {
+    if (positionals.length === 0) throw new UsageError("score takes one or more FILE arguments");
+    const window = positiveInt(values.window, "window", 256, 4096);
+    const stride = positiveInt(values.stride, "stride", Math.min(128, window), window);
+    const maxTokens = values["max-tokens"] === undefined ? undefined : positiveInt(values["max-tokens"], "max-tokens", 0, 1e9);
+    const texts = positionals.map((f) => ({ file: f, text: readTextFile(f) }));
+    const engine = await Engine.load(modelDir);
+    try {
+      if (window > engine.folder.config.nPositions) throw new UsageError(`--window must be at most the model's ${engine.folder.config.nPositions} positions (got ${window})`);
+      const memoryTokens = values["no-memory"] ? 0 : DEFAULT_MEMORY_TOKENS;
+      const total = { tokens: 0, bytes: 0, words: 0, nll: 0 };
+      const line = (file: string, s: typeof total) => ({ file, tokens: s.tokens, words: s.words, bytes: s.bytes, bitsPerByte: Number(bitsPerByte(s).toFixed(5)), wordPerplexity: Number(wordPerplexity(s).toFixed(2)) });
+      const print = (o: ReturnType<typeof line>) =>
+        process.stdout.write(values.json ? JSON.stringify(o) + "\n" : `${o.file}: ${o.tokens} tokens, ${o.words} words, ${o.bitsPerByte.toFixed(4)} bits per byte, word perplexity ${o.wordPerplexity.toFixed(1)}\n`);
+      for (const { file, text } of texts) {
+        const s = await engine.score(text, { window, stride, maxTokens, memoryTokens });
+        for (const k of ["tokens", "bytes", "words", "nll"] as const) total[k] += s[k];
+        print(line(file, s));
+      }
+      print(line(`all (${texts.length} file${texts.length === 1 ? "" : "s"}${memoryTokens ? `, memory of ${memoryTokens} tokens` : ", no memory"})`, total));
+      return 0;
     } finally {
       await engine.dispose();
     }
@@ -204,7 +259,7 @@ async function main(argv: string[]): Promise<number> {
     const engine = await Engine.load(modelDir, { quantize: !values.exact });
     try {
       const max = positiveInt(values["max-tokens"], "max-tokens", Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions), Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions));
-      const r = await engine.attention(text, max);
+      const r = await engine.attention(text, max, undefined, values["no-memory"] ? 0 : DEFAULT_MEMORY_TOKENS);
       const T = r.tokens.length;
       // [layer][head][query][key], the same numbers the panel shows
       const nested = Array.from({ length: r.nLayer }, (_, l) =>

@@ -16,7 +16,7 @@ import { ModelFolderError, readModelFolder, type ModelFolder } from "./modelFold
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 import { DocumentMemory, type HiddenRunner } from "./documentMemory";
 import { scoreText, type Score, type ScoreOptions } from "./scoreText";
-import { MEMORY_PARAMS, mixLogits, type MemoryParams, type MemoryView } from "./tokenMemory";
+import { MEMORY_PARAMS, mixLogits, unitVector, type MemoryParams, type MemoryView } from "./tokenMemory";
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -189,8 +189,9 @@ export class Engine {
   /** A state's logits with the memory mixed in (the memory's own distribution; see tokenMemory.ts). */
   private async mixed(state: State, memory: MemoryView | null): Promise<{ cache: KvCache; logits: Float32Array }> {
     if (!memory || !state.h) return state;
-    const dots = await this.model.dots(memory.keys, memory.count, state.h);
-    return { cache: state.cache, logits: mixLogits(state.logits, state.h, memory, this.memoryParams, dots) };
+    const h = this.memoryParams.unit ? unitVector(state.h) : state.h;
+    const dots = await this.model.dots(memory.keys, memory.count, h);
+    return { cache: state.cache, logits: mixLogits(state.logits, h, memory, this.memoryParams, dots) };
   }
 
   private rememberStep(key: string, state: State): void {
@@ -356,10 +357,23 @@ export class Engine {
   }
 
   /** Attention probabilities over exactly the tokens of the text (its first maxTokens), with predictions. */
-  async attention(textIn: string, maxTokens: number, words?: PanelWords): Promise<AttentionResult> {
-    const first = await this.attentionFirst(textIn, maxTokens, words);
-    const { detailsId: _, ...core } = first;
-    return { ...core, ...(await this.attentionDetails(first.detailsId)) };
+  async attention(textIn: string, maxTokens: number, words?: PanelWords, memoryTokens = 0): Promise<AttentionResult> {
+    // the CLI: the next words read a memory of the whole text, as predict's do (an open document's is the host's)
+    const key = "\u0000attention";
+    if (memoryTokens > 0 && this.hasHidden && !words?.doc) {
+      const memory = this.newMemory(memoryTokens);
+      memory.sync(0, textIn);
+      await memory.fillAll(this.hiddenRunner);
+      this.memories.set(key, memory);
+      words = { at: words?.at ?? textIn.length, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: key };
+    }
+    try {
+      const first = await this.attentionFirst(textIn, maxTokens, words);
+      const { detailsId: _, ...core } = first;
+      return { ...core, ...(await this.attentionDetails(first.detailsId)) };
+    } finally {
+      this.memories.delete(key);
+    }
   }
 
   /**
@@ -457,7 +471,13 @@ export class Engine {
   private readonly hiddenRunner: HiddenRunner<KvCache> = {
     hidden: async (cache, tokens) => {
       const r = await this.model.run(cache, tokens, { finalHidden: true });
-      return { cache: r.cache, states: r.finalHidden! };
+      const states = r.finalHidden!;
+      if (this.memoryParams.unit) {
+        // keys of unit length, as the queries (MemoryParams.unit)
+        const D = this.folder.config.nEmbd;
+        for (let i = 0; i < states.length; i += D) states.set(unitVector(states.subarray(i, i + D)), i);
+      }
+      return { cache: r.cache, states };
     },
   };
 

@@ -214,7 +214,7 @@ export class OnnxModel {
         const q = quantizeWeights(bytes());
         if (q.bytes) {
           fast = await ort.InferenceSession.create(q.bytes, shortOptions);
-          const same = fast.inputNames.every((n) => inputs.includes(n)) && ["logits", ...pastNames.map((n) => n.replace("past_key_values.", "present."))].every((n) => fast!.outputNames.includes(n)) && (!io.hasHidden || fast.outputNames.includes(`hidden_states.${cfg.nLayer}`));
+          const same = fast.inputNames.every((n) => inputs.includes(n)) && ["logits", ...pastNames.map((n) => n.replace("past_key_values.", "present."))].every((n) => fast!.outputNames.includes(n));
           if (!same) throw new Error("its inputs or outputs differ from the float32 session's");
           io.quantized = { matmuls: q.matmuls, weights: q.weights };
         } else io.quantized = { problem: q.problem ?? "nothing to quantize" };
@@ -400,7 +400,8 @@ export class OnnxModel {
       if (!this.io.hasHidden) throw new ModelFolderError(`${this.path}: this model's hidden states cannot be read: ${this.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.path);
       fetches.push(finalName);
     }
-    const fast = this.fast !== undefined && wants.fast === true && T <= FAST_MAX_TOKENS && !wants.attentions && !wants.hidden && !wants.allLogits;
+    const fast =
+      this.fast !== undefined && wants.fast === true && T <= FAST_MAX_TOKENS && !wants.attentions && !wants.hidden && !wants.allLogits && (!wants.finalHidden || this.fast.outputNames.includes(finalName));
     const out = await (fast ? this.fast! : this.session).run(feeds, fetches);
     const V = cfg.vocabSize;
     const all = out.logits.data as Float32Array;

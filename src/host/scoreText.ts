@@ -6,7 +6,7 @@
 import type { OnnxModel } from "./onnxModel";
 import type { TextTokenizer } from "./tokenizer";
 import { logSoftmax } from "./wordSearch";
-import { memoryDots, memoryShare, weightsFromDots, type MemoryParams } from "./tokenMemory";
+import { memoryDots, memoryShare, unitVector, weightsFromDots, type MemoryParams } from "./tokenMemory";
 
 export interface ScoreOptions {
   window: number;
@@ -94,7 +94,7 @@ export async function scoreText(model: OnnxModel, tokenizer: TextTokenizer, bos:
       const pModel = Math.exp(row[target] - logSoftmax(row).logZ);
       let p = pModel;
       if (memory) {
-        const h = r.finalHidden!.subarray((j - 1) * D, j * D);
+        const h = o.params.unit ? unitVector(r.finalHidden!.subarray((j - 1) * D, j * D)) : r.finalHidden!.subarray((j - 1) * D, j * D);
         const n = memory.count;
         if (n > 0) {
           const view = memory.view();

@@ -46,16 +46,19 @@ export async function benchMemory(modelDir: string, threads: number, text: strin
     const prefixes = ends.slice(-Math.min(rounds, 60)).map((e) => doc.slice(0, e));
     say(`memory: ${prefixes.length} warm suggestions at the end of a ${plain.tokenizer.encode(doc).length}-token document, with no memory and with ${MEMORY} positions`);
     const times = { none: [] as number[], full: [] as number[] };
+    const runs = { none: [] as number[], full: [] as number[] };
     let entries = 0;
     for (const p of prefixes) {
       const a = await plain.suggest(p, base);
       times.none.push(a.ms);
+      runs.none.push(a.modelRuns);
       await plain.idle();
       // the memory follows the text as the editor's MemorySync does (only the new words are filled)
       withMemory.memorySync("bench", 0, p, MEMORY);
       while (withMemory.memoryPending) await withMemory.fillStep();
       const b = await withMemory.suggest(p, base, undefined, 0, "bench");
       times.full.push(b.ms);
+      runs.full.push(b.modelRuns);
       entries = b.memoryEntries;
       await withMemory.idle();
     }
@@ -65,6 +68,9 @@ export async function benchMemory(modelDir: string, threads: number, text: strin
     r["suggest.memory4096.warm.p50"] = p50(warm(times.full));
     r["suggest.memory4096.warm.p95"] = p95(warm(times.full));
     r["suggest.memory4096.entries"] = entries;
+    const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / Math.max(1, xs.length);
+    r["suggest.memory0.warm.modelRunsMean"] = mean(warm(runs.none));
+    r["suggest.memory4096.warm.modelRunsMean"] = mean(warm(runs.full));
     r["suggest.memory4096.ratio"] = r["suggest.memory4096.warm.p50"] / r["suggest.memory0.warm.p50"];
   } finally {
     await plain.dispose();
