@@ -9,14 +9,14 @@ import { DEFAULT_SETTINGS, type Settings } from "../core/settings";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart, windowStride } from "../core/contextWindow";
 import { suggestWords } from "./nextWord";
 import type { AttentionDetails, AttentionFirst, AttentionResult, AttentionToken, MemoryInfo, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
-import type { WordProb } from "../shared/messages";
+import type { MemoryReadout, WordProb } from "../shared/messages";
 import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "./wordSearch";
 import { charsForTokens, headEnd, notInPair, tailStart } from "../core/attentionSource";
 import { ModelFolderError, readModelFolder, type ModelFolder } from "./modelFolder";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 import { DocumentMemory, type HiddenRunner } from "./documentMemory";
 import { scoreText, type Score, type ScoreOptions } from "./scoreText";
-import { MEMORY_PARAMS, mixLogits, unitVector, type MemoryParams, type MemoryView } from "./tokenMemory";
+import { MEMORY_PARAMS, memoryPlaces, memoryShare, memoryWeights, mixLogits, unitVector, type MemoryParams, type MemoryView } from "./tokenMemory";
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -45,6 +45,9 @@ interface State {
   logits: Float32Array;
   h?: Float32Array;
 }
+
+/** places listed per word, and overall, in a memory readout */
+const MEMORY_PLACES = 8;
 
 /** documents whose memory is kept at once (the least recently used is freed first) */
 const MAX_MEMORIES = 16;
@@ -453,8 +456,9 @@ export class Engine {
     const V = cfg.vocabSize;
     const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
     const nextWords = await this.panelWords(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc);
+    const memory = a.words.doc ? await this.memoryReadout(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc, nextWords) : undefined;
     // derived here, in the model host, so the extension host never spends time on T^3 products
-    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords };
+    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords, ...(memory ? { memory } : {}) };
   }
 
   /**
@@ -465,6 +469,42 @@ export class Engine {
   private async panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string): Promise<WordProb[]> {
     const r = await this.suggest(context, { ...options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false }, undefined, offset, doc);
     return r.alternatives;
+  }
+
+  /**
+   * What the document memory said at the point of the next words (the end of textBefore): for the first
+   * word and the word it raised most, its first token's probability from the model, from the memory and
+   * mixed, with the places it weighed; and its heaviest places overall. Undefined without a memory there,
+   * or while a word is being typed (its tokens are not the next word's).
+   */
+  async memoryReadout(textBefore: string, offset: number, options: Settings["suggest"], doc: string, words: readonly WordProb[]): Promise<MemoryReadout | undefined> {
+    const m = this.memories.get(doc);
+    // the words start a new word after the text (a typed word that is whole already counts as context);
+    // completions of a typed word are not the next word's first token
+    if (!m || words.length === 0 || !words.every((w) => /^\s/u.test(w.word))) return undefined;
+    const end = offset + textBefore.length;
+    const view = m.view(end);
+    const ids = this.contextIds(textBefore.replace(/\r\n?/g, "\n"), options.maxContextTokens, offset);
+    if (!view || ids.length === 0) return undefined;
+    const base = await this.base(ids, false, () => undefined);
+    if (!base.h) return undefined;
+    const h = this.memoryParams.unit ? unitVector(base.h) : base.h;
+    const { logZ } = logSoftmax(base.logits);
+    const share = memoryShare(view.count, this.memoryParams);
+    const place = (index: number, weight: number) => ({ ...m.placeOf(end, index)!, weight, token: this.tokenizer.tokenText(view.next[index]) });
+    const readouts = words.map((w) => {
+      const token = this.tokenizer.encode(w.word)[0];
+      const r = memoryPlaces(view, h, token, this.memoryParams.theta, MEMORY_PLACES);
+      const pModel = Math.exp(base.logits[token] - logZ);
+      return { word: w.word, token: this.tokenizer.tokenText(token), pModel, pMemory: r.pMemory, pMixed: (1 - share) * pModel + share * r.pMemory, places: r.places.map((p) => place(p.index, p.weight)) };
+    });
+    const raised = readouts.slice(1).reduce((best, r) => (r.pMixed - r.pModel > best.pMixed - best.pModel ? r : best), readouts[0]);
+    const w = memoryWeights(view, h, this.memoryParams.theta);
+    const top = Array.from(w, (weight, index) => ({ weight, index }))
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, MEMORY_PLACES)
+      .map((x) => place(x.index, x.weight));
+    return { entries: view.count, share, words: raised === readouts[0] ? [readouts[0]] : [readouts[0], raised], top };
   }
 
   /** Final hidden states of tokens run after a cache, on the float32 weights: how the memory is filled. */

@@ -51,6 +51,41 @@ export interface AttentionCore {
   nextWords: WordProb[];
   /** absent: the text's end */
   nextWordsAt?: number;
+  /** where the next words' document memory came in (absent: no memory was read) */
+  memory?: MemoryReadout;
+}
+
+/** A place in the document that the memory weighed: the token that followed a state like the current one. */
+export interface MemoryPlace {
+  /** the token's range in the document (UTF-16 offsets) */
+  start: number;
+  end: number;
+  /** its share of the memory's probability (the entries' weights sum to 1) */
+  weight: number;
+  token: string;
+}
+
+/** How a next word's first token got its probability: from the model, from the memory, mixed. */
+export interface MemoryWord {
+  word: string;
+  token: string;
+  pModel: number;
+  pMemory: number;
+  pMixed: number;
+  /** the places that predicted this token, heaviest first */
+  places: MemoryPlace[];
+}
+
+/** The document memory at the point of the next words: its size, its share and what it said. */
+export interface MemoryReadout {
+  /** entries read */
+  entries: number;
+  /** the memory's share of the mixture (λ_n) */
+  share: number;
+  /** the first next word and the one the memory raised most (when another) */
+  words: MemoryWord[];
+  /** the heaviest places overall: the memory's weights over the earlier text */
+  top: MemoryPlace[];
 }
 
 // ---- validation (what a webview sends is untrusted: it renders document text)
