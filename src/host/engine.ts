@@ -356,7 +356,7 @@ export class Engine {
 
   /** How well the model, with its memory of `memoryTokens` entries (0: alone), predicts a text (see scoreText.ts). */
   async score(text: string, o: Omit<ScoreOptions, "params">): Promise<Score> {
-    return scoreText(this.model, this.tokenizer, this.tokenizer.eosId ?? this.folder.config.bosTokenId, text, { ...o, params: this.memoryParams });
+    return scoreText(this.model, this.tokenizer, this.tokenizer.eosId ?? this.folder.config.bosTokenId, text, { ...o, params: this.memoryParams, dots: (keys, count, h) => this.model.dots(keys, count, h) });
   }
 
   /** Attention probabilities over exactly the tokens of the text (its first maxTokens), with predictions. */

@@ -16,6 +16,8 @@ export interface ScoreOptions {
   /** entries of the memory (0: the model alone) */
   memoryTokens: number;
   params: MemoryParams;
+  /** h · k_i for the memory's entries (default: a JavaScript loop; the engine gives onnxruntime's MatMul) */
+  dots?: (keys: Float32Array, count: number, h: Float32Array) => Promise<ArrayLike<number>>;
   /** for the tuning: per scored token, the model's probability and the memory's for each of these θ */
   collect?: { thetas: readonly number[]; pModel: number[]; pMemory: number[][]; entries: number[] };
 }
@@ -98,7 +100,7 @@ export async function scoreText(model: OnnxModel, tokenizer: TextTokenizer, bos:
         const n = memory.count;
         if (n > 0) {
           const view = memory.view();
-          const dots = memoryDots(view, h);
+          const dots = o.dots ? await o.dots(view.keys, n, h) : memoryDots(view, h);
           const mem = (theta: number) => {
             const w = weightsFromDots(dots, theta);
             let q = 0;

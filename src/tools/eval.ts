@@ -9,6 +9,8 @@
 //                 next words, at word boundaries where the next word does not start with punctuation;
 //                 twice: with float32 weights for every run, and as the editor suggests, with 8-bit
 //                 weights for the word search's short runs (lmLens.quantizedWeights, on by default)
+//   memory        (evalMemory.ts) bits per byte of every held-out file with and without the document
+//                 memory, beside xz -9e; next-word accuracy after long contexts through lm-lens predict
 //   8-bit drift   one-token runs after 64 tokens of held-out text (read on float32), on the 8-bit and
 //                 the float32 weights: the largest change of any logit per run, and of any probability
 import { parseArgs } from "node:util";
@@ -20,6 +22,7 @@ import { Engine } from "../host/engine";
 import { neighbourSpace } from "../host/neighbourSpace";
 import { KneserNeyTrigram, UnigramBaseline } from "./ngram";
 import { logSoftmax } from "../host/wordSearch";
+import { evalCompression, evalLongContexts, memoryTables } from "./evalMemory";
 
 /**
  * The baselines' units are GPT-2's pre-tokens (" word", ",", "\n    ", ...), so that they, like the
@@ -37,6 +40,8 @@ function isWordUnit(u: string): boolean {
 
 const ROOT = join(__dirname, "..");
 const SOURCES = ["brown", "docs", "code"];
+/** held-out sources with long documents, for the long-context accuracy */
+const LONG_SOURCES = ["docs", "linux-doc", "rust-doc", "brown"];
 
 interface NeighbourRow {
   group: string;
@@ -132,6 +137,9 @@ async function main(): Promise<void> {
       "max-tokens": { type: "string", default: "150000" },
       json: { type: "boolean", default: false },
       write: { type: "boolean", default: false },
+      "memory-tokens": { type: "string", default: "20000" },
+      "long-positions": { type: "string", default: "50" },
+      "memory-only": { type: "boolean", default: false },
     },
   });
   const corpus = values.corpus!;
@@ -148,6 +156,20 @@ async function main(): Promise<void> {
   const eightBit = q !== undefined && "matmuls" in q ? shipped : undefined;
   if (!eightBit) await shipped.dispose();
   const eos = engine.tokenizer.eosId;
+  const say = (l: string) => process.stderr.write(`eval: ${l}\n`);
+
+  // the document memory (issue 19): compression with and without it, and long contexts through predict
+  const heldout = join(corpus, "heldout");
+  const compression = await evalCompression(engine, heldout, Number(values["memory-tokens"]), say);
+  const long = evalLongContexts(join(ROOT, "dist", "cli.js"), values.model!, heldout, LONG_SOURCES, Number(values["long-positions"]), say);
+  const memoryMd = memoryTables(compression, long);
+  if (values["memory-only"]) {
+    await engine.dispose();
+    await eightBit?.dispose();
+    if (values.json) process.stdout.write(JSON.stringify({ memory: { compression, long } }) + "\n");
+    else process.stdout.write(memoryMd + "\n");
+    return;
+  }
 
   // baselines on the whole training split, as the model was trained
   const trainDir = join(corpus, "train");
@@ -275,12 +297,13 @@ async function main(): Promise<void> {
   const driftLine = quantization
     ? `\n\nOver ${quantization.runs} one-token runs after 64 tokens of held-out text, the 8-bit weights changed the largest logit of a run by ${quantization.meanMaxLogitChange.toFixed(2)} on average (${quantization.maxLogitChange.toFixed(2)} at most) and no probability by more than ${quantization.maxProbabilityChange.toFixed(3)}.`
     : "";
-  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), rows, ...(quantization ? { quantization } : {}), neighbours: neighbourRows };
+  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), rows, ...(quantization ? { quantization } : {}), neighbours: neighbourRows, memory: { compression, long } };
+  const md = `${table}${agreementLine}${driftLine}\n\n${neighbourTable}\n\n${memoryMd}\n`;
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
-  else process.stdout.write(`${table}${agreementLine}${driftLine}\n\n${neighbourTable}\n`);
+  else process.stdout.write(md);
   if (values.write) {
     writeFileSync(join(values.model!, "eval.json"), JSON.stringify(result, null, 2) + "\n");
-    writeFileSync(join(values.model!, "eval.md"), `${table}${agreementLine}${driftLine}\n\n${neighbourTable}\n`);
+    writeFileSync(join(values.model!, "eval.md"), md);
   }
 }
 
