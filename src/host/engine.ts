@@ -8,15 +8,17 @@ import { parseWordList, wordsStartingWith } from "../core/wordIndex";
 import { DEFAULT_SETTINGS, type Settings } from "../core/settings";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart, windowStride } from "../core/contextWindow";
 import { suggestWords } from "./nextWord";
-import type { AttentionDetails, AttentionFirst, AttentionResult, AttentionToken, MemoryInfo, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
+import type { AttentionDetails, AttentionFirst, AttentionResult, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
 import type { MemoryReadout, WordProb } from "../shared/messages";
-import { completionText, endingPhase, logSoftmax, searchUnits, splitPending, TokenTable, type StepModel } from "./wordSearch";
+import { completionText, endingPhase, searchUnits, splitPending, TokenTable, topTokens, type StepModel } from "./wordSearch";
 import { charsForTokens, headEnd, notInPair, tailStart } from "../core/attentionSource";
-import { ModelFolderError, readModelFolder, type ModelFolder } from "./modelFolder";
+import { readModelFolder, type ModelFolder } from "./modelFolder";
+import { tokenRanges } from "./tokenizer";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
-import { DocumentMemory, type HiddenRunner } from "./documentMemory";
+import type { DocumentMemory } from "./documentMemory";
+import { DocumentMemories } from "./documentMemories";
 import { scoreText, type Score, type ScoreOptions } from "./scoreText";
-import { MEMORY_PARAMS, memoryPlaces, memoryShare, memoryWeights, mixLogits, unitVector, type MemoryParams, type MemoryView } from "./tokenMemory";
+import { mixLogits, type MemoryView } from "./tokenMemory";
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -46,11 +48,6 @@ interface State {
   h?: Float32Array;
 }
 
-/** places listed per word, and overall, in a memory readout */
-const MEMORY_PLACES = 8;
-
-/** documents whose memory is kept at once (the least recently used is freed first) */
-const MAX_MEMORIES = 16;
 
 
 export class Engine {
@@ -60,9 +57,8 @@ export class Engine {
   private background: Promise<void> | null = null;
   /** step memo: token ids -> the state after them (least recently used first) */
   private readonly steps = new Map<string, State>();
-  /** each open document's memory (see documentMemory.ts), by the key the extension gives it */
-  private readonly memories = new Map<string, DocumentMemory<KvCache>>();
-  memoryParams: MemoryParams = MEMORY_PARAMS;
+  /** each open document's memory (see documentMemories.ts), by the key the extension gives it */
+  readonly memories: DocumentMemories;
   /** the latest attentionFirst run, kept for its attentionDetails */
   private lastAttention: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { at: number; offset: number; options: Settings["suggest"]; doc?: string } } | null = null;
   private attentionRuns = 0;
@@ -76,6 +72,7 @@ export class Engine {
     readonly loadMs: number,
   ) {
     this.table = new TokenTable(folder.tokenizer.tokenBytes, folder.tokenizer.special);
+    this.memories = new DocumentMemories(model, folder);
     const wordsPath = join(folder.dir, "words.txt");
     if (existsSync(wordsPath)) this.lexicon = new Set(Array.from(parseWordList(readFileSync(wordsPath, "utf8")), (w) => w.toLowerCase()));
   }
@@ -192,9 +189,9 @@ export class Engine {
   /** A state's logits with the memory mixed in (the memory's own distribution; see tokenMemory.ts). */
   private async mixed(state: State, memory: MemoryView | null): Promise<{ cache: KvCache; logits: Float32Array }> {
     if (!memory || !state.h) return state;
-    const h = this.memoryParams.unit ? unitVector(state.h) : state.h;
+    const h = this.memories.query(state.h);
     const dots = await this.model.dots(memory.keys, memory.count, h);
-    return { cache: state.cache, logits: mixLogits(state.logits, h, memory, this.memoryParams, dots) };
+    return { cache: state.cache, logits: mixLogits(state.logits, h, memory, this.memories.params, dots) };
   }
 
   private rememberStep(key: string, state: State): void {
@@ -324,39 +321,9 @@ export class Engine {
     return hyps.map((h) => ({ word: completionText(h.bytes, new Uint8Array(0)), p: Math.exp(h.logp) }));
   }
 
-  /**
-   * Total negative log-likelihood (nats) of ids[1..] given what precedes each, read with sliding
-   * windows of `window` tokens that advance by `stride` (every token after the first window has at
-   * least window - stride tokens of context). `skip(id)` excludes targets from the sum.
-   */
-  async tokenNll(ids: readonly number[], window: number, stride: number, skip: (id: number) => boolean = () => false): Promise<{ nll: number; count: number }> {
-    const V = this.folder.config.vocabSize;
-    let nll = 0;
-    let count = 0;
-    let scoredUpTo = 1; // ids[0] has no prediction
-    for (let start = 0; scoredUpTo < ids.length; start += stride) {
-      const win = ids.slice(start, start + window);
-      if (win.length < 2) break;
-      const r = await this.model.run(null, win, { allLogits: true });
-      for (let j = 1; j < win.length; j++) {
-        const pos = start + j;
-        if (pos < scoredUpTo) continue;
-        const target = win[j];
-        if (!skip(target)) {
-          const row = r.logits.subarray((j - 1) * V, j * V);
-          nll += logSoftmax(row).logZ - row[target];
-          count++;
-        }
-        scoredUpTo = pos + 1;
-      }
-      if (start + window >= ids.length) break;
-    }
-    return { nll, count };
-  }
-
   /** How well the model, with its memory of `memoryTokens` entries (0: alone), predicts a text (see scoreText.ts). */
   async score(text: string, o: Omit<ScoreOptions, "params">): Promise<Score> {
-    return scoreText(this.model, this.tokenizer, this.tokenizer.eosId ?? this.folder.config.bosTokenId, text, { ...o, params: this.memoryParams, dots: (keys, count, h) => this.model.dots(keys, count, h) });
+    return scoreText(this.model, this.tokenizer, this.tokenizer.eosId ?? this.folder.config.bosTokenId, text, { ...o, params: this.memories.params, dots: (keys, count, h) => this.model.dots(keys, count, h) });
   }
 
   /** Attention probabilities over exactly the tokens of the text (its first maxTokens), with predictions. */
@@ -364,10 +331,7 @@ export class Engine {
     // the CLI: the next words read a memory of the whole text, as predict's do (an open document's is the host's)
     const key = "\u0000attention";
     if (memoryTokens > 0 && this.hasHidden && !words?.doc) {
-      const memory = this.newMemory(memoryTokens);
-      memory.sync(0, textIn);
-      await memory.fillAll(this.hiddenRunner);
-      this.memories.set(key, memory);
+      this.memories.put(key, await this.memories.over(textIn, memoryTokens));
       words = { at: words?.at ?? textIn.length, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: key };
     }
     try {
@@ -375,7 +339,7 @@ export class Engine {
       const { detailsId: _, ...core } = first;
       return { ...core, ...(await this.attentionDetails(first.detailsId)) };
     } finally {
-      this.memories.delete(key);
+      this.memories.close(key);
     }
   }
 
@@ -488,50 +452,7 @@ export class Engine {
     if (!view || ids.length === 0) return undefined;
     const base = await this.base(ids, false, () => undefined);
     if (!base.h) return undefined;
-    const h = this.memoryParams.unit ? unitVector(base.h) : base.h;
-    const { logZ } = logSoftmax(base.logits);
-    const share = memoryShare(view.count, this.memoryParams);
-    const place = (index: number, weight: number) => ({ ...m.placeOf(end, index)!, weight, token: this.tokenizer.tokenText(view.next[index]) });
-    const readouts = words.map((w) => {
-      const token = this.tokenizer.encode(w.word)[0];
-      const r = memoryPlaces(view, h, token, this.memoryParams.theta, MEMORY_PLACES);
-      const pModel = Math.exp(base.logits[token] - logZ);
-      return { word: w.word, token: this.tokenizer.tokenText(token), pModel, pMemory: r.pMemory, pMixed: (1 - share) * pModel + share * r.pMemory, places: r.places.map((p) => place(p.index, p.weight)) };
-    });
-    const raised = readouts.slice(1).reduce((best, r) => (r.pMixed - r.pModel > best.pMixed - best.pModel ? r : best), readouts[0]);
-    const w = memoryWeights(view, h, this.memoryParams.theta);
-    const top = Array.from(w, (weight, index) => ({ weight, index }))
-      .sort((a, b) => b.weight - a.weight)
-      .slice(0, MEMORY_PLACES)
-      .map((x) => place(x.index, x.weight));
-    return { entries: view.count, share, words: raised === readouts[0] ? [readouts[0]] : [readouts[0], raised], top };
-  }
-
-  /** Final hidden states of tokens run after a cache, on the float32 weights: how the memory is filled. */
-  private readonly hiddenRunner: HiddenRunner<KvCache> = {
-    hidden: async (cache, tokens) => {
-      const r = await this.model.run(cache, tokens, { finalHidden: true });
-      const states = r.finalHidden!;
-      if (this.memoryParams.unit) {
-        // keys of unit length, as the queries (MemoryParams.unit)
-        const D = this.folder.config.nEmbd;
-        for (let i = 0; i < states.length; i += D) states.set(unitVector(states.subarray(i, i + D)), i);
-      }
-      return { cache: r.cache, states };
-    },
-  };
-
-  /** A memory for a text that is not an open document (the CLI, the eval): `capacity` entries. */
-  newMemory(capacity: number): DocumentMemory<KvCache> {
-    if (!this.hasHidden) throw new ModelFolderError(`${this.folder.onnxPath}: the document memory needs the model's hidden states: ${this.model.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.folder.onnxPath);
-    const bos = this.tokenizer.eosId ?? this.folder.config.bosTokenId;
-    return new DocumentMemory<KvCache>((raw) => {
-      // the model reads \n line ends; the memory's offsets stay the document's own
-      const text = raw.replace(/\r\n?/g, "\n");
-      const ids = this.tokenizer.encode(text);
-      const ends = tokenRanges(this.tokenizer, ids).map((t) => t.end);
-      return { ids, ends: text.length === raw.length ? ends : ends.map(rawOffsets(raw)) };
-    }, this.folder.config.nEmbd, capacity, bos);
+    return this.memories.readout(m, view, end, { logits: base.logits, h: base.h }, words);
   }
 
   /**
@@ -540,61 +461,7 @@ export class Engine {
    */
   async suggestInText(text: string, p: SuggestParams, capacity: number): Promise<SuggestResult> {
     if (capacity <= 0 || !this.hasHidden) return this.suggest(text, p);
-    const memory = this.newMemory(capacity);
-    memory.sync(0, text);
-    await memory.fillAll(this.hiddenRunner);
-    return this.suggest(text, p, undefined, 0, memory);
-  }
-
-  /**
-   * The text before the cursor of an open document, from `offset` on: its memory keeps what did not change
-   * and fills the rest in the background (fillStep). `capacity` 0 frees it.
-   */
-  memorySync(doc: string, offset: number, text: string, capacity: number): MemoryInfo {
-    let m = this.memories.get(doc);
-    if (capacity <= 0 || !this.hasHidden) {
-      this.memories.delete(doc);
-      return { doc, tokens: 0, states: 0, bytes: 0, capacity: 0 };
-    }
-    if (!m || m.capacity !== capacity) {
-      m = this.newMemory(capacity);
-      this.memories.set(doc, m);
-      // bounded: the least recently used document's memory goes first
-      while (this.memories.size > MAX_MEMORIES) {
-        const oldest = [...this.memories.entries()].sort((a, b) => a[1].touched - b[1].touched)[0][0];
-        this.memories.delete(oldest);
-      }
-    }
-    m.sync(offset, text);
-    return memoryInfoOf(doc, m);
-  }
-
-  memoryClose(doc: string): void {
-    this.memories.delete(doc);
-  }
-
-  memoryInfo(): MemoryInfo[] {
-    return [...this.memories.entries()].map(([doc, m]) => memoryInfoOf(doc, m));
-  }
-
-  /** Whether some memory still has states to compute. */
-  get memoryPending(): boolean {
-    for (const m of this.memories.values()) if (m.pending > 0) return true;
-    return false;
-  }
-
-  /** One small step of filling, for the most recently used memory that needs it; the tokens run (0: nothing to do). */
-  async fillStep(): Promise<number> {
-    let best: [string, DocumentMemory<KvCache>] | undefined;
-    for (const e of this.memories.entries()) if (e[1].pending > 0 && (!best || e[1].touched > best[1].touched)) best = e;
-    if (!best) return 0;
-    try {
-      return await best[1].fillStep(this.hiddenRunner);
-    } catch (e) {
-      // a memory that cannot be filled is dropped, not retried forever; the model alone still answers
-      this.memories.delete(best[0]);
-      throw e;
-    }
+    return this.suggest(text, p, undefined, 0, await this.memories.over(text, capacity));
   }
 
   async dispose(): Promise<void> {
@@ -613,71 +480,3 @@ function lastRow(rows: Float32Array | undefined, width: number): Float32Array | 
   return rows && rows.length >= width ? rows.slice(rows.length - width) : undefined;
 }
 
-/** Offsets in a text with \n line ends -> offsets in the raw text it came from (\r\n or \r ends). */
-function rawOffsets(raw: string): (normalized: number) => number {
-  const map: number[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === "\r" && raw[i + 1] === "\n") continue; // "\r\n" reads as one "\n": it maps to the "\n"
-    map.push(i);
-  }
-  map.push(raw.length);
-  // an end offset e (exclusive) of the normalized text is the raw offset after its e-th character
-  return (e) => (e <= 0 ? 0 : map[e - 1] + 1);
-}
-
-function memoryInfoOf(doc: string, m: DocumentMemory<KvCache>): MemoryInfo {
-  return { doc, tokens: m.tokens, states: m.states, bytes: m.bytes, capacity: m.capacity };
-}
-
-/** Each token's range in the decoded text, in UTF-16 code units. */
-export function tokenRanges(tokenizer: { tokenBytes: readonly Uint8Array[]; tokenText(id: number): string }, ids: readonly number[]): AttentionToken[] {
-  // byte offset -> UTF-16 offset over the concatenated bytes
-  const out: AttentionToken[] = [];
-  let byteEnd = 0;
-  const bytes: number[] = [];
-  for (const id of ids) for (const b of tokenizer.tokenBytes[id] ?? []) bytes.push(b);
-  const u16At: number[] = new Array(bytes.length + 1).fill(0);
-  let u = 0;
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i];
-    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    const units = len === 4 ? 2 : 1;
-    for (let j = 0; j < len && i + j < bytes.length; j++) u16At[i + j] = u;
-    i += len;
-    u += units;
-    u16At[Math.min(i, bytes.length)] = u;
-  }
-  for (const id of ids) {
-    const n = tokenizer.tokenBytes[id]?.length ?? 0;
-    const startByte = byteEnd;
-    byteEnd += n;
-    const start = u16At[startByte];
-    // a token that ends inside a character covers the whole character
-    let end = u16At[byteEnd];
-    if (end === start && n > 0) end = start + 1;
-    out.push({ id, text: tokenizer.tokenText(id), start, end });
-  }
-  return out;
-}
-
-function topTokens(logits: Float32Array, k: number): { id: number; p: number }[] {
-  const { logZ } = logSoftmax(logits);
-  // k best by insertion into a small sorted array (k is 10: no allocation per candidate)
-  const ids = new Int32Array(k).fill(-1);
-  const vals = new Float32Array(k).fill(-Infinity);
-  for (let i = 0; i < logits.length; i++) {
-    const v = logits[i];
-    if (v <= vals[k - 1]) continue;
-    let j = k - 1;
-    while (j > 0 && vals[j - 1] < v) {
-      vals[j] = vals[j - 1];
-      ids[j] = ids[j - 1];
-      j--;
-    }
-    vals[j] = v;
-    ids[j] = i;
-  }
-  const out: { id: number; p: number }[] = [];
-  for (let j = 0; j < k; j++) if (ids[j] >= 0) out.push({ id: ids[j], p: Math.exp(vals[j] - logZ) });
-  return out;
-}

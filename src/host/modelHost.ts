@@ -59,13 +59,13 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
         return neighbourSpace(needEngine()).search((req as RequestMessage<"neighbours">).params);
       case "memorySync": {
         const p = (req as RequestMessage<"memorySync">).params;
-        return needEngine().memorySync(p.doc, p.offset, p.text, p.capacity);
+        return needEngine().memories.sync(p.doc, p.offset, p.text, p.capacity);
       }
       case "memoryClose":
-        engine?.memoryClose((req as RequestMessage<"memoryClose">).params.doc);
+        engine?.memories.close((req as RequestMessage<"memoryClose">).params.doc);
         return null;
       case "memoryInfo":
-        return engine?.memoryInfo() ?? [];
+        return engine?.memories.info() ?? [];
       case "neighbourIndex":
         return neighbourSpace(needEngine()).buildIndex((req as RequestMessage<"neighbourIndex">).params.budgetMs, isCancelled);
     }
@@ -107,7 +107,7 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
   // keystroke's request waits behind at most one step.
   let fillScheduled = false;
   function scheduleFill(): void {
-    if (fillScheduled || !engine?.memoryPending) return;
+    if (fillScheduled || !engine?.memories.pending) return;
     fillScheduled = true;
     setImmediate(() => void fillTick());
   }
@@ -116,7 +116,7 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
     if (busy || queue.length > 0 || !engine) return;
     busy = true;
     try {
-      await engine.fillStep();
+      await engine.memories.fillStep();
     } catch (e) {
       process.stderr.write(`document memory: ${(e as Error)?.message ?? String(e)}\n`);
     } finally {

@@ -78,6 +78,16 @@ export async function scoreText(model: OnnxModel, tokenizer: TextTokenizer, bos:
   const tokens = o.maxTokens !== undefined ? all.slice(0, o.maxTokens) : all;
   // a document's start, as in training and as the suggestion's window marks it
   const ids = bos !== undefined ? [bos, ...tokens] : tokens;
+  const { nll, count } = await scoreIds(model, ids, o);
+  const covered = tokenizer.decode(tokens);
+  return { tokens: count, bytes: Buffer.byteLength(covered, "utf8"), words: covered.split(/\s+/).filter((w) => w.length > 0).length, nll };
+}
+
+/**
+ * Total negative log-likelihood (nats) of ids[1..], each given what precedes it, in the windows of
+ * ScoreOptions (and its memory); `skip(id)` leaves targets out of the sum (the eval's document separators).
+ */
+export async function scoreIds(model: OnnxModel, ids: readonly number[], o: Omit<ScoreOptions, "maxTokens">, skip: (id: number) => boolean = () => false): Promise<{ nll: number; count: number }> {
   const V = model.config.vocabSize;
   const D = model.config.nEmbd;
   const memory = o.memoryTokens > 0 ? new EntryBuffer(o.memoryTokens, D) : null;
@@ -91,6 +101,7 @@ export async function scoreText(model: OnnxModel, tokenizer: TextTokenizer, bos:
     for (let j = 1; j < win.length; j++) {
       const pos = start + j;
       if (pos < scoredUpTo) continue;
+      scoredUpTo = pos + 1;
       const target = win[j];
       const row = r.logits.subarray((j - 1) * V, j * V);
       const pModel = Math.exp(row[target] - logSoftmax(row).logZ);
@@ -118,12 +129,11 @@ export async function scoreText(model: OnnxModel, tokenizer: TextTokenizer, bos:
         // after it is scored, the token enters the memory with the state that predicted it
         memory.add(h, target);
       }
+      if (skip(target)) continue;
       nll -= Math.log(Math.max(p, 1e-30));
       count++;
-      scoredUpTo = pos + 1;
     }
     if (start + o.window >= ids.length) break;
   }
-  const covered = tokenizer.decode(tokens);
-  return { tokens: count, bytes: Buffer.byteLength(covered, "utf8"), words: covered.split(/\s+/).filter((w) => w.length > 0).length, nll };
+  return { nll, count };
 }

@@ -2,6 +2,7 @@
 // plus the byte table of every token that the word search needs: a byte-level BPE token is a run of
 // UTF-8 bytes, and a word boundary or a typed prefix can fall inside a token or inside a character.
 import { Tokenizer } from "@huggingface/tokenizers";
+import type { AttentionToken } from "../shared/hostProtocol";
 
 export class TokenizerError extends Error {
   constructor(
@@ -225,4 +226,35 @@ export class TextTokenizer {
     if (this.special[id]) return this.tokenizer.decode([id], { skip_special_tokens: false });
     return utf8.decode(this.tokenBytes[id] ?? new Uint8Array(0));
   }
+}
+
+/** Each token's range in the decoded text, in UTF-16 code units. */
+export function tokenRanges(tokenizer: { tokenBytes: readonly Uint8Array[]; tokenText(id: number): string }, ids: readonly number[]): AttentionToken[] {
+  // byte offset -> UTF-16 offset over the concatenated bytes
+  const out: AttentionToken[] = [];
+  let byteEnd = 0;
+  const bytes: number[] = [];
+  for (const id of ids) for (const b of tokenizer.tokenBytes[id] ?? []) bytes.push(b);
+  const u16At: number[] = new Array(bytes.length + 1).fill(0);
+  let u = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    const units = len === 4 ? 2 : 1;
+    for (let j = 0; j < len && i + j < bytes.length; j++) u16At[i + j] = u;
+    i += len;
+    u += units;
+    u16At[Math.min(i, bytes.length)] = u;
+  }
+  for (const id of ids) {
+    const n = tokenizer.tokenBytes[id]?.length ?? 0;
+    const startByte = byteEnd;
+    byteEnd += n;
+    const start = u16At[startByte];
+    // a token that ends inside a character covers the whole character
+    let end = u16At[byteEnd];
+    if (end === start && n > 0) end = start + 1;
+    out.push({ id, text: tokenizer.tokenText(id), start, end });
+  }
+  return out;
 }

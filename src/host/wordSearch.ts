@@ -497,3 +497,26 @@ const utf8 = new TextDecoder("utf-8");
 export function completionText(unitBytes: Uint8Array, pendingBytes: Uint8Array): string {
   return utf8.decode(unitBytes.subarray(pendingBytes.length));
 }
+
+/** The k most likely tokens of a logits row, with their probabilities, best first. */
+export function topTokens(logits: Float32Array, k: number): { id: number; p: number }[] {
+  const { logZ } = logSoftmax(logits);
+  // k best by insertion into a small sorted array (k is 10: no allocation per candidate)
+  const ids = new Int32Array(k).fill(-1);
+  const vals = new Float32Array(k).fill(-Infinity);
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i];
+    if (v <= vals[k - 1]) continue;
+    let j = k - 1;
+    while (j > 0 && vals[j - 1] < v) {
+      vals[j] = vals[j - 1];
+      ids[j] = ids[j - 1];
+      j--;
+    }
+    vals[j] = v;
+    ids[j] = i;
+  }
+  const out: { id: number; p: number }[] = [];
+  for (let j = 0; j < k; j++) if (ids[j] >= 0) out.push({ id: ids[j], p: Math.exp(vals[j] - logZ) });
+  return out;
+}

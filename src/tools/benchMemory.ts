@@ -54,8 +54,8 @@ export async function benchMemory(modelDir: string, threads: number, text: strin
       runs.none.push(a.modelRuns);
       await plain.idle();
       // the memory follows the text as the editor's MemorySync does (only the new words are filled)
-      withMemory.memorySync("bench", 0, p, MEMORY);
-      while (withMemory.memoryPending) await withMemory.fillStep();
+      withMemory.memories.sync("bench", 0, p, MEMORY);
+      while (withMemory.memories.pending) await withMemory.memories.fillStep();
       const b = await withMemory.suggest(p, base, undefined, 0, "bench");
       times.full.push(b.ms);
       runs.full.push(b.modelRuns);

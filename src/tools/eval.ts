@@ -23,6 +23,7 @@ import { neighbourSpace } from "../host/neighbourSpace";
 import { KneserNeyTrigram, UnigramBaseline } from "./ngram";
 import { logSoftmax } from "../host/wordSearch";
 import { evalCompression, evalLongContexts, memoryTables } from "./evalMemory";
+import { scoreIds } from "../host/scoreText";
 
 /**
  * The baselines' units are GPT-2's pre-tokens (" word", ",", "\n    ", ...), so that they, like the
@@ -195,7 +196,7 @@ async function main(): Promise<void> {
     }
     const words = docs.reduce((a, d) => a + (d.match(/\S+/g)?.length ?? 0), 0);
     const ts = performance.now();
-    const { nll, count } = await engine.tokenNll(ids, 256, 128, (id) => id === eos);
+    const { nll, count } = await scoreIds(engine.model, ids, { window: 256, stride: 128, memoryTokens: 0, params: engine.memories.params }, (id) => id === eos);
     if (eightBit) drift.push(...(await eightBitDrift(engine, eightBit, ids, 300)));
     // baselines: the same documents, unit by unit
     let knNll = 0;

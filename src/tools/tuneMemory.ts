@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const engine = await Engine.load(values.model!);
   // --unit: keys and queries of unit length (MemoryParams.unit), with θ of that scale
   const thetas = values.unit ? UNIT_THETAS : THETAS;
-  engine.memoryParams = { ...engine.memoryParams, unit: values.unit };
+  engine.memories.params = { ...engine.memories.params, unit: values.unit };
   const shippedToo = MEMORY_PARAMS.unit === values.unit;
   const files: { source: string; bytes: number; pModel: number[]; pMemory: number[][]; entries: number[] }[] = [];
   try {

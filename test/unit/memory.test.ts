@@ -74,7 +74,7 @@ test("a safe cut is a token boundary: the text before and after it tokenize as t
 /** A memory of the real model, with a runner that counts the tokens it runs. */
 async function realMemory(capacity = 4096) {
   const e = await sharedEngine();
-  const m = e.newMemory(capacity);
+  const m = e.memories.create(capacity);
   let ran = 0;
   const runner: HiddenRunner<unknown> = {
     hidden: async (cache, tokens) => {
@@ -167,15 +167,15 @@ test("bounds: a 5 MB document keeps at most capacity + 128 tokens and their stat
   const e = await sharedEngine();
   const big = LONG.repeat(Math.ceil(5e6 / LONG.length)).slice(0, 5e6);
   const t0 = performance.now();
-  const info = e.memorySync("file:///big.txt", 0, big, 512);
+  const info = e.memories.sync("file:///big.txt", 0, big, 512);
   assert.ok(info.tokens <= 512 + 128, `tokens ${info.tokens}`);
-  while (e.memoryPending) await e.fillStep();
-  const after = e.memoryInfo().find((d) => d.doc === "file:///big.txt")!;
+  while (e.memories.pending) await e.memories.fillStep();
+  const after = e.memories.info().find((d) => d.doc === "file:///big.txt")!;
   assert.equal(after.states, after.tokens);
   assert.ok(after.bytes <= (512 + 128) * (e.folder.config.nEmbd * 4 + 16), `bytes ${after.bytes}`);
   assert.ok(performance.now() - t0 < 60_000);
-  e.memoryClose("file:///big.txt");
-  assert.equal(e.memoryInfo().length, 0);
+  e.memories.close("file:///big.txt");
+  assert.equal(e.memories.info().length, 0);
 });
 
 test("the memory off gives exactly the model's numbers; on, it raises a word the document used before", async () => {
@@ -194,11 +194,11 @@ test("the memory off gives exactly the model's numbers; on, it raises a word the
   assert.ok(sum <= 1 + 1e-9);
   for (let i = 1; i < on.alternatives.length; i++) assert.ok(on.alternatives[i].p <= on.alternatives[i - 1].p + 1e-12);
   // a document's memory through the host's path gives the same numbers as the CLI's
-  e.memorySync("file:///story.txt", 0, text, 4096);
-  while (e.memoryPending) await e.fillStep();
+  e.memories.sync("file:///story.txt", 0, text, 4096);
+  while (e.memories.pending) await e.memories.fillStep();
   const viaDoc = await e.suggest(text, { ...p, useCache: false }, undefined, 0, "file:///story.txt");
   assert.deepEqual(viaDoc.alternatives, on.alternatives);
-  e.memoryClose("file:///story.txt");
+  e.memories.close("file:///story.txt");
 });
 
 test("MEMORY_PARAMS are a proper mixture", () => {

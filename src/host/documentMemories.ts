@@ -1,0 +1,181 @@
+// The model host's document memories: one DocumentMemory per open document (by the key the extension
+// gives it), bounded in number, filled one small step at a time while no request waits; and memories of
+// whole texts for the CLI and the eval. The mixing itself is tokenMemory.ts; the engine reads a memory's
+// view when it suggests.
+import { DocumentMemory, type HiddenRunner } from "./documentMemory";
+import { ModelFolderError, type ModelFolder } from "./modelFolder";
+import type { KvCache, OnnxModel } from "./onnxModel";
+import { MEMORY_PARAMS, memoryPlaces, memoryShare, memoryWeights, unitVector, type MemoryParams, type MemoryView } from "./tokenMemory";
+import { logSoftmax } from "./wordSearch";
+import type { MemoryReadout, WordProb } from "../shared/messages";
+import { tokenRanges } from "./tokenizer";
+import type { MemoryInfo } from "../shared/hostProtocol";
+
+/** places listed per word, and overall, in a memory readout */
+const MEMORY_PLACES = 8;
+
+/** documents whose memory is kept at once (the least recently used is freed first) */
+const MAX_MEMORIES = 16;
+
+export class DocumentMemories {
+  params: MemoryParams = MEMORY_PARAMS;
+  private readonly byDoc = new Map<string, DocumentMemory<KvCache>>();
+
+  constructor(
+    private readonly model: OnnxModel,
+    private readonly folder: ModelFolder,
+  ) {}
+
+  /** Final hidden states of tokens run after a cache, on the float32 weights: how a memory is filled. */
+  readonly runner: HiddenRunner<KvCache> = {
+    hidden: async (cache, tokens) => {
+      const r = await this.model.run(cache, tokens, { finalHidden: true });
+      const states = r.finalHidden!;
+      if (this.params.unit) {
+        // keys of unit length, as the queries (MemoryParams.unit)
+        const D = this.folder.config.nEmbd;
+        for (let i = 0; i < states.length; i += D) states.set(unitVector(states.subarray(i, i + D)), i);
+      }
+      return { cache: r.cache, states };
+    },
+  };
+
+  /** A state's hidden vector as the memory's query (of unit length where the keys are). */
+  query(h: Float32Array): Float32Array {
+    return this.params.unit ? unitVector(h) : h;
+  }
+
+  /** A new, empty memory of `capacity` entries. */
+  create(capacity: number): DocumentMemory<KvCache> {
+    if (!this.model.io.hasHidden) throw new ModelFolderError(`${this.folder.onnxPath}: the document memory needs the model's hidden states: ${this.model.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.folder.onnxPath);
+    const tokenizer = this.folder.tokenizer;
+    const bos = tokenizer.eosId ?? this.folder.config.bosTokenId;
+    return new DocumentMemory<KvCache>((raw) => {
+      // the model reads \n line ends; the memory's offsets stay the document's own
+      const text = raw.replace(/\r\n?/g, "\n");
+      const ids = tokenizer.encode(text);
+      const ends = tokenRanges(tokenizer, ids).map((t) => t.end);
+      return { ids, ends: text.length === raw.length ? ends : ends.map(rawOffsets(raw)) };
+    }, this.folder.config.nEmbd, capacity, bos);
+  }
+
+  /** A memory of a whole text (not an open document: the CLI, the eval), filled now. */
+  async over(text: string, capacity: number): Promise<DocumentMemory<KvCache>> {
+    const m = this.create(capacity);
+    m.sync(0, text);
+    await m.fillAll(this.runner);
+    return m;
+  }
+
+  get(doc: string): DocumentMemory<KvCache> | undefined {
+    return this.byDoc.get(doc);
+  }
+
+  /** Hold a memory made elsewhere under a key (the CLI's attention reads its text's memory so). */
+  put(doc: string, m: DocumentMemory<KvCache>): void {
+    this.byDoc.set(doc, m);
+  }
+
+  /**
+   * The text before the cursor of an open document, from `offset` on: its memory keeps what did not change
+   * and fills the rest in the background (fillStep). `capacity` 0 frees it.
+   */
+  sync(doc: string, offset: number, text: string, capacity: number): MemoryInfo {
+    let m = this.byDoc.get(doc);
+    if (capacity <= 0 || !this.model.io.hasHidden) {
+      this.byDoc.delete(doc);
+      return { doc, tokens: 0, states: 0, bytes: 0, capacity: 0 };
+    }
+    if (!m || m.capacity !== capacity) {
+      m = this.create(capacity);
+      this.byDoc.set(doc, m);
+      // bounded: the least recently used document's memory goes first
+      while (this.byDoc.size > MAX_MEMORIES) {
+        const oldest = [...this.byDoc.entries()].sort((a, b) => a[1].touched - b[1].touched)[0][0];
+        this.byDoc.delete(oldest);
+      }
+    }
+    m.sync(offset, text);
+    return infoOf(doc, m);
+  }
+
+  close(doc: string): void {
+    this.byDoc.delete(doc);
+  }
+
+  info(): MemoryInfo[] {
+    return [...this.byDoc.entries()].map(([doc, m]) => infoOf(doc, m));
+  }
+
+  /** Whether some memory still has states to compute. */
+  get pending(): boolean {
+    for (const m of this.byDoc.values()) if (m.pending > 0) return true;
+    return false;
+  }
+
+  /** One small step of filling, for the most recently used memory that needs it; the tokens run (0: nothing to do). */
+  async fillStep(): Promise<number> {
+    let best: [string, DocumentMemory<KvCache>] | undefined;
+    for (const e of this.byDoc.entries()) if (e[1].pending > 0 && (!best || e[1].touched > best[1].touched)) best = e;
+    if (!best) return 0;
+    try {
+      return await best[1].fillStep(this.runner);
+    } catch (e) {
+      // a memory that cannot be filled is dropped, not retried forever; the model alone still answers
+      this.byDoc.delete(best[0]);
+      throw e;
+    }
+  }
+
+  /** Fill every memory now (tests, the bench). */
+  async fillAll(): Promise<void> {
+    while (this.pending) await this.fillStep();
+  }
+
+  /**
+   * What memory `m` said at document offset `end` (view: its entries there) after a state (its logits
+   * and hidden vector): for each word, its first token's probability from the model, from the memory
+   * and mixed, with the places that predicted it; the first word and the one the memory raised most;
+   * and the heaviest places overall.
+   */
+  readout(m: DocumentMemory<KvCache>, view: MemoryView, end: number, state: { logits: Float32Array; h: Float32Array }, words: readonly WordProb[]): MemoryReadout {
+    const tokenizer = this.folder.tokenizer;
+    const h = this.query(state.h);
+    const { logZ } = logSoftmax(state.logits);
+    const share = memoryShare(view.count, this.params);
+    const place = (index: number, weight: number) => ({ ...m.placeOf(end, index)!, weight, token: tokenizer.tokenText(view.next[index]) });
+    const readouts = words.map((w) => {
+      const token = tokenizer.encode(w.word)[0];
+      const r = memoryPlaces(view, h, token, this.params.theta, MEMORY_PLACES);
+      const pModel = Math.exp(state.logits[token] - logZ);
+      return { word: w.word, token: tokenizer.tokenText(token), pModel, pMemory: r.pMemory, pMixed: (1 - share) * pModel + share * r.pMemory, places: r.places.map((p) => place(p.index, p.weight)) };
+    });
+    const raised = readouts.slice(1).reduce((best, r) => (r.pMixed - r.pModel > best.pMixed - best.pModel ? r : best), readouts[0]);
+    const w = memoryWeights(view, h, this.params.theta);
+    const top = Array.from(w, (weight, index) => ({ weight, index }))
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, MEMORY_PLACES)
+      .map((x) => place(x.index, x.weight));
+    return { entries: view.count, share, words: raised === readouts[0] ? [readouts[0]] : [readouts[0], raised], top };
+  }
+
+  clear(): void {
+    this.byDoc.clear();
+  }
+}
+
+function infoOf(doc: string, m: DocumentMemory<KvCache>): MemoryInfo {
+  return { doc, tokens: m.tokens, states: m.states, bytes: m.bytes, capacity: m.capacity };
+}
+
+/** Offsets in a text with \n line ends -> offsets in the raw text it came from (\r\n or \r ends). */
+function rawOffsets(raw: string): (normalized: number) => number {
+  const map: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === "\r" && raw[i + 1] === "\n") continue; // "\r\n" reads as one "\n": it maps to the "\n"
+    map.push(i);
+  }
+  map.push(raw.length);
+  // an end offset e (exclusive) of the normalized text is the raw offset after its e-th character
+  return (e) => (e <= 0 ? 0 : map[e - 1] + 1);
+}
