@@ -46,7 +46,7 @@ export const LIMITS = {
   temperature: { min: 0, max: 2 },
   topK: { min: 1, max: 20 },
   maxAttentionTokens: { min: 2, max: 512 },
-  memoryTokens: { min: 0, max: 65536 },
+  memoryTokens: { min: 0, max: 16384 },
 } as const;
 
 /** Clamp a number setting into its range; a non-number gives the default. */

@@ -15,7 +15,7 @@ import type { MemoryInfo } from "../shared/hostProtocol";
 const MEMORY_PLACES = 8;
 
 /** documents whose memory is kept at once (the least recently used is freed first) */
-const MAX_MEMORIES = 16;
+const MAX_MEMORIES = 8;
 
 export class DocumentMemories {
   params: MemoryParams = MEMORY_PARAMS;

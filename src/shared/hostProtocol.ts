@@ -36,7 +36,7 @@ const suggestOptions = v.object({
 /** an open document's key for its memory (the extension gives its URI) */
 const docKey = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 /** most entries a document memory may hold (lmLens.memoryTokens) */
-export const MAX_MEMORY_TOKENS = 65536;
+export const MAX_MEMORY_TOKENS = 16384;
 
 const panelWords = v.object({
   at: int(0, MAX_REQUEST_TEXT_CHARS),
