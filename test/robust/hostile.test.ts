@@ -183,6 +183,12 @@ const BAD_REQUESTS: [string, string, unknown, RegExp][] = [
   ["the test-only method hang", "hang", {}, /unknown method "hang"/],
   ["a method that does not exist", "rm -rf", {}, /unknown method "rm -rf"/],
   ["params that are not an object", "suggest", "the hair", /suggest: params: expected Object/],
+  ["memorySync with capacity 1e9", "memorySync", { doc: "file:///a.txt", offset: 0, text: "the hair", capacity: 1e9 }, /memorySync: capacity: expected <=16384, got 1000000000/],
+  ["memorySync without a document key", "memorySync", { offset: 0, text: "the hair", capacity: 4096 }, /memorySync: doc is missing/],
+  ["memorySync with an empty document key", "memorySync", { doc: "", offset: 0, text: "x", capacity: 4096 }, /memorySync: doc: expected >=1/],
+  ["memorySync with a fractional offset", "memorySync", { doc: "d", offset: 0.5, text: "x", capacity: 4096 }, /memorySync: offset/],
+  ["memoryClose with a number for its document", "memoryClose", { doc: 7 }, /memoryClose: doc: expected string, got 7/],
+  ["suggest with a document key of 5,000 characters", "suggest", { text: "x", offset: 0, options: SUGGEST, doc: "d".repeat(5000) }, /suggest: doc: expected <=4096/],
 ];
 
 for (const [name, method, params, says] of BAD_REQUESTS) {
@@ -242,6 +248,11 @@ const CLI_CASES: [string, string[], (string | RegExp)[]][] = [
   ["an unknown command", ["summarise", "x"], ['unknown command "summarise"']],
   ["--max-tokens 0", ["attention", "--max-tokens", "0", "x"], ["--max-tokens must be an integer from 1 to 512"]],
   ["--metric manhattan", ["neighbours", "--metric", "manhattan", "red"], ["--metric must be cosine or euclidean"]],
+  ["--no-memory on neighbours", ["neighbours", "--no-memory", "red"], ["--no-memory does not apply to neighbours"]],
+  ["score --window 1e3", ["score", "--window", "1e3", "README.md"], ["--window must be an integer"]],
+  ["score --stride larger than the window", ["score", "--window", "64", "--stride", "65", "README.md"], ["--stride must be an integer from 1 to 64"]],
+  ["score --max-tokens -5", ["score", "--max-tokens", "-5", "README.md"], [/--max-tokens|Unknown option|argument/]],
+  ["score of a file that does not exist", ["score", "/nonexistent/file.txt"], ["/nonexistent/file.txt: no such file"]],
 ];
 for (const [name, args, names] of CLI_CASES) {
   test(`CLI: ${name}: one usage line, exit 2`, () => {
