@@ -80,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     extensionId: context.extension.id,
     client,
     provider,
+    memory,
     settings: () => settings,
     log: (line) => output.warn(line),
   };

@@ -4,7 +4,7 @@
 // What a webview sends is one valibot schema, and FromWebview is inferred from it; what the extension
 // sends is checked lightly on arrival against a schema that a compile-time check ties to AttentionView.
 import * as v from "valibot";
-import { type AttentionCore, type Envelope, type TokenProb, type ViewToken, type WordProb, indexBelow, openTourMessage, plainObject, readyMessage, setFollowMessage, validateEnvelope } from "./messages";
+import { type AttentionCore, type Envelope, type MemoryReadout, type TokenProb, type ViewToken, type WordProb, indexBelow, openTourMessage, plainObject, readyMessage, setFollowMessage, validateEnvelope } from "./messages";
 
 /** most tokens a view can hold (lmLens.maxAttentionTokens's maximum) */
 export const MAX_VIEW_TOKENS = 512;
@@ -34,8 +34,37 @@ export interface ViewSource {
   documentChars: number;
 }
 
+/**
+ * Where a place of the document memory (MemoryPlace: document offsets) lies in the document now, worked out
+ * on the extension side from the document: its line and the line's text around its token. A place whose
+ * token the document no longer holds there (it was edited since the memory read it) is gone.
+ */
+export type PlaceLine = { start: number; end: number } & (
+  | {
+      /** zero-based line of the token's first visible character */
+      line: number;
+      /** the line's text before the token (its end, cut with "…" when long: attentionController.ts's placeLine) */
+      before: string;
+      /** the token as the document has it (line breaks as \n) */
+      text: string;
+      /** the line's text after the token (its start, cut with "…" when long) */
+      after: string;
+    }
+  | { gone: true }
+);
+
+/** what the panel shows of the document memory: its readout with each place's line, or in one line why there is none */
+export interface MemoryShown {
+  /** the model host's readout at the point of the next words (absent: no memory was read) */
+  memory?: MemoryReadout;
+  /** every place of `memory` (its words' and its top places), once each */
+  memoryPlaces?: PlaceLine[];
+  /** why there is no memory here (the setting is 0, the model has no hidden states, nothing earlier…) */
+  noMemory?: string;
+}
+
 /** Everything the attention panel shows. Tensors are typed arrays (structured clone keeps them). */
-export interface AttentionView extends AttentionCore {
+export interface AttentionView extends AttentionCore, MemoryShown {
   /** changes with every analysis, so that the webview knows when its saved UI state still applies */
   id: number;
   /** attentions, head means, rollout, predictions and next words are empty while pending */
@@ -89,9 +118,14 @@ export interface ShownMatrix {
 /** the rest of the view with this id: sent right after its "state", once the model host has it */
 export interface DetailsMessage {
   type: "details";
-  data: { viewId: number; attentions: Float32Array; headMeans: Float32Array; rollout: Float32Array; predictions: TokenProb[][]; nextWords: WordProb[] };
+  data: { viewId: number; attentions: Float32Array; headMeans: Float32Array; rollout: Float32Array; predictions: TokenProb[][]; nextWords: WordProb[] } & MemoryShown;
 }
-export type ToWebview = StateMessage | DetailsMessage | LoadingMessage | ErrorMessage;
+/** the memory's places of the view with this id, worked out again (a place asked for was edited since) */
+export interface MemoryPlacesMessage {
+  type: "memoryPlaces";
+  data: { viewId: number; memoryPlaces: PlaceLine[] };
+}
+export type ToWebview = StateMessage | DetailsMessage | MemoryPlacesMessage | LoadingMessage | ErrorMessage;
 
 // ---- webview -> extension
 
@@ -100,6 +134,8 @@ export const MAX_LAYERS_OR_HEADS = 256;
 /** the longest a webview may report drawing took (ms) */
 const MAX_DRAW_MS = 3_600_000;
 const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/;
+/** the most characters a memory place (one token) may cover in a "revealPlace" message */
+export const MAX_PLACE_CHARS = 1024;
 
 const exportFormat = v.picklist(["png", "svg", "json"]);
 const layerOrHead = indexBelow(MAX_LAYERS_OR_HEADS);
@@ -121,10 +157,13 @@ function fromWebviewSchema(tokenCount: number) {
       v.strictObject({ type: v.literal("showing"), layer: layerOrHead, head: v.nullable(layerOrHead) }),
       /** the view with this id has been drawn, drawMs after the webview received it (the extension times command -> first heatmap) */
       v.strictObject({ type: v.literal("rendered"), viewId: indexBelow(Number.MAX_SAFE_INTEGER), drawMs: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_DRAW_MS)) }),
+      /** a place of the document memory (document offsets of one token), to reveal in the editor */
+      v.strictObject({ type: v.literal("revealPlace"), start: indexBelow(Number.MAX_SAFE_INTEGER), end: indexBelow(Number.MAX_SAFE_INTEGER) }),
       /** png: a data: URL; svg and json: the file's text */
       v.strictObject({ type: v.literal("export"), format: exportFormat, data: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_EXPORT_CHARS)) }),
     ]),
     v.check((m) => m.type !== "export" || m.format !== "png" || PNG_DATA_URL.test(m.data), "a PNG export is a base64 data: URL"),
+    v.check((m) => m.type !== "revealPlace" || (m.start < m.end && m.end - m.start <= MAX_PLACE_CHARS), "a place is one token: start < end, at most MAX_PLACE_CHARS"),
   );
 }
 
@@ -135,6 +174,7 @@ export type SelectTokenMessage = Extract<FromWebview, { type: "selectToken" }>;
 export type ShowingMessage = Extract<FromWebview, { type: "showing" }>;
 export type RenderedMessage = Extract<FromWebview, { type: "rendered" }>;
 export type ExportMessage = Extract<FromWebview, { type: "export" }>;
+export type RevealPlaceMessage = Extract<FromWebview, { type: "revealPlace" }>;
 
 export type ToWebviewMessage = Envelope<ToWebview>;
 export type FromWebviewMessage = Envelope<FromWebview>;
@@ -166,6 +206,19 @@ export function validateFromWebviewMessage(raw: unknown, opts: ValidateOptions =
 // ---- the webview's light check of what the extension sends (trusted, but a wrong shape should not throw deep in the UI)
 
 const f32 = v.custom<Float32Array>((x) => x instanceof Float32Array, "a Float32Array");
+const placeShape = v.object({ start: v.number(), end: v.number(), weight: v.number(), token: v.string() });
+const memoryShape = v.object({
+  entries: v.number(),
+  share: v.number(),
+  words: v.array(v.object({ word: v.string(), token: v.string(), pModel: v.number(), pMemory: v.number(), pMixed: v.number(), places: v.array(placeShape) })),
+  top: v.array(placeShape),
+});
+const placeLineShape = v.union([
+  v.object({ start: v.number(), end: v.number(), line: v.number(), before: v.string(), text: v.string(), after: v.string() }),
+  v.object({ start: v.number(), end: v.number(), gone: v.literal(true) }),
+]);
+/** the memory's fields, where a view or its details carry them */
+const memoryFields = { memory: v.optional(memoryShape), memoryPlaces: v.optional(v.array(placeLineShape)), noMemory: v.optional(v.string()) };
 /** the part of an AttentionView that the webview's drawing indexes into: the tensors' sizes against the token count */
 const viewShape = v.pipe(
   v.object({
@@ -180,6 +233,7 @@ const viewShape = v.pipe(
     nextWords: v.array(v.unknown()),
     nextWordsAt: v.optional(v.number()),
     shown: v.optional(v.object({ layer: v.number(), head: v.nullable(v.number()), matrix: f32 })),
+    ...memoryFields,
   }),
   v.check((d) => {
     const T = d.tokens.length;
@@ -190,12 +244,13 @@ const viewShape = v.pipe(
     return d.attentions.length === size(L * H * T * T) && d.headMeans.length === size(L * T * T) && d.rollout.length === size(T * T) && (d.pending ? shownFits : s === undefined);
   }),
 );
-const detailsShape = v.object({ viewId: v.number(), attentions: f32, headMeans: f32, rollout: f32, predictions: v.array(v.unknown()), nextWords: v.array(v.unknown()) });
+const detailsShape = v.object({ viewId: v.number(), attentions: f32, headMeans: f32, rollout: f32, predictions: v.array(v.unknown()), nextWords: v.array(v.unknown()), ...memoryFields });
 const toWebviewShape = v.object({
   messageId: v.number(),
   body: v.variant("type", [
     v.object({ type: v.literal("state"), data: viewShape }),
     v.object({ type: v.literal("details"), data: detailsShape }),
+    v.object({ type: v.literal("memoryPlaces"), data: v.object({ viewId: v.number(), memoryPlaces: v.array(placeLineShape) }) }),
     v.object({ type: v.literal("loading") }),
     v.object({ type: v.literal("error"), message: v.string() }),
   ]),

@@ -18,6 +18,8 @@ export interface AnalysisRequest {
   suggestion: string;
   /** text before docText was left out already */
   cutAtStart: boolean;
+  /** the document's memory key (MemorySync.keyFor), so that the next words read the ghost text's memory */
+  doc?: string;
 }
 
 export interface AnalysisClient {
@@ -42,14 +44,14 @@ export async function analyse(
   const maxTokens = settings.maxAttentionTokens;
   if (req.kind === "selection") {
     const text = req.docText;
-    const words = { at: text.length, offset: req.start, options: settings.suggest };
+    const words = { at: text.length, offset: req.start, options: settings.suggest, ...(req.doc ? { doc: req.doc } : {}) };
     const result = await client.request("attention", { text, maxTokens, words, ...(show ? { show } : {}) }, token);
     if (req.cutAtEnd) delete result.totalTokens;
     return { result, text, cut: result.truncated || req.cutAtEnd ? "end" : undefined, offset: req.start };
   }
   const whole = req.docText + req.suggestion;
   // the list at the point before the suggestion: the alternatives the ghost text was chosen from
-  const words = { at: req.docText.length, offset: req.start, options: settings.suggest };
+  const words = { at: req.docText.length, offset: req.start, options: settings.suggest, ...(req.doc ? { doc: req.doc } : {}) };
   const result = await client.request("attention", { text: whole, maxTokens, words, fit: "end", ...(show ? { show } : {}) }, token);
   const from = result.cutChars ?? 0;
   const cutAtStart = req.cutAtStart || from > 0;

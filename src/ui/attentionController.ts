@@ -8,12 +8,15 @@
 //    says "ready" again when shown, and gets the whole screen back, with no new model work.
 //  - While following, a selection change re-runs the last command after a debounce (when the panel shows,
 //    for a change made while it was hidden).
+//  - The next words read the document's memory, as the ghost text does (the document's key goes with the
+//    request); the memory's places are given their lines here, from the document, and a place the webview
+//    asks to reveal is checked against the document first.
 import { charsForTokens, tokenAtOffset } from "../core/attentionSource";
 import type { Settings } from "../core/settings";
 import { analyse, type Analysis } from "./attentionAnalysis";
 import { HostError, type AttentionFirst, type Methods } from "../shared/hostProtocol";
-import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ShownMatrix, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
-import { previewMessage } from "../shared/messages";
+import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type MemoryShown, type PlaceLine, type ShownMatrix, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
+import { previewMessage, type MemoryPlace, type MemoryReadout, type WordProb } from "../shared/messages";
 import { Channel } from "../shared/messaging";
 import { shortQuote } from "../shared/tokenDisplay";
 import { CancelSource, type CancelToken } from "./neighboursController";
@@ -104,8 +107,25 @@ export interface TokenHighlights {
   clear(): void;
 }
 
+/**
+ * A document's memory as the panel asks for it: the key the model host holds it under (MemorySync.keyFor),
+ * or in one line why there is none (memoryKey below words it).
+ */
+export type MemoryKey = { doc: string } | { none: string };
+
+/** A document range to reveal in an editor (document offsets; the controller has checked that it is still there). */
+export interface DocumentRange {
+  uri: string;
+  start: number;
+  end: number;
+}
+
 export interface AttentionControllerDeps {
   client: AttentionClient;
+  /** the memory the next words read for this document (its uri) */
+  memoryFor(uri: string): MemoryKey;
+  /** reveal a place of the memory in an editor of its document and mark it for a moment (no edit, no focus) */
+  revealPlace(range: DocumentRange): void;
   /** post to the webview (called only while it is ready) */
   post(message: ToWebviewMessage): void;
   settings(): Settings;
@@ -133,6 +153,8 @@ export interface AttentionScreen {
   offset?: number;
   loading: boolean;
   error?: string;
+  /** the view's document, to give the memory's places their lines again when one is asked for */
+  document?: SourceDocument;
 }
 
 /** a cancelled or superseded request (HostError codes), or any error after our own cancel */
@@ -214,19 +236,21 @@ export class AttentionController {
     this.post({ type: "loading" });
     try {
       if (show) this.showing = { layer: show.pick.layer, head: show.pick.head };
-      const { result, text, cut, offset } = await this.analyse(req, token);
+      const key = this.deps.memoryFor(req.document.uri);
+      const { result, text, cut, offset } = await this.analyse(req, "doc" in key ? key.doc : undefined, token);
       if (token.isCancellationRequested) return;
       // the heatmap first; rollout and next words follow as soon as the model host has them
       // (a large message is slow to reach the webview: the first one carries only what its heatmap needs)
       const view = this.toView(req, result, text, offset, cut, show);
       this.timing = { viewId: view.id, started, modelMs: this.now() - started, tokens: view.tokens.length };
-      this.screen = { view, version: req.version, offset, loading: false };
+      this.screen = { view, version: req.version, offset, loading: false, document: req.document };
       this.post({ type: "state", data: { ...view, follow: this.follow } });
       this.deps.setTitle(`Attention: “${shortQuote(view.text, 28)}”`);
       this.deps.highlights.clear();
       const details = await this.deps.client.request("attentionDetails", { detailsId: result.detailsId }, token);
       if (token.isCancellationRequested || this.screen.view?.id !== view.id) return;
-      const rest = { attentions: result.attentions, headMeans: result.headMeans, ...details };
+      const { memory: readout, ...found } = details;
+      const rest = { attentions: result.attentions, headMeans: result.headMeans, ...found, ...memoryShown(req.document, key, readout, details.nextWords) };
       const { shown: _, ...whole } = view;
       this.screen = { ...this.screen, view: { ...whole, ...rest, pending: false } };
       this.post({ type: "details", data: { viewId: view.id, ...rest } });
@@ -242,12 +266,12 @@ export class AttentionController {
   }
 
   /** One request to the model host (attentionAnalysis.ts): the document's text as far as the budget can use it. */
-  private analyse(req: AttentionRequest, token: CancelToken): Promise<Analysis> {
+  private analyse(req: AttentionRequest, doc: string | undefined, token: CancelToken): Promise<Analysis> {
     const settings = this.deps.settings();
     // a huge selection (megabytes) is read only as far as the token budget can use
     const end = req.kind === "selection" ? Math.min(req.end, req.start + charsForTokens(settings.maxAttentionTokens)) : req.end;
     const docText = req.document.getText(req.start, end);
-    return analyse(this.deps.client, { kind: req.kind, docText, start: req.start, cutAtEnd: end < req.end, suggestion: req.suggestion, cutAtStart: req.cutAtStart }, settings, this.showing, token);
+    return analyse(this.deps.client, { kind: req.kind, docText, start: req.start, cutAtEnd: end < req.end, suggestion: req.suggestion, cutAtStart: req.cutAtStart, doc }, settings, this.showing, token);
   }
 
   private toView(req: AttentionRequest, r: AttentionFirst, text: string, offset: number, cut: TruncationNotice["cut"] | undefined, show?: { pick: ViewPick; token?: string }): AttentionView {
@@ -382,7 +406,30 @@ export class AttentionController {
       case "openTour":
         this.deps.openTour();
         return;
+      case "revealPlace":
+        this.revealPlace(body.start, body.end);
+        return;
     }
+  }
+
+  /**
+   * A place of the memory the view shows, revealed in the editor while the document still has its token
+   * there; otherwise every place is given its line again (the webview shows the gone ones as gone).
+   */
+  private revealPlace(start: number, end: number): void {
+    const { view, document } = this.screen;
+    const place = view?.memory && allPlaces(view.memory).find((p) => p.start === start && p.end === end);
+    if (!view || !document || !place) {
+      this.deps.log(`attention panel: ignored a request to reveal ${start}–${end}, which is not a place of the memory shown`);
+      return;
+    }
+    if ("gone" in placeLine(document, place)) {
+      const memoryPlaces = allPlaces(view.memory!).map((p) => placeLine(document, p));
+      this.screen = { ...this.screen, view: { ...view, memoryPlaces } };
+      this.post({ type: "memoryPlaces", data: { viewId: view.id, memoryPlaces } });
+      return;
+    }
+    this.deps.revealPlace({ uri: document.uri, start, end });
   }
 
   /** The document range of token i, when it lies in the document (not in the ghost text). */
@@ -403,6 +450,70 @@ export class AttentionController {
       this.deps.log(`export failed: ${(e as Error)?.message ?? String(e)}`);
     }
   }
+}
+
+// ---- the document memory, as the panel shows it
+
+/** characters of a place's line shown before and after its token */
+export const PLACE_BEFORE_CHARS = 40;
+export const PLACE_AFTER_CHARS = 24;
+
+/**
+ * Whether a document has a memory the next words can read, from what the extension knows: the setting,
+ * whether the model gives hidden states, and the key MemorySync holds it under (undefined: not filled yet).
+ */
+export function memoryKey(memoryTokens: number, hasHidden: boolean | undefined, key: string | undefined): MemoryKey {
+  if (memoryTokens <= 0) return { none: "Document memory: off (lmLens.memoryTokens is 0)." };
+  if (hasHidden === false) return { none: "Document memory: none, as this model gives no hidden states (an export without hidden_states outputs)." };
+  if (key === undefined) return { none: "Document memory: not filled yet for this document (it fills a moment after the model is ready, while suggestions are on here)." };
+  return { doc: key };
+}
+
+/** Every place of a readout, once each: its words' places and its top places. */
+export function allPlaces(m: MemoryReadout): MemoryPlace[] {
+  const seen = new Map<string, MemoryPlace>();
+  for (const p of [...m.words.flatMap((w) => w.places), ...m.top]) if (!seen.has(`${p.start}:${p.end}`)) seen.set(`${p.start}:${p.end}`, p);
+  return [...seen.values()];
+}
+
+/** What the panel shows of the memory for an answer: the readout with its places' lines, or why there is none. */
+export function memoryShown(document: SourceDocument, key: MemoryKey, readout: MemoryReadout | undefined, nextWords: readonly WordProb[]): MemoryShown {
+  if ("none" in key) return { noMemory: key.none };
+  if (readout) return { memory: readout, memoryPlaces: allPlaces(readout).map((p) => placeLine(document, p)) };
+  // the model host reads the memory for a whole next word only (memoryReadout): not for a word being typed
+  if (nextWords.length > 0 && !nextWords.every((w) => /^\s/u.test(w.word))) return { noMemory: "Document memory: read for a whole next word, not for the completion of a word being typed." };
+  return { noMemory: "Document memory: nothing earlier in this document is in it yet." };
+}
+
+/**
+ * Where a place lies in the document now: its line and the line's text around its token, or gone when the
+ * document no longer has the place's token there (edited since the memory read it; a place is never shown
+ * on the wrong line). Line breaks read as \n, as the model reads them.
+ */
+export function placeLine(document: SourceDocument, place: Pick<MemoryPlace, "start" | "end" | "token">): PlaceLine {
+  const { start, end } = place;
+  const raw = document.getText(start, end);
+  const text = raw.replace(/\r\n?/g, "\n");
+  // a token that is part of a character (U+FFFD) cannot be compared: any text there will do
+  if (!text || (text !== place.token && !place.token.includes("\uFFFD"))) return { start, end, gone: true };
+  // the line of the token's first visible character (a token "\nThe" belongs to the line of "The")
+  const lead = raw.length - raw.trimStart().length;
+  const at = lead < raw.length ? start + lead : start;
+  const pos = document.positionAt(at);
+  const lineStart = at - pos.character;
+  const beforeFrom = Math.max(lineStart, start - PLACE_BEFORE_CHARS);
+  // cuts keep surrogate pairs whole
+  const before = start >= lineStart ? document.getText(beforeFrom, start).replace(/^[\uDC00-\uDFFF]/u, "") : "";
+  // a token that ends its line has nothing after it on that line
+  const rest = text.endsWith("\n") ? "" : document.getText(end, end + PLACE_AFTER_CHARS + 1).split(/\r\n?|\n/)[0];
+  return {
+    start,
+    end,
+    line: pos.line,
+    before: (beforeFrom > lineStart ? "…" : "") + before,
+    text,
+    after: rest.length > PLACE_AFTER_CHARS ? `${rest.slice(0, PLACE_AFTER_CHARS).replace(/[\uD800-\uDBFF]$/u, "")}…` : rest,
+  };
 }
 
 /** "attention-the-hair-was-still.png": from the view's text, letters and digits only. */

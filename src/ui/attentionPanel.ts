@@ -1,25 +1,32 @@
 // "Show attention" and "Why this word?": one attention panel per window, reused. The logic (what is asked
 // of the model host, which answer is still wanted, what the webview is sent and what its messages do) lives
 // in src/ui/attentionController.ts; this file connects it to VS Code: the commands, the WebviewPanel, the
-// editors and their decorations, and the save dialog.
+// editors and their decorations, the save dialog, and the documents' memory keys.
 import * as vscode from "vscode";
 import type { Settings } from "../core/settings";
-import type { CancelToken } from "./hostClient";
+import type { CancelToken, HostStatus } from "./hostClient";
 import type { Methods } from "../shared/hostProtocol";
 import type { ExportFormat, ViewPick } from "../shared/attentionProtocol";
-import { AttentionController, requestFor, type AttentionKind, type AttentionRequest, type EditorSnapshot, type SourceDocument, type TokenPlace } from "./attentionController";
+import { AttentionController, memoryKey, requestFor, type AttentionKind, type AttentionRequest, type DocumentRange, type EditorSnapshot, type MemoryKey, type SourceDocument, type TokenPlace } from "./attentionController";
 import { DOCUMENT_SELECTOR, type LastSuggestion } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";
 import { webviewHtml, webviewRoots } from "./webviewHtml";
 
 export const COMMANDS = { showAttention: "lmLens.showAttention", whyThisWord: "lmLens.whyThisWord" } as const;
 const VIEW_TYPE = "lmLens.attention";
+/** how long a revealed place of the memory stays marked in the editor (ms) */
+const PLACE_MARK_MS = 2000;
 
 export interface AttentionDeps {
   extensionUri: vscode.Uri;
   /** for the walkthrough's id */
   extensionId: string;
-  client: { request<M extends "attention" | "attentionDetails">(method: M, params: Methods[M]["params"], token?: CancelToken): Promise<Methods[M]["result"]> };
+  client: {
+    request<M extends "attention" | "attentionDetails">(method: M, params: Methods[M]["params"], token?: CancelToken): Promise<Methods[M]["result"]>;
+    readonly currentStatus: HostStatus;
+  };
+  /** the documents' memory keys (MemorySync), so that the panel's next words read the ghost text's memory */
+  memory: { keyFor(document: vscode.TextDocument): string | undefined };
   provider: { readonly last: LastSuggestion | undefined };
   settings: () => Settings;
   log: (line: string) => void;
@@ -98,6 +105,10 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly hoverDecoration: vscode.TextEditorDecorationType;
   private readonly chosenDecoration: vscode.TextEditorDecorationType;
+  /** a revealed place of the memory: its line, and its token within it */
+  private readonly placeLineDecoration: vscode.TextEditorDecorationType;
+  private readonly placeDecoration: vscode.TextEditorDecorationType;
+  private placeTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
   private constructor(private readonly deps: AttentionDeps) {
@@ -129,8 +140,22 @@ export class AttentionPanel implements vscode.Disposable {
       borderColor: new vscode.ThemeColor("editor.wordHighlightStrongBorder"),
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     });
+    this.placeLineDecoration = vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor("editor.rangeHighlightBackground"),
+      isWholeLine: true,
+    });
+    this.placeDecoration = vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor("editor.wordHighlightStrongBackground"),
+      border: "1px solid",
+      borderColor: new vscode.ThemeColor("editor.wordHighlightStrongBorder"),
+      overviewRulerColor: new vscode.ThemeColor("editorOverviewRuler.rangeHighlightForeground"),
+      overviewRulerLane: vscode.OverviewRulerLane.Center,
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    });
     this.controller = new AttentionController({
       client: deps.client,
+      memoryFor: (uri) => this.memoryFor(uri),
+      revealPlace: (range) => void this.revealPlace(range),
       post: (m) => void this.panel.webview.postMessage(m),
       settings: deps.settings,
       lastSuggestion: () => deps.provider.last,
@@ -152,6 +177,9 @@ export class AttentionPanel implements vscode.Disposable {
     this.disposables.push(
       this.hoverDecoration,
       this.chosenDecoration,
+      this.placeLineDecoration,
+      this.placeDecoration,
+      { dispose: () => clearTimeout(this.placeTimer) },
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.webview.onDidReceiveMessage((m: unknown) => this.controller.onMessage(m)),
       // a hidden webview is torn down (no retainContextWhenHidden); it says ready again when shown
@@ -185,6 +213,47 @@ export class AttentionPanel implements vscode.Disposable {
       const range = new vscode.Range(e.document.positionAt(place.start), e.document.positionAt(place.end));
       e.setDecorations(type, [range]);
       if (reveal) e.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  }
+
+  /** The memory key of an open document, or why the panel's next words read no memory there. */
+  private memoryFor(uri: string): MemoryKey {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    const status = this.deps.client.currentStatus;
+    return memoryKey(this.deps.settings().memoryTokens, status.state === "ready" ? status.info.hasHidden : undefined, doc && this.deps.memory.keyFor(doc));
+  }
+
+  /**
+   * A place of the memory: its line revealed in an editor of its document (opened beside the panel when
+   * none shows it), the line and the token marked for a moment. The selection stays where it is: moving
+   * the cursor would re-sync the memory to the text before it (dropping what follows) and re-run a
+   * followed view. The panel keeps the focus.
+   */
+  private async revealPlace(place: DocumentRange): Promise<void> {
+    try {
+      let editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === place.uri);
+      if (!editor) {
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(place.uri));
+        const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+        editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: true, preview: true });
+      }
+      const doc = editor.document;
+      const range = new vscode.Range(doc.positionAt(place.start), doc.positionAt(place.end));
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      for (const e of vscode.window.visibleTextEditors) {
+        e.setDecorations(this.placeLineDecoration, []);
+        e.setDecorations(this.placeDecoration, []);
+      }
+      editor.setDecorations(this.placeLineDecoration, [range]);
+      editor.setDecorations(this.placeDecoration, [range]);
+      clearTimeout(this.placeTimer);
+      const marked = editor;
+      this.placeTimer = setTimeout(() => {
+        marked.setDecorations(this.placeLineDecoration, []);
+        marked.setDecorations(this.placeDecoration, []);
+      }, PLACE_MARK_MS);
+    } catch (e) {
+      this.deps.log(`attention panel: could not reveal a place of the memory: ${(e as Error).message}`);
     }
   }
 

@@ -4,11 +4,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AttentionController, exportName, requestFor, type AttentionClient, type AttentionRequest, type EditorSnapshot, type ShownSuggestion, type SourceDocument, type TokenPlace } from "../../src/ui/attentionController";
+import { AttentionController, exportName, memoryKey, memoryShown, placeLine, PLACE_AFTER_CHARS, PLACE_BEFORE_CHARS, requestFor, type AttentionClient, type AttentionRequest, type DocumentRange, type EditorSnapshot, type MemoryKey, type ShownSuggestion, type SourceDocument, type TokenPlace } from "../../src/ui/attentionController";
 import { charsForTokens } from "../../src/core/attentionSource";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/core/settings";
 import { HostError, type AttentionDetails, type AttentionFirst, type Methods } from "../../src/shared/hostProtocol";
 import type { ToWebview, ToWebviewMessage } from "../../src/shared/attentionProtocol";
+import type { MemoryReadout } from "../../src/shared/messages";
 import type { CancelToken } from "../../src/ui/neighboursController";
 
 const STORY = "Once upon a time there was a king.\nThe keys to the cabinet were on the table.\nHer hair was still";
@@ -84,6 +85,10 @@ interface SetupOptions {
   settings?: Partial<Settings>;
   last?: ShownSuggestion;
   save?: (format: string, bytes: Uint8Array, name: string) => Promise<void>;
+  /** the document's memory (default: none, off) */
+  memory?: MemoryKey;
+  /** the model host's memory readout for a request with a document key */
+  readout?: MemoryReadout;
 }
 
 function setup(opts: SetupOptions = {}) {
@@ -94,6 +99,7 @@ function setup(opts: SetupOptions = {}) {
   const highlights: { kind: "hover" | "choose" | "clear"; place?: TokenPlace }[] = [];
   const saved: { format: string; bytes: Uint8Array; name: string }[] = [];
   const tours: number[] = [];
+  const revealed: DocumentRange[] = [];
   let detailsId = 0;
   let lastT = 0;
   const client: AttentionClient = {
@@ -108,13 +114,16 @@ function setup(opts: SetupOptions = {}) {
         lastT = r.tokens.length;
         return r as never;
       }
-      return fakeDetails(lastT) as never;
+      const words = (calls.filter((x) => x.method === "attention").at(-1)?.params as Methods["attention"]["params"] | undefined)?.words;
+      return { ...fakeDetails(lastT), ...(words?.doc && opts.readout ? { memory: opts.readout } : {}) } as never;
     },
   };
   let clock = 1000;
   const settings: Settings = { ...DEFAULT_SETTINGS, ...opts.settings };
   const controller = new AttentionController({
     client,
+    memoryFor: () => opts.memory ?? { none: "Document memory: off (lmLens.memoryTokens is 0)." },
+    revealPlace: (range) => void revealed.push(range),
     post: (m) => void posted.push(m),
     settings: () => settings,
     lastSuggestion: () => opts.last,
@@ -143,7 +152,7 @@ function setup(opts: SetupOptions = {}) {
     assert.ok(s && s.type === "state", "a state was posted");
     return s.data;
   };
-  return { controller, calls, posted, logs, titles, highlights, saved, tours, say, bodies, types, lastState };
+  return { controller, calls, posted, logs, titles, highlights, saved, tours, revealed, say, bodies, types, lastState };
 }
 
 function selectionRequest(text: string, start: number, end: number, d = doc(text)): AttentionRequest {
@@ -608,4 +617,164 @@ test("following while hidden: nothing is asked until the panel shows, then the l
   controller.setVisible(true);
   await sleep(20);
   assert.equal(calls.length, 2);
+});
+
+// ---- the document memory
+
+/** a readout as the model host gives one for STORY: its places are tokens of the story's earlier lines */
+function storyReadout(text = STORY): MemoryReadout {
+  const place = (word: string, weight: number) => {
+    const start = text.indexOf(word);
+    return { start, end: start + word.length, weight, token: word };
+  };
+  const king = place(" king", 0.6);
+  const keys = place(" keys", 0.3);
+  const table = place(" table", 0.1);
+  return {
+    entries: 20,
+    share: 0.2,
+    words: [
+      { word: " red", token: " red", pModel: 0.1, pMemory: 0, pMixed: 0.08, places: [] },
+      { word: " king", token: " king", pModel: 0.01, pMemory: 0.6, pMixed: 0.128, places: [king] },
+    ],
+    top: [king, keys, table],
+  };
+}
+
+test("the next words read the document's memory: its key goes with Show Attention and Why this word?", async () => {
+  const d = doc(STORY);
+  const { controller, calls, say } = setup({ memory: { doc: d.uri } });
+  say({ type: "ready" });
+  await controller.run(selectionRequest(STORY, KEYS, KEYS_END, d));
+  await controller.run(requestFor(editor(STORY, STORY.length, STORY.length, d), "whyThisWord", 256, { uri: d.uri, offset: STORY.length, text: " red" })!);
+  const words = calls.filter((c) => c.method === "attention").map((c) => (c.params as Methods["attention"]["params"]).words);
+  assert.deepEqual(words.map((w) => w?.doc), [d.uri, d.uri]);
+  // without a memory, no key
+  const off = setup();
+  off.say({ type: "ready" });
+  await off.controller.run(selectionRequest(STORY, KEYS, KEYS_END, d));
+  assert.equal((off.calls[0].params as Methods["attention"]["params"]).words?.doc, undefined);
+  assert.ok(!("doc" in (off.calls[0].params as Methods["attention"]["params"]).words!), "no doc key at all");
+});
+
+test("the memory's readout is forwarded with the details, every place with its line and the line's text", async () => {
+  const d = doc(STORY);
+  const readout = storyReadout();
+  const { controller, bodies, say } = setup({ memory: { doc: d.uri }, readout });
+  say({ type: "ready" });
+  await controller.run(requestFor(editor(STORY, STORY.length, STORY.length, d), "whyThisWord", 256, { uri: d.uri, offset: STORY.length, text: " red" })!);
+  const details = bodies().find((b) => b.type === "details");
+  assert.ok(details?.type === "details");
+  assert.deepEqual(details.data.memory, readout, "the readout as the model host gave it");
+  assert.equal(details.data.noMemory, undefined);
+  assert.deepEqual(details.data.memoryPlaces, [
+    { start: readout.top[0].start, end: readout.top[0].end, line: 0, before: "Once upon a time there was a", text: " king", after: "." },
+    { start: readout.top[1].start, end: readout.top[1].end, line: 1, before: "The", text: " keys", after: " to the cabinet were on …" },
+    { start: readout.top[2].start, end: readout.top[2].end, line: 1, before: "The keys to the cabinet were on the", text: " table", after: "." },
+  ], "each place once, in the words' then the top's order");
+  assert.deepEqual(controller.current.view?.memory, readout, "the screen keeps it for a reloaded webview");
+  assert.equal(controller.current.view?.memoryPlaces?.length, 3);
+});
+
+test("no memory: one line says why (off, no hidden states, not filled yet, a word being typed, nothing earlier)", async () => {
+  const d = doc(STORY);
+  const off = setup();
+  off.say({ type: "ready" });
+  await off.controller.run(selectionRequest(STORY, KEYS, KEYS_END, d));
+  const details = off.bodies().find((b) => b.type === "details");
+  assert.ok(details?.type === "details");
+  assert.equal(details.data.noMemory, "Document memory: off (lmLens.memoryTokens is 0).");
+  assert.equal(details.data.memory, undefined);
+  assert.match((memoryKey(0, true, "k") as { none: string }).none, /off/);
+  assert.match((memoryKey(4096, false, "k") as { none: string }).none, /hidden states/);
+  assert.match((memoryKey(4096, undefined, undefined) as { none: string }).none, /not filled yet/);
+  assert.deepEqual(memoryKey(4096, true, "file:///a.txt"), { doc: "file:///a.txt" });
+  assert.deepEqual(memoryKey(4096, undefined, "file:///a.txt"), { doc: "file:///a.txt" }, "a model not yet ready: the key stands");
+  // the key was sent, and the model host read nothing: a word being typed, or nothing earlier
+  assert.match(memoryShown(d, { doc: d.uri }, undefined, [{ word: "ing", p: 0.5 }, { word: " the", p: 0.1 }]).noMemory ?? "", /word being typed/);
+  assert.match(memoryShown(d, { doc: d.uri }, undefined, [{ word: " the", p: 0.5 }]).noMemory ?? "", /nothing earlier/);
+  assert.match(memoryShown(d, { doc: d.uri }, undefined, []).noMemory ?? "", /nothing earlier/);
+});
+
+test("placeLine: the line of the token's first visible character, the line's text cut around it, and gone where the document changed", () => {
+  const text = "alpha beta\r\n" + "x".repeat(60) + " gamma " + "y".repeat(40) + "\nlast 😀 line";
+  const d = doc(text);
+  const gamma = text.indexOf(" gamma");
+  const p = placeLine(d, { start: gamma, end: gamma + 6, token: " gamma" });
+  assert.ok(!("gone" in p));
+  assert.equal(p.line, 1);
+  assert.equal(p.before, "…" + "x".repeat(PLACE_BEFORE_CHARS));
+  assert.equal(p.text, " gamma");
+  assert.equal(p.after, " " + "y".repeat(PLACE_AFTER_CHARS - 1) + "…");
+  // a line break token read as \n (the document's \r\n), on the line it ends
+  const br = text.indexOf("\r\n");
+  assert.deepEqual(placeLine(d, { start: br, end: br + 2, token: "\n" }), { start: br, end: br + 2, line: 0, before: "alpha beta", text: "\n", after: "" });
+  // a token that begins with a line break belongs to the line of its word
+  const last = text.indexOf("\nlast");
+  assert.deepEqual(placeLine(d, { start: last, end: last + 5, token: "\nlast" }), { start: last, end: last + 5, line: 2, before: "", text: "\nlast", after: " 😀 line" });
+  // edited since: another token there, or past the end of the document
+  assert.deepEqual(placeLine(d, { start: gamma, end: gamma + 6, token: " delta" }), { start: gamma, end: gamma + 6, gone: true });
+  assert.deepEqual(placeLine(d, { start: text.length + 5, end: text.length + 9, token: " red" }), { start: text.length + 5, end: text.length + 9, gone: true });
+  assert.deepEqual(placeLine(d, { start: text.length - 2, end: text.length + 3, token: "ne an" }), { start: text.length - 2, end: text.length + 3, gone: true });
+  // a token inside a character (U+FFFD) cannot be compared: what the document has there is shown
+  const emoji = text.indexOf("😀");
+  const e = placeLine(d, { start: emoji, end: emoji + 2, token: "\uFFFD" });
+  assert.ok(!("gone" in e) && e.text === "😀" && e.line === 2);
+  // a cut never splits a surrogate pair
+  const pairs = "😀".repeat(30) + " end";
+  const at = pairs.indexOf(" end");
+  const cut = placeLine(doc(pairs), { start: at, end: at + 4, token: " end" });
+  assert.ok(!("gone" in cut) && !/^…[\uDC00-\uDFFF]/u.test(cut.before), JSON.stringify(!("gone" in cut) && cut.before.slice(0, 3)));
+});
+
+test("revealPlace: a place of the memory shown is revealed at its range; anything else is refused", async () => {
+  const d = doc(STORY);
+  const readout = storyReadout();
+  const { controller, revealed, logs, say, posted } = setup({ memory: { doc: d.uri }, readout });
+  say({ type: "ready" });
+  // before any view: no place to reveal
+  say({ type: "revealPlace", start: readout.top[0].start, end: readout.top[0].end });
+  assert.equal(revealed.length, 0);
+  await controller.run(selectionRequest(STORY, KEYS, KEYS_END, d));
+  const king = readout.top[0];
+  say({ type: "revealPlace", start: king.start, end: king.end });
+  assert.deepEqual(revealed, [{ uri: d.uri, start: king.start, end: king.end }]);
+  assert.equal(STORY.slice(revealed[0].start, revealed[0].end), " king");
+  const before = logs.length;
+  const sent = posted.length;
+  // not a place of the memory shown, a reversed or empty range, a huge one, the wrong types, extra keys
+  for (const body of [
+    { type: "revealPlace", start: king.start, end: king.end + 1 },
+    { type: "revealPlace", start: 0, end: 4 },
+    { type: "revealPlace", start: king.end, end: king.start },
+    { type: "revealPlace", start: king.start, end: king.start },
+    { type: "revealPlace", start: 0, end: 5000 },
+    { type: "revealPlace", start: -1, end: 3 },
+    { type: "revealPlace", start: "3", end: 8 },
+    { type: "revealPlace", start: 1.5, end: 8 },
+    { type: "revealPlace", start: king.start },
+    { type: "revealPlace", start: king.start, end: king.end, uri: "file:///etc/passwd" },
+  ]) say(body);
+  assert.equal(revealed.length, 1, "nothing more was revealed");
+  assert.equal(logs.length - before, 10, "each refusal is logged");
+  assert.equal(posted.length, sent, "nothing was posted");
+});
+
+test("revealPlace where the document changed since: nothing is revealed, and the places are sent again with the gone ones marked", async () => {
+  let text = STORY;
+  const live: SourceDocument = { ...doc(STORY), getText: (start, end) => text.slice(start, end), positionAt: (o) => doc(text).positionAt(o) };
+  const readout = storyReadout();
+  const { controller, revealed, say, bodies } = setup({ memory: { doc: live.uri }, readout });
+  say({ type: "ready" });
+  await controller.run(selectionRequest(STORY, KEYS, KEYS_END, live));
+  // an edit before the king: the old offsets no longer hold its token
+  text = "Once, " + STORY;
+  const king = readout.top[0];
+  say({ type: "revealPlace", start: king.start, end: king.end });
+  assert.equal(revealed.length, 0, "a place that moved is not revealed at the wrong text");
+  const again = bodies().at(-1);
+  assert.ok(again?.type === "memoryPlaces");
+  assert.equal(again.data.viewId, controller.current.view!.id);
+  assert.ok(again.data.memoryPlaces.every((p) => "gone" in p), "every place moved: all gone");
+  assert.deepEqual(controller.current.view?.memoryPlaces, again.data.memoryPlaces, "a reloaded webview gets them too");
 });

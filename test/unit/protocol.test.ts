@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { isToWebviewMessage, MAX_EXPORT_CHARS, MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, validateFromWebview, validateFromWebviewMessage, type FromWebview } from "../../src/shared/attentionProtocol";
+import { isToWebviewMessage, MAX_EXPORT_CHARS, MAX_LAYERS_OR_HEADS, MAX_PLACE_CHARS, MAX_VIEW_TOKENS, validateFromWebview, validateFromWebviewMessage, type FromWebview } from "../../src/shared/attentionProtocol";
 
 const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
@@ -20,6 +20,8 @@ const valid: FromWebview[] = [
   { type: "openTour" },
   { type: "showing", layer: 0, head: null },
   { type: "showing", layer: 3, head: 2 },
+  { type: "revealPlace", start: 0, end: 1 },
+  { type: "revealPlace", start: 120_000, end: 120_000 + MAX_PLACE_CHARS },
 ];
 
 test("a rendered report carries the webview's own drawing time, a finite non-negative number", () => {
@@ -68,6 +70,20 @@ test("validateFromWebview rejects wrong types", () => {
     { type: "showing", layer: 1e9, head: 0 },
     { type: "showing", layer: 0, head: 0, extra: true },
     Object.assign(Object.create({ polluted: true }), { type: "ready" }),
+    // a place is one token of the document: integers, 0 <= start < end, at most MAX_PLACE_CHARS long
+    { type: "revealPlace", start: 5, end: 5 },
+    { type: "revealPlace", start: 6, end: 5 },
+    { type: "revealPlace", start: -1, end: 5 },
+    { type: "revealPlace", start: 0, end: MAX_PLACE_CHARS + 1 },
+    { type: "revealPlace", start: 0.5, end: 5 },
+    { type: "revealPlace", start: 0, end: Infinity },
+    { type: "revealPlace", start: Number.MAX_SAFE_INTEGER, end: Number.MAX_SAFE_INTEGER + 2 },
+    { type: "revealPlace", start: "0", end: "5" },
+    { type: "revealPlace", start: 0 },
+    { type: "revealPlace", end: 5 },
+    { type: "revealPlace", start: 0, end: 5, uri: "file:///etc/passwd" },
+    { type: "revealPlace", range: { start: 0, end: 5 } },
+    { type: "revealPlace", start: [0], end: 5 },
   ];
   for (const m of bad) assert.equal(validateFromWebview(m, { tokenCount: 10 }), undefined, String(JSON.stringify(m)));
 });
@@ -161,6 +177,24 @@ test("isToWebviewMessage checks tensor sizes against the token count", () => {
   const details = { viewId: 1, attentions: new Float32Array(1 * 2 * T * T), headMeans: new Float32Array(T * T), rollout: new Float32Array(T * T), predictions: [[], []], nextWords: [{ word: " red", p: 0.2 }] };
   assert.equal(isToWebviewMessage({ messageId: 5, body: { type: "details", data: details } }), true);
   assert.equal(isToWebviewMessage({ messageId: 5, body: { type: "details", data: { ...details, rollout: [0, 0, 0, 0] } } }), false);
+  // the document memory: its readout and its places' lines, or one line why there is none
+  const place = { start: 10, end: 14, weight: 0.5, token: " red" };
+  const memory = { entries: 12, share: 0.2, words: [{ word: " red", token: " red", pModel: 0.1, pMemory: 0.5, pMixed: 0.18, places: [place] }], top: [place] };
+  const memoryPlaces = [{ start: 10, end: 14, line: 0, before: "her", text: " red", after: " hair" }, { start: 20, end: 24, gone: true }];
+  assert.equal(isToWebviewMessage({ messageId: 5, body: { type: "details", data: { ...details, memory, memoryPlaces } } }), true);
+  assert.equal(isToWebviewMessage({ messageId: 5, body: { type: "details", data: { ...details, noMemory: "Document memory: off" } } }), true);
+  assert.equal(isToWebviewMessage({ messageId: 6, body: { type: "memoryPlaces", data: { viewId: 1, memoryPlaces } } }), true);
+  for (const bad of [
+    { ...details, memory: { ...memory, words: [{ ...memory.words[0], pMixed: "0.18" }] } },
+    { ...details, memory: { ...memory, top: [{ ...place, token: 3 }] } },
+    { ...details, memory: { ...memory, entries: undefined } },
+    { ...details, memoryPlaces: [{ start: 10, end: 14, line: 0, before: "her", text: " red" }] },
+    { ...details, memoryPlaces: [{ start: 10, end: 14, gone: false }] },
+    { ...details, memoryPlaces: {} },
+    { ...details, noMemory: 0 },
+  ]) assert.equal(isToWebviewMessage({ messageId: 5, body: { type: "details", data: bad } }), false, JSON.stringify(bad));
+  assert.equal(isToWebviewMessage({ messageId: 6, body: { type: "memoryPlaces", data: { viewId: 1, memoryPlaces: [{ start: 1 }] } } }), false);
+  assert.equal(isToWebviewMessage({ messageId: 6, body: { type: "memoryPlaces", data: { memoryPlaces } } }), false);
   assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...data, rollout: new Float32Array(3) } } }), false);
   assert.equal(isToWebviewMessage({ messageId: 1, body: { type: "state", data: { ...data, attentions: [0, 0, 0, 0, 0, 0, 0, 0] } } }), false);
   assert.equal(isToWebviewMessage({ messageId: 2, body: { type: "loading" } }), true);

@@ -1,6 +1,6 @@
 // What the user and the extension do to the state: each action changes S, tells the extension what it
 // needs to know, and calls render(S, what changed).
-import { type AttentionView, type DetailsMessage, type ExportFormat } from "../../src/shared/attentionProtocol";
+import { type AttentionView, type DetailsMessage, type ExportFormat, type MemoryPlacesMessage } from "../../src/shared/attentionProtocol";
 import { heatmapSvg, linesSvg, viewJson } from "./exporters";
 import { type Tab, MEAN, S, save, send } from "./state";
 import { heatCanvas, rollCanvas, linesHost, panels } from "./skeleton";
@@ -87,8 +87,16 @@ export function onDetails(d: DetailsMessage["data"]): void {
   const TT = T(S) * T(S);
   if (!S.view || S.view.id !== d.viewId || d.rollout.length !== TT || d.attentions.length !== S.view.nLayer * S.view.nHead * TT || d.headMeans.length !== S.view.nLayer * TT) return;
   const { shown: _, ...rest } = S.view;
-  S.view = { ...rest, attentions: d.attentions, headMeans: d.headMeans, rollout: d.rollout, predictions: d.predictions, nextWords: d.nextWords, pending: false };
+  const { memory, memoryPlaces, noMemory } = d;
+  S.view = { ...rest, attentions: d.attentions, headMeans: d.headMeans, rollout: d.rollout, predictions: d.predictions, nextWords: d.nextWords, memory, memoryPlaces, noMemory, pending: false };
   render(S, "details");
+}
+
+/** The memory's places of the view on screen, given their lines again (one was edited since). */
+export function onMemoryPlaces(d: MemoryPlacesMessage["data"]): void {
+  if (!S.view || S.view.id !== d.viewId) return;
+  S.view = { ...S.view, memoryPlaces: d.memoryPlaces };
+  render(S, "memory");
 }
 
 /** The model host is working, or could not. */

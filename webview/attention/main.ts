@@ -1,5 +1,5 @@
 // The attention panel's webview: token strip, heatmap per layer and head, the grid of every head, the
-// "lines" view, attention rollout and the model's next words. It asks for its state with "ready", keeps
+// "lines" view, attention rollout, the model's next words and the document memory beside them. It asks for its state with "ready", keeps
 // its own UI state (layer, head, tab, chosen token) with getState/setState, and reaches the extension only
 // through the messages of src/shared/attentionProtocol.ts. This file: the events and the start.
 import { isToWebviewMessage } from "../../src/shared/attentionProtocol";
@@ -9,7 +9,7 @@ import { READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels } from "./skeleton";
 import { T, labels, currentMatrix } from "./derived";
 import { render } from "./render";
-import { choose, setLayerHead, setTab, exportAs, onState, onDetails, onStatus, sendShowing } from "./actions";
+import { choose, setLayerHead, setTab, exportAs, onState, onDetails, onMemoryPlaces, onStatus, sendShowing } from "./actions";
 
 window.addEventListener("message", (e: MessageEvent) => {
   const receivedAt = performance.now();
@@ -18,6 +18,7 @@ window.addEventListener("message", (e: MessageEvent) => {
   const body = e.data.body;
   if (body.type === "state") onState(body.data, receivedAt);
   else if (body.type === "details") onDetails(body.data);
+  else if (body.type === "memoryPlaces") onMemoryPlaces(body.data);
   else if (body.type === "loading") onStatus(true, "");
   else if (body.type === "error") onStatus(false, body.message);
 });

@@ -8,6 +8,7 @@ import { revealRow } from "./derived";
 import { renderHeader, renderPickers } from "./views/header";
 import { renderTokens } from "./views/tokens";
 import { renderNext } from "./views/next";
+import { renderMemory } from "./views/memory";
 import { renderHeatmap } from "./views/heatmap";
 import { renderGrid } from "./views/grid";
 import { renderLines } from "./views/lines";
@@ -17,14 +18,15 @@ import { renderRollout } from "./views/rollout";
  * What changed in the state:
  *  all          a new view, the theme or the panel's width: everything
  *  status       loading or an error
- *  details      the rest of the view arrived (every head, rollout, predictions, next words)
+ *  details      the rest of the view arrived (every head, rollout, predictions, next words, memory)
+ *  memory       the memory's places were given their lines again
  *  chosen       the chosen token
  *  head         the layer or head shown
  *  tab          the tab shown
  *  heatPointer  the pointer or the keyboard's column on the heatmap
  *  linesPointer the token hovered in the lines view
  */
-export type Change = "all" | "status" | "details" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer";
+export type Change = "all" | "status" | "details" | "memory" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer";
 
 const TABS: readonly Tab[] = ["heatmap", "grid", "lines", "rollout"];
 
@@ -61,6 +63,7 @@ export function render(s: State, change: Change = "all"): void {
       renderPickers(s);
       renderTokens(s);
       renderNext(s);
+      renderMemory(s);
       renderViews(s, TABS);
       return;
     case "status":
@@ -69,7 +72,11 @@ export function render(s: State, change: Change = "all"): void {
     case "details":
       renderHeader(s);
       renderNext(s);
+      renderMemory(s);
       renderViews(s, TABS);
+      return;
+    case "memory":
+      renderMemory(s);
       return;
     case "chosen":
       renderTokens(s);

@@ -46,6 +46,7 @@ export const nextWordsEl = el("ol", { className: "bars" });
 export const predictionsTitle = el("h2");
 export const predictionsEl = el("ol", { className: "bars" });
 export const beforeEl = el("p", { className: "before" });
+export const memoryEl = el("section", { className: "memory", attrs: { "aria-label": "Document memory", hidden: true } });
 
 /** views and, beside them (above them in a narrow panel for "Why this word?"), what the model predicts */
 export const main = el("div", { className: "main" });
@@ -111,7 +112,7 @@ root.append(
 );
 main.append(
   panels,
-  el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [nextWordsTitle, nextWordsEl, predictionsTitle, predictionsEl, beforeEl]),
+  el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [nextWordsTitle, nextWordsEl, memoryEl, predictionsTitle, predictionsEl, beforeEl]),
 );
 root.append(
   el("details", { className: "help" }, [

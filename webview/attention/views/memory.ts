@@ -1,0 +1,117 @@
+// The document memory beside the next words: how many earlier positions it read and its share of the
+// mixture; for the suggestion (and the word the memory raised most) its first token's probability from
+// the model alone, from the memory and mixed; and the earlier places the memory weighed, each a button
+// that reveals its line in the editor. For a selection, the memory's heaviest places over the earlier text.
+// Document text goes in as text only (el's textContent), never as HTML.
+import { type PlaceLine } from "../../../src/shared/attentionProtocol";
+import { type MemoryPlace, type MemoryWord } from "../../../src/shared/messages";
+import { visibleWhitespace } from "../../../src/shared/tokenDisplay";
+import { el } from "../../common/dom";
+import { send, type State } from "../state";
+import { memoryEl } from "../skeleton";
+import { bar, isWhy, percent, suggestedIndex } from "./next";
+
+/** places listed under each word of "Why this word?" (the model host sends up to 8) */
+const WORD_PLACES = 5;
+
+/** a word or token as a quote: white space visible only where it would not show */
+function quote(text: string): string {
+  return `“${text.trim() ? text : visibleWhitespace(text)}”`;
+}
+
+/** line breaks and tabs of a snippet made visible; spaces stay spaces */
+function breaks(text: string): string {
+  return text.replace(/\n/g, "↵").replace(/\t/g, "→");
+}
+
+function placeItem(place: MemoryPlace, line: PlaceLine | undefined): HTMLElement {
+  const weight = el("span", { className: "p", text: percent(place.weight) });
+  if (!line || "gone" in line) {
+    return el("li", { className: "place gone", attrs: { title: "The document changed here since the memory read it" } }, [
+      el("span", { className: "place-line", text: "—" }),
+      el("span", { className: "snippet", text: `${quote(place.token)}: changed since` }),
+      weight,
+    ]);
+  }
+  const button = el(
+    "button",
+    {
+      className: "place",
+      attrs: { type: "button", title: `Reveal line ${line.line + 1} in the editor`, "aria-label": `Line ${line.line + 1}: ${line.before}${line.text}${line.after}; weight ${percent(place.weight)}` },
+    },
+    [
+      el("span", { className: "place-line", text: `${line.line + 1}` }),
+      el("span", { className: "snippet" }, [breaks(line.before), el("mark", { text: breaks(line.text) }), breaks(line.after)]),
+      weight,
+    ],
+  );
+  // a native button: Enter and Space click it
+  button.addEventListener("click", () => send({ type: "revealPlace", start: place.start, end: place.end }));
+  return el("li", {}, [button]);
+}
+
+function placeList(places: readonly MemoryPlace[], lines: ReadonlyMap<string, PlaceLine>, label: string): HTMLElement {
+  if (places.length === 0) return el("p", { className: "hint", text: "No earlier place predicted it." });
+  return el(
+    "ol",
+    { className: "places", attrs: { "aria-label": label } },
+    places.map((p) => placeItem(p, lines.get(`${p.start}:${p.end}`))),
+  );
+}
+
+function wordBlock(w: MemoryWord, role: string, lines: ReadonlyMap<string, PlaceLine> | undefined): HTMLElement {
+  const token = w.token === w.word ? "" : ` (first token ${quote(w.token)})`;
+  const children: HTMLElement[] = [
+    el("p", { className: "memory-word", text: `${role} ${quote(w.word)}${token}` }),
+    el("ol", { className: "bars memory-bars", attrs: { "aria-label": `Probability of ${quote(w.token)}` } }, [
+      bar("model", w.pModel, false, "The model alone, from the text in its window", "from-model"),
+      bar("memory", w.pMemory, false, "The document memory alone: the weights of the earlier places that this token followed", "from-memory"),
+      bar("mixed", w.pMixed, true, "The mixture the ghost text and the next words use", "mixed"),
+    ]),
+  ];
+  if (lines) {
+    children.push(
+      el("h4", { text: `Earlier places that predicted ${quote(w.token)}` }),
+      placeList(w.places.slice(0, WORD_PLACES), lines, `Earlier places that predicted ${quote(w.token)}. Enter reveals a place's line in the editor`),
+    );
+  }
+  return el("div", { className: "memory-word-block" }, children);
+}
+
+export function renderMemory(s: State): void {
+  const view = s.view;
+  if (!view || view.pending || (!view.memory && !view.noMemory)) {
+    memoryEl.replaceChildren();
+    memoryEl.hidden = true;
+    return;
+  }
+  memoryEl.hidden = false;
+  const title = el("h2", { text: "Document memory" });
+  const m = view.memory;
+  if (!m) {
+    memoryEl.replaceChildren(title, el("p", { className: "hint", text: view.noMemory ?? "" }));
+    return;
+  }
+  const lines = new Map((view.memoryPlaces ?? []).map((p) => [`${p.start}:${p.end}`, p] as const));
+  const why = isWhy(view);
+  const marked = suggestedIndex(view);
+  const suggested = marked >= 0 && view.nextWords[marked].word === m.words[0]?.word;
+  const summary = el("p", {
+    className: "hint",
+    text: `Read ${m.entries.toLocaleString("en")} earlier position${m.entries === 1 ? "" : "s"} of this document; its share of the mixture here: ${percent(m.share)}.`,
+    attrs: { title: "Every token's probability is (1 − share) × the model's + share × the memory's. The memory weighs each earlier position by how alike the model's state there is to its state here, and gives the token that followed it." },
+  });
+  const heading = el("h3", {
+    text: "First token's probability (token level: the list above gives whole words)",
+    attrs: { title: "The model alone, the memory alone and the mixture, for the first token of the word; a whole word's probability also counts its later tokens" },
+  });
+  const blocks = m.words.map((w, i) => wordBlock(w, i === 0 ? (suggested ? "➜ The suggestion:" : "The most likely next word:") : "Raised most by the memory:", why ? lines : undefined));
+  const rest: HTMLElement[] = [];
+  if (!why) {
+    rest.push(
+      el("h3", { text: "The memory's weights over the earlier text", attrs: { title: "The earlier places whose states are most like the state at the end of the text; all weights sum to 100%" } }),
+      placeList(m.top, lines, "The memory's heaviest places over the earlier text. Enter reveals a place's line in the editor"),
+    );
+  }
+  memoryEl.replaceChildren(title, summary, heading, ...blocks, ...rest);
+}
