@@ -455,7 +455,7 @@ export class AttentionController {
 // ---- the document memory, as the panel shows it
 
 /** characters of a place's line shown before and after its token */
-export const PLACE_BEFORE_CHARS = 40;
+export const PLACE_BEFORE_CHARS = 32;
 export const PLACE_AFTER_CHARS = 24;
 
 /**

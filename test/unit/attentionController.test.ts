@@ -670,7 +670,7 @@ test("the memory's readout is forwarded with the details, every place with its l
   assert.deepEqual(details.data.memoryPlaces, [
     { start: readout.top[0].start, end: readout.top[0].end, line: 0, before: "Once upon a time there was a", text: " king", after: "." },
     { start: readout.top[1].start, end: readout.top[1].end, line: 1, before: "The", text: " keys", after: " to the cabinet were on …" },
-    { start: readout.top[2].start, end: readout.top[2].end, line: 1, before: "The keys to the cabinet were on the", text: " table", after: "." },
+    { start: readout.top[2].start, end: readout.top[2].end, line: 1, before: "…" + STORY.slice(readout.top[2].start - PLACE_BEFORE_CHARS, readout.top[2].start), text: " table", after: "." },
   ], "each place once, in the words' then the top's order");
   assert.deepEqual(controller.current.view?.memory, readout, "the screen keeps it for a reloaded webview");
   assert.equal(controller.current.view?.memoryPlaces?.length, 3);

@@ -86,12 +86,13 @@ export function renderMemory(s: State): void {
     return;
   }
   memoryEl.hidden = false;
-  const title = el("h2", { text: "Document memory" });
   const m = view.memory;
   if (!m) {
-    memoryEl.replaceChildren(title, el("p", { className: "hint", text: view.noMemory ?? "" }));
+    // one line instead of a section: "Document memory: off (…)"
+    memoryEl.replaceChildren(el("p", { className: "hint memory-none", text: view.noMemory ?? "" }));
     return;
   }
+  const title = el("h2", { text: "Document memory" });
   const lines = new Map((view.memoryPlaces ?? []).map((p) => [`${p.start}:${p.end}`, p] as const));
   const why = isWhy(view);
   const marked = suggestedIndex(view);
