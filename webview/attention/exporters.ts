@@ -92,5 +92,6 @@ export function viewJson(v: AttentionView): string {
     // saved before the model host sent them: left out rather than written empty
     ...(v.pending ? { pending: "rollout, predictions and next words were still being worked out" } : { rollout: matrix(v.rollout, 0), predictions: v.predictions, nextWords: v.nextWords }),
     ...(v.truncatedNotice ? { truncated: v.truncatedNotice } : {}),
+    ...(v.memory ? { memory: v.memory } : {}),
   });
 }

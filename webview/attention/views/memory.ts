@@ -66,7 +66,7 @@ function wordBlock(w: MemoryWord, role: string, lines: ReadonlyMap<string, Place
     el("ol", { className: "bars memory-bars", attrs: { "aria-label": `Probability of ${quote(w.token)}` } }, [
       bar("model", w.pModel, false, "The model alone, from the text in its window", "from-model"),
       bar("memory", w.pMemory, false, "The document memory alone: the weights of the earlier places that this token followed", "from-memory"),
-      bar("mixed", w.pMixed, true, "The mixture the ghost text and the next words use", "mixed"),
+      bar("mixed", w.pMixed, false, "The mixture the ghost text and the next words use", "mixed"),
     ]),
   ];
   if (lines) {
