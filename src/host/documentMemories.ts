@@ -127,6 +127,12 @@ export class DocumentMemories {
     }
   }
 
+  /** Fill one document's memory now (an explicit request, such as the attention panel's, reads it whole). */
+  async fill(doc: string): Promise<void> {
+    const m = this.byDoc.get(doc);
+    while (m && m.pending > 0 && this.byDoc.get(doc) === m) await m.fillStep(this.runner);
+  }
+
   /** Fill every memory now (tests, the bench). */
   async fillAll(): Promise<void> {
     while (this.pending) await this.fillStep();

@@ -419,6 +419,8 @@ export class Engine {
     const cfg = this.folder.config;
     const V = cfg.vocabSize;
     const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
+    // the panel shows what the model computes with the document's whole memory, not with part of it
+    if (a.words.doc) await this.memories.fill(a.words.doc);
     const nextWords = await this.panelWords(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc);
     const memory = a.words.doc ? await this.memoryReadout(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc, nextWords) : undefined;
     // derived here, in the model host, so the extension host never spends time on T^3 products

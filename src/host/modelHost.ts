@@ -59,7 +59,10 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
         return neighbourSpace(needEngine()).search((req as RequestMessage<"neighbours">).params);
       case "memorySync": {
         const p = (req as RequestMessage<"memorySync">).params;
-        return needEngine().memories.sync(p.doc, p.offset, p.text, p.capacity);
+        const info = needEngine().memories.sync(p.doc, p.offset, p.text, p.capacity);
+        if (!p.fill) return info;
+        await needEngine().memories.fill(p.doc);
+        return needEngine().memories.info().find((d) => d.doc === p.doc) ?? info;
       }
       case "memoryClose":
         engine?.memories.close((req as RequestMessage<"memoryClose">).params.doc);

@@ -58,7 +58,14 @@ export const PARAMS = {
     doc: v.optional(docKey),
   }),
   /** a document's text before the cursor, from offset on, for its memory (capacity 0 frees it) */
-  memorySync: v.object({ doc: docKey, offset: int(0, Number.MAX_SAFE_INTEGER), text, capacity: int(0, MAX_MEMORY_TOKENS) }),
+  memorySync: v.object({
+    doc: docKey,
+    offset: int(0, Number.MAX_SAFE_INTEGER),
+    text,
+    capacity: int(0, MAX_MEMORY_TOKENS),
+    /** fill it before answering (an explicit action that reads the memory at once); otherwise in the background */
+    fill: v.optional(v.boolean()),
+  }),
   /** a closed document: its memory is freed */
   memoryClose: v.object({ doc: docKey }),
   /** what each document's memory holds (Show Model Info) */

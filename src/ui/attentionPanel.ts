@@ -26,7 +26,7 @@ export interface AttentionDeps {
     readonly currentStatus: HostStatus;
   };
   /** the documents' memory keys (MemorySync), so that the panel's next words read the ghost text's memory */
-  memory: { keyFor(document: vscode.TextDocument): string | undefined };
+  memory: { keyFor(document: vscode.TextDocument): string | undefined; syncNow(): Promise<void> };
   provider: { readonly last: LastSuggestion | undefined };
   settings: () => Settings;
   log: (line: string) => void;

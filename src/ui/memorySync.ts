@@ -14,7 +14,7 @@ const SETTLE_MS = 300;
 const MEMORY_CONTEXT_TOKENS = 128;
 
 export interface MemorySyncDeps {
-  client: Pick<ModelHostClient, "request" | "currentStatus">;
+  client: Pick<ModelHostClient, "request" | "currentStatus" | "ensureReady">;
   settings: () => Settings;
   isPaused: () => boolean;
   log: (line: string) => void;
@@ -45,6 +45,22 @@ export class MemorySync implements vscode.Disposable {
     return this.deps.settings().memoryTokens > 0 && this.synced.has(key) ? key : undefined;
   }
 
+  /**
+   * Send the active document's text now (an explicit action, such as the tour's, that reads the memory
+   * at once), starting the model if it is not running yet.
+   */
+  async syncNow(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.deps.settings().memoryTokens === 0) return;
+    try {
+      await this.deps.client.ensureReady();
+    } catch {
+      return; // the status bar says why
+    }
+    await this.sync(true);
+  }
+
   /** Settings changed: a memory turned off is freed; one turned on fills on the next event. */
   settingsChanged(): void {
     if (this.deps.settings().memoryTokens === 0) for (const key of [...this.synced]) this.close(key);
@@ -59,7 +75,8 @@ export class MemorySync implements vscode.Disposable {
     }, SETTLE_MS);
   }
 
-  private async sync(): Promise<void> {
+  /** `fill`: the host fills the memory before it answers (syncNow) */
+  private async sync(fill = false): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const s = this.deps.settings();
     if (!editor || s.memoryTokens === 0 || !s.enable || this.deps.isPaused() || !suggestsIn(editor.document.languageId, s)) return;
@@ -72,7 +89,7 @@ export class MemorySync implements vscode.Disposable {
     const text = document.getText(new vscode.Range(document.positionAt(from), editor.selection.active));
     const key = document.uri.toString();
     try {
-      await this.deps.client.request("memorySync", { doc: key, offset: from, text, capacity: s.memoryTokens });
+      await this.deps.client.request("memorySync", { doc: key, offset: from, text, capacity: s.memoryTokens, ...(fill ? { fill } : {}) });
       this.synced.add(key);
     } catch (e) {
       if (e instanceof HostError && (e.code === "cancelled" || e.code === "superseded" || e.code === "stopped" || e.code === "model")) return;

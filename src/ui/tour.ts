@@ -15,6 +15,9 @@ export const TOUR = {
   subject: { looking: " were", target: " keys", layer: 1, head: 0 },
   /** step "neighbours": the word whose neighbours are shown */
   neighbourWord: "father",
+  /** step "memory": the word the document memory brings up after the story, and the line it points to */
+  memoryWord: "red",
+  memoryLine: "Mara had red hair",
   /** step "layers": the sentence whose rollout is shown */
   rolloutSentence: "Her brother met her at the gate.",
 } as const;
@@ -25,6 +28,7 @@ export const TOUR_COMMANDS = {
   neighbours: "lmLens.tour.neighbours",
   layers: "lmLens.tour.layers",
   whyThisWord: "lmLens.tour.whyThisWord",
+  memory: "lmLens.tour.memory",
 } as const;
 
 const SAMPLE_MARK = "The Orchard";
@@ -73,6 +77,18 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
         const end = editor.document.positionAt(editor.document.getText().length);
         editor.selection = new vscode.Selection(end, end);
       }
+      await vscode.commands.executeCommand("lmLens.whyThisWord");
+    }),
+    vscode.commands.registerCommand(TOUR_COMMANDS.memory, async () => {
+      // the cursor after "the hair was still", the story's memory filled, a fresh suggestion that reads it
+      const editor = await sampleEditor();
+      const end = editor.document.positionAt(editor.document.getText().length);
+      editor.selection = new vscode.Selection(end, end);
+      await deps.memory.syncNow();
+      // the ghost text shown before the memory was filled is replaced; Why this word? explains the new one
+      const shown = deps.provider.last;
+      await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+      for (let waited = 0; deps.provider.last === shown && waited < 3000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       await vscode.commands.executeCommand("lmLens.whyThisWord");
     }),
     vscode.commands.registerCommand(TOUR_COMMANDS.attention, async () => {

@@ -422,6 +422,27 @@ for (const theme of ["light", "dark"] as const) {
         assert.match((await frame.locator(".tokens .token.chosen .text").first().textContent()) ?? "", /still$/, "the row of the word before the suggestion is shown");
         await page!.waitForTimeout(400);
         await shot(page!, `tour-2-why-${theme}`);
+        // 2b. the document memory: the story's memory filled, the word it brings up, the earlier line it points to;
+        // pressing that place marks the line in the editor (test/unit/tour.test.ts checks the claim against the model)
+        await openTour(page!);
+        before = heatmapLines(server!).length;
+        await tourStep(page!, "See what the model remembers", "Why this word, with the memory?");
+        frame = await findFrame(page!, ".memory-word-block", 5, 45000);
+        const tourSource = readFileSync(join(ROOT, "src", "ui", "tour.ts"), "utf8");
+        const memoryWord = /memoryWord: "(\w+)"/.exec(tourSource)![1];
+        const memoryLine = /memoryLine: "([^"]+)"/.exec(tourSource)![1];
+        const storyLine = readFileSync(join(ROOT, "media", "tour", "sample.txt"), "utf8").split("\n").findIndex((l) => l.includes(memoryLine)) + 1;
+        const block = frame.locator(".memory-word-block", { hasText: `“ ${memoryWord}”` }).first();
+        await block.waitFor({ state: "visible", timeout: 30000 });
+        const place = block.locator("button.place").first();
+        assert.equal(((await place.locator(".place-line").textContent()) ?? "").trim(), String(storyLine), "the heaviest place is the story's line about her red hair");
+        assert.equal(((await place.locator("mark").textContent()) ?? "").trim(), memoryWord);
+        await page!.waitForTimeout(400);
+        await shot(page!, `tour-memory-${theme}`);
+        const marksBefore = await page!.locator('.monaco-editor [class*="ced-"]').count();
+        await place.click();
+        await page!.waitForFunction(`document.querySelectorAll('.monaco-editor [class*="ced-"]').length > ${marksBefore}`, undefined, { timeout: 5000 });
+        await shot(page!, `tour-memory-place-${theme}`);
         // 3. the head that links "were" to its subject
         await openTour(page!);
         before = heatmapLines(server!).length;

@@ -29,7 +29,7 @@ test("every walkthrough step has its page, a command link that exists, and a com
   const tour = pkg.contributes.walkthroughs.find((w) => w.id === "lmLens.tour");
   assert.ok(tour);
   const commands = new Set(pkg.contributes.commands.map((c) => c.command));
-  assert.deepEqual(tour.steps.map((s) => s.id), ["sample", "suggestions", "attention", "neighbours", "temperature", "layers"]);
+  assert.deepEqual(tour.steps.map((s) => s.id), ["sample", "suggestions", "memory", "attention", "neighbours", "temperature", "layers"]);
   for (const step of tour.steps) {
     assert.ok(readFileSync(join(ROOT, step.media.markdown), "utf8").length > 200, step.media.markdown);
     const links = Array.from(step.description.matchAll(/\(command:([\w.]+)/g), (m) => m[1]);
@@ -52,6 +52,29 @@ test("step 'suggestions': after the sample, the model offers whole words, one of
   const named = Array.from(md("suggestions").matchAll(/such as "(\w+)", "(\w+)" or "(\w+)"/g)).flatMap((m) => m.slice(1));
   assert.equal(named.length, 3, "the page names three words");
   assert.ok(words.some((w) => named.includes(w)), `the model offers ${words.join(", ")}; the page names ${named.join(", ")}`);
+});
+
+test("step 'memory': after the story the document memory brings the word up, the model alone would not suggest it, and Why this word? points at its line", async () => {
+  const engine = await sharedEngine();
+  const word = ` ${constant("memoryWord")}`;
+  const p = { ...SUGGEST, k: 5, useCache: false };
+  const alone = (await engine.suggestInText(sample, p, 0)).alternatives;
+  const withMemory = (await engine.suggestInText(sample, p, 4096)).alternatives;
+  const show = (l: { word: string; p: number }[]) => l.map((w) => `${w.word} ${(100 * w.p).toFixed(1)} %`).join(", ");
+  assert.ok(withMemory.some((w) => w.word === word), `with the memory: ${show(withMemory)}`);
+  assert.notEqual(alone[0].word, word, `the model alone: ${show(alone)}`);
+  const pAlone = alone.find((w) => w.word === word)?.p ?? 0;
+  assert.ok(withMemory.find((w) => w.word === word)!.p > pAlone);
+  // Why this word? (the CLI's attention reads the same memory): the word's readout points at the line
+  const a = await engine.attention(sample, 256, undefined, 4096);
+  const r = a.memory?.words.find((w) => w.word === word);
+  assert.ok(r, `the readout covers "${word}" as the suggestion or the word the memory raised most: ${a.memory?.words.map((w) => w.word).join(", ")}`);
+  assert.ok(r.pMemory > r.pModel, `memory ${r.pMemory} against the model's ${r.pModel}`);
+  const lineOf = (offset: number) => sample.slice(0, offset).split("\n").length - 1;
+  const line = sample.split("\n").findIndex((l) => l.includes(constant("memoryLine")));
+  assert.ok(line >= 0, "the story has the line");
+  assert.equal(lineOf(r.places[0].start), line, `the heaviest place is on line ${lineOf(r.places[0].start) + 1}: ${JSON.stringify(sample.split("\n")[lineOf(r.places[0].start)])}`);
+  assert.ok(md("memory").includes(`"${constant("memoryWord")}"`), "the page names the word");
 });
 
 test("step 'attention': in the named head the verb looks most at its subject, past the nearer noun", async () => {
