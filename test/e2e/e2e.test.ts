@@ -38,6 +38,9 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`, { timeout: 30000 });
   await page.keyboard.press("Enter");
   await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 });
+  // typing before the editor holds the focus loses keystrokes (a CI run once lost the first "t"); a
+  // notebook keeps the focus on its cell list until a cell is clicked, so it is not waited for
+  if (!name.endsWith(".ipynb")) await page.waitForFunction(`document.activeElement !== null && document.activeElement.closest(".monaco-editor") !== null`, undefined, { timeout: 15000 });
   await page.waitForTimeout(300);
 }
 
@@ -247,6 +250,28 @@ for (const theme of ["light", "dark"] as const) {
         assert.ok((await frame.locator(".grid canvas").count()) >= 4, "a small heatmap for every layer and head");
         assert.ok((await frame.locator(".lines-host svg line, .lines-host svg path").count()) > 0, "the lines view draws lines");
         await frame.locator("vscode-panel-tab", { hasText: "Heatmap" }).first().click();
+      });
+
+      await step(t, "a token chosen in the panel is marked in the editor, and the mark does not grow when text is typed at its edge", async () => {
+        stage = "token mark";
+        const frame = await attentionFrame(page!);
+        // the first token, "The": chosen, it stays marked in the editor
+        await frame.locator(".tokens .token").first().click();
+        // the decorations an extension sets are drawn as elements with a "ced-" class; the widest is the mark
+        const markWidth = () => page!.evaluate(`Math.max(0, ...Array.from(document.querySelectorAll('.monaco-editor .view-overlays [class*="ced-"], .monaco-editor .view-lines [class*="ced-"]'), (e) => e.getBoundingClientRect().width))`) as Promise<number>;
+        await page!.waitForFunction(`document.querySelectorAll('.monaco-editor [class*="ced-"]').length > 0`, undefined, { timeout: 10000 });
+        const w0 = await markWidth();
+        assert.ok(w0 > 5, `the mark is drawn (${w0} px)`);
+        await page!.locator(".tab", { hasText: "story.txt" }).first().click();
+        await page!.waitForFunction(`document.activeElement !== null && document.activeElement.closest(".monaco-editor") !== null`, undefined, { timeout: 15000 });
+        await page!.keyboard.press("Control+Home");
+        await page!.keyboard.press("Control+Right");
+        await page!.keyboard.type("xyz");
+        await page!.waitForTimeout(600);
+        assert.match((await editorLines(page!))[0] ?? "", /^Thexyz train/);
+        const w1 = await markWidth();
+        assert.ok(Math.abs(w1 - w0) < 2, `the mark was ${w0.toFixed(1)} px wide and is ${w1.toFixed(1)} px after typing at its edge`);
+        for (let i = 0; i < 3; i++) await page!.keyboard.press("Backspace");
       });
 
       await step(t, "a 128-token paragraph shows its heatmap quickly (time from the command to the heatmap)", async () => {
@@ -493,7 +518,7 @@ for (const theme of ["light", "dark"] as const) {
         await page!.waitForTimeout(500);
         await shot(page!, `tour-done-${theme}`);
         const done = await page!.locator('.gettingStartedContainer .getting-started-step [role="checkbox"][aria-checked="true"]').count();
-        assert.equal(done, 6, `${done} of 6 steps marked done`);
+        assert.equal(done, 7, `${done} of 7 steps marked done`);
       });
 
       await step(t, "the extension host log has no errors from the extension", async () => {
