@@ -93,7 +93,7 @@ export class NeighboursView implements vscode.WebviewViewProvider, vscode.Dispos
     this.view = view;
     // no retainContextWhenHidden: the webview keeps its UI state with getState/setState and says ready when shown
     view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.deps.extensionUri) };
-    view.webview.html = webviewHtml(view.webview, this.deps.extensionUri, { title: "Neighbours", script: "neighbours.js", styles: ["common.css", "neighbours.css"] });
+    view.webview.html = webviewHtml(view.webview, this.deps.extensionUri, { title: "Neighbours", script: "neighbours.js", styles: ["common.css", "neighbours.css"], toolkit: true });
     this.viewDisposables.push(
       view.webview.onDidReceiveMessage((m: unknown) => this.controller.onMessage(m)),
       view.onDidChangeVisibility(() => {

@@ -5,6 +5,7 @@
 // messages of src/shared/neighboursProtocol.ts. All text goes in through textContent (el()).
 import { isNeighboursToWebviewMessage, NEIGHBOURS_K, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_MODES, type EmbeddedWord, type Metric, type NeighbourList, type NeighbourListState, type NeighbourMode, type NeighboursFromWebview, type NeighboursScreen, type NeighboursToWebview } from "../../src/shared/neighboursProtocol";
 import { el } from "../common/dom";
+import { isDefined, option, setChecked, setFieldValue, setPickerOptions, setPickerValue, whenDefined, type Checkbox, type Picker, type TextField } from "../common/toolkit";
 import { connect, READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { mapPoints, scatterSvg } from "./map";
 
@@ -64,20 +65,23 @@ tourLink.addEventListener("click", () => send({ type: "openTour" }));
 const root = document.getElementById("root")!;
 const statusEl = el("p", { className: "status", attrs: { role: "status", "aria-live": "polite" } });
 const chipsEl = el("div", { className: "chips", attrs: { role: "listbox", "aria-label": "Words of the selection. Arrow keys move, Enter chooses", "aria-orientation": "horizontal" } });
-const searchInput = el("input", {
+const searchInput = el("vscode-text-field", {
   className: "search",
-  attrs: { type: "search", placeholder: "word, phrase, or king - man + woman", "aria-label": "Find the neighbours of a word, a phrase, or a sum of words", maxlength: MAX_NEIGHBOUR_QUERY_CHARS, spellcheck: false },
-}) as HTMLInputElement;
-const searchForm = el("form", { className: "search-row", attrs: { role: "search" } }, [searchInput, el("button", { text: "Find", attrs: { type: "submit" } })]);
+  attrs: { placeholder: "word, phrase, or king - man + woman", "aria-label": "Find the neighbours of a word, a phrase, or a sum of words", maxlength: MAX_NEIGHBOUR_QUERY_CHARS, spellcheck: false },
+}) as TextField;
+const findButton = el("vscode-button", { text: "Find", attrs: { appearance: "secondary", title: "Find the neighbours of the text in the box" } });
+// no <form>: vscode-button ignores its type attribute (the toolkit's own attributeChangedCallback does
+// not pass it on), so Enter in the field and the button each search directly
+const searchRow = el("div", { className: "search-row", attrs: { role: "search" } }, [searchInput, findButton]);
 const queryErrorEl = el("p", { className: "error", attrs: { role: "alert", hidden: true } });
 const kInput = el("input", { id: "k", attrs: { type: "range", min: NEIGHBOURS_K.min, max: NEIGHBOURS_K.max, step: 1, value: NEIGHBOURS_K.default } }) as HTMLInputElement;
 const kOut = el("output", { className: "k-value", attrs: { for: "k" } });
-const metricPick = el("select", { id: "metric", attrs: { title: `${explain.cosine}\n${explain.euclidean}` } }, [
-  el("option", { text: "cosine", attrs: { value: "cosine" } }),
-  el("option", { text: "Euclidean", attrs: { value: "euclidean" } }),
-]) as HTMLSelectElement;
-const layerPick = el("select", { id: "layer", attrs: { title: explain.layer } }) as HTMLSelectElement;
-const followBox = el("input", { id: "follow", attrs: { type: "checkbox", checked: true } }) as HTMLInputElement;
+const metricPick = el("vscode-dropdown", { id: "metric", attrs: { "aria-labelledby": "metric-label", title: `${explain.cosine}\n${explain.euclidean}` } }, [
+  option("cosine", "cosine", true),
+  option("euclidean", "Euclidean"),
+]) as Picker;
+const layerPick = el("vscode-dropdown", { id: "layer", attrs: { "aria-labelledby": "layer-label", title: explain.layer } }) as Picker;
+const followBox = el("vscode-checkbox", { id: "follow", text: "follow editor", attrs: { checked: true, title: "Show the words of the editor's selection as it changes" } }) as Checkbox;
 const queryEl = el("div", { className: "query" });
 const indexEl = el("div", { className: "index", attrs: { "aria-live": "polite" } });
 const columns: Record<ListId, { section: HTMLElement; title: HTMLElement; how: HTMLElement; list: HTMLOListElement; foot: HTMLElement; error: HTMLElement }> = {
@@ -85,12 +89,12 @@ const columns: Record<ListId, { section: HTMLElement; title: HTMLElement; how: H
   static: column("static"),
   contextual: column("contextual"),
 };
-const mapPick = el("select", { attrs: { "aria-label": "List shown on the map" } }, LISTS.map((id) => el("option", { text: id, attrs: { value: id } }))) as HTMLSelectElement;
+const mapPick = el("vscode-dropdown", { attrs: { "aria-label": "List shown on the map" } }, LISTS.map((id) => option(id, id, id === ui.mapList))) as Picker;
 const mapHost = el("div", { className: "map-host" });
 const mapInfo = el("p", { className: "hint map-info" });
-const copyButton = el("button", { text: "Copy", attrs: { type: "button", title: "Copy the lists to the clipboard" } });
-const jsonButton = el("button", { text: "JSON", attrs: { type: "button", title: "Save the lists as JSON" } });
-const csvButton = el("button", { text: "CSV", attrs: { type: "button", title: "Save the lists as CSV" } });
+const copyButton = el("vscode-button", { text: "Copy", attrs: { appearance: "secondary", title: "Copy the lists to the clipboard" } });
+const jsonButton = el("vscode-button", { text: "JSON", attrs: { appearance: "secondary", title: "Save the lists as JSON" } });
+const csvButton = el("vscode-button", { text: "CSV", attrs: { appearance: "secondary", title: "Save the lists as CSV" } });
 
 function column(id: ListId): { section: HTMLElement; title: HTMLElement; how: HTMLElement; list: HTMLOListElement; foot: HTMLElement; error: HTMLElement } {
   const title = el("h2", { attrs: { title: explain[id] } });
@@ -105,17 +109,14 @@ function column(id: ListId): { section: HTMLElement; title: HTMLElement; how: HT
 root.append(
   statusEl,
   chipsEl,
-  searchForm,
+  searchRow,
   queryErrorEl,
   el("div", { className: "controls", attrs: { role: "toolbar", "aria-label": "Neighbour options" } }, [
-    el("label", { attrs: { for: "k" }, text: "k" }),
-    kInput,
-    kOut,
-    el("label", { attrs: { for: "metric" }, text: "by" }),
-    metricPick,
-    el("label", { attrs: { for: "layer", title: explain.layer }, text: "layer" }),
-    layerPick,
-    el("label", { className: "follow", attrs: { title: "Show the words of the editor's selection as it changes" } }, [followBox, " follow editor"]),
+    // each label with its control, so that a narrow side bar wraps them together
+    el("span", { className: "pair" }, [el("label", { attrs: { for: "k" }, text: "k" }), kInput, kOut]),
+    el("span", { className: "pair" }, [el("span", { id: "metric-label", className: "label", text: "by" }), metricPick]),
+    el("span", { className: "pair" }, [el("span", { id: "layer-label", className: "label", text: "layer", attrs: { title: explain.layer } }), layerPick]),
+    followBox,
   ]),
   queryEl,
   indexEl,
@@ -206,15 +207,12 @@ function renderControls(): void {
   if (!s) return;
   kInput.value = String(s.options.k);
   kOut.textContent = String(s.options.k);
-  metricPick.value = s.options.metric;
+  setPickerValue(metricPick, s.options.metric);
   const n = s.nLayer;
-  if (n === undefined) {
-    layerPick.replaceChildren(el("option", { text: String(s.options.layer), attrs: { value: s.options.layer } }));
-  } else if (layerPick.options.length !== n + 1) {
-    layerPick.replaceChildren(...Array.from({ length: n + 1 }, (_, l) => el("option", { text: l === 0 ? "0 · embeddings" : l === n ? `${l} · final` : String(l), attrs: { value: l } })));
-  }
-  layerPick.value = String(s.options.layer);
-  followBox.checked = s.follow;
+  const layers = n === undefined ? [s.options.layer] : Array.from({ length: n + 1 }, (_, l) => l);
+  const layerLabel = (l: number) => (n === undefined ? String(l) : l === 0 ? "0 · embeddings" : l === n ? `${l} · final` : String(l));
+  setPickerOptions(layerPick, layers.map((l) => ({ value: String(l), label: layerLabel(l) })), String(s.options.layer));
+  setChecked(followBox, s.follow);
   queryErrorEl.textContent = s.queryError ?? "";
   queryErrorEl.hidden = !s.queryError;
 }
@@ -297,7 +295,7 @@ function renderColumn(id: ListId): void {
 
 function renderMap(): void {
   const l = screen?.[ui.mapList].list;
-  mapPick.value = ui.mapList;
+  setPickerValue(mapPick, ui.mapList);
   mapInfo.textContent = "";
   if (!l || l.neighbours.length === 0) {
     const why = screen?.[ui.mapList].error ? `There is no ${ui.mapList} list to map: choose another list.` : "The map appears with the list.";
@@ -324,7 +322,7 @@ function renderAll(): void {
   for (const id of LISTS) renderColumn(id);
   renderMap();
   const has = LISTS.some((id) => !!screen?.[id].list);
-  for (const b of [copyButton, jsonButton, csvButton]) b.disabled = !has;
+  for (const b of [copyButton, jsonButton, csvButton]) b.toggleAttribute("disabled", !has);
 }
 
 // ---------------------------------------------------------------- actions
@@ -338,8 +336,9 @@ function pick(id: ListId, i: number): void {
 function sendOptions(): void {
   if (!screen) return;
   const k = Number(kInput.value);
-  const layer = Number(layerPick.value);
-  const metric = metricPick.value === "euclidean" ? "euclidean" : "cosine";
+  // k is a native range (the toolkit has no slider): it can change before the toolkit defines the pickers
+  const layer = isDefined(layerPick) ? Number(layerPick.value) : screen.options.layer;
+  const metric = (isDefined(metricPick) ? metricPick.value : screen.options.metric) === "euclidean" ? "euclidean" : "cosine";
   if (!Number.isInteger(k) || !Number.isInteger(layer)) return;
   send({ type: "setOptions", options: { k, metric, layer } });
 }
@@ -398,12 +397,17 @@ for (const id of LISTS) {
   });
 }
 
-searchForm.addEventListener("submit", (e) => {
-  e.preventDefault();
+function search(): void {
   ui = { ...ui, search: searchInput.value.slice(0, MAX_NEIGHBOUR_QUERY_CHARS) };
   save();
   send({ type: "query", origin: "typed", text: ui.search });
+}
+searchInput.addEventListener("keydown", (e) => {
+  if (e.key !== "Enter" || e.isComposing) return;
+  e.preventDefault();
+  search();
 });
+findButton.addEventListener("click", search);
 searchInput.addEventListener("input", () => {
   ui = { ...ui, search: searchInput.value.slice(0, MAX_NEIGHBOUR_QUERY_CHARS) };
   save();
@@ -412,7 +416,10 @@ kInput.addEventListener("input", () => (kOut.textContent = kInput.value));
 kInput.addEventListener("change", sendOptions);
 metricPick.addEventListener("change", sendOptions);
 layerPick.addEventListener("change", sendOptions);
-followBox.addEventListener("change", () => send({ type: "setFollow", follow: followBox.checked }));
+// the checkbox reports a change made by renderControls too: only the user's own goes to the extension
+followBox.addEventListener("change", () => {
+  if (screen && followBox.checked !== screen.follow) send({ type: "setFollow", follow: followBox.checked });
+});
 mapPick.addEventListener("change", () => {
   ui = { ...ui, mapList: LISTS.find((id) => id === mapPick.value) ?? "pooled" };
   save();
@@ -431,9 +438,12 @@ new ResizeObserver(() => {
   resizeTimer = setTimeout(renderMap, 100);
 }).observe(mapHost);
 
-searchInput.value = ui.search;
+setFieldValue(searchInput, ui.search);
 renderAll();
-// the extension answers "ready" with the whole screen; the answer is drawn by the message handler above
+// Ask for the screen at once (the lists need no component), as the attention webview does; once the
+// toolkit has defined its components, everything is drawn again with the controls' values set as the
+// components' own properties. The answer to "ready" is drawn by the message handler above.
 channel.request({ type: "ready" }, READY_TIMEOUT_MS).catch(() => {
   if (!screen) statusEl.textContent = "LM Lens is not answering: reload the window if this stays.";
 });
+void whenDefined(["vscode-text-field", "vscode-button", "vscode-dropdown", "vscode-option", "vscode-checkbox"]).then(() => renderAll());
