@@ -9,6 +9,14 @@
 //                 next words, at word boundaries where the next word does not start with punctuation;
 //                 twice: with float32 weights for every run, and as the editor suggests, with 8-bit
 //                 weights for the word search's short runs (lmLens.quantizedWeights, on by default)
+//   partial word  at the same positions, the first half of the next word (at least one letter) is typed
+//                 after the context: a hit when the completed word is the word (top-1, top-5); the model
+//                 as the editor completes it (Engine.suggest, 8-bit search), the baselines by keeping
+//                 the candidates that start with the typed half
+//   Onboard       the Onboard keyboard's English model (onboard.ts; Debian onboard-data, downloaded into
+//                 .cache/onboard, never installed): bigram on the previous word, backing off to unigrams;
+//                 its lists are for typing (lower case at a sentence start), so it is compared without
+//                 regard to case, where the other rows compare exactly
 //   memory        (evalMemory.ts) bits per byte of every held-out file with and without the document
 //                 memory, beside xz -9e; next-word accuracy after long contexts through lm-lens predict
 //   8-bit drift   one-token runs after 64 tokens of held-out text (read on float32), on the 8-bit and
@@ -24,6 +32,8 @@ import { KneserNeyTrigram, UnigramBaseline } from "./ngram";
 import { logSoftmax } from "../host/wordSearch";
 import { evalCompression, evalLongContexts, memoryTables } from "./evalMemory";
 import { scoreIds } from "../host/scoreText";
+import { DEFAULT_SETTINGS } from "../core/settings";
+import { OnboardPredictor, fetchOnboardModel, historyOf } from "./onboard";
 
 /**
  * The baselines' units are GPT-2's pre-tokens (" word", ",", "\n    ", ...), so that they, like the
@@ -65,6 +75,12 @@ interface Row {
   sameTop1?: number;
   top1: number;
   top5: number;
+  /** the first half of the word typed: the completed word is the word (undefined: not measured) */
+  partialTop1?: number;
+  partialTop5?: number;
+  /** Onboard: its keyboard's own list with nothing typed (only words seen after the previous word) */
+  shownTop1?: number;
+  shownTop5?: number;
   words: number;
   positions: number;
 }
@@ -178,6 +194,13 @@ async function main(): Promise<void> {
   const kn = KneserNeyTrigram.train(trainDocs.map(splitUnits));
   const uni = UnigramBaseline.train(trainDocs.map(splitUnits));
   process.stderr.write(`eval: baselines trained on ${trainDocs.length} documents (vocabulary ${kn.vocabularySize}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  const onboardLm = fetchOnboardModel(join(ROOT, ".cache", "onboard"));
+  const onboard = onboardLm instanceof Error ? undefined : OnboardPredictor.parse(readFileSync(onboardLm, "utf8"));
+  if (onboardLm instanceof Error) say(`no Onboard row: its model (apt-get download onboard-data; dpkg-deb -x) is not at hand: ${onboardLm.message}`);
+  // the editor's path for a half-typed word: the 8-bit search when the model has it
+  const suggester = eightBit ?? engine;
+  const suggestParams = { ...DEFAULT_SETTINGS.suggest, k: 5, words: 1, useCache: false };
+  const timings: Record<string, Record<string, number>> = {};
 
   const rows: Row[] = [];
   const drift: { logit: number; p: number }[] = [];
@@ -213,34 +236,70 @@ async function main(): Promise<void> {
       }
     }
     const pos = positions(docs, source === "brown" ? Math.round(wantPositions * 1.5) : wantPositions);
-    const hits = { model: [0, 0], eightBit: [0, 0], kn: [0, 0], uni: [0, 0] };
+    const tPositions = performance.now();
+    const hits = { model: [0, 0], eightBit: [0, 0], kn: [0, 0], onboard: [0, 0], onboardShown: [0, 0], uni: [0, 0] };
+    const partial = { suggested: [0, 0], kn: [0, 0], onboard: [0, 0], uni: [0, 0] };
+    const spent: Record<string, number> = { model: 0, eightBit: 0, suggested: 0, kn: 0, onboard: 0, uni: 0 };
+    const timed = async <T>(what: string, f: () => T | Promise<T>): Promise<T> => {
+      const t = performance.now();
+      const r = await f();
+      spent[what] += performance.now() - t;
+      return r;
+    };
+    /** [top-1, top-5] hits of a list of candidate words (best first) */
+    const score = (tally: number[], words: string[], target: string, same = (a: string, b: string) => a === b) => {
+      if (words.length > 0 && same(words[0], target)) tally[0]++;
+      if (words.slice(0, 5).some((w) => same(w, target))) tally[1]++;
+    };
+    const caseless = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
     let sameTop1 = 0;
     const uniTop = uni.topWords(5, (w) => !isWordUnit(w)).map((x) => lead(x.word));
     for (const p of pos) {
-      const predicted = (await engine.nextWords(p.context, 5)).map((c) => lead(c.word));
-      if (predicted[0] === p.target) hits.model[0]++;
-      if (predicted.includes(p.target)) hits.model[1]++;
+      const predicted = await timed("model", async () => (await engine.nextWords(p.context, 5)).map((c) => lead(c.word)));
+      score(hits.model, predicted, p.target);
       if (eightBit) {
-        const fast = (await eightBit.nextWords(p.context, 5)).map((c) => lead(c.word));
-        if (fast[0] === p.target) hits.eightBit[0]++;
-        if (fast.includes(p.target)) hits.eightBit[1]++;
+        const fast = await timed("eightBit", async () => (await eightBit.nextWords(p.context, 5)).map((c) => lead(c.word)));
+        score(hits.eightBit, fast, p.target);
         if (fast[0] === predicted[0]) sameTop1++;
       }
       const hist = splitUnits(p.context.slice(-200));
       const u = hist.at(-2) ?? "<s>";
       const v = hist.at(-1) ?? "<s>";
-      const knTop = kn.topWords(u, v, 5, (w) => !isWordUnit(w)).map((x) => lead(x.word));
-      if (knTop[0] === p.target) hits.kn[0]++;
-      if (knTop.includes(p.target)) hits.kn[1]++;
-      if (uniTop[0] === p.target) hits.uni[0]++;
-      if (uniTop.includes(p.target)) hits.uni[1]++;
+      const knTop = await timed("kn", () => kn.topWords(u, v, 5, (w) => !isWordUnit(w)).map((x) => lead(x.word)));
+      score(hits.kn, knTop, p.target);
+      score(hits.uni, uniTop, p.target);
+
+      // the first half of the word typed (at least one letter), after the space or the line's indentation
+      const half = p.target.slice(0, Math.max(1, Math.floor(p.target.length / 2)));
+      const typed = `${p.context}${/\s$/.test(p.context) ? "" : " "}${half}`;
+      const r = await timed("suggested", () => suggester.suggest(typed, suggestParams));
+      // a suggestion that starts a new word means the typed half was taken as the whole word
+      score(partial.suggested, r.startsNewWord ? [half] : r.alternatives.map((a) => lead(half + a.word)), p.target);
+      const knHalf = await timed("kn", () => kn.topWords(u, v, 5, (w) => !isWordUnit(w) || !lead(w).startsWith(half)).map((x) => lead(x.word)));
+      score(partial.kn, knHalf, p.target);
+      const uniHalf = await timed("uni", () => uni.topWords(5, (w) => !isWordUnit(w) || !lead(w).startsWith(half)).map((x) => lead(x.word)));
+      score(partial.uni, uniHalf, p.target);
+      if (onboard) {
+        await timed("onboard", () => {
+          const h = historyOf(p.context);
+          const isWord = (w: string) => lead(w) !== "";
+          score(hits.onboard, onboard.topWords(h, 5, isWord).map((c) => lead(c.word)), p.target, caseless);
+          score(hits.onboardShown, onboard.topWords(h, 5, isWord, true).map((c) => lead(c.word)), p.target, caseless);
+          const lower = half.toLowerCase();
+          score(partial.onboard, onboard.topWords(h, 5, (w) => lead(w).toLowerCase().startsWith(lower)).map((c) => lead(c.word)), p.target, caseless);
+        });
+      }
     }
     const n = pos.length;
-    rows.push({ source, model: "LM Lens model", tokenCE: nll / count, wordPPL: Math.exp(nll / words), top1: hits.model[0] / n, top5: hits.model[1] / n, words, positions: n });
-    if (eightBit) rows.push({ source, model: "LM Lens model, 8-bit search (as suggested)", top1: hits.eightBit[0] / n, top5: hits.eightBit[1] / n, sameTop1: sameTop1 / n, words, positions: n });
-    rows.push({ source, model: "Kneser-Ney trigram", wordPPL: Math.exp(knNll / words), top1: hits.kn[0] / n, top5: hits.kn[1] / n, words, positions: n });
-    rows.push({ source, model: "most frequent words", wordPPL: Math.exp(uniNll / words), top1: hits.uni[0] / n, top5: hits.uni[1] / n, words, positions: n });
-    process.stderr.write(`eval: ${source}: ${ids.length} tokens, ${words} words, ${n} positions in ${((performance.now() - ts) / 1000).toFixed(1)} s\n`);
+    const part = (t: number[]) => ({ partialTop1: t[0] / n, partialTop5: t[1] / n });
+    rows.push({ source, model: "LM Lens model", tokenCE: nll / count, wordPPL: Math.exp(nll / words), top1: hits.model[0] / n, top5: hits.model[1] / n, ...(eightBit ? {} : part(partial.suggested)), words, positions: n });
+    if (eightBit) rows.push({ source, model: "LM Lens model, 8-bit search (as suggested)", top1: hits.eightBit[0] / n, top5: hits.eightBit[1] / n, ...part(partial.suggested), sameTop1: sameTop1 / n, words, positions: n });
+    rows.push({ source, model: "Kneser-Ney trigram", wordPPL: Math.exp(knNll / words), top1: hits.kn[0] / n, top5: hits.kn[1] / n, ...part(partial.kn), words, positions: n });
+    if (onboard) rows.push({ source, model: "Onboard keyboard (en_US, any case)", top1: hits.onboard[0] / n, top5: hits.onboard[1] / n, ...part(partial.onboard), shownTop1: hits.onboardShown[0] / n, shownTop5: hits.onboardShown[1] / n, words, positions: n });
+    rows.push({ source, model: "most frequent words", wordPPL: Math.exp(uniNll / words), top1: hits.uni[0] / n, top5: hits.uni[1] / n, ...part(partial.uni), words, positions: n });
+    timings[source] = Object.fromEntries(Object.entries({ ...spent, scoring: tPositions - ts, all: performance.now() - ts }).map(([k, ms]) => [k, Math.round(ms / 100) / 10]));
+    const t = timings[source];
+    say(`${source}: ${ids.length} tokens, ${words} words, ${n} positions in ${t.all} s (cross-entropy, drift and baselines' perplexity ${t.scoring} s; next word: model ${t.model} s, 8-bit ${t.eightBit} s; half-typed words as suggested ${t.suggested} s; trigram ${t.kn} s, Onboard ${t.onboard} s, most frequent ${t.uni} s)`);
   }
   // neighbour quality: do words of a closed class find each other among their 10 static neighbours?
   const groups: Record<string, string[]> = {
@@ -277,10 +336,19 @@ async function main(): Promise<void> {
 
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const table = [
-    "| held-out source | model | token CE (nats) | word PPL | top-1 next word | top-5 next word |",
-    "|---|---|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.source} (${r.words.toLocaleString("en")} words, ${r.positions} positions) | ${r.model} | ${r.tokenCE === undefined ? "" : r.tokenCE.toFixed(3)} | ${r.wordPPL === undefined ? "" : r.wordPPL.toFixed(1)} | ${pct(r.top1)} | ${pct(r.top5)} |`),
+    "| held-out source | model | token CE (nats) | word PPL | top-1 next word | top-5 next word | top-1 half-typed word | top-5 half-typed word |",
+    "|---|---|---:|---:|---:|---:|---:|---:|",
+    ...rows.map(
+      (r) =>
+        `| ${r.source} (${r.words.toLocaleString("en")} words, ${r.positions} positions) | ${r.model} | ${r.tokenCE === undefined ? "" : r.tokenCE.toFixed(3)} | ${r.wordPPL === undefined ? "" : r.wordPPL.toFixed(1)} | ${pct(r.top1)} | ${pct(r.top5)} | ${r.partialTop1 === undefined ? "" : pct(r.partialTop1)} | ${r.partialTop5 === undefined ? "" : pct(r.partialTop5)} |`,
+    ),
   ].join("\n");
+  const halfLine =
+    "\n\nHalf-typed word: the first half of the next word (at least one letter) typed after the context; a hit when the completed word is the word. The model completes it as the editor does (Engine.suggest; a suggestion that starts a new word leaves the half as typed), the baselines keep their candidates that start with the half.";
+  const shown = rows.filter((r) => r.shownTop1 !== undefined).map((r) => `${r.source} ${pct(r.shownTop1!)} / ${pct(r.shownTop5!)}`);
+  const onboardLine = onboard
+    ? `\n\nOnboard: Debian onboard-data's en_US.lm (unigram and bigram counts), ranked as its engine does (a bigram on the previous word interpolated with unigrams, absolute discounting), compared without regard to case (its lists are for typing); the other rows compare exactly. With nothing typed, the keyboard itself lists only words seen after the previous word (top-1 / top-5: ${shown.join(", ")}).`
+    : `\n\nOnboard: not measured (${(onboardLm as Error).message}).`;
   const agreement = rows.filter((r) => r.sameTop1 !== undefined).map((r) => `${r.source} ${(100 * r.sameTop1!).toFixed(2)} %`);
   const agreementLine = agreement.length ? `\n\nThe 8-bit search suggests the float32 search's top word at ${agreement.join(", ")} of the positions.` : "";
   const neighbourTable = [
@@ -298,8 +366,8 @@ async function main(): Promise<void> {
   const driftLine = quantization
     ? `\n\nOver ${quantization.runs} one-token runs after 64 tokens of held-out text, the 8-bit weights changed the largest logit of a run by ${quantization.meanMaxLogitChange.toFixed(2)} on average (${quantization.maxLogitChange.toFixed(2)} at most) and no probability by more than ${quantization.maxProbabilityChange.toFixed(3)}.`
     : "";
-  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), rows, ...(quantization ? { quantization } : {}), neighbours: neighbourRows, memory: { compression, long } };
-  const md = `${table}${agreementLine}${driftLine}\n\n${neighbourTable}\n\n${memoryMd}\n`;
+  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), timings, onboard: onboardLm instanceof Error ? { error: onboardLm.message } : { model: "onboard-data en_US.lm" }, rows, ...(quantization ? { quantization } : {}), neighbours: neighbourRows, memory: { compression, long } };
+  const md = `${table}${halfLine}${onboardLine}${agreementLine}${driftLine}\n\n${neighbourTable}\n\n${memoryMd}\n`;
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
   else process.stdout.write(md);
   if (values.write) {
