@@ -17,7 +17,7 @@ export const TOUR = {
   neighbourWord: "father",
   /** step "memory": the word the document memory brings up after the story, and the line it points to */
   memoryWord: "red",
-  memoryLine: "Mara had red hair",
+  memoryLine: "said her hair was red",
   /** step "layers": the sentence whose rollout is shown */
   rolloutSentence: "Her brother met her at the gate.",
 } as const;
