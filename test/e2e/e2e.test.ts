@@ -265,7 +265,7 @@ for (const theme of ["light", "dark"] as const) {
         await page!.locator(".tab", { hasText: "story.txt" }).first().click();
         await page!.waitForFunction(`document.activeElement !== null && document.activeElement.closest(".monaco-editor") !== null`, undefined, { timeout: 15000 });
         await page!.keyboard.press("Control+Home");
-        await page!.keyboard.press("Control+Right");
+        await page!.keyboard.press("Control+ArrowRight");
         await page!.keyboard.type("xyz");
         await page!.waitForTimeout(600);
         assert.match((await editorLines(page!))[0] ?? "", /^Thexyz train/);

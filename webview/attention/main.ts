@@ -6,6 +6,7 @@ import { isToWebviewMessage } from "../../src/shared/attentionProtocol";
 import { cellAt, type Cell, type Layout } from "./heatmap";
 import { TABS, S, channel, send, hoverToken } from "./state";
 import { READY_TIMEOUT_MS } from "../common/vscodeApi";
+import { whenDefined } from "../common/toolkit";
 import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels } from "./skeleton";
 import { T, labels, currentMatrix } from "./derived";
 import { render } from "./render";
@@ -167,5 +168,4 @@ channel.request({ type: "ready" }, READY_TIMEOUT_MS).catch(() => {
   onStatus(S.loading, "LM Lens is not answering: close the panel and run the command again.");
 });
 sendShowing();
-const components = ["vscode-dropdown", "vscode-option", "vscode-checkbox", "vscode-button", "vscode-panels"];
-void Promise.all(components.map((c) => customElements.whenDefined(c))).then(() => scheduleRender());
+void whenDefined(["vscode-dropdown", "vscode-option", "vscode-checkbox", "vscode-button", "vscode-panels"]).then(() => scheduleRender());

@@ -24,8 +24,7 @@ export interface UiState {
   chosen: number;
 }
 
-export type Picker = HTMLElement & { value: string };
-export type Checkbox = HTMLElement & { checked: boolean };
+export type { Picker, Checkbox } from "../common/toolkit";
 
 export const { api, channel } = connect<UiState, FromWebview, ToWebview>();
 
