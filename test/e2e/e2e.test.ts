@@ -156,6 +156,7 @@ async function heatmapFigure(page: Page, server: CodeServer, before: number, the
 
 for (const theme of ["light", "dark"] as const) {
   let page: Page | undefined;
+  let current: CodeServer | undefined;
   /** a subtest that leaves a screenshot when it fails */
   const step = (t: { test: (name: string, fn: () => Promise<void>) => Promise<void> }, name: string, fn: () => Promise<void>) =>
     t.test(name, async () => {
@@ -164,6 +165,9 @@ for (const theme of ["light", "dark"] as const) {
       } catch (e) {
         const path = page ? await shot(page, `failure-${theme}-${name.replace(/\W+/g, "-").slice(0, 40)}`).catch(() => "(none)") : "(none)";
         process.stderr.write(`[e2e] step failed: ${name} (${theme}); screenshot: ${path}\n`);
+        // what the extension logged lately: the first thing to read when a step fails
+        const ours = (current?.logs() ?? "").split("\n").filter((l) => /LM Lens|lm-lens|lmLens|\[(warning|error)\]/i.test(l));
+        process.stderr.write(`[e2e] the extension's last log lines:\n${ours.slice(-30).join("\n")}\n`);
         throw e;
       }
     });
@@ -173,6 +177,7 @@ for (const theme of ["light", "dark"] as const) {
     let stage = "start";
     try {
       server = await startCodeServer({ theme });
+      current = server;
       browser = await chromium.launch({
         executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
         args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
