@@ -473,7 +473,7 @@ for (const theme of ["light", "dark"] as const) {
         await openTour(page!);
         before = heatmapLines(server!).length;
         await tourStep(page!, "See what the model remembers", "Why this word, with the memory?");
-        frame = await findFrame(page!, ".memory-word-block", 5, 45000);
+        frame = await findFrame(page!, ".memory-word-block", 1, 45000);
         const tourSource = readFileSync(join(ROOT, "src", "ui", "tour.ts"), "utf8");
         const memoryWord = /memoryWord: "(\w+)"/.exec(tourSource)![1];
         const memoryLine = /memoryLine: "([^"]+)"/.exec(tourSource)![1];
@@ -483,6 +483,7 @@ for (const theme of ["light", "dark"] as const) {
         const place = block.locator("button.place").first();
         assert.equal(((await place.locator(".place-line").textContent()) ?? "").trim(), String(storyLine), "the heaviest place is the story's line about her red hair");
         assert.equal(((await place.locator("mark").textContent()) ?? "").trim(), memoryWord);
+        await place.scrollIntoViewIfNeeded();
         await page!.waitForTimeout(400);
         await shot(page!, `tour-memory-${theme}`);
         const marksBefore = await page!.locator('.monaco-editor [class*="ced-"]').count();
