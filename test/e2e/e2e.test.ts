@@ -18,16 +18,19 @@ async function shot(page: Page, name: string): Promise<string> {
 }
 
 /** Open the quick input with a key (Ctrl+P, Ctrl+Shift+P). */
+/** The quick input's text field holds the focus (what is typed next goes there, not into the editor). */
+const QUICK_INPUT_FOCUSED = `document.activeElement !== null && document.activeElement.closest(".quick-input-widget") !== null && document.activeElement.tagName === "INPUT"`;
+
 async function quickInput(page: Page, key: string): Promise<void> {
   await page.keyboard.press(key);
   try {
-    await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 5000 });
+    await page.waitForFunction(QUICK_INPUT_FOCUSED, undefined, { timeout: 5000 });
   } catch {
     // the key went to a webview or a control that kept it: give the focus back to the workbench and try again
     await page.keyboard.press("Escape");
     await page.locator(".monaco-workbench .part.statusbar").first().click({ position: { x: 600, y: 5 } }).catch(() => undefined);
     await page.keyboard.press(key);
-    await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+    await page.waitForFunction(QUICK_INPUT_FOCUSED, undefined, { timeout: 30000 });
   }
 }
 
