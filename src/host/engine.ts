@@ -65,6 +65,8 @@ export class Engine {
   readonly table: TokenTable;
   /** lower-cased whole words of the training text (words.txt), when the model folder has them */
   private readonly lexicon: Set<string> | undefined;
+  /** every prefix of a lexicon word, for the search of a typed word's completions */
+  private readonly lexiconPrefixes = new Set<string>();
 
   private constructor(
     readonly folder: ModelFolder,
@@ -74,7 +76,11 @@ export class Engine {
     this.table = new TokenTable(folder.tokenizer.tokenBytes, folder.tokenizer.special);
     this.memories = new DocumentMemories(model, folder);
     const wordsPath = join(folder.dir, "words.txt");
-    if (existsSync(wordsPath)) this.lexicon = new Set(Array.from(parseWordList(readFileSync(wordsPath, "utf8")), (w) => w.toLowerCase()));
+    if (existsSync(wordsPath)) {
+      this.lexicon = new Set(Array.from(parseWordList(readFileSync(wordsPath, "utf8")), (w) => w.toLowerCase()));
+      // made once at load: a keystroke never waits for it
+      for (const w of this.lexicon) for (let i = 1; i <= w.length; i++) this.lexiconPrefixes.add(w.slice(0, i));
+    }
   }
 
   static async load(dir: string, opts: SessionOptions = {}): Promise<Engine> {
@@ -111,16 +117,23 @@ export class Engine {
    * Which completions of the typed word may be suggested: words of the lexicon, of the text given and of
    * `extra` (the document around it). Without a lexicon (a bring-your-own model) every word may.
    */
-  private knownWord(text: string, pending: string, extra: readonly string[] = []): (word: string) => boolean {
-    const prefix = pending.trim().toLowerCase();
-    let inText: Set<string> | undefined;
-    return (word) => {
-      const w = word.toLowerCase();
-      if (this.lexicon!.has(w)) return true;
-      inText ??= new Set([...wordsStartingWith(text, prefix), ...extra.map((x) => x.toLowerCase())]);
-      return inText.has(w);
+  private knownWord(text: string, pending: string, extra: readonly string[] = []): { isKnownWord: (word: string) => boolean; isKnownPrefix: (prefix: string) => boolean } {
+    const typed = pending.trim().toLowerCase();
+    let inTextSet: Set<string> | undefined;
+    const inText = () => (inTextSet ??= new Set([...wordsStartingWith(text, typed), ...extra.map((x) => x.toLowerCase())]));
+    return {
+      isKnownWord: (word) => {
+        const w = word.toLowerCase();
+        return this.lexicon!.has(w) || inText().has(w);
+      },
+      isKnownPrefix: (prefix) => {
+        if (this.lexiconPrefixes.has(prefix)) return true;
+        for (const w of inText()) if (w.startsWith(prefix)) return true;
+        return false;
+      },
     };
   }
+
 
   /** Is `tokens` the tokenizer's own split of `bytes` (see SearchOptions.canonical)? The tokenizer's memo serves: units recur. */
   readonly canonical = (bytes: Uint8Array, tokens: readonly number[]): boolean => {
@@ -255,7 +268,7 @@ export class Engine {
       topK: p.topK,
       seed: p.seed,
       isCancelled,
-      isKnownWord: this.lexicon ? this.knownWord(textBefore, pending, p.knownWords) : undefined,
+      ...(this.lexicon ? this.knownWord(textBefore, pending, p.knownWords) : {}),
       canonical: this.canonical,
     }, endingPhase(context));
     const ms = performance.now() - t0;

@@ -25,6 +25,8 @@ export interface SuggestOptions {
    * known words ("lighth" -> "ouse" when the text has "lighthouse", never "ed"). Absent: every word.
    */
   isKnownWord?: (word: string) => boolean;
+  /** Whether some known word starts with these letters (lower-cased); with isKnownWord, it prunes the search. */
+  isKnownPrefix?: (prefix: string) => boolean;
 }
 
 /** A small, seeded PRNG (mulberry32): sampling is reproducible. */
@@ -63,6 +65,46 @@ function toChoices<C>(hyps: WordHyp<C>[], pending: Uint8Array): WordProb[] {
   return hyps.map((h) => ({ word: completionText(h.bytes, pending), p: Math.exp(h.logp) }));
 }
 
+const ASCII_LETTER = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+
+/**
+ * SearchOptions.viableChildren for a typed word of letters: after a unit whose word so far is P, a token of
+ * ASCII letters T may follow only if some known word starts with P + T (lower-cased). The letters that may
+ * follow P are found once per unit (26 look-ups), so most tokens are refused by their first byte. A unit
+ * or token with other bytes (a letter outside ASCII, a character cut by a token) is not judged here:
+ * `accept` still decides what is returned.
+ */
+export function knownContinuations(isKnownPrefix: (prefix: string) => boolean): (bytes: Uint8Array) => ((token: Uint8Array) => boolean) | undefined {
+  const firsts = new Map<string, Set<number>>();
+  return (bytes) => {
+    let i = 0;
+    while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09)) i++;
+    let word = "";
+    for (; i < bytes.length; i++) {
+      if (!ASCII_LETTER(bytes[i])) return undefined;
+      word += String.fromCharCode(bytes[i] | 0x20);
+    }
+    let first = firsts.get(word);
+    if (!first) {
+      first = new Set<number>();
+      for (let c = 0x61; c <= 0x7a; c++) if (isKnownPrefix(word + String.fromCharCode(c))) first.add(c);
+      firsts.set(word, first);
+    }
+    const allowed = first;
+    return (token) => {
+      if (token.length === 0 || token[0] >= 0x80) return true;
+      if (!ASCII_LETTER(token[0]) || !allowed.has(token[0] | 0x20)) return false;
+      let w = word;
+      for (let j = 0; j < token.length; j++) {
+        if (token[j] >= 0x80) return true;
+        if (!ASCII_LETTER(token[j])) return false;
+        w += String.fromCharCode(token[j] | 0x20);
+      }
+      return isKnownPrefix(w);
+    };
+  };
+}
+
 /**
  * Suggest what comes after the text. `base` holds the model state after `context` (see splitPending),
  * and `pending` the text between the context and the cursor.
@@ -95,7 +137,10 @@ export async function suggestWords<C>(
         return !(known && lettersTyped) || (/^\p{L}+$/u.test(word) && known(word));
       }
     : undefined;
-  let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined, accept });
+  // a typed word of letters goes on only along letters that begin a known word ("lighth" + "ou" for
+  // "lighthouse"): the search's bounded runs are not spent on completions that would be refused
+  const viableChildren = !startsNewWord && known && opts.isKnownPrefix && lettersTyped ? knownContinuations(opts.isKnownPrefix) : undefined;
+  let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined, accept, viableChildren });
   // The typed word is already whole when the most likely reading ends it here, ending is more likely
   // than going on, and the lexicon knows it as a word: then the suggestion is the next word ("the hair
   // was still" -> " red", but "jum" -> "p"). A small model sometimes rates a fragment as a word.
@@ -108,7 +153,7 @@ export async function suggestWords<C>(
     startsNewWord = true;
   } else if (!startsNewWord && hyps.some((h) => completionText(h.bytes, pendingBytes) === "")) {
     // the word goes on: the slot "" took is given to one more completion
-    hyps = await searchUnits(model, table, base, pendingBytes, { ...search, k: search.k + 1, beam: Math.max(search.beam, search.k + 1), accept });
+    hyps = await searchUnits(model, table, base, pendingBytes, { ...search, k: search.k + 1, beam: Math.max(search.beam, search.k + 1), accept, viableChildren });
   }
   let mass = 0;
   if (!startsNewWord) {

@@ -257,6 +257,12 @@ export interface SearchOptions {
    * and do not count toward k, so the search goes on to the next best that is accepted.
    */
   accept?: (bytes: Uint8Array) => boolean;
+  /**
+   * For a visited unit (all its bytes, pending ones included), which next tokens can still lead to a unit
+   * that `accept` takes (undefined: any). A child that cannot is not visited, so the bounded model runs
+   * go to the words that may be returned. Asked once per visited unit; the answer is asked per token.
+   */
+  viableChildren?: (bytes: Uint8Array) => ((token: Uint8Array) => boolean) | undefined;
 }
 
 /** below this many nats under the best logit a token's probability (< 1e-16 of the best) is left out of sums */
@@ -435,6 +441,7 @@ export async function searchUnits<C>(
     const cont = node.phase === Phase.Leading ? null : table.continues[node.phase as Phase.Word | Phase.Punct];
     const notAfter = opts.after !== undefined && node.bytes.length === 0 && pending.length === 0 ? table.continues[opts.after] : null;
     const limit = kth();
+    const allow = opts.viableChildren?.(node.bytes);
     // in raw logits: lp > limit  <=>  logits[t] > floorRaw; once the beam is full, it must also beat the beam's last
     const floorRaw = limit - node.logp + logZ;
     let worst = floorRaw;
@@ -453,6 +460,8 @@ export async function searchUnits<C>(
       if (below && (raw > belowRaw || (raw === belowRaw && t <= below.token))) continue;
       if (table.special[t]) continue;
       if (cont && !cont[t]) continue;
+      // before the costlier checks: a word no one knows is not extended
+      if (allow && node.bytes.length + table.bytes[t].length > pending.length && !allow(table.bytes[t])) continue;
       if (notAfter && notAfter[t]) continue;
       const lp = node.logp + raw - logZ;
       const tb = table.bytes[t];

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseWordList, wordsStartingWith } from "../../src/core/wordIndex";
 import { MODEL_DIR, SUGGEST, sharedEngine } from "./helpers";
+import { knownContinuations } from "../../src/host/nextWord";
 
 const lexicon = new Set(Array.from(parseWordList(readFileSync(join(MODEL_DIR, "words.txt"), "utf8")), (w) => w.toLowerCase()));
 
@@ -51,4 +52,27 @@ test("the k best words are the first k of the 2k best: the search's beam never h
       assert.deepEqual(few, more.slice(0, k), `${JSON.stringify(ctx)}: top ${k}`);
     }
   }
+});
+
+test("knownContinuations: a typed word goes on only along letters that begin a known word", () => {
+  const words = ["lighthouse", "light", "lightly"];
+  const prefixes = new Set(words.flatMap((w) => Array.from({ length: w.length }, (_, i) => w.slice(0, i + 1))));
+  let asked = 0;
+  const next = knownContinuations((p) => {
+    asked++;
+    return prefixes.has(p);
+  });
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const allow = next(enc(" Lighth"));
+  assert.ok(allow);
+  assert.equal(allow(enc("ouse")), true);
+  assert.equal(allow(enc("o")), true);
+  assert.equal(allow(enc("ed")), false, "no known word starts with lighthed");
+  assert.equal(allow(enc("1")), false);
+  assert.equal(allow(enc("\u00e9")), true, "a letter outside ASCII is left to accept");
+  assert.equal(next(enc(" l1")), undefined, "a unit that is not letters is not judged");
+  // the letters that may follow a unit are looked up once per unit
+  const before = asked;
+  next(enc(" Lighth"))!(enc("x"));
+  assert.equal(asked, before);
 });
