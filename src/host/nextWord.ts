@@ -92,10 +92,13 @@ export function knownContinuations(isKnownPrefix: (prefix: string) => boolean): 
     }
     const allowed = first;
     return (token) => {
-      if (token.length === 0 || token[0] >= 0x80) return true;
-      if (!ASCII_LETTER(token[0]) || !allowed.has(token[0] | 0x20)) return false;
+      // the word's leading white space may come with its first token (" to")
+      let j = 0;
+      if (word === "") while (j < token.length && (token[j] === 0x20 || token[j] === 0x09)) j++;
+      if (j === token.length || token[j] >= 0x80) return true;
+      if (!ASCII_LETTER(token[j]) || !allowed.has(token[j] | 0x20)) return false;
       let w = word;
-      for (let j = 0; j < token.length; j++) {
+      for (; j < token.length; j++) {
         if (token[j] >= 0x80) return true;
         if (!ASCII_LETTER(token[j])) return false;
         w += String.fromCharCode(token[j] | 0x20);

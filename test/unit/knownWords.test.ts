@@ -23,6 +23,14 @@ test('"lighth" completes to "lighthouse" when the document has it, never to a no
   assert.equal(far.text, "ouse");
 });
 
+test("a short typed word completes to the word the model expects (\"set t\" -> \"o\"), its first token carrying the space", async () => {
+  const e = await sharedEngine();
+  for (const [text, rest] of [["The file attribute will be set t", "o"], ["Do not reload the module if it was alr", "eady"]]) {
+    const r = await e.suggest(text, { ...SUGGEST, k: 5 });
+    assert.equal(r.alternatives[0]?.word, rest, `${text} -> ${JSON.stringify(r.alternatives)}`);
+  }
+});
+
 test("completions of typed words are lexicon or document words, across prefixes", async () => {
   const e = await sharedEngine();
   const doc = "The quick brown fox jumped over the lazy dog near the harbour. Then the captain ";
@@ -71,6 +79,12 @@ test("knownContinuations: a typed word goes on only along letters that begin a k
   assert.equal(allow(enc("1")), false);
   assert.equal(allow(enc("\u00e9")), true, "a letter outside ASCII is left to accept");
   assert.equal(next(enc(" l1")), undefined, "a unit that is not letters is not judged");
+  // the first token of the word may carry its leading space (" light"), and a bare space is not judged
+  const start = next(enc(""));
+  assert.ok(start);
+  assert.equal(start(enc(" light")), true);
+  assert.equal(start(enc(" lx")), false);
+  assert.equal(start(enc(" ")), true);
   // the letters that may follow a unit are looked up once per unit
   const before = asked;
   next(enc(" Lighth"))!(enc("x"));
