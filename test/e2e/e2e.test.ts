@@ -387,6 +387,8 @@ for (const theme of ["light", "dark"] as const) {
         await frame.locator("#k").fill("10");
         // follow the editor: select another word and time the list (the extension logs it)
         await page!.locator(".tab", { hasText: "story.txt" }).first().click();
+        // the keys go to the editor only once it holds the focus (the view's field had it)
+        await page!.waitForFunction(`document.activeElement !== null && document.activeElement.closest(".monaco-editor") !== null`, undefined, { timeout: 15000 });
         await page!.keyboard.press("Control+Home");
         await page!.keyboard.press("Control+Shift+ArrowRight");
         let line: string | undefined;
