@@ -5,7 +5,7 @@
 import { DocumentMemory, type HiddenRunner } from "./documentMemory";
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
 import type { KvCache, OnnxModel } from "./onnxModel";
-import { MEMORY_PARAMS, memoryPlaces, memoryShare, memoryWeights, unitVector, type MemoryParams, type MemoryView } from "./tokenMemory";
+import { MEMORY_PARAMS, entryDot, memoryPlaces, memoryShare, memoryWeights, mixLogits, reuseDots, sameEntries, unitVector, type MemoryParams, type MemoryView, type MixMemo } from "./tokenMemory";
 import { logSoftmax } from "./wordSearch";
 import type { MemoryReadout, WordProb } from "../shared/messages";
 import { tokenRanges } from "./tokenizer";
@@ -13,6 +13,9 @@ import type { MemoryInfo } from "../shared/hostProtocol";
 
 /** places listed per word, and overall, in a memory readout */
 const MEMORY_PLACES = 8;
+
+/** entries new to a state's memo whose dot products are computed in JavaScript rather than in a MatMul run */
+const FEW_NEW_ENTRIES = 64;
 
 /** documents whose memory is kept at once (the least recently used is freed first) */
 const MAX_MEMORIES = 8;
@@ -43,6 +46,29 @@ export class DocumentMemories {
   /** A state's hidden vector as the memory's query (of unit length where the keys are). */
   query(h: Float32Array): Float32Array {
     return this.params.unit ? unitVector(h) : h;
+  }
+
+  /**
+   * A model state's logits (its final hidden state `hidden`) with the memory's view mixed in (tokenMemory.ts's mixLogits), as
+   * log-probabilities. The state keeps what it was mixed with (`mix`): a state visited again with the
+   * same entries (the step memo, a word being typed) gets the same array back, and one visited with a
+   * few more entries (the next word) computes only their dot products.
+   */
+  async mix(state: { logits: Float32Array; mix?: MixMemo }, hidden: Float32Array, view: MemoryView): Promise<Float32Array> {
+    const memo = state.mix;
+    if (memo && sameEntries(memo, view)) return memo.logits;
+    const h = this.query(hidden);
+    let dots: Float32Array;
+    const reused = memo && view.stamps ? reuseDots(memo, view) : null;
+    if (reused && reused.missing.length <= FEW_NEW_ENTRIES) {
+      dots = reused.dots;
+      for (const i of reused.missing) dots[i] = entryDot(view, h, i);
+    } else {
+      dots = await this.model.dots(view.keys, view.count, h);
+    }
+    const logits = mixLogits(state.logits, h, view, this.params, dots);
+    if (view.stamps) state.mix = { stamps: view.stamps.slice(), dots, logits };
+    return logits;
   }
 
   /** A new, empty memory of `capacity` entries. */

@@ -42,6 +42,15 @@ export function safeCut(text: string, at: number, within = 4096): number {
   return 0;
 }
 
+/**
+ * Every state a memory computes gets the next stamp, across all memories. States are always filled as a
+ * prefix (an edit drops the states after it, and they are filled again later), so along a memory the
+ * stamps increase, and a stamp names one state with the same entries before it (the front aside, which
+ * may be trimmed): what a query state matched once against an entry can be reused while the stamp stays
+ * (see tokenMemory.ts's reuseDots).
+ */
+let nextStamp = 1;
+
 export class DocumentMemory<C> {
   /** where `text` starts in the document */
   private start = 0;
@@ -53,6 +62,8 @@ export class DocumentMemory<C> {
   private ends: number[] = [];
   /** [filled, dim] final hidden states of ids[0 .. filled) */
   private keys: Float32Array;
+  /** [filled] the stamp of each state (see nextStamp) */
+  private stamps: Float64Array;
   private filled = 0;
   /** the window being filled: the cache holds ids[windowStart .. filled) */
   private window: { start: number; cache: C } | null = null;
@@ -68,6 +79,7 @@ export class DocumentMemory<C> {
     private readonly bos: number | undefined,
   ) {
     this.keys = new Float32Array(0);
+    this.stamps = new Float64Array(0);
   }
 
   /** tokens read and states computed */
@@ -125,7 +137,7 @@ export class DocumentMemory<C> {
       this.ids = this.ids.slice(first, last);
       this.ends = this.ends.slice(first, last);
       const states = Math.max(0, Math.min(this.filled, last) - first);
-      if (first > 0 && states > 0) this.keys.copyWithin(0, first * this.dim, (first + states) * this.dim);
+      if (first > 0 && states > 0) this.shiftStates(first, first + states);
       if (states !== this.filled || first > 0) this.window = null;
       this.filled = states;
     }
@@ -149,12 +161,18 @@ export class DocumentMemory<C> {
     const drop = this.ids.length - (this.capacity + FILL_CONTEXT);
     if (drop <= 0) return;
     const states = Math.max(0, this.filled - drop);
-    if (states > 0) this.keys.copyWithin(0, drop * this.dim, this.filled * this.dim);
+    if (states > 0) this.shiftStates(drop, this.filled);
     this.filled = states;
     this.firstStart = this.ends[drop - 1];
     this.ids.splice(0, drop);
     this.ends.splice(0, drop);
     this.window = null;
+  }
+
+  /** Move states [from, to) to the front. */
+  private shiftStates(from: number, to: number): void {
+    this.keys.copyWithin(0, from * this.dim, to * this.dim);
+    this.stamps.copyWithin(0, from, to);
   }
 
   /**
@@ -185,6 +203,7 @@ export class DocumentMemory<C> {
     if (this.filled !== from || this.ids.length < from + n) return n;
     this.ensure(from + n);
     this.keys.set(r.states.subarray(0, n * this.dim), from * this.dim);
+    for (let i = from; i < from + n; i++) this.stamps[i] = nextStamp++;
     this.filled = from + n;
     this.window = { start: this.window?.start ?? 0, cache: r.cache };
     return n;
@@ -193,9 +212,13 @@ export class DocumentMemory<C> {
   private ensure(entries: number): void {
     if (this.keys.length >= entries * this.dim) return;
     // trimFront keeps at most capacity + FILL_CONTEXT tokens
-    const grown = new Float32Array(Math.max(entries, Math.min((2 * this.keys.length) / this.dim, this.capacity + FILL_CONTEXT)) * this.dim);
+    const size = Math.max(entries, Math.min((2 * this.keys.length) / this.dim, this.capacity + FILL_CONTEXT));
+    const grown = new Float32Array(size * this.dim);
     grown.set(this.keys.subarray(0, this.filled * this.dim));
     this.keys = grown;
+    const stamps = new Float64Array(size);
+    stamps.set(this.stamps.subarray(0, this.filled));
+    this.stamps = stamps;
   }
 
   /** Fill everything now (the CLI, the eval). */
@@ -228,6 +251,7 @@ export class DocumentMemory<C> {
     return {
       keys: this.keys.subarray(first * this.dim, (first + count) * this.dim),
       next: Int32Array.from(this.ids.slice(first + 1, first + count + 1)),
+      stamps: this.stamps.subarray(first, first + count),
       count,
       dim: this.dim,
     };

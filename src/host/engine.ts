@@ -18,7 +18,7 @@ import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 import type { DocumentMemory } from "./documentMemory";
 import { DocumentMemories } from "./documentMemories";
 import { scoreText, type Score, type ScoreOptions } from "./scoreText";
-import { mixLogits, type MemoryView } from "./tokenMemory";
+import type { MemoryView, MixMemo } from "./tokenMemory";
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -46,6 +46,8 @@ interface State {
   cache: KvCache;
   logits: Float32Array;
   h?: Float32Array;
+  /** what the document memory last mixed into it (documentMemories.ts's mix) */
+  mix?: MixMemo;
 }
 
 
@@ -202,9 +204,7 @@ export class Engine {
   /** A state's logits with the memory mixed in (the memory's own distribution; see tokenMemory.ts). */
   private async mixed(state: State, memory: MemoryView | null): Promise<{ cache: KvCache; logits: Float32Array }> {
     if (!memory || !state.h) return state;
-    const h = this.memories.query(state.h);
-    const dots = await this.model.dots(memory.keys, memory.count, h);
-    return { cache: state.cache, logits: mixLogits(state.logits, h, memory, this.memories.params, dots) };
+    return { cache: state.cache, logits: await this.memories.mix(state, state.h, memory) };
   }
 
   private rememberStep(key: string, state: State): void {

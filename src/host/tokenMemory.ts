@@ -37,8 +37,56 @@ export const MEMORY_PARAMS: MemoryParams = { theta: 20, lambda: 0.35, n0: 128, u
 export interface MemoryView {
   keys: Float32Array;
   next: Int32Array;
+  /** [count] each entry's stamp (documentMemory.ts): the same stamp, the same state */
+  stamps?: Float64Array;
   count: number;
   dim: number;
+}
+
+/**
+ * What a model state keeps of its last mixing: the entries it was matched against (their stamps), the dot
+ * products, and the mixture it gave. A suggestion visits the same states again and again (the step memo);
+ * while the memory holds the same entries the mixture is reused, and while it holds some of them, their
+ * dot products are.
+ */
+export interface MixMemo {
+  stamps: Float64Array;
+  dots: Float32Array;
+  logits: Float32Array;
+}
+
+/** Whether the view holds exactly the entries the memo was mixed with. */
+export function sameEntries(memo: MixMemo, view: MemoryView): boolean {
+  const s = view.stamps;
+  const n = view.count;
+  return !!s && memo.stamps.length === n && n > 0 && memo.stamps[0] === s[0] && memo.stamps[n - 1] === s[n - 1];
+}
+
+/**
+ * The memo's dot products for the view's entries that it holds (the same stamp), in the view's order, and
+ * the indexes of the view's entries it does not hold. Both stamp lists increase: one merge walk.
+ */
+export function reuseDots(memo: MixMemo, view: MemoryView): { dots: Float32Array; missing: number[] } {
+  const s = view.stamps!;
+  const old = memo.stamps;
+  const dots = new Float32Array(view.count);
+  const missing: number[] = [];
+  let j = 0;
+  for (let i = 0; i < view.count; i++) {
+    while (j < old.length && old[j] < s[i]) j++;
+    if (j < old.length && old[j] === s[i]) dots[i] = memo.dots[j];
+    else missing.push(i);
+  }
+  return { dots, missing };
+}
+
+/** h · k_i for entry i of the view. */
+export function entryDot(view: MemoryView, h: Float32Array, i: number): number {
+  const { keys, dim } = view;
+  const o = i * dim;
+  let a = 0;
+  for (let j = 0; j < dim; j++) a += h[j] * keys[o + j];
+  return a;
 }
 
 /** v scaled to unit length (a copy; a zero vector stays zero). */

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { mixLogits, mixProbabilitiesReference, memoryShare, MEMORY_PARAMS, type MemoryView } from "../../src/host/tokenMemory";
+import { entryDot, mixLogits, mixProbabilitiesReference, memoryShare, reuseDots, sameEntries, MEMORY_PARAMS, type MemoryView, type MixMemo } from "../../src/host/tokenMemory";
 import { DocumentMemory, safeCut, type HiddenRunner } from "../../src/host/documentMemory";
 import { ROOT, SUGGEST, sharedEngine } from "./helpers";
 
@@ -203,4 +203,80 @@ test("the memory off gives exactly the model's numbers; on, it raises a word the
 
 test("MEMORY_PARAMS are a proper mixture", () => {
   assert.ok(MEMORY_PARAMS.lambda > 0 && MEMORY_PARAMS.lambda < 1 && MEMORY_PARAMS.theta > 0 && MEMORY_PARAMS.n0 >= 0);
+});
+
+test("a state's memo reuses dot products only for the very states it was matched against (stamps), through edits, fills and trims", async () => {
+  // every state this fake model computes is new (a counter), so a stale stamp would show as other keys
+  let counter = 0;
+  const runner: HiddenRunner<null> = {
+    hidden: async (_cache, tokens) => ({ cache: null, states: Float32Array.from({ length: tokens.length * D }, (_, i) => ++counter + i / 8) }),
+  };
+  const encode = (text: string) => ({ ids: Array.from(text, (c) => c.charCodeAt(0)), ends: Array.from(text, (_, i) => i + 1) });
+  const word = fc.stringMatching(/^[a-e]{1,6}$/);
+  const matched = { views: 0, reused: 0, missing: 0 };
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant("type" as const), words: fc.array(word, { minLength: 1, maxLength: 80, size: "max" }) }),
+    fc.record({ kind: fc.constant("edit" as const), at: fc.double({ min: 0, max: 1, noNaN: true }), words: fc.array(word, { maxLength: 3 }) }),
+    fc.record({ kind: fc.constant("fill" as const), steps: fc.integer({ min: 1, max: 20 }) }),
+    fc.record({ kind: fc.constant("view" as const), at: fc.double({ min: 0.3, max: 1, noNaN: true }) }),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 30, size: "max" }), hArb, async (ops, h) => {
+      const m = new DocumentMemory<null>(encode, D, 24, undefined);
+      let text = "";
+      const memos: MixMemo[] = [];
+      for (const o of ops) {
+        if (o.kind === "type") text += " " + o.words.join(" ");
+        else if (o.kind === "edit") {
+          const at = Math.floor(o.at * text.length);
+          text = text.slice(0, at) + o.words.join(" ") + text.slice(at);
+        } else if (o.kind === "fill") for (let i = 0; i < o.steps; i++) await m.fillStep(runner);
+        if (o.kind !== "view" && o.kind !== "fill") m.sync(0, text);
+        if (o.kind !== "view") continue;
+        const view = m.view(Math.floor(o.at * (text.length + 1)));
+        if (!view) continue;
+        const direct = Float32Array.from({ length: view.count }, (_, i) => entryDot(view, h, i));
+        for (const memo of memos) {
+          const { dots, missing } = reuseDots(memo, view);
+          const isMissing = new Set(missing);
+          for (let i = 0; i < view.count; i++) if (!isMissing.has(i)) assert.equal(dots[i], direct[i], `entry ${i} reused a stale dot product`);
+          matched.reused += view.count - missing.length;
+          matched.missing += missing.length;
+          if (sameEntries(memo, view)) assert.deepEqual(Array.from(memo.dots), Array.from(direct));
+        }
+        memos.push({ stamps: view.stamps!.slice(), dots: direct, logits: new Float32Array(0) });
+      }
+      matched.views += memos.length;
+    }),
+    { numRuns: 300 },
+  );
+  // the walk met real views, entries reused, and entries computed again after edits and trims
+  assert.ok(matched.views > 100 && matched.reused > 300 && matched.missing > 300, JSON.stringify(matched));
+});
+
+test("typing word by word, a state's mix memo gives the mixture a fresh mixing gives", async () => {
+  const e = await sharedEngine();
+  const m = e.memories.create(4096);
+  const ends = Array.from(LONG.matchAll(/\S+/g), (x) => x.index! + x[0].length).slice(-12);
+  // one model state, mixed again as the memory grows word by word (as the step memo's states are)
+  const ids = e.tokenizer.encode(LONG.slice(0, ends[0]));
+  const r = await e.model.run(null, ids.slice(-128), { finalHidden: true });
+  const h = r.finalHidden!.slice(r.finalHidden!.length - e.folder.config.nEmbd);
+  const state: { logits: Float32Array; mix?: MixMemo } = { logits: r.logits };
+  let served = 0;
+  for (const end of ends) {
+    m.sync(0, LONG.slice(0, end));
+    await m.fillAll(e.memories.runner);
+    const view = m.view(end)!;
+    const before = state.mix;
+    const memoed = await e.memories.mix(state, h, view);
+    if (before && reuseDots(before, view).missing.length < view.count) served++;
+    const fresh = await e.memories.mix({ logits: r.logits }, h, view);
+    let worst = 0;
+    for (let i = 0; i < fresh.length; i++) worst = Math.max(worst, Math.abs(memoed[i] - fresh[i]));
+    assert.ok(worst < 1e-4, `largest log-probability difference ${worst}`);
+    // the same entries: the same array back
+    assert.equal(await e.memories.mix(state, h, m.view(end)!), memoed);
+  }
+  assert.ok(served >= ends.length - 1, `the memo served ${served} of ${ends.length}`);
 });
