@@ -4,7 +4,7 @@
 // What a webview sends is one valibot schema, and FromWebview is inferred from it; what the extension
 // sends is checked lightly on arrival against a schema that a compile-time check ties to AttentionView.
 import * as v from "valibot";
-import { type AttentionCore, type Envelope, type MemoryReadout, type TokenProb, type ViewToken, type WordProb, indexBelow, openTourMessage, plainObject, readyMessage, setFollowMessage, validateEnvelope } from "./messages";
+import { type AttentionCore, type Envelope, type MemoryReadout, type TokenProb, type ViewToken, type WordProb, bodyValidator, guard, indexBelow, openTourMessage, plainObject, readyMessage, setFollowMessage, validateEnvelope } from "./messages";
 
 /** most tokens a view can hold (lmLens.maxAttentionTokens's maximum) */
 export const MAX_VIEW_TOKENS = 512;
@@ -186,16 +186,12 @@ export interface ValidateOptions {
   tokenCount?: number;
 }
 
-/** one schema per token count (at most MAX_VIEW_TOKENS + 1 of them), built when first needed */
-const schemas = new Map<number, ReturnType<typeof fromWebviewSchema>>();
+/** one schema per token count (at most MAX_VIEW_TOKENS + 1 of them) */
+const validateBody = bodyValidator(fromWebviewSchema);
 
 /** The body of a webview message if it is well-formed, otherwise undefined. */
 export function validateFromWebview(raw: unknown, opts: ValidateOptions = {}): FromWebview | undefined {
-  const count = Math.max(0, Math.min(opts.tokenCount ?? MAX_VIEW_TOKENS, MAX_VIEW_TOKENS));
-  let schema = schemas.get(count);
-  if (!schema) schemas.set(count, (schema = fromWebviewSchema(count)));
-  const r = v.safeParse(schema, raw);
-  return r.success ? r.output : undefined;
+  return validateBody(raw, Math.max(0, Math.min(opts.tokenCount ?? MAX_VIEW_TOKENS, MAX_VIEW_TOKENS)));
 }
 
 /** A whole envelope from a webview if it and its body are well-formed, otherwise undefined. */
@@ -256,12 +252,7 @@ const toWebviewShape = v.object({
   ]),
 });
 /**
- * v.is, narrowing to T, for a T whose every value has the schema's input type: the call below does not
- * compile when ToWebview renames or retypes a field that the check reads.
+ * A light check on the webview side: the extension is trusted, but a wrong shape should not throw deep in the UI.
+ * (guard: this does not compile when ToWebview renames or retypes a field that the check reads.)
  */
-function guard<T extends v.InferInput<S>, S extends v.GenericSchema>(schema: S): (raw: unknown) => raw is T {
-  return (raw): raw is T => v.is(schema, raw);
-}
-
-/** A light check on the webview side: the extension is trusted, but a wrong shape should not throw deep in the UI. */
 export const isToWebviewMessage = guard<ToWebviewMessage, typeof toWebviewShape>(toWebviewShape);

@@ -6,8 +6,8 @@
 // against it, answering a malformed one at once.
 import * as v from "valibot";
 import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, type ShownMatrix } from "./attentionProtocol";
-import type { AttentionCore, ViewToken, WordProb } from "./messages";
-import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "./neighboursProtocol";
+import { intIn, type AttentionCore, type ViewToken, type WordProb } from "./messages";
+import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K, neighbourMetric, neighbourMode, type IndexProgress, type NeighbourList } from "./neighboursProtocol";
 import { LIMITS } from "../core/settings";
 
 /** longest text a request may carry (characters): the extension sends a window of the document; a whole 5 MB selection still fits */
@@ -15,18 +15,17 @@ export const MAX_REQUEST_TEXT_CHARS = 32 * 1024 * 1024;
 /** alternatives a suggestion may ask for (the CLI's --top allows as many) */
 export const MAX_ALTERNATIVES = 50;
 
-const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
-const range = (r: { min: number; max: number }) => int(r.min, r.max);
+const range = (r: { min: number; max: number }) => intIn(r.min, r.max);
 const text = v.pipe(v.string(), v.maxLength(MAX_REQUEST_TEXT_CHARS));
 
 const suggestOptions = v.object({
   maxContextTokens: range(LIMITS.maxContextTokens),
   words: range(LIMITS.words),
   /** alternatives computed for an explicit trigger (Invoke) */
-  k: int(1, MAX_ALTERNATIVES),
+  k: intIn(1, MAX_ALTERNATIVES),
   temperature: v.pipe(v.number(), v.minValue(LIMITS.temperature.min), v.maxValue(LIMITS.temperature.max)),
   topK: range(LIMITS.topK),
-  seed: int(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+  seed: intIn(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
   /** false: recompute from scratch every time (the benchmark's no-cache peer) */
   useCache: v.optional(v.boolean()),
   /** words of the document beyond the text sent that start like the typed word */
@@ -39,20 +38,20 @@ const docKey = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 export const MAX_MEMORY_TOKENS = 16384;
 
 const panelWords = v.object({
-  at: int(0, MAX_REQUEST_TEXT_CHARS),
+  at: intIn(0, MAX_REQUEST_TEXT_CHARS),
   /** the document whose memory the list reads (absent: the model alone) */
   doc: v.optional(docKey),
   /** where the text starts in its document (the suggestion's window is placed as for the ghost text) */
-  offset: int(0, Number.MAX_SAFE_INTEGER),
+  offset: intIn(0, Number.MAX_SAFE_INTEGER),
   options: suggestOptions,
 });
 
 export const PARAMS = {
-  load: v.object({ modelPath: v.pipe(v.string(), v.maxLength(4096)), threads: int(1, 64), quantize: v.boolean() }),
+  load: v.object({ modelPath: v.pipe(v.string(), v.maxLength(4096)), threads: intIn(1, 64), quantize: v.boolean() }),
   suggest: v.object({
     text,
     /** where text starts in the document (the memo of earlier answers is keyed by it) */
-    offset: int(0, Number.MAX_SAFE_INTEGER),
+    offset: intIn(0, Number.MAX_SAFE_INTEGER),
     options: suggestOptions,
     /** the document whose memory mixes into every token probability (absent: the model alone) */
     doc: v.optional(docKey),
@@ -60,9 +59,9 @@ export const PARAMS = {
   /** a document's text before the cursor, from offset on, for its memory (capacity 0 frees it) */
   memorySync: v.object({
     doc: docKey,
-    offset: int(0, Number.MAX_SAFE_INTEGER),
+    offset: intIn(0, Number.MAX_SAFE_INTEGER),
     text,
-    capacity: int(0, MAX_MEMORY_TOKENS),
+    capacity: intIn(0, MAX_MEMORY_TOKENS),
     /** fill it before answering (an explicit action that reads the memory at once); otherwise in the background */
     fill: v.optional(v.boolean()),
   }),
@@ -73,28 +72,34 @@ export const PARAMS = {
   /** the tokens and attention probabilities (what the first heatmap needs) */
   attention: v.object({
     text,
-    maxTokens: int(1, MAX_VIEW_TOKENS),
+    maxTokens: intIn(1, MAX_VIEW_TOKENS),
     /** where the next-word list is asked for (default: after the whole text), with the suggestion settings */
     words: v.optional(panelWords),
     /** "end": keep the end of the text within the token budget, leaving out its start ("Why this word?") */
     fit: v.optional(v.picklist(["start", "end"])),
     /** the layer and head (null: the average of heads) whose matrix the first heatmap shows */
-    show: v.optional(v.object({ layer: int(0, MAX_LAYERS_OR_HEADS), head: v.nullable(int(0, MAX_LAYERS_OR_HEADS)) })),
+    show: v.optional(v.object({ layer: intIn(0, MAX_LAYERS_OR_HEADS), head: v.nullable(intIn(0, MAX_LAYERS_OR_HEADS)) })),
   }),
   /** rollout, per-position predictions and next words of the latest "attention" answer */
-  attentionDetails: v.object({ detailsId: int(0, Number.MAX_SAFE_INTEGER) }),
+  attentionDetails: v.object({ detailsId: intIn(0, Number.MAX_SAFE_INTEGER) }),
   /** the k nearest whole words to a word, phrase or sum: pooled, static or at a layer */
   neighbours: v.object({
+    /** a word, a phrase or a sum such as "king - man + woman" (src/core/vectorQuery.ts) */
     query: v.pipe(v.string(), v.maxLength(MAX_NEIGHBOUR_QUERY_CHARS)),
-    mode: v.picklist(["pooled", "static", "contextual"]),
-    layer: int(0, MAX_NEIGHBOUR_LAYERS),
-    metric: v.picklist(["cosine", "euclidean"]),
+    mode: neighbourMode,
+    /** contextual: hidden_states.{layer}; 0 is the embedding output, nLayer the output of the final LayerNorm (pooled and static: ignored) */
+    layer: intIn(0, MAX_NEIGHBOUR_LAYERS),
+    metric: neighbourMetric,
     k: range(NEIGHBOURS_K),
+    /** contextual, one word from the editor: the text of its sentence before it, which the model reads first */
     before: v.optional(text),
   }),
   /** build the contextual word index for about budgetMs more (steps, so that suggestions interleave) */
   neighbourIndex: v.object({ budgetMs: v.pipe(v.number(), v.minValue(1), v.maxValue(60000)) }),
 } as const;
+
+/** What the neighbours view asks the model host (the schema's type; neighboursProtocol.ts passes it on). */
+export type NeighboursRequest = v.InferOutput<typeof PARAMS.neighbours>;
 
 /** A suggestion's settings, as the model host receives them (the schema's type). */
 export type SuggestParams = v.InferOutput<typeof suggestOptions>;

@@ -90,17 +90,44 @@ export interface MemoryReadout {
 
 // ---- validation (what a webview sends is untrusted: it renders document text)
 
-export type Fields = Record<string, unknown>;
+type Fields = Record<string, unknown>;
 
-export function isPlainObject(x: unknown): x is Fields {
+function isPlainObject(x: unknown): x is Fields {
   return typeof x === "object" && x !== null && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
 }
 
 /** a plain object only: no array, no class instance, nothing with a prototype of its own (a structured clone is plain) */
 export const plainObject = v.custom<Fields>(isPlainObject, "a plain object");
 
+/** an integer in [min, max] */
+export const intIn = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+
 /** an integer in [0, count) */
-export const indexBelow = (count: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(count - 1));
+export const indexBelow = (count: number) => intIn(0, count - 1);
+
+/**
+ * A body validator whose schema depends on what is shown (a token count, a chip count): one schema per set of
+ * numbers, built when first needed (callers bound the numbers, and with them how many are kept). It answers
+ * the checked body, or undefined.
+ */
+export function bodyValidator<A extends number[], S extends v.GenericSchema>(build: (...shown: A) => S): (raw: unknown, ...shown: A) => v.InferOutput<S> | undefined {
+  const schemas = new Map<string, S>();
+  return (raw, ...shown) => {
+    const key = shown.join("/");
+    let schema = schemas.get(key);
+    if (!schema) schemas.set(key, (schema = build(...shown)));
+    const r = v.safeParse(schema, raw);
+    return r.success ? r.output : undefined;
+  };
+}
+
+/**
+ * v.is, narrowing to T, for a T whose every value has the schema's input type: a webview's light check of
+ * what the extension sends does not compile when the message type renames or retypes a field that it reads.
+ */
+export function guard<T extends v.InferInput<S>, S extends v.GenericSchema>(schema: S): (raw: unknown) => raw is T {
+  return (raw): raw is T => v.is(schema, raw);
+}
 
 // ---- webview -> extension, from both webviews
 
@@ -125,12 +152,6 @@ export function previewMessage(raw: unknown): string {
   }
 }
 
-/** exactly these keys, no others (neighboursProtocol.ts's hand-written checks) */
-export function hasKeys(o: Fields, keys: readonly string[]): boolean {
-  const own = Object.keys(o);
-  return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(o, k));
-}
-
 /** An envelope whose body `validateBody` accepts, rebuilt from its checked parts; otherwise undefined. */
 export function validateEnvelope<B>(raw: unknown, validateBody: (body: unknown) => B | undefined): Envelope<B> | undefined {
   const r = v.safeParse(envelope, raw);
@@ -139,8 +160,4 @@ export function validateEnvelope<B>(raw: unknown, validateBody: (body: unknown) 
   const body = validateBody(r.output.body);
   if (!body) return undefined;
   return inReplyTo === undefined ? { messageId, body } : { messageId, inReplyTo, body };
-}
-
-export function isIndex(x: unknown, count: number): x is number {
-  return typeof x === "number" && Number.isInteger(x) && x >= 0 && x < count;
 }

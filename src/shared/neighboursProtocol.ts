@@ -3,8 +3,12 @@
 // A WebviewView in the LM Lens activity-bar container. The extension owns the query and the lists and
 // sends the whole screen in one "state" message (a few kilobytes); the webview keeps only its own UI
 // state (the row in focus, the map's list, the search box's text) with getState/setState.
-
-import { type Envelope, type Fields, type OpenTourMessage, type ReadyMessage, type SetFollowMessage, hasKeys, isPlainObject, isIndex, validateEnvelope } from "./messages";
+// What the webview sends is one valibot schema, and NeighboursFromWebview is inferred from it; what the
+// extension sends is checked lightly on arrival against a schema that a compile-time check ties to
+// NeighboursScreen. The model host checks its "neighbours" request against hostProtocol.ts's schema, which
+// takes its modes, metrics and bounds from here.
+import * as v from "valibot";
+import { type Envelope, bodyValidator, guard, indexBelow, intIn, openTourMessage, plainObject, readyMessage, setFollowMessage, validateEnvelope } from "./messages";
 
 export const NEIGHBOURS_K = { min: 1, max: 50, default: 10 } as const;
 /** longest text accepted from the search box (src/core/vectorQuery.ts says the same) */
@@ -14,26 +18,18 @@ export const MAX_NEIGHBOUR_CHIPS = 12;
 /** most layers a layer index may name, before the model is known */
 export const MAX_NEIGHBOUR_LAYERS = 64;
 
-export type Metric = "cosine" | "euclidean";
+export const neighbourMetric = v.picklist(["cosine", "euclidean"]);
+export type Metric = v.InferOutput<typeof neighbourMetric>;
 /**
  * pooled: a word's hidden state at one layer averaged over its uses in the training text (pooled.json/.bin
  * beside the model); static: rows of the input (token) embedding matrix; contextual: hidden states at a layer
  */
-export type NeighbourMode = "pooled" | "static" | "contextual";
-export const NEIGHBOUR_MODES: readonly NeighbourMode[] = ["pooled", "static", "contextual"];
+export const NEIGHBOUR_MODES = ["pooled", "static", "contextual"] as const;
+export const neighbourMode = v.picklist(NEIGHBOUR_MODES);
+export type NeighbourMode = v.InferOutput<typeof neighbourMode>;
 
-/** What the model host is asked (src/shared/hostProtocol.ts, method "neighbours"). */
-export interface NeighboursRequest {
-  /** a word, a phrase or a sum such as "king - man + woman" (src/core/vectorQuery.ts) */
-  query: string;
-  mode: NeighbourMode;
-  /** contextual: hidden_states.{layer}; 0 is the embedding output, nLayer the output of the final LayerNorm (pooled and static: ignored) */
-  layer: number;
-  metric: Metric;
-  k: number;
-  /** contextual, one word from the editor: the text of its sentence before it, which the model reads first */
-  before?: string;
-}
+/** What the model host is asked: the schema of hostProtocol.ts's method "neighbours", which checks it. */
+export type { NeighboursRequest } from "./hostProtocol";
 
 /** How one word of a query was embedded: its tokens (one: its row; several: their mean) */
 export interface EmbeddedWord {
@@ -88,12 +84,6 @@ export interface IndexProgress {
   ms: number;
 }
 
-export interface NeighbourOptions {
-  k: number;
-  metric: Metric;
-  layer: number;
-}
-
 export interface NeighbourListState {
   loading: boolean;
   list?: NeighbourList;
@@ -138,32 +128,46 @@ export type NeighboursToWebview = NeighboursStateMessage;
 
 // ---- neighbours webview -> extension
 
-export interface FocusWordMessage {
-  type: "focusWord";
-  index: number;
+/** a neighbour is one word of a list (letters only); typed text is parsed, and its errors shown, by the extension */
+const LIST_WORD = /^\p{L}+$/u;
+const listExportFormat = v.picklist(["json", "csv"]);
+
+/** Every message the webview may send, with chip indices below `wordCount` and layers up to `nLayer`. */
+function fromWebviewSchema(wordCount: number, nLayer: number) {
+  return v.pipe(
+    plainObject,
+    v.variant("type", [
+      readyMessage,
+      openTourMessage,
+      setFollowMessage,
+      /** the chip whose word becomes the query */
+      v.strictObject({ type: v.literal("focusWord"), index: indexBelow(wordCount) }),
+      /** typed: the search box's text; neighbour: a word of a list */
+      v.strictObject({ type: v.literal("query"), origin: v.picklist(["typed", "neighbour"]), text: v.pipe(v.string(), v.maxLength(MAX_NEIGHBOUR_QUERY_CHARS)) }),
+      v.strictObject({
+        type: v.literal("setOptions"),
+        options: v.pipe(plainObject, v.strictObject({ k: intIn(NEIGHBOURS_K.min, NEIGHBOURS_K.max), metric: neighbourMetric, layer: intIn(0, nLayer) })),
+      }),
+      v.strictObject({ type: v.literal("copyList") }),
+      v.strictObject({ type: v.literal("exportList"), format: listExportFormat }),
+    ]),
+    v.check((m) => m.type !== "query" || m.origin !== "neighbour" || LIST_WORD.test(m.text), "a neighbour is one word of a list: letters only"),
+  );
 }
-export interface QueryMessage {
-  type: "query";
-  /** typed: the search box's text; neighbour: a word of a list */
-  origin: "typed" | "neighbour";
-  text: string;
-}
-export interface SetOptionsMessage {
-  type: "setOptions";
-  options: NeighbourOptions;
-}
-export interface CopyListMessage {
-  type: "copyList";
-}
-export type ListExportFormat = "json" | "csv";
-export interface ExportListMessage {
-  type: "exportList";
-  format: ListExportFormat;
-}
-export type NeighboursFromWebview = ReadyMessage | FocusWordMessage | QueryMessage | SetOptionsMessage | SetFollowMessage | CopyListMessage | ExportListMessage | OpenTourMessage;
+
+export type NeighboursFromWebview = v.InferOutput<ReturnType<typeof fromWebviewSchema>>;
+export type ListExportFormat = v.InferOutput<typeof listExportFormat>;
+export type FocusWordMessage = Extract<NeighboursFromWebview, { type: "focusWord" }>;
+export type QueryMessage = Extract<NeighboursFromWebview, { type: "query" }>;
+export type SetOptionsMessage = Extract<NeighboursFromWebview, { type: "setOptions" }>;
+export type CopyListMessage = Extract<NeighboursFromWebview, { type: "copyList" }>;
+export type ExportListMessage = Extract<NeighboursFromWebview, { type: "exportList" }>;
+export type NeighbourOptions = SetOptionsMessage["options"];
 
 export type NeighboursToWebviewMessage = Envelope<NeighboursToWebview>;
 export type NeighboursFromWebviewMessage = Envelope<NeighboursFromWebview>;
+
+// ---- validation of what the webview sends (it renders document text; treat it as untrusted)
 
 export interface NeighboursValidateOptions {
   /** chips shown now; a focusWord index must be below it */
@@ -172,55 +176,15 @@ export interface NeighboursValidateOptions {
   nLayer?: number;
 }
 
-function isIntIn(v: unknown, min: number, max: number): v is number {
-  return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
-}
-
-function validateOptions(raw: unknown, nLayer: number): NeighbourOptions | undefined {
-  if (!isPlainObject(raw) || !hasKeys(raw, ["k", "metric", "layer"])) return undefined;
-  const { k, metric, layer } = raw;
-  if (!isIntIn(k, NEIGHBOURS_K.min, NEIGHBOURS_K.max)) return undefined;
-  if (metric !== "cosine" && metric !== "euclidean") return undefined;
-  if (!isIntIn(layer, 0, nLayer)) return undefined;
-  return { k, metric, layer };
-}
+/** one schema per chip count and layer bound (at most (MAX_NEIGHBOUR_CHIPS + 1) * (MAX_NEIGHBOUR_LAYERS + 1) of them) */
+const validateBody = bodyValidator(fromWebviewSchema);
 
 /** The body of a neighbours-view message if it is well-formed, otherwise undefined. */
 export function validateNeighboursFromWebview(raw: unknown, opts: NeighboursValidateOptions = {}): NeighboursFromWebview | undefined {
-  if (!isPlainObject(raw) || typeof raw.type !== "string") return undefined;
-  const wordCount = Math.min(opts.wordCount ?? MAX_NEIGHBOUR_CHIPS, MAX_NEIGHBOUR_CHIPS);
-  const nLayer = Math.min(opts.nLayer ?? MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_LAYERS);
-  switch (raw.type) {
-    case "ready":
-    case "copyList":
-    case "openTour":
-      return hasKeys(raw, ["type"]) ? { type: raw.type } : undefined;
-    case "focusWord":
-      if (!hasKeys(raw, ["type", "index"]) || !isIndex(raw.index, wordCount)) return undefined;
-      return { type: "focusWord", index: raw.index };
-    case "query": {
-      if (!hasKeys(raw, ["type", "origin", "text"])) return undefined;
-      const { origin, text } = raw;
-      if (origin !== "typed" && origin !== "neighbour") return undefined;
-      if (typeof text !== "string" || text.length > MAX_NEIGHBOUR_QUERY_CHARS) return undefined;
-      // a neighbour is one word of a list (letters only); typed text is parsed, and its errors shown, by the extension
-      if (origin === "neighbour" && !/^\p{L}+$/u.test(text)) return undefined;
-      return { type: "query", origin, text };
-    }
-    case "setOptions": {
-      if (!hasKeys(raw, ["type", "options"])) return undefined;
-      const options = validateOptions(raw.options, nLayer);
-      return options ? { type: "setOptions", options } : undefined;
-    }
-    case "setFollow":
-      if (!hasKeys(raw, ["type", "follow"]) || typeof raw.follow !== "boolean") return undefined;
-      return { type: "setFollow", follow: raw.follow };
-    case "exportList":
-      if (!hasKeys(raw, ["type", "format"]) || (raw.format !== "json" && raw.format !== "csv")) return undefined;
-      return { type: "exportList", format: raw.format };
-    default:
-      return undefined;
-  }
+  // rounding keeps the same indices and layers valid (they are integers) while bounding the schemas kept
+  const wordCount = Math.max(0, Math.ceil(Math.min(opts.wordCount ?? MAX_NEIGHBOUR_CHIPS, MAX_NEIGHBOUR_CHIPS)));
+  const nLayer = Math.max(0, Math.floor(Math.min(opts.nLayer ?? MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_LAYERS)));
+  return validateBody(raw, wordCount, nLayer);
 }
 
 /** A whole envelope from the neighbours webview if it and its body are well-formed, otherwise undefined. */
@@ -228,19 +192,25 @@ export function validateNeighboursMessage(raw: unknown, opts: NeighboursValidate
   return validateEnvelope(raw, (body) => validateNeighboursFromWebview(body, opts));
 }
 
+// ---- the webview's light check of what the extension sends (trusted, but a wrong shape should not throw deep in the UI)
+
+const listStateShape = v.object({ loading: v.boolean() });
+const toWebviewShape = v.object({
+  messageId: v.number(),
+  body: v.object({
+    type: v.literal("state"),
+    data: v.object({
+      id: v.number(),
+      words: v.array(v.string()),
+      focus: v.number(),
+      options: v.object({}),
+      pooled: listStateShape,
+      static: listStateShape,
+      contextual: listStateShape,
+      index: v.object({}),
+    }),
+  }),
+});
+
 /** A light check on the webview side that a message is the neighbours view's state. */
-export function isNeighboursToWebviewMessage(raw: unknown): raw is NeighboursToWebviewMessage {
-  if (typeof raw !== "object" || raw === null) return false;
-  const m = raw as Fields;
-  if (typeof m.messageId !== "number" || typeof m.body !== "object" || m.body === null) return false;
-  const body = m.body as Fields;
-  if (body.type !== "state") return false;
-  const d = body.data as Fields | null;
-  if (typeof d !== "object" || d === null) return false;
-  const list = (s: unknown) => typeof s === "object" && s !== null && typeof (s as Fields).loading === "boolean";
-  return (
-    typeof d.id === "number" && Array.isArray(d.words) && d.words.every((w) => typeof w === "string") &&
-    typeof d.focus === "number" && typeof d.options === "object" && d.options !== null &&
-    list(d.pooled) && list(d.static) && list(d.contextual) && typeof d.index === "object" && d.index !== null
-  );
-}
+export const isNeighboursToWebviewMessage = guard<NeighboursToWebviewMessage, typeof toWebviewShape>(toWebviewShape);
