@@ -5,7 +5,7 @@
 import { DocumentMemory, type HiddenRunner } from "./documentMemory";
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
 import type { KvCache, OnnxModel } from "./onnxModel";
-import { MEMORY_PARAMS, entryDot, memoryPlaces, memoryShare, memoryWeights, mixLogits, reuseDots, sameEntries, unitVector, type MemoryParams, type MemoryView, type MixMemo } from "./tokenMemory";
+import { MEMORY_PARAMS, bestDot, entryDot, memoryDots, memoryPlaces, memoryShare, mixLogits, reuseDots, sameEntries, unitVector, weightsFromDots, type MemoryParams, type MemoryView, type MixMemo } from "./tokenMemory";
 import { logSoftmax } from "./wordSearch";
 import type { MemoryReadout, WordProb } from "../shared/messages";
 import { tokenRanges } from "./tokenizer";
@@ -174,16 +174,17 @@ export class DocumentMemories {
     const tokenizer = this.folder.tokenizer;
     const h = this.query(state.h);
     const { logZ } = logSoftmax(state.logits);
-    const share = memoryShare(view.count, this.params);
+    const dots = memoryDots(view, h);
+    const share = memoryShare(view.count, this.params, bestDot(dots));
+    const w = weightsFromDots(dots, this.params.theta);
     const place = (index: number, weight: number) => ({ ...m.placeOf(end, index)!, weight, token: tokenizer.tokenText(view.next[index]) });
-    const readouts = words.map((w) => {
-      const token = tokenizer.encode(w.word)[0];
-      const r = memoryPlaces(view, h, token, this.params.theta, MEMORY_PLACES);
+    const readouts = words.map(({ word }) => {
+      const token = tokenizer.encode(word)[0];
+      const r = memoryPlaces(view, w, token, MEMORY_PLACES);
       const pModel = Math.exp(state.logits[token] - logZ);
-      return { word: w.word, token: tokenizer.tokenText(token), pModel, pMemory: r.pMemory, pMixed: (1 - share) * pModel + share * r.pMemory, places: r.places.map((p) => place(p.index, p.weight)) };
+      return { word, token: tokenizer.tokenText(token), pModel, pMemory: r.pMemory, pMixed: (1 - share) * pModel + share * r.pMemory, places: r.places.map((p) => place(p.index, p.weight)) };
     });
     const raised = readouts.slice(1).reduce((best, r) => (r.pMixed - r.pModel > best.pMixed - best.pModel ? r : best), readouts[0]);
-    const w = memoryWeights(view, h, this.params.theta);
     const top = Array.from(w, (weight, index) => ({ weight, index }))
       .sort((a, b) => b.weight - a.weight)
       .slice(0, MEMORY_PLACES)

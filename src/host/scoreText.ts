@@ -6,7 +6,7 @@
 import type { OnnxModel } from "./onnxModel";
 import type { TextTokenizer } from "./tokenizer";
 import { logSoftmax } from "./wordSearch";
-import { memoryDots, memoryShare, unitVector, weightsFromDots, type MemoryParams } from "./tokenMemory";
+import { bestDot, memoryDots, memoryShare, unitVector, weightsFromDots, type MemoryParams } from "./tokenMemory";
 
 export interface ScoreOptions {
   window: number;
@@ -18,8 +18,8 @@ export interface ScoreOptions {
   params: MemoryParams;
   /** h · k_i for the memory's entries (default: a JavaScript loop; the engine gives onnxruntime's MatMul) */
   dots?: (keys: Float32Array, count: number, h: Float32Array) => Promise<ArrayLike<number>>;
-  /** for the tuning: per scored token, the model's probability and the memory's for each of these θ */
-  collect?: { thetas: readonly number[]; pModel: number[]; pMemory: number[][]; entries: number[] };
+  /** for the tuning: per scored token, the model's probability, the memory's for each of these θ, and the best match's dot product */
+  collect?: { thetas: readonly number[]; pModel: number[]; pMemory: number[][]; entries: number[]; maxDot?: number[] };
 }
 
 export interface Score {
@@ -118,10 +118,15 @@ export async function scoreIds(model: OnnxModel, ids: readonly number[], o: Omit
             for (let i = 0; i < n; i++) if (view.next[i] === target) q += w[i];
             return q;
           };
-          const share = memoryShare(n, o.params);
+          const best = bestDot(dots);
+          const share = memoryShare(n, o.params, best);
           p = (1 - share) * pModel + share * mem(o.params.theta);
           if (o.collect) o.collect.pMemory.push(o.collect.thetas.map(mem));
-        } else if (o.collect) o.collect.pMemory.push(o.collect.thetas.map(() => 0));
+          o.collect?.maxDot?.push(best);
+        } else if (o.collect) {
+          o.collect.pMemory.push(o.collect.thetas.map(() => 0));
+          o.collect.maxDot?.push(-1);
+        }
         if (o.collect) {
           o.collect.pModel.push(pModel);
           o.collect.entries.push(n);

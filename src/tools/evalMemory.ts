@@ -1,4 +1,5 @@
-// The document memory's part of npm run eval (eval.ts calls it), on the held-out split only:
+// The document memory's part of npm run eval (eval.ts calls it), on the held-out split only, and there on
+// the first half of each file (the memory's θ, λ and gate are tuned on the second halves: tuneMemory.ts):
 //   compression   every held-out file's first `tokens` tokens: bits per byte of the model alone and with its
 //                 memory (lm-lens score's code), and of `xz -9e` on the same bytes
 //   long contexts next-word accuracy after contexts of up to 20,000 characters of held-out documents,
@@ -40,10 +41,25 @@ function xzBitsPerByte(text: string): number {
   return (8 * out.length) / bytes.length;
 }
 
+/**
+ * Where the memory's tuning (tuneMemory.ts) starts reading a held-out file: the line after its middle. The
+ * eval reads only what lies before it.
+ */
+export function tuningStart(text: string): number {
+  const i = text.indexOf("\n", Math.floor(text.length / 2));
+  return i < 0 ? text.length : i + 1;
+}
+
+/** A held-out file's first half: the part of it that the memory's tuning never reads. */
+function untuned(path: string): string {
+  const text = readFileSync(path, "utf8");
+  return text.slice(0, tuningStart(text));
+}
+
 export async function evalCompression(engine: Engine, heldout: string, tokens: number, say: (l: string) => void): Promise<CompressionRow[]> {
   const rows: CompressionRow[] = [];
   for (const f of readdirSync(heldout).filter((x) => x.endsWith(".txt")).sort()) {
-    const text = readFileSync(join(heldout, f), "utf8");
+    const text = untuned(join(heldout, f));
     const alone = await engine.score(text, { window: 256, stride: 128, maxTokens: tokens, memoryTokens: 0 });
     const mem = await engine.score(text, { window: 256, stride: 128, maxTokens: tokens, memoryTokens: DEFAULT_MEMORY_TOKENS });
     // xz reads exactly the bytes that were scored
@@ -56,8 +72,8 @@ export async function evalCompression(engine: Engine, heldout: string, tokens: n
 }
 
 /** Held-out documents split as in the corpus files (records separated by \n\x1e\n). */
-function documents(path: string): string[] {
-  return readFileSync(path, "utf8").replace(/\n$/, "").split("\n\x1e\n");
+function documents(text: string): string[] {
+  return text.replace(/\n$/, "").split("\n\x1e\n");
 }
 
 interface Position {
@@ -106,7 +122,7 @@ export function evalLongContexts(cli: string, model: string, heldout: string, so
   for (const source of sources) {
     const path = join(heldout, `${source}.txt`);
     if (!existsSync(path)) continue;
-    const pos = longPositions(documents(path), perSource, 4000, 20000);
+    const pos = longPositions(documents(untuned(path)), perSource, 4000, 20000);
     if (pos.length === 0) continue;
     const contexts = pos.map((p) => p.context);
     // the first half of the word typed (at least one letter): the suggestion completes it

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { entryDot, mixLogits, mixProbabilitiesReference, memoryShare, reuseDots, sameEntries, MEMORY_PARAMS, type MemoryView, type MixMemo } from "../../src/host/tokenMemory";
+import { bestDot, entryDot, memoryDots, mixLogits, mixProbabilitiesReference, memoryShare, reuseDots, sameEntries, MEMORY_PARAMS, type MemoryView, type MixMemo } from "../../src/host/tokenMemory";
 import { DocumentMemory, safeCut, type HiddenRunner } from "../../src/host/documentMemory";
 import { ROOT, SUGGEST, sharedEngine } from "./helpers";
 
@@ -21,7 +21,15 @@ const viewArb = fc.integer({ min: 0, max: 40 }).chain((count) =>
 );
 const logitsArb = fc.float32Array({ minLength: V, maxLength: V, noNaN: true, noDefaultInfinity: true, min: -40, max: 40 });
 const hArb = fc.float32Array({ minLength: D, maxLength: D, noNaN: true, noDefaultInfinity: true, min: -20, max: 20 });
-const paramsArb = fc.record({ theta: fc.double({ min: 0, max: 1, noNaN: true }), lambda: fc.double({ min: 0, max: 0.99, noNaN: true }), n0: fc.integer({ min: 0, max: 1000 }) });
+const paramsArb = fc.record(
+  {
+    theta: fc.double({ min: 0, max: 1, noNaN: true }),
+    lambda: fc.double({ min: 0, max: 0.99, noNaN: true }),
+    n0: fc.integer({ min: 0, max: 1000 }),
+    gate: fc.record({ slope: fc.double({ min: 0, max: 40, noNaN: true }), at: fc.double({ min: -1, max: 1, noNaN: true }) }),
+  },
+  { requiredKeys: ["theta", "lambda", "n0"] },
+);
 
 const asView = (v: { keys: Float32Array; next: number[]; count: number }): MemoryView => ({ keys: v.keys, next: Int32Array.from(v.next), count: v.count, dim: D });
 
@@ -34,8 +42,9 @@ test("the mixture is a distribution over the whole vocabulary: it sums to 1 with
         assert.ok(!Number.isNaN(l));
         sum += Math.exp(l);
       }
-      // logits are not probabilities: with no memory they come back as they are
-      if (v.count === 0 || memoryShare(v.count, params) === 0) assert.equal(out, logits);
+      // logits are not probabilities: with no memory (or a share of 0 for this state) they come back as they are
+      const view = asView(v);
+      if (v.count === 0 || memoryShare(v.count, params, bestDot(memoryDots(view, h))) === 0) assert.equal(out, logits);
       else assert.ok(Math.abs(sum - 1) < 1e-5, `sum ${sum}`);
     }),
     { numRuns: 300 },
@@ -202,7 +211,13 @@ test("the memory off gives exactly the model's numbers; on, it raises a word the
 });
 
 test("MEMORY_PARAMS are a proper mixture", () => {
-  assert.ok(MEMORY_PARAMS.lambda > 0 && MEMORY_PARAMS.lambda < 1 && MEMORY_PARAMS.theta > 0 && MEMORY_PARAMS.n0 >= 0);
+  assert.ok(MEMORY_PARAMS.lambda > 0 && MEMORY_PARAMS.theta > 0 && MEMORY_PARAMS.n0 >= 0);
+  // the largest share there can be (a full memory whose best match is the same direction, cosine 1) leaves
+  // the model a part, and the smallest (the opposite direction) is not 0
+  assert.ok(MEMORY_PARAMS.unit);
+  const most = memoryShare(1e9, MEMORY_PARAMS, 1);
+  assert.ok(most > 0 && most < 0.9, `largest share ${most}`);
+  assert.ok(memoryShare(1e9, MEMORY_PARAMS, -1) > 0);
 });
 
 test("a state's memo reuses dot products only for the very states it was matched against (stamps), through edits, fills and trims", async () => {
@@ -251,7 +266,7 @@ test("a state's memo reuses dot products only for the very states it was matched
     { numRuns: 300 },
   );
   // the walk met real views, entries reused, and entries computed again after edits and trims
-  assert.ok(matched.views > 100 && matched.reused > 300 && matched.missing > 300, JSON.stringify(matched));
+  assert.ok(matched.views > 100 && matched.reused > 100 && matched.missing > 100, JSON.stringify(matched));
 });
 
 test("typing word by word, a state's mix memo gives the mixture a fresh mixing gives", async () => {
