@@ -30,7 +30,7 @@ import { Engine } from "../host/engine";
 import { neighbourSpace } from "../host/neighbourSpace";
 import { KneserNeyTrigram, UnigramBaseline } from "./ngram";
 import { logSoftmax } from "../host/wordSearch";
-import { evalCompression, evalLongContexts, memoryTables } from "./evalMemory";
+import { COMPRESSION_HEADER, evalCompression, evalLongContexts, memoryTables } from "./evalMemory";
 import { scoreIds } from "../host/scoreText";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { OnboardPredictor, fetchOnboardModel, historyOf } from "./onboard";
@@ -185,6 +185,7 @@ async function main(): Promise<void> {
     await eightBit?.dispose();
     if (values.json) process.stdout.write(JSON.stringify({ memory: { compression, long } }) + "\n");
     else process.stdout.write(memoryMd + "\n");
+    if (values.write) writeMemoryOnly(values.model!, { compression, long }, memoryMd);
     return;
   }
 
@@ -374,6 +375,22 @@ async function main(): Promise<void> {
     writeFileSync(join(values.model!, "eval.json"), JSON.stringify(result, null, 2) + "\n");
     writeFileSync(join(values.model!, "eval.md"), md);
   }
+}
+
+/**
+ * --memory-only --write: the memory's part of eval.json and eval.md replaced (the rest of both stays, with
+ * the same model); eval.md's memory tables are its last part.
+ */
+function writeMemoryOnly(model: string, memory: { compression: unknown; long: unknown }, memoryMd: string): void {
+  const jsonPath = join(model, "eval.json");
+  const mdPath = join(model, "eval.md");
+  if (!existsSync(jsonPath) || !existsSync(mdPath)) throw new Error(`${model}: --memory-only --write updates eval.json and eval.md; run the whole eval once first`);
+  const json = JSON.parse(readFileSync(jsonPath, "utf8")) as Record<string, unknown>;
+  const md = readFileSync(mdPath, "utf8");
+  const at = md.indexOf(COMPRESSION_HEADER);
+  if (at < 0) throw new Error(`${mdPath}: no memory tables to replace`);
+  writeFileSync(jsonPath, JSON.stringify({ ...json, memory }, null, 2) + "\n");
+  writeFileSync(mdPath, `${md.slice(0, at)}${memoryMd}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -161,10 +161,13 @@ export function evalLongContexts(cli: string, model: string, heldout: string, so
   return rows;
 }
 
+/** the first cell of the memory's first table (eval.ts's --memory-only --write finds the tables by it) */
+export const COMPRESSION_HEADER = "| held-out file (first tokens)";
+
 export function memoryTables(compression: CompressionRow[], long: LongContextRow[]): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const c = [
-    "| held-out file (first tokens) | bits/byte, model alone | with its memory | xz -9e | model / xz | with memory / xz |",
+    `${COMPRESSION_HEADER} | bits/byte, model alone | with its memory | xz -9e | model / xz | with memory / xz |`,
     "|---|---:|---:|---:|---:|---:|",
     ...compression.map((r) => `| ${r.source} (${r.tokens.toLocaleString("en")} tokens, ${r.bytes.toLocaleString("en")} bytes) | ${r.bpbModel.toFixed(4)} | ${r.bpbMemory.toFixed(4)} | ${r.bpbXz.toFixed(4)} | ${(r.bpbModel / r.bpbXz).toFixed(3)} | ${(r.bpbMemory / r.bpbXz).toFixed(3)} |`),
   ];
