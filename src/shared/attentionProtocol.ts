@@ -4,7 +4,7 @@
 // What a webview sends is one valibot schema, and FromWebview is inferred from it; what the extension
 // sends is checked lightly on arrival against a schema that a compile-time check ties to AttentionView.
 import * as v from "valibot";
-import { type AttentionCore, type Envelope, type MemoryReadout, type TokenProb, type ViewToken, type WordProb, bodyValidator, guard, indexBelow, openTourMessage, plainObject, readyMessage, setFollowMessage, validateEnvelope } from "./messages";
+import { COMMON_FROM_WEBVIEW, type AttentionCore, type Envelope, type MemoryReadout, type TokenProb, type ViewToken, type WordProb, bodyValidator, guard, indexBelow, plainObject, validateEnvelope } from "./messages";
 
 /** most tokens a view can hold (lmLens.maxAttentionTokens's maximum) */
 export const MAX_VIEW_TOKENS = 512;
@@ -146,9 +146,7 @@ function fromWebviewSchema(tokenCount: number) {
   return v.pipe(
     plainObject,
     v.variant("type", [
-      readyMessage,
-      openTourMessage,
-      setFollowMessage,
+      ...COMMON_FROM_WEBVIEW,
       /** the token under the pointer (null: none), to highlight in the editor */
       v.strictObject({ type: v.literal("hoverToken"), index: v.nullable(token) }),
       /** the chosen token, to highlight and reveal in the editor */
@@ -169,12 +167,6 @@ function fromWebviewSchema(tokenCount: number) {
 
 export type FromWebview = v.InferOutput<ReturnType<typeof fromWebviewSchema>>;
 export type ExportFormat = v.InferOutput<typeof exportFormat>;
-export type HoverTokenMessage = Extract<FromWebview, { type: "hoverToken" }>;
-export type SelectTokenMessage = Extract<FromWebview, { type: "selectToken" }>;
-export type ShowingMessage = Extract<FromWebview, { type: "showing" }>;
-export type RenderedMessage = Extract<FromWebview, { type: "rendered" }>;
-export type ExportMessage = Extract<FromWebview, { type: "export" }>;
-export type RevealPlaceMessage = Extract<FromWebview, { type: "revealPlace" }>;
 
 export type ToWebviewMessage = Envelope<ToWebview>;
 export type FromWebviewMessage = Envelope<FromWebview>;

@@ -134,6 +134,8 @@ export function guard<T extends v.InferInput<S>, S extends v.GenericSchema>(sche
 export const readyMessage = v.strictObject({ type: v.literal("ready") });
 export const setFollowMessage = v.strictObject({ type: v.literal("setFollow"), follow: v.boolean() });
 export const openTourMessage = v.strictObject({ type: v.literal("openTour") });
+/** the messages every webview may send, first in each webview's variant */
+export const COMMON_FROM_WEBVIEW = [readyMessage, openTourMessage, setFollowMessage] as const;
 export type ReadyMessage = v.InferOutput<typeof readyMessage>;
 export type SetFollowMessage = v.InferOutput<typeof setFollowMessage>;
 export type OpenTourMessage = v.InferOutput<typeof openTourMessage>;

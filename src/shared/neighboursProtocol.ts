@@ -8,7 +8,7 @@
 // NeighboursScreen. The model host checks its "neighbours" request against hostProtocol.ts's schema, which
 // takes its modes, metrics and bounds from here.
 import * as v from "valibot";
-import { type Envelope, bodyValidator, guard, indexBelow, intIn, openTourMessage, plainObject, readyMessage, setFollowMessage, validateEnvelope } from "./messages";
+import { COMMON_FROM_WEBVIEW, type Envelope, bodyValidator, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./messages";
 
 export const NEIGHBOURS_K = { min: 1, max: 50, default: 10 } as const;
 /** longest text accepted from the search box (src/core/vectorQuery.ts says the same) */
@@ -137,9 +137,7 @@ function fromWebviewSchema(wordCount: number, nLayer: number) {
   return v.pipe(
     plainObject,
     v.variant("type", [
-      readyMessage,
-      openTourMessage,
-      setFollowMessage,
+      ...COMMON_FROM_WEBVIEW,
       /** the chip whose word becomes the query */
       v.strictObject({ type: v.literal("focusWord"), index: indexBelow(wordCount) }),
       /** typed: the search box's text; neighbour: a word of a list */
@@ -157,12 +155,7 @@ function fromWebviewSchema(wordCount: number, nLayer: number) {
 
 export type NeighboursFromWebview = v.InferOutput<ReturnType<typeof fromWebviewSchema>>;
 export type ListExportFormat = v.InferOutput<typeof listExportFormat>;
-export type FocusWordMessage = Extract<NeighboursFromWebview, { type: "focusWord" }>;
-export type QueryMessage = Extract<NeighboursFromWebview, { type: "query" }>;
-export type SetOptionsMessage = Extract<NeighboursFromWebview, { type: "setOptions" }>;
-export type CopyListMessage = Extract<NeighboursFromWebview, { type: "copyList" }>;
-export type ExportListMessage = Extract<NeighboursFromWebview, { type: "exportList" }>;
-export type NeighbourOptions = SetOptionsMessage["options"];
+export type NeighbourOptions = Extract<NeighboursFromWebview, { type: "setOptions" }>["options"];
 
 export type NeighboursToWebviewMessage = Envelope<NeighboursToWebview>;
 export type NeighboursFromWebviewMessage = Envelope<NeighboursFromWebview>;

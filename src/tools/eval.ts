@@ -155,7 +155,7 @@ async function main(): Promise<void> {
       json: { type: "boolean", default: false },
       write: { type: "boolean", default: false },
       "memory-tokens": { type: "string", default: "20000" },
-      "long-positions": { type: "string", default: "50" },
+      "long-positions": { type: "string", default: "100" },
       "memory-only": { type: "boolean", default: false },
     },
   });
