@@ -2,7 +2,7 @@
 // gives it), bounded in number, filled one small step at a time while no request waits; and memories of
 // whole texts for the CLI and the eval. The mixing itself is tokenMemory.ts; the engine reads a memory's
 // view when it suggests.
-import { DocumentMemory, type HiddenRunner } from "./documentMemory";
+import { DocumentMemory, FILL_CONTEXT, FILL_WINDOW, type HiddenRunner } from "./documentMemory";
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
 import type { KvCache, OnnxModel } from "./onnxModel";
 import { MEMORY_PARAMS, bestDot, entryDot, memoryDots, memoryPlaces, memoryShare, mixLogits, reuseDots, sameEntries, unitVector, weightsFromDots, type MemoryParams, type MemoryView, type MixMemo } from "./tokenMemory";
@@ -156,7 +156,7 @@ export class DocumentMemories {
   /** Fill one document's memory now (an explicit request, such as the attention panel's, reads it whole). */
   async fill(doc: string): Promise<void> {
     const m = this.byDoc.get(doc);
-    while (m && m.pending > 0 && this.byDoc.get(doc) === m) await m.fillStep(this.runner);
+    while (m && m.pending > 0 && this.byDoc.get(doc) === m) await m.fillStep(this.runner, FILL_WINDOW - FILL_CONTEXT);
   }
 
   /** Fill every memory now (tests, the bench). */

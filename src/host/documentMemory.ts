@@ -176,16 +176,16 @@ export class DocumentMemory<C> {
   }
 
   /**
-   * One step of filling: a window's context (at most FILL_CONTEXT tokens) or FILL_STEP states. Returns
-   * the tokens run; 0 when everything is filled.
+   * One step of filling: a window's context (at most FILL_CONTEXT tokens) or `step` states (at most the
+   * rest of their block). Returns the tokens run; 0 when everything is filled.
    */
-  async fillStep(model: HiddenRunner<C>): Promise<number> {
+  async fillStep(model: HiddenRunner<C>, step = FILL_STEP): Promise<number> {
     if (this.filled >= this.ids.length) return 0;
     // states come in blocks of FILL_WINDOW - FILL_CONTEXT positions, each read after the FILL_CONTEXT
     // tokens before its block: so a state is a function of the tokens alone, not of when it was filled
     const block = FILL_WINDOW - FILL_CONTEXT;
     const blockStart = this.filled - (this.filled % block);
-    const n = Math.min(FILL_STEP, blockStart + block - this.filled, this.ids.length - this.filled);
+    const n = Math.min(step, blockStart + block - this.filled, this.ids.length - this.filled);
     if (!this.window || this.window.start !== Math.max(0, blockStart - FILL_CONTEXT)) {
       const start = Math.max(0, blockStart - FILL_CONTEXT);
       if (start === this.filled) {
@@ -221,9 +221,12 @@ export class DocumentMemory<C> {
     this.stamps = stamps;
   }
 
-  /** Fill everything now (the CLI, the eval). */
+  /**
+   * Fill everything now (the CLI, the eval, a panel that reads the whole memory): a block's states in one
+   * run, since nothing waits between steps (the states are the same: each is read after the same tokens).
+   */
   async fillAll(model: HiddenRunner<C>): Promise<void> {
-    while ((await this.fillStep(model)) > 0);
+    while ((await this.fillStep(model, FILL_WINDOW - FILL_CONTEXT)) > 0);
   }
 
   /** The entries a query after document offset `end` may read: [first, first + count) (see view). */
