@@ -6,7 +6,7 @@ import { DocumentMemory, FILL_CONTEXT, FILL_WINDOW, type HiddenRunner } from "./
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
 import type { KvCache, OnnxModel } from "./onnxModel";
 import { MEMORY_PARAMS, bestDot, entryDot, memoryDots, memoryPlaces, memoryShare, mixLogits, reuseDots, sameEntries, unitVector, weightsFromDots, type MemoryParams, type MemoryView, type MixMemo } from "./tokenMemory";
-import { logSoftmax } from "./wordSearch";
+import { logSoftmax } from "./softmax";
 import type { MemoryReadout, WordProb } from "../shared/messages";
 import { tokenRanges } from "./tokenizer";
 import type { MemoryInfo } from "../shared/hostProtocol";

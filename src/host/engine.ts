@@ -10,7 +10,9 @@ import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart, windo
 import { suggestWords } from "./nextWord";
 import type { AttentionDetails, AttentionFirst, AttentionResult, ModelInfo, PanelWords, SuggestParams, SuggestResult } from "../shared/hostProtocol";
 import type { MemoryReadout, WordProb } from "../shared/messages";
-import { completionText, endingPhase, searchUnits, splitPending, TokenTable, topTokens, type StepModel } from "./wordSearch";
+import { topTokens } from "./softmax";
+import { completionText, searchUnits, type StepModel } from "./wordSearch";
+import { endingPhase, splitPending, TokenTable } from "./wordUnits";
 import { charsForTokens, headEnd, notInPair, tailStart } from "../core/attentionSource";
 import { readModelFolder, type ModelFolder } from "./modelFolder";
 import { tokenRanges } from "./tokenizer";

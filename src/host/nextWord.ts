@@ -2,7 +2,8 @@
 // already complete, go on to the next word; several words when asked; greedy unless sampling is on.
 import type { Suggestion } from "../shared/hostProtocol";
 import type { WordProb } from "../shared/messages";
-import { completionText, Phase, searchUnits, type StepModel, type TokenTable, type WordHyp } from "./wordSearch";
+import { completionText, searchUnits, type StepModel, type WordHyp } from "./wordSearch";
+import { Phase, type TokenTable } from "./wordUnits";
 
 export interface SuggestOptions {
   /** alternatives to return */

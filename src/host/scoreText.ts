@@ -5,7 +5,7 @@
 // predicts token t holds (h_i, x_{i+1}) for i + 1 < t only, states from the same windows.
 import type { OnnxModel } from "./onnxModel";
 import type { TextTokenizer } from "./tokenizer";
-import { logSoftmax } from "./wordSearch";
+import { logSoftmax } from "./softmax";
 import { bestDot, memoryDots, memoryShare, unitVector, weightsFromDots, type MemoryParams } from "./tokenMemory";
 
 export interface ScoreOptions {

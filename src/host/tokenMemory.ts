@@ -12,7 +12,7 @@
 // The mixture is returned as log-probabilities in the place of logits, so that every consumer of logits
 // (the word search's softmax sums, its "the unit goes on" mass, sampling) reads the mixture unchanged.
 
-import { logSoftmax } from "./wordSearch";
+import { logSoftmax } from "./softmax";
 
 export interface MemoryParams {
   /** sharpness of the match between states */

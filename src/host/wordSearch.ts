@@ -1,14 +1,14 @@
 // Whole-word search over subword tokens. Pure: the model is reached only through StepModel.
 //
-// A "unit" (what LM Lens calls a word) is optional horizontal whitespace followed by a run of one class
-// of characters: word characters (letters, digits, "_" and every non-ASCII character) or punctuation.
-// That is GPT-2's pre-tokenization seen from the editor: " red", ",", " don", "'t", "_id".
-// A hypothesis is a sequence of tokens whose bytes
+// It finds the most probable units (what LM Lens calls a word; wordUnits.ts says what one is) after a
+// context. A hypothesis is a sequence of tokens whose bytes
 //   - agree with the pending bytes (the whitespace and partial word typed before the cursor), and
 //   - stay inside one unit;
 // it is finished when the next token would start a new unit (a boundary). Its probability is the
 // product of its tokens' probabilities times the probability of that boundary, so "st" does not win
 // over "still" just because it is shorter.
+import { softmaxSums } from "./softmax";
+import { advance, Phase, type TokenTable } from "./wordUnits";
 
 export interface StepModel<C> {
   /**
@@ -23,173 +23,6 @@ export class CancelledError extends Error {
   constructor() {
     super("cancelled");
   }
-}
-
-/** Character classes of a byte. */
-const enum B {
-  Space = 0, // space, tab
-  Newline = 1, // \n, \r, other controls
-  Word = 2, // letters, digits, "_", UTF-8 lead bytes
-  Punct = 3,
-  Cont = 4, // UTF-8 continuation byte
-}
-
-function byteClass(b: number): B {
-  if (b === 0x20 || b === 0x09) return B.Space;
-  if (b < 0x20 || b === 0x7f) return B.Newline;
-  if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f) return B.Word;
-  if (b < 0x80) return B.Punct;
-  if (b < 0xc0) return B.Cont;
-  return B.Word;
-}
-
-/** Where a hypothesis is inside its unit. */
-export const enum Phase {
-  Leading = 0, // only whitespace so far
-  Word = 2,
-  Punct = 3,
-  Invalid = 9,
-}
-
-/** Advance the phase over bytes; Invalid if the bytes leave the unit. Also tracks open UTF-8 characters. */
-function advance(phase: Phase, open: number, bytes: Uint8Array): { phase: Phase; open: number } {
-  for (let i = 0; i < bytes.length; i++) {
-    const c = byteClass(bytes[i]);
-    if (c === B.Cont) {
-      // a continuation byte only ever finishes a character that a lead byte opened
-      if (open === 0) return { phase: Phase.Invalid, open };
-      open--;
-      continue;
-    }
-    if (open > 0) return { phase: Phase.Invalid, open }; // a character cut short
-    const b = bytes[i];
-    if (b >= 0xc0) open = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1;
-    if (c === B.Newline) return { phase: Phase.Invalid, open };
-    if (c === B.Space) {
-      if (phase !== Phase.Leading) return { phase: Phase.Invalid, open };
-      continue;
-    }
-    const body = c === B.Word ? Phase.Word : Phase.Punct;
-    if (phase === Phase.Leading) phase = body;
-    else if (phase !== body) return { phase: Phase.Invalid, open };
-  }
-  return { phase, open };
-}
-
-/** Per-token facts precomputed once per vocabulary. */
-export class TokenTable {
-  /** 1 where a token continues a unit of that phase (Word / Punct): no leading space, same class */
-  readonly continues: { [Phase.Word]: Uint8Array; [Phase.Punct]: Uint8Array };
-  constructor(
-    readonly bytes: readonly Uint8Array[],
-    readonly special: Uint8Array,
-  ) {
-    const n = bytes.length;
-    const word = new Uint8Array(n);
-    const punct = new Uint8Array(n);
-    for (let t = 0; t < n; t++) {
-      const tb = bytes[t];
-      if (special[t] || tb.length === 0) continue;
-      const c = byteClass(tb[0]);
-      if (c === B.Cont) {
-        word[t] = 1; // the rest of a character: only meaningful inside a word, checked by advance()
-        continue;
-      }
-      const w = advance(Phase.Word, 0, tb);
-      if (c !== B.Space && w.phase === Phase.Word) word[t] = 1;
-      const p = advance(Phase.Punct, 0, tb);
-      if (c !== B.Space && p.phase === Phase.Punct) punct[t] = 1;
-    }
-    this.continues = { [Phase.Word]: word, [Phase.Punct]: punct };
-    for (let t = 0; t < n; t++) if (!special[t] && bytes[t].length > 0) this.byBytes.set(latin1(bytes[t]), t);
-    this.sorted = Int32Array.from(this.byBytes.values()).sort((a, b) => compareBytes(bytes[a], bytes[b]));
-  }
-
-  /** bytes (as a latin1 string) -> token */
-  private readonly byBytes = new Map<string, number>();
-  /** tokens with bytes, in byte order */
-  private readonly sorted: Int32Array;
-  private readonly agreeMemo = new Map<string, Int32Array>();
-
-  /**
-   * The tokens whose bytes agree with `rest` (the pending bytes not yet covered): a prefix of it, or
-   * starting with all of it; in id order. A search for a typed word visits only these instead of the
-   * whole vocabulary.
-   */
-  agreeing(rest: Uint8Array): Int32Array {
-    const key = latin1(rest);
-    const known = this.agreeMemo.get(key);
-    if (known) return known;
-    const out: number[] = [];
-    for (let len = 1; len < rest.length; len++) {
-      const t = this.byBytes.get(key.slice(0, len));
-      if (t !== undefined) out.push(t);
-    }
-    // tokens that start with all of rest form one run of the byte order
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compareBytes(this.bytes[this.sorted[mid]], rest) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < this.sorted.length && startsWith(this.bytes[this.sorted[i]], rest); i++) out.push(this.sorted[i]);
-    const ids = Int32Array.from(out).sort();
-    if (this.agreeMemo.size >= 256) this.agreeMemo.clear();
-    this.agreeMemo.set(key, ids);
-    return ids;
-  }
-  get size(): number {
-    return this.bytes.length;
-  }
-}
-
-function latin1(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
-function startsWith(a: Uint8Array, prefix: Uint8Array): boolean {
-  if (a.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (a[i] !== prefix[i]) return false;
-  return true;
-}
-
-/** The class of the unit a text ends with, if it ends inside one (not after whitespace). */
-export function endingPhase(text: string): Phase.Word | Phase.Punct | undefined {
-  if (text.length === 0) return undefined;
-  const cp = text.codePointAt(text.length - 1) ?? 0;
-  const c = cp >= 0x80 ? B.Word : byteClass(cp);
-  return c === B.Word || c === B.Cont ? Phase.Word : c === B.Punct ? Phase.Punct : undefined;
-}
-
-/** Split the text before the cursor into the model's context and the pending bytes of the current unit. */
-export function splitPending(text: string): { context: string; pending: string } {
-  const end = text.length;
-  // the unit being typed: a run of one class at the very end
-  const cls = (ch: string): B => {
-    const cp = ch.codePointAt(0) ?? 0;
-    return cp >= 0x80 ? B.Word : byteClass(cp);
-  };
-  let i = end;
-  if (i > 0) {
-    const last = text[i - 1];
-    const c = cls(last);
-    if (c === B.Word || c === B.Punct || c === B.Cont) {
-      while (i > 0 && cls(text[i - 1]) === c) i--;
-    }
-  }
-  while (i > 0 && (text[i - 1] === " " || text[i - 1] === "\t")) i--;
-  // a run of spaces that starts a line stays in the context (indentation is not a word's prefix)
-  if (i < end && text.slice(i, end).trim() === "" && (i === 0 || text[i - 1] === "\n")) i = end;
-  return { context: text.slice(0, i), pending: text.slice(i, end) };
 }
 
 export interface WordHyp<C> {
@@ -264,66 +97,6 @@ export interface SearchOptions {
    */
   viableChildren?: (bytes: Uint8Array) => ((token: Uint8Array) => boolean) | undefined;
 }
-
-/** below this many nats under the best logit a token's probability (< 1e-16 of the best) is left out of sums */
-const NEGLIGIBLE = 37;
-
-/** e^(-k/8) for k = 0 .. 8 * NEGLIGIBLE + 1 */
-const EXP_STEPS = 8;
-const EXP_TABLE = Float64Array.from({ length: EXP_STEPS * NEGLIGIBLE + 2 }, (_, k) => Math.exp(-k / EXP_STEPS));
-
-/**
- * e^x for x in [-NEGLIGIBLE, 0], within 1e-8 of Math.exp relatively and three times as fast: a table at
- * steps of 1/8 and a degree-5 Taylor polynomial for the rest (|f| < 1/8). The softmax sums take one per
- * vocabulary entry per visited hypothesis, the largest share of a suggestion's JavaScript time.
- */
-export function expNeg(x: number): number {
-  const y = -x * EXP_STEPS;
-  const k = y | 0;
-  const f = (k - y) / EXP_STEPS;
-  return EXP_TABLE[k] * (1 + f * (1 + f * (0.5 + f * (1 / 6 + f * (1 / 24 + f * (1 / 120))))));
-}
-
-/** The largest logit and log of the softmax denominator (terms NEGLIGIBLE nats below the largest are left out). */
-export function logSoftmax(logits: Float32Array): { max: number; logZ: number } {
-  return softmaxSums(logits, null);
-}
-
-/**
- * logSoftmax, and in the same pass over the exponentials the probability mass of the tokens marked in
- * `mask` (the search's "the unit goes on" mass): one exp per token instead of two.
- */
-function softmaxSums(logits: Float32Array, mask: Uint8Array | null): { max: number; logZ: number; masked: number } {
-  // a search revisits logits (the root of each search, states from the step memo): each is summed once per mask
-  const known = summed.get(logits);
-  if (known) {
-    if (mask === null) return { max: known.max, logZ: known.logZ, masked: 0 };
-    const m = known.masked.get(mask);
-    if (m !== undefined) return { max: known.max, logZ: known.logZ, masked: m };
-  }
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  let inMask = 0;
-  const floor = max - NEGLIGIBLE;
-  for (let i = 0; i < logits.length; i++) {
-    const v = logits[i];
-    if (v > floor) {
-      const e = expNeg(v - max);
-      sum += e;
-      if (mask !== null && mask[i]) inMask += e;
-    }
-  }
-  const logZ = max + Math.log(sum);
-  const masked = inMask / sum;
-  const entry = known ?? { max, logZ, masked: new Map<Uint8Array, number>() };
-  if (!known) summed.set(logits, entry);
-  if (mask !== null) entry.masked.set(mask, masked);
-  return { max, logZ, masked };
-}
-
-/** logits -> their softmax sums (logits arrays are never changed once a model run has returned them) */
-const summed = new WeakMap<Float32Array, { max: number; logZ: number; masked: Map<Uint8Array, number> }>();
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
@@ -505,27 +278,4 @@ const utf8 = new TextDecoder("utf-8");
 /** The text a unit adds after the pending bytes (what would be inserted at the cursor). */
 export function completionText(unitBytes: Uint8Array, pendingBytes: Uint8Array): string {
   return utf8.decode(unitBytes.subarray(pendingBytes.length));
-}
-
-/** The k most likely tokens of a logits row, with their probabilities, best first. */
-export function topTokens(logits: Float32Array, k: number): { id: number; p: number }[] {
-  const { logZ } = logSoftmax(logits);
-  // k best by insertion into a small sorted array (k is 10: no allocation per candidate)
-  const ids = new Int32Array(k).fill(-1);
-  const vals = new Float32Array(k).fill(-Infinity);
-  for (let i = 0; i < logits.length; i++) {
-    const v = logits[i];
-    if (v <= vals[k - 1]) continue;
-    let j = k - 1;
-    while (j > 0 && vals[j - 1] < v) {
-      vals[j] = vals[j - 1];
-      ids[j] = ids[j - 1];
-      j--;
-    }
-    vals[j] = v;
-    ids[j] = i;
-  }
-  const out: { id: number; p: number }[] = [];
-  for (let j = 0; j < k; j++) if (ids[j] >= 0) out.push({ id: ids[j], p: Math.exp(vals[j] - logZ) });
-  return out;
 }

@@ -43,7 +43,7 @@ export type PlaceLine = { start: number; end: number } & (
   | {
       /** zero-based line of the token's first visible character */
       line: number;
-      /** the line's text before the token (its end, cut with "…" when long: attentionController.ts's placeLine) */
+      /** the line's text before the token (its end, cut with "…" when long: attentionMemory.ts's placeLine) */
       before: string;
       /** the token as the document has it (line breaks as \n) */
       text: string;

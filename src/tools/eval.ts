@@ -29,7 +29,7 @@ import { performance } from "node:perf_hooks";
 import { Engine } from "../host/engine";
 import { neighbourSpace } from "../host/neighbourSpace";
 import { KneserNeyTrigram, UnigramBaseline } from "./ngram";
-import { logSoftmax } from "../host/wordSearch";
+import { logSoftmax } from "../host/softmax";
 import { COMPRESSION_HEADER, evalCompression, evalLongContexts, memoryTables } from "./evalMemory";
 import { scoreIds } from "../host/scoreText";
 import { DEFAULT_SETTINGS } from "../core/settings";

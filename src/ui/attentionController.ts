@@ -1,7 +1,8 @@
 // The attention panel's logic, without vscode: what a command asks the model host for, which answer is
 // still wanted, what the webview is sent, and what each webview message does. src/ui/attentionPanel.ts
 // connects it to a WebviewPanel, the editors, their decorations and the save dialog; the tests drive it
-// with fakes.
+// with fakes. What a command asks to analyse is attentionRequest.ts's; how the memory is shown,
+// attentionMemory.ts's.
 //  - A newer request cancels the older one's work; a late answer of the older one is dropped.
 //  - The first heatmap is posted as soon as the model host has it; the rest of the view ("details") follows.
 //  - Messages are posted only while the webview is ready; a webview that was hidden (and so torn down)
@@ -9,81 +10,21 @@
 //  - While following, a selection change re-runs the last command after a debounce (when the panel shows,
 //    for a change made while it was hidden).
 //  - The next words read the document's memory, as the ghost text does (the document's key goes with the
-//    request); the memory's places are given their lines here, from the document, and a place the webview
-//    asks to reveal is checked against the document first.
+//    request); the memory's places are given their lines from the document, and a place the webview asks
+//    to reveal is checked against the document first.
 import { charsForTokens, tokenAtOffset } from "../core/attentionSource";
 import type { Settings } from "../core/settings";
 import { analyse, type Analysis } from "./attentionAnalysis";
+import { allPlaces, memoryShown, placeLine, type MemoryKey } from "./attentionMemory";
+import { requestFor, type AttentionKind, type AttentionRequest, type EditorSnapshot, type ShownSuggestion, type SourceDocument } from "./attentionRequest";
 import { HostError, type AttentionFirst, type Methods } from "../shared/hostProtocol";
-import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type MemoryShown, type PlaceLine, type ShownMatrix, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
-import { previewMessage, type MemoryPlace, type MemoryReadout, type WordProb } from "../shared/messages";
+import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ShownMatrix, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
+import { previewMessage } from "../shared/messages";
 import { Channel } from "../shared/messaging";
 import { shortQuote } from "../shared/tokenDisplay";
 import { CancelSource, type CancelToken } from "./neighboursController";
 
 export const FOLLOW_DEBOUNCE_MS = 200;
-
-export type AttentionKind = "selection" | "whyThisWord";
-
-/** A document as the controller reads it (vscode.TextDocument, narrowed to offsets). */
-export interface SourceDocument {
-  /** the document's uri, as a string */
-  readonly uri: string;
-  /** its file name, for titles ("notes.txt") */
-  readonly name: string;
-  readonly version: number;
-  getText(start: number, end: number): string;
-  positionAt(offset: number): { line: number; character: number };
-}
-
-/** An editor at one moment: its document, its selection and the active line, as document offsets. */
-export interface EditorSnapshot {
-  document: SourceDocument;
-  selection: { start: number; end: number; active: number };
-  /** the active line without its line break (an empty selection analyses its line) */
-  line: { start: number; end: number };
-}
-
-/** The ghost text on screen (the inline provider's last answer). */
-export interface ShownSuggestion {
-  uri: string;
-  offset: number;
-  text: string;
-}
-
-/** What to analyse: a piece of a document, and for "Why this word?" the ghost text after it. */
-export interface AttentionRequest {
-  kind: AttentionKind;
-  document: SourceDocument;
-  /** the document's version when asked: token ranges map to the editor only while it is unchanged */
-  version: number;
-  /** document offsets of the document's part of the text */
-  start: number;
-  end: number;
-  /** ghost text appended after end ("" for none) */
-  suggestion: string;
-  /** text before `start` was left out (the end of a long text is shown) */
-  cutAtStart: boolean;
-}
-
-/** What a command (or a selection change, when following) asks for in this editor; undefined when there is no text. */
-export function requestFor(editor: EditorSnapshot, kind: AttentionKind, maxAttentionTokens: number, last: ShownSuggestion | undefined): AttentionRequest | undefined {
-  const document = editor.document;
-  const sel = editor.selection;
-  const version = document.version;
-  if (kind === "selection") {
-    const { start, end } = sel.start === sel.end ? editor.line : sel;
-    if (!document.getText(start, end).trim()) return undefined;
-    return { kind, document, version, start, end, suggestion: "", cutAtStart: false };
-  }
-  const end = sel.active;
-  // read only what can be shown: the model host keeps the end within the token budget
-  const start = Math.max(0, end - charsForTokens(maxAttentionTokens));
-  const suggestion = last && last.uri === document.uri && last.offset === end ? last.text : "";
-  if (start === end && !suggestion) return undefined;
-  if (!suggestion && !document.getText(start, end).trim()) return undefined;
-  return { kind, document, version, start, end, suggestion, cutAtStart: start > 0 };
-}
 
 /** What the controller asks of the model host (ModelHostClient.request, narrowed). */
 export interface AttentionClient {
@@ -106,12 +47,6 @@ export interface TokenHighlights {
   choose(place: TokenPlace | undefined): void;
   clear(): void;
 }
-
-/**
- * A document's memory as the panel asks for it: the key the model host holds it under (MemorySync.keyFor),
- * or in one line why there is none (memoryKey below words it).
- */
-export type MemoryKey = { doc: string } | { none: string };
 
 /** A document range to reveal in an editor (document offsets; the controller has checked that it is still there). */
 export interface DocumentRange {
@@ -450,70 +385,6 @@ export class AttentionController {
       this.deps.log(`export failed: ${(e as Error)?.message ?? String(e)}`);
     }
   }
-}
-
-// ---- the document memory, as the panel shows it
-
-/** characters of a place's line shown before and after its token */
-export const PLACE_BEFORE_CHARS = 32;
-export const PLACE_AFTER_CHARS = 24;
-
-/**
- * Whether a document has a memory the next words can read, from what the extension knows: the setting,
- * whether the model gives hidden states, and the key MemorySync holds it under (undefined: not filled yet).
- */
-export function memoryKey(memoryTokens: number, hasHidden: boolean | undefined, key: string | undefined): MemoryKey {
-  if (memoryTokens <= 0) return { none: "Document memory: off (lmLens.memoryTokens is 0)." };
-  if (hasHidden === false) return { none: "Document memory: none, as this model gives no hidden states (an export without hidden_states outputs)." };
-  if (key === undefined) return { none: "Document memory: not filled yet for this document (it fills a moment after the model is ready, while suggestions are on here)." };
-  return { doc: key };
-}
-
-/** Every place of a readout, once each: its words' places and its top places. */
-export function allPlaces(m: MemoryReadout): MemoryPlace[] {
-  const seen = new Map<string, MemoryPlace>();
-  for (const p of [...m.words.flatMap((w) => w.places), ...m.top]) if (!seen.has(`${p.start}:${p.end}`)) seen.set(`${p.start}:${p.end}`, p);
-  return [...seen.values()];
-}
-
-/** What the panel shows of the memory for an answer: the readout with its places' lines, or why there is none. */
-export function memoryShown(document: SourceDocument, key: MemoryKey, readout: MemoryReadout | undefined, nextWords: readonly WordProb[]): MemoryShown {
-  if ("none" in key) return { noMemory: key.none };
-  if (readout) return { memory: readout, memoryPlaces: allPlaces(readout).map((p) => placeLine(document, p)) };
-  // the model host reads the memory for a whole next word only (memoryReadout): not for a word being typed
-  if (nextWords.length > 0 && !nextWords.every((w) => /^\s/u.test(w.word))) return { noMemory: "Document memory: read for a whole next word, not for the completion of a word being typed." };
-  return { noMemory: "Document memory: nothing earlier in this document is in it yet." };
-}
-
-/**
- * Where a place lies in the document now: its line and the line's text around its token, or gone when the
- * document no longer has the place's token there (edited since the memory read it; a place is never shown
- * on the wrong line). Line breaks read as \n, as the model reads them.
- */
-export function placeLine(document: SourceDocument, place: Pick<MemoryPlace, "start" | "end" | "token">): PlaceLine {
-  const { start, end } = place;
-  const raw = document.getText(start, end);
-  const text = raw.replace(/\r\n?/g, "\n");
-  // a token that is part of a character (U+FFFD) cannot be compared: any text there will do
-  if (!text || (text !== place.token && !place.token.includes("\uFFFD"))) return { start, end, gone: true };
-  // the line of the token's first visible character (a token "\nThe" belongs to the line of "The")
-  const lead = raw.length - raw.trimStart().length;
-  const at = lead < raw.length ? start + lead : start;
-  const pos = document.positionAt(at);
-  const lineStart = at - pos.character;
-  const beforeFrom = Math.max(lineStart, start - PLACE_BEFORE_CHARS);
-  // cuts keep surrogate pairs whole
-  const before = start >= lineStart ? document.getText(beforeFrom, start).replace(/^[\uDC00-\uDFFF]/u, "") : "";
-  // a token that ends its line has nothing after it on that line
-  const rest = text.endsWith("\n") ? "" : document.getText(end, end + PLACE_AFTER_CHARS + 1).split(/\r\n?|\n/)[0];
-  return {
-    start,
-    end,
-    line: pos.line,
-    before: (beforeFrom > lineStart ? "…" : "") + before,
-    text,
-    after: rest.length > PLACE_AFTER_CHARS ? `${rest.slice(0, PLACE_AFTER_CHARS).replace(/[\uD800-\uDBFF]$/u, "")}…` : rest,
-  };
 }
 
 /** "attention-the-hair-was-still.png": from the view's text, letters and digits only. */

@@ -4,7 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AttentionController, exportName, memoryKey, memoryShown, placeLine, PLACE_AFTER_CHARS, PLACE_BEFORE_CHARS, requestFor, type AttentionClient, type AttentionRequest, type DocumentRange, type EditorSnapshot, type MemoryKey, type ShownSuggestion, type SourceDocument, type TokenPlace } from "../../src/ui/attentionController";
+import { AttentionController, exportName, type AttentionClient, type DocumentRange, type TokenPlace } from "../../src/ui/attentionController";
+import { memoryKey, memoryShown, placeLine, PLACE_AFTER_CHARS, PLACE_BEFORE_CHARS, type MemoryKey } from "../../src/ui/attentionMemory";
+import { requestFor, type AttentionRequest, type EditorSnapshot, type ShownSuggestion, type SourceDocument } from "../../src/ui/attentionRequest";
 import { charsForTokens } from "../../src/core/attentionSource";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/core/settings";
 import { HostError, type AttentionDetails, type AttentionFirst, type Methods } from "../../src/shared/hostProtocol";

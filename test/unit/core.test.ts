@@ -1,7 +1,8 @@
 // Pure core: pending split, context windows, the prefix memo, sampling, settings.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { expNeg, logSoftmax, splitPending } from "../../src/host/wordSearch";
+import { expNeg, logSoftmax } from "../../src/host/softmax";
+import { splitPending } from "../../src/host/wordUnits";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart } from "../../src/core/contextWindow";
 import { SuggestionMemo } from "../../src/core/suggestionMemo";
 import { mulberry32, sampleIndex } from "../../src/host/nextWord";
