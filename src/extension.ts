@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     client,
     settings: () => settings,
     isPaused: () => paused,
-    onLatency: (ms, modelMs) => status.setLatency(ms, modelMs),
+    onLatency: (timing, modelMs) => status.setLatency(timing, modelMs),
     log: (line) => output.warn(line),
     memoryKey: (document) => memory.keyFor(document),
   });
@@ -88,12 +88,15 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     output,
     status,
     memory,
+    provider,
     { dispose: () => client.dispose() },
     vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, provider),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsSettings(e)) reread();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(reread),
+    // the last suggestion's time belongs to the editor it was measured in
+    vscode.window.onDidChangeActiveTextEditor(() => status.setLatency(undefined)),
     AttentionPanel.register(attentionDeps),
     registerTour(attentionDeps),
     NeighboursView.register({ extensionUri: context.extensionUri, extensionId: context.extension.id, client, log: (line) => output.info(line) }),
