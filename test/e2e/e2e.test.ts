@@ -178,6 +178,7 @@ for (const theme of ["light", "dark"] as const) {
           await page!.waitForTimeout(300);
           assert.match((await editorLines(page!))[0] ?? "", /^Thexyz train/);
           const w1 = await settledWidth();
+          process.stderr.write(`[e2e] ${theme}: the chosen token's mark is ${w0.toFixed(1)} px wide, ${w1.toFixed(1)} px after "xyz" was typed at its edge\n`);
           assert.ok(Math.abs(w1 - w0) < 2, `the mark was ${w0.toFixed(1)} px wide and is ${w1.toFixed(1)} px after typing at its edge`);
         } finally {
           // the next steps read the story as it was, saved: the typing is undone (Escape first: a ghost text may show)
