@@ -1,6 +1,6 @@
 // Setting keys, declared once, and the one place that reads them from VS Code.
 import * as vscode from "vscode";
-import { clampSetting, DEFAULT_SETTINGS, effectiveModelPath, LIMITS, type Settings } from "./core/settings";
+import { clampSetting, DEFAULT_SETTINGS, effectiveModelPath, LIMITS, modelPathScope, type Settings } from "./core/settings";
 
 export const SECTION = "lmLens";
 export const KEYS = {
@@ -20,6 +20,22 @@ export const KEYS = {
 /** The model folder setting. A model is code-like input: in an untrusted workspace only the user's own value counts. */
 function modelPathSetting(cfg: vscode.WorkspaceConfiguration): string {
   return effectiveModelPath(cfg.inspect<unknown>(KEYS.modelPath) ?? {}, vscode.workspace.isTrusted);
+}
+
+/**
+ * The settings editor on lmLens.modelPath, in the tab where its value comes from: the workspace's, or the
+ * user's (in a remote window the remote machine's: a machine-overridable setting is not listed under User).
+ */
+export function openModelPathSetting(): Thenable<unknown> {
+  const query = `${SECTION}.${KEYS.modelPath}`;
+  const scope = modelPathScope(vscode.workspace.getConfiguration(SECTION).inspect<unknown>(KEYS.modelPath) ?? {}, vscode.workspace.isTrusted);
+  const command =
+    scope === "workspace" || scope === "workspaceFolder"
+      ? "workbench.action.openWorkspaceSettings"
+      : vscode.env.remoteName
+        ? "workbench.action.openRemoteSettings"
+        : "workbench.action.openSettings";
+  return vscode.commands.executeCommand(command, { query });
 }
 
 export function readSettings(): Settings {

@@ -2,7 +2,7 @@
 // No model I/O happens here: the model host starts and loads the model on first use.
 import * as vscode from "vscode";
 import { homedir } from "node:os";
-import { affectsSettings, readSettings, SECTION, KEYS } from "./config";
+import { affectsSettings, openModelPathSetting, readSettings } from "./config";
 import { ModelHostClient, type HostStatus } from "./ui/hostClient";
 import { AttentionPanel, type AttentionDeps } from "./ui/attentionPanel";
 import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
@@ -12,6 +12,7 @@ import { registerTour } from "./ui/tour";
 import { MemorySync } from "./ui/memorySync";
 
 import { resolveModelPath } from "./ui/modelPath";
+import { problemNotice, ProblemNotices, type ProblemNotice } from "./ui/problemNotice";
 
 export const SHIPPED_MODEL = "models/lm-lens-5m";
 
@@ -27,27 +28,25 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
   let paused = false;
   const output = vscode.window.createOutputChannel("LM Lens", { log: true });
   const status = new StatusBar();
-  let lastShownError = "";
+  const notices = new ProblemNotices();
+  // the status bar's click shows the same notice again (VS Code replaces an identical one: still one toast)
+  const showProblem = (n: ProblemNotice) => {
+    void vscode.window.showErrorMessage(n.message, ...n.actions).then((choice) => {
+      if (choice === "Open Settings") void openModelPathSetting();
+      if (choice === "Restart Model") void vscode.commands.executeCommand("lmLens.restartModel");
+      if (choice === "Show Log") output.show();
+    });
+  };
 
   const onStatus = (s: HostStatus) => {
     status.setHost(s);
-    if (s.state === "error" || s.state === "failed") {
-      // one log line and one notification per distinct problem, however often it is reported
-      if (s.message !== lastShownError) {
-        lastShownError = s.message;
-        output.error(s.message);
-        // a model that cannot be loaded is fixed in the settings; a host that stopped after repeated crashes, by a restart
-        const actions = s.state === "failed" ? ["Restart Model", "Show Log"] : ["Open Settings", "Show Log"];
-        void vscode.window.showErrorMessage(`LM Lens: ${s.message}`, ...actions).then((choice) => {
-          if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${KEYS.modelPath}`);
-          if (choice === "Restart Model") void vscode.commands.executeCommand("lmLens.restartModel");
-          if (choice === "Show Log") output.show();
-        });
-      }
-    } else if (s.state === "ready") {
-      lastShownError = "";
-      output.info(`model ready: ${s.info.dir} (${s.info.nLayer} layers, ${s.info.nHead} heads, loaded in ${s.info.loadMs.toFixed(0)} ms)`);
+    // one log line and one notification per distinct problem, however often it is reported
+    const notice = notices.next(s, settings.modelPath);
+    if (notice) {
+      output.error(notice.message);
+      showProblem(notice);
     }
+    if (s.state === "ready") output.info(`model ready: ${s.info.dir} (${s.info.nLayer} layers, ${s.info.nHead} heads, loaded in ${s.info.loadMs.toFixed(0)} ms)`);
   };
 
   const client = new ModelHostClient({
@@ -64,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     client,
     settings: () => settings,
     isPaused: () => paused,
-    onLatency: (ms, modelMs) => status.setLatency(ms, modelMs),
+    onLatency: (timing, modelMs) => status.setLatency(timing, modelMs),
     log: (line) => output.warn(line),
     memoryKey: (document) => memory.keyFor(document),
   });
@@ -88,22 +87,22 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     output,
     status,
     memory,
+    provider,
     { dispose: () => client.dispose() },
     vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, provider),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsSettings(e)) reread();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(reread),
+    // the last suggestion's time belongs to the editor it was measured in
+    vscode.window.onDidChangeActiveTextEditor(() => status.setLatency(undefined)),
     AttentionPanel.register(attentionDeps),
     registerTour(attentionDeps),
     NeighboursView.register({ extensionUri: context.extensionUri, extensionId: context.extension.id, client, log: (line) => output.info(line) }),
     vscode.commands.registerCommand("lmLens.toggleSuggestions", () => {
-      const s = client.currentStatus;
-      if (!paused && (s.state === "error" || s.state === "failed")) {
-        void vscode.window.showErrorMessage(`LM Lens: ${s.message}`, "Open Settings", "Restart Model").then((choice) => {
-          if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${KEYS.modelPath}`);
-          if (choice === "Restart Model") void vscode.commands.executeCommand("lmLens.restartModel");
-        });
+      const problem = problemNotice(client.currentStatus, settings.modelPath);
+      if (!paused && problem) {
+        showProblem(problem);
         return;
       }
       paused = !paused;
@@ -111,7 +110,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
       if (!paused) void vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
     }),
     vscode.commands.registerCommand("lmLens.restartModel", async () => {
-      lastShownError = "";
+      notices.reset();
       client.restart();
       try {
         await client.ensureReady();
@@ -145,9 +144,9 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
       } catch (e) {
         // the answer to the command, in the same modal form as a loaded model's info (the problem's own
         // notification has been shown once already, when it happened)
-        const message = (e as Error).message;
-        const choice = await vscode.window.showInformationMessage("LM Lens: no model loaded", { modal: true, detail: message }, "Open Settings", "Restart Model");
-        if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.${KEYS.modelPath}`);
+        const detail = problemNotice(client.currentStatus, settings.modelPath)?.message ?? (e as Error).message;
+        const choice = await vscode.window.showInformationMessage("LM Lens: no model loaded", { modal: true, detail }, "Open Settings", "Restart Model");
+        if (choice === "Open Settings") void openModelPathSetting();
         if (choice === "Restart Model") void vscode.commands.executeCommand("lmLens.restartModel");
       }
     }),

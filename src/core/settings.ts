@@ -73,6 +73,13 @@ export function effectiveModelPath(values: ScopedValues, trusted: boolean): stri
   return typeof v === "string" ? v.trim() : "";
 }
 
+/** The scope whose lmLens.modelPath applies (as effectiveModelPath chooses), or undefined when none sets it. */
+export function modelPathScope(values: ScopedValues, trusted: boolean): "workspaceFolder" | "workspace" | "user" | undefined {
+  if (trusted && typeof values.workspaceFolderValue === "string") return "workspaceFolder";
+  if (trusted && typeof values.workspaceValue === "string") return "workspace";
+  return typeof values.globalValue === "string" ? "user" : undefined;
+}
+
 /** Whether a document of this language gets suggestions under these settings. */
 export function suggestsIn(languageId: string, s: Pick<Settings, "languages" | "disabledLanguages">): boolean {
   if (s.disabledLanguages.includes(languageId)) return false;

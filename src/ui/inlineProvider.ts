@@ -5,6 +5,7 @@ import { windowStart } from "../core/contextWindow";
 import { wordsStartingWith } from "../core/wordIndex";
 import { suggestsIn, type Settings } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
+import { EditClock, type SuggestionTiming } from "../core/editClock";
 import type { ModelHostClient } from "./hostClient";
 import { HostError } from "../shared/hostProtocol";
 
@@ -20,8 +21,8 @@ export interface ProviderDeps {
   client: ModelHostClient;
   settings: () => Settings;
   isPaused: () => boolean;
-  /** a suggestion's whole time in the extension (ms) and the model host's share */
-  onLatency: (ms: number, modelMs: number) => void;
+  /** a suggestion's time from the keystroke that asked for it to the answer, and the model host's share (undefined: the memo answered) */
+  onLatency: (timing: SuggestionTiming, modelMs: number | undefined) => void;
   log: (line: string) => void;
   /** the key of the document's memory in the model host, when it holds one (memorySync.ts) */
   memoryKey?: (document: vscode.TextDocument) => string | undefined;
@@ -34,11 +35,25 @@ export interface LastSuggestion {
   text: string;
 }
 
-export class NextWordProvider implements vscode.InlineCompletionItemProvider {
+export class NextWordProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   private readonly memo = new SuggestionMemo();
+  /** when each document was last edited: a suggestion's time counts from the keystroke */
+  private readonly edits = new EditClock();
+  private readonly disposables: vscode.Disposable[];
   last: LastSuggestion | undefined;
 
-  constructor(private readonly deps: ProviderDeps) {}
+  constructor(private readonly deps: ProviderDeps) {
+    this.disposables = [
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length) this.edits.edited(e.document.uri.toString(), e.document.version, performance.now());
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.edits.forget(d.uri.toString())),
+    ];
+  }
+
+  dispose(): void {
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -64,6 +79,7 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider {
       const rest = this.memo.lookup(uri, offset, text);
       if (rest !== undefined) {
         this.last = { uri, offset, text: rest };
+        this.deps.onLatency(this.edits.timing(uri, document.version, t0, performance.now()), undefined);
         return [new vscode.InlineCompletionItem(rest, at)];
       }
     }
@@ -76,7 +92,7 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider {
         token,
       );
       if (token.isCancellationRequested) return undefined;
-      this.deps.onLatency(performance.now() - t0, r.ms);
+      this.deps.onLatency(this.edits.timing(uri, document.version, t0, performance.now()), r.ms);
       if (!r.text) return [];
       this.memo.remember(uri, offset, text, r.text);
       this.last = { uri, offset, text: r.text };

@@ -2,14 +2,14 @@
 // suggestion's latency, and a click that pauses or resumes suggestions.
 import * as vscode from "vscode";
 import type { HostStatus } from "./hostClient";
+import type { SuggestionTiming } from "../core/editClock";
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private host: HostStatus = { state: "idle" };
   private paused = false;
-  private lastMs: number | undefined;
-  /** of lastMs, the time the model host spent */
-  private lastModelMs: number | undefined;
+  /** the last suggestion's times (undefined: none in this editor yet) */
+  private last: { timing: SuggestionTiming; modelMs: number | undefined } | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem("lmLens.status", vscode.StatusBarAlignment.Right, 100);
@@ -29,10 +29,12 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
-  /** A suggestion's whole time from VS Code's request to the answer (ms), and the model host's share of it. */
-  setLatency(ms: number, modelMs?: number): void {
-    this.lastMs = ms;
-    this.lastModelMs = modelMs;
+  /**
+   * A suggestion's time from the keystroke to the answer, and the model host's share of it (undefined:
+   * the rest of an earlier suggestion, no model run); undefined: none to show (another editor is active).
+   */
+  setLatency(timing: SuggestionTiming | undefined, modelMs?: number): void {
+    this.last = timing && { timing, modelMs };
     this.render();
   }
 
@@ -57,9 +59,9 @@ export class StatusBar implements vscode.Disposable {
         item.tooltip = `LM Lens is loading the model from ${s.modelPath}`;
         break;
       case "ready": {
-        const ms = this.lastMs === undefined ? "" : ` ${this.lastMs < 10 ? this.lastMs.toFixed(1) : Math.round(this.lastMs)} ms`;
-        item.text = `$(lightbulb) LM Lens: ready${ms}`;
-        item.tooltip = `LM Lens: ${s.info.name} (${s.info.nLayer} layers, ${s.info.nHead} heads, vocabulary ${s.info.vocabSize}).${this.lastMs === undefined ? "" : ` Last suggestion: ${this.lastMs.toFixed(1)} ms from the editor's request to the answer${this.lastModelMs === undefined ? "" : ` (the model ${this.lastModelMs.toFixed(1)} ms)`}.`} ${click}`;
+        const last = this.last;
+        item.text = `$(lightbulb) LM Lens: ready${last ? ` ${formatMs(last.timing.totalMs)} ms` : ""}`;
+        item.tooltip = `LM Lens: ${s.info.name} (${s.info.nLayer} layers, ${s.info.nHead} heads, vocabulary ${s.info.vocabSize}).${last ? ` ${latencyLine(last.timing, last.modelMs)}` : ""} ${click}`;
         break;
       }
       case "restarting":
@@ -78,10 +80,25 @@ export class StatusBar implements vscode.Disposable {
         item.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
         break;
     }
-    item.accessibilityInformation = { label: item.text.replace(/\$\([^)]*\)\s*/g, "") };
+    // the label says what the text says, and for a suggestion what the tooltip says of its time
+    const label = item.text.replace(/\$\([^)]*\)\s*/g, "");
+    item.accessibilityInformation = { label: s.state === "ready" && this.last ? `${label}. ${latencyLine(this.last.timing, this.last.modelMs)}` : label };
   }
 
   dispose(): void {
     this.item.dispose();
   }
+}
+
+function formatMs(ms: number): string {
+  return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
+}
+
+/**
+ * The last suggestion's time in words: the whole of it, from the edit reaching the extension (what VS Code
+ * does before that, and the drawing after, it cannot see), then its parts.
+ */
+function latencyLine(t: SuggestionTiming, modelMs: number | undefined): string {
+  const model = modelMs === undefined ? "the rest of an earlier suggestion, no model run" : `the model took ${formatMs(modelMs)} ms`;
+  return `Last suggestion: ${formatMs(t.totalMs)} ms from the keystroke (as LM Lens heard of it) to the answer: VS Code asked ${formatMs(t.waitMs)} ms after it, ${model}.`;
 }

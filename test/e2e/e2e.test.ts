@@ -2,125 +2,20 @@
 // checked as a user would, in a light and a dark theme. Screenshots go to test/e2e/screenshots/.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { ROOT, startCodeServer, type CodeServer } from "./codeServer";
-
-const SHOTS = join(ROOT, "test", "e2e", "screenshots");
-mkdirSync(SHOTS, { recursive: true });
-const GHOST = ".ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text";
-
-async function shot(page: Page, name: string): Promise<string> {
-  const path = join(SHOTS, `${name}.png`);
-  await page.screenshot({ path });
-  return path;
-}
-
-/** Open the quick input with a key (Ctrl+P, Ctrl+Shift+P). */
-/** The quick input's text field holds the focus (what is typed next goes there, not into the editor). */
-const QUICK_INPUT_FOCUSED = `document.activeElement !== null && document.activeElement.closest(".quick-input-widget") !== null && document.activeElement.tagName === "INPUT"`;
-
-async function quickInput(page: Page, key: string): Promise<void> {
-  await page.keyboard.press(key);
-  try {
-    await page.waitForFunction(QUICK_INPUT_FOCUSED, undefined, { timeout: 5000 });
-  } catch {
-    // the key went to a webview or a control that kept it: give the focus back to the workbench and try again
-    await page.keyboard.press("Escape");
-    await page.locator(".monaco-workbench .part.statusbar").first().click({ position: { x: 600, y: 5 } }).catch(() => undefined);
-    await page.keyboard.press(key);
-    await page.waitForFunction(QUICK_INPUT_FOCUSED, undefined, { timeout: 30000 });
-  }
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await quickInput(page, "Control+P");
-  await page.keyboard.type(name);
-  // Enter opens the focused row: wait until the filter has put the file there
-  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`, { timeout: 30000 });
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 });
-  // typing before the editor holds the focus loses keystrokes (a CI run once lost the first "t"); a
-  // notebook keeps the focus on its cell list until a cell is clicked, so it is not waited for
-  if (!name.endsWith(".ipynb")) await page.waitForFunction(`document.activeElement !== null && document.activeElement.closest(".monaco-editor") !== null`, undefined, { timeout: 15000 });
-  await page.waitForTimeout(300);
-}
-
-async function ghostText(page: Page, timeout = 20000): Promise<string> {
-  await page.waitForSelector(GHOST, { state: "visible", timeout });
-  return (await page.locator(GHOST).allTextContents()).join("").replace(/\u00a0/g, " ");
-}
-
-/** The text of the editor's lines, without any ghost text on screen. */
-async function editorLines(page: Page): Promise<string[]> {
-  // (run in the page: the test's own TypeScript has no DOM types)
-  return page.evaluate<string[]>(`Array.from(document.querySelectorAll(".editor-instance .monaco-editor .view-line"), (l) => {
-    const c = l.cloneNode(true);
-    c.querySelectorAll('[class*="ghost-text"]').forEach((g) => g.remove());
-    return (c.textContent || "").replace(/\\u00a0/g, " ");
-  })`);
-}
-
-async function currentLine(page: Page): Promise<string> {
-  return (await editorLines(page)).at(-1) ?? "";
-}
-
-/** Type, wait for the ghost text (a space and a word), accept it with Tab: the last line then reads `line` + the ghost text. */
-async function typeAndAccept(page: Page, typed: string, line: string, shotName?: string): Promise<string> {
-  await page.keyboard.type(typed, { delay: 60 });
-  const ghost = await ghostText(page);
-  if (shotName) await shot(page, shotName);
-  assert.match(ghost, /^ \p{L}+/u, `ghost text ${JSON.stringify(ghost)}`);
-  await page.keyboard.press("Tab");
-  await page.waitForTimeout(300);
-  // the next suggestion may already show after the accepted word: hide it before reading the line
-  await page.keyboard.press("Escape");
-  await page.waitForTimeout(200);
-  assert.equal(await currentLine(page), line + ghost);
-  return ghost;
-}
-
-/** The first frame (webviews are nested frames) with at least `min` elements matching `selector`. */
-async function findFrame(page: Page, selector: string, min = 1, timeout = 30000, pollMs = 100): Promise<Frame> {
-  const t0 = Date.now();
-  for (;;) {
-    for (const f of page.frames()) {
-      try {
-        if ((await f.locator(selector).count()) >= min) return f;
-      } catch {
-        // a frame that went away
-      }
-    }
-    if (Date.now() - t0 > timeout) throw new Error(`no frame with ${min} x ${selector} appeared`);
-    await page.waitForTimeout(pollMs);
-  }
-}
+import { GHOST, currentLine, editorLines, editorTab, findFrame, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot, typeAndAccept } from "./workbench";
 
 /** The frame of our attention webview, once its token strip has tokens. */
 const attentionFrame = (page: Page) => findFrame(page, ".tokens .token");
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await quickInput(page, "Control+Shift+P");
-    await page.keyboard.type(title);
-    try {
-      await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`, { timeout: 10000 });
-      break;
-    } catch (e) {
-      // the palette closed under us (focus moved): once more
-      if (attempt >= 2) throw e;
-      await page.keyboard.press("Escape");
-    }
-  }
-  await page.keyboard.press("Enter");
-}
 
 /** The LM Lens walkthrough, opened as a user does: Welcome: Open Walkthrough... */
 async function openTour(page: Page): Promise<void> {
   await runCommand(page, "Welcome: Open Walkthrough...");
   await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Look inside LM Lens"]', { timeout: 15000 });
-  await page.keyboard.type("Look inside LM Lens");
+  await page.locator(".quick-input-widget .quick-input-box input").first().fill("Look inside LM Lens", { timeout: 5000 });
   await page.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Look inside LM Lens"]', { timeout: 15000 });
   await page.keyboard.press("Enter");
   await page.locator(".gettingStartedContainer").first().waitFor({ state: "visible", timeout: 15000 });
@@ -183,14 +78,7 @@ for (const theme of ["light", "dark"] as const) {
     try {
       server = await startCodeServer({ theme });
       current = server;
-      browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-      });
-      page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
-      await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
-      await page.waitForSelector(".statusbar-item", { timeout: 60000 });
+      ({ browser, page } = await openWorkbench(server));
 
       await step(t, "typing 'the hair was still' shows ghost text, and Tab inserts it", async () => {
         stage = "ghost text";
@@ -262,9 +150,53 @@ for (const theme of ["light", "dark"] as const) {
         await frame.locator("vscode-panel-tab", { hasText: "Heatmap" }).first().click();
       });
 
+      await step(t, "a token chosen in the panel is marked in the editor, and the mark does not grow when text is typed at its edge", async () => {
+        stage = "token mark";
+        const frame = await attentionFrame(page!);
+        // the first token, "The": chosen, it stays marked in the editor
+        await frame.locator(".tokens .token").first().click();
+        // the decorations an extension sets are drawn as elements with a "ced-" class; the widest is the mark
+        const markWidth = () => page!.evaluate(`Math.max(0, ...Array.from(document.querySelectorAll('.monaco-editor .view-overlays [class*="ced-"], .monaco-editor .view-lines [class*="ced-"]'), (e) => e.getBoundingClientRect().width))`) as Promise<number>;
+        /** the mark's width once it has stopped changing (the editor draws decorations in passes) */
+        const settledWidth = async () => {
+          let last = -1;
+          for (let i = 0; i < 40; i++) {
+            const w = await markWidth();
+            if (w > 0 && w === last) return w;
+            last = w;
+            await page!.waitForTimeout(150);
+          }
+          return last;
+        };
+        const w0 = await settledWidth();
+        assert.ok(w0 > 12, `the mark covers "The" (${w0} px)`);
+        await editorTab(page!, "story.txt");
+        await page!.keyboard.press("Control+Home");
+        await page!.keyboard.press("Control+ArrowRight");
+        await page!.keyboard.type("xyz");
+        try {
+          await page!.waitForTimeout(300);
+          assert.match((await editorLines(page!))[0] ?? "", /^Thexyz train/);
+          const w1 = await settledWidth();
+          process.stderr.write(`[e2e] ${theme}: the chosen token's mark is ${w0.toFixed(1)} px wide, ${w1.toFixed(1)} px after "xyz" was typed at its edge\n`);
+          assert.ok(Math.abs(w1 - w0) < 2, `the mark was ${w0.toFixed(1)} px wide and is ${w1.toFixed(1)} px after typing at its edge`);
+        } finally {
+          // the next steps read the story as it was, saved: the typing is undone (Escape first: a ghost text may show)
+          await page!.keyboard.press("Escape");
+          for (let i = 0; i < 3 && !/^The train/.test((await editorLines(page!))[0] ?? ""); i++) {
+            await page!.keyboard.press("Control+Z");
+            await page!.waitForTimeout(200);
+          }
+          await page!.keyboard.press("Escape");
+          await settledEditorFocus(page!);
+        }
+        assert.match((await editorLines(page!))[0] ?? "", /^The train/, "the story is as it was");
+        assert.equal(await page!.locator('.tab.dirty[aria-label*="story.txt"]').count(), 0, "the story has no unsaved change");
+      });
+
       await step(t, "a 128-token paragraph shows its heatmap quickly (time from the command to the heatmap)", async () => {
         stage = "attention timing";
-        await page!.locator(".tab", { hasText: "story.txt" }).first().click();
+        await editorTab(page!, "story.txt");
         await openFile(page!, "paragraph.txt");
         await page!.keyboard.press("Control+A");
         const before = heatmapLines(server!).length;
@@ -288,7 +220,7 @@ for (const theme of ["light", "dark"] as const) {
           void d.dismiss();
         });
         // back to the first editor group (the panel has the focus), then to notes.txt
-        await page!.locator(".tab", { hasText: "story.txt" }).first().click();
+        await editorTab(page!, "story.txt");
         await openFile(page!, "notes.txt");
         await page!.keyboard.press("Control+End");
         await page!.keyboard.press("Enter");
@@ -309,7 +241,7 @@ for (const theme of ["light", "dark"] as const) {
 
       await step(t, "the LM Lens side panel lists neighbours for a selected word", async () => {
         stage = "neighbours";
-        await page!.locator(".tab", { hasText: "story.txt" }).first().click();
+        await editorTab(page!, "story.txt");
         await page!.keyboard.press("Control+Home");
         // select the word "train" on the first line
         await page!.keyboard.press("Control+ArrowRight");
@@ -346,9 +278,8 @@ for (const theme of ["light", "dark"] as const) {
         t.diagnostic(`map at k = 30 (${theme}): ${labels.shown} labels shown, ${labels.hidden} on hover`);
         await frame.locator("#k").fill("10");
         // follow the editor: select another word and time the list (the extension logs it)
-        await page!.locator(".tab", { hasText: "story.txt" }).first().click();
         // the keys go to the editor only once it holds the focus (the view's field had it)
-        await page!.waitForFunction(`document.activeElement !== null && document.activeElement.closest(".monaco-editor") !== null`, undefined, { timeout: 15000 });
+        await editorTab(page!, "story.txt");
         await page!.keyboard.press("Control+Home");
         await page!.keyboard.press("Control+Shift+ArrowRight");
         let line: string | undefined;
