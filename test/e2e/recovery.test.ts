@@ -225,11 +225,13 @@ test("LM Lens after a wrong lmLens.modelPath, in a 5 MB file, and after its mode
         assert.ok(s.waitMs >= 10, `line ${s.line}: VS Code's wait before it asked (${s.waitMs} ms) is counted`);
         assert.ok(s.modelMs !== undefined && s.reported >= s.waitMs + s.modelMs - 1, `line ${s.line}: ${s.reported} ms holds the wait (${s.waitMs} ms) and the model (${s.modelMs} ms)`);
       }
-      // what the extension cannot see is the keystroke's trip to it and the drawing after: most of the wait is in the figure
+      // what the extension cannot see is the keystroke's trip to it and the drawing after: the figure is most of
+      // the wait, not several times smaller (judged on the middle sample: one keystroke can meet a busy editor)
       const measured = samples.reduce((a, s) => a + s.measured, 0);
       const shown = samples.reduce((a, s) => a + s.reported, 0);
-      console.log(`[e2e] 5 MB file: the status bar's figures add up to ${shown.toFixed(0)} ms of the ${measured.toFixed(0)} ms the page measured (${((100 * shown) / measured).toFixed(0)} %)`);
-      assert.ok(shown >= measured / 4, `the status bar's figures (${shown.toFixed(0)} ms) are several times smaller than the waits (${measured.toFixed(0)} ms)`);
+      const middle = [...samples].sort((a, b) => a.reported / a.measured - b.reported / b.measured)[1];
+      console.log(`[e2e] 5 MB file: the status bar's figures add up to ${shown.toFixed(0)} ms of the ${measured.toFixed(0)} ms the page measured (${((100 * shown) / measured).toFixed(0)} %); the middle sample ${middle.reported} of ${middle.measured.toFixed(0)} ms`);
+      assert.ok(middle.reported >= middle.measured / 3, `the status bar says ${middle.reported} ms for a wait of ${middle.measured.toFixed(0)} ms: several times smaller`);
       await runCommand(page!, "View: Revert and Close Editor");
     });
 
