@@ -87,13 +87,23 @@ export function reuseDots(memo: MixMemo, view: MemoryView): { dots: Float32Array
   return { dots, missing };
 }
 
-/** h · k_i for entry i of the view. */
+/** h · k_i for entry i of the view (four accumulators: over every entry, the memory's largest cost per visited state). */
 export function entryDot(view: MemoryView, h: Float32Array, i: number): number {
   const { keys, dim } = view;
   const o = i * dim;
   let a = 0;
-  for (let j = 0; j < dim; j++) a += h[j] * keys[o + j];
-  return a;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let j = 0;
+  for (; j + 3 < dim; j += 4) {
+    a += h[j] * keys[o + j];
+    b += h[j + 1] * keys[o + j + 1];
+    c += h[j + 2] * keys[o + j + 2];
+    d += h[j + 3] * keys[o + j + 3];
+  }
+  for (; j < dim; j++) a += h[j] * keys[o + j];
+  return a + b + c + d;
 }
 
 /** v scaled to unit length (a copy; a zero vector stays zero). */
@@ -123,25 +133,8 @@ export function bestDot(dots: ArrayLike<number>): number {
 
 /** h · k_i for every entry of the view, [count]. */
 export function memoryDots(view: MemoryView, h: Float32Array): Float64Array {
-  const { keys, count, dim } = view;
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const o = i * dim;
-    // four accumulators: this loop is the memory's largest cost per visited state
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    let d = 0;
-    let j = 0;
-    for (; j + 3 < dim; j += 4) {
-      a += h[j] * keys[o + j];
-      b += h[j + 1] * keys[o + j + 1];
-      c += h[j + 2] * keys[o + j + 2];
-      d += h[j + 3] * keys[o + j + 3];
-    }
-    for (; j < dim; j++) a += h[j] * keys[o + j];
-    out[i] = a + b + c + d;
-  }
+  const out = new Float64Array(view.count);
+  for (let i = 0; i < view.count; i++) out[i] = entryDot(view, h, i);
   return out;
 }
 
@@ -173,8 +166,8 @@ let scratch = new Float64Array(0);
  * λ = 0) the logits come back as they are: the memory off gives exactly the model's numbers.
  */
 export function mixLogits(logits: Float32Array, h: Float32Array, view: MemoryView | null, params: MemoryParams, dots?: ArrayLike<number>): Float32Array {
-  if (!view || view.count <= 0 || memoryShare(view.count, params, 1) <= 0) return logits;
-  // the dot products may come computed already (onnxModel.ts's dots)
+  if (!view || view.count <= 0 || params.lambda <= 0) return logits;
+  // the dot products may come computed already (onnxModel.ts's dots); the share depends on the best of them
   const d = dots ?? memoryDots(view, h);
   const share = memoryShare(view.count, params, bestDot(d));
   if (share <= 0) return logits;
