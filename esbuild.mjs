@@ -9,7 +9,7 @@ const external = ["vscode", "onnxruntime-node"];
 const node = { bundle: true, platform: "node", format: "cjs", target: "node20", external, sourcemap: !production, minify: production, logLevel: "info" };
 
 const builds = [
-  { ...node, entryPoints: { extension: "src/extension.ts", modelHost: "src/host/main.ts" }, outdir: "dist" },
+  { ...node, entryPoints: { extension: "src/extension.ts", modelHost: "src/modelHost/main.ts" }, outdir: "dist" },
   { ...node, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   // the benchmark's transformers.js peer is a dev dependency, loaded from node_modules at run time
   { ...node, entryPoints: { eval: "src/tools/eval.ts", bench: "src/tools/bench.ts", tuneMemory: "src/tools/tuneMemory.ts" }, outdir: "dist", external: [...external, "@huggingface/transformers"] },

@@ -1,10 +1,12 @@
 // Lint rules (patterns start with **/ because this file lives in .ci/ and is used from the root), including
 // the rooms of ARCHITECTURE.md, which say where code runs:
 //   src/extension.ts, src/config.ts, src/ui/   the extension host: the only code that imports vscode; it
-//                                              reaches the model host only through src/shared/hostProtocol.ts
-//   src/host/                                  the model-host process (also run in process by the CLI, eval
-//                                              and bench): never vscode, never src/ui; only
-//                                              src/host/onnxModel.ts imports onnxruntime-node
+//                                              reaches the model host only through src/client/
+//   src/client/                                the extension host's client of the model host (spawn, restart,
+//                                              status): no vscode, never src/modelHost; speaks src/shared/
+//   src/modelHost/                             the model-host process (also run in process by the CLI, eval
+//                                              and bench): never vscode, src/ui or src/client; only
+//                                              src/modelHost/onnxModel.ts imports onnxruntime-node
 //   src/core/, src/shared/                     pure code used by more than one process: no vscode, no
 //                                              onnxruntime, nothing Node-only, nothing from the other rooms
 //   src/tools/                                 eval, bench and baselines: never imported by the extension
@@ -15,10 +17,10 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 const noVscode = { name: "vscode", message: "only src/extension.ts, src/config.ts and src/ui/ import vscode" };
-const noOrt = { name: "onnxruntime-node", message: "only src/host/onnxModel.ts imports onnxruntime-node" };
+const noOrt = { name: "onnxruntime-node", message: "only src/modelHost/onnxModel.ts imports onnxruntime-node" };
 const noTools = { group: ["**/tools/*"], message: "src/tools/ (eval, bench, baselines) is never imported by the product" };
-const noHost = { group: ["**/host/*"], message: "the extension host reaches the model host only through src/shared/hostProtocol.ts" };
-const noUi = { group: ["**/ui/*", "**/config", "**/extension"], message: "the model host never imports the extension host's code" };
+const noHost = { group: ["**/modelHost/*"], message: "the extension host reaches the model host only through src/client/ and src/shared/" };
+const noUi = { group: ["**/ui/*", "**/client/*", "**/config", "**/extension"], message: "the model host never imports the extension host's code" };
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/out/**", "**/node_modules/**", "**/models/**", "**/test/e2e/screenshots/**", "**/.cache/**"] },
@@ -31,11 +33,13 @@ export default tseslint.config(
     } },
   { files: ["**/src/extension.ts", "**/src/config.ts", "**/src/ui/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noOrt], patterns: [noHost, noTools] }] } },
+  { files: ["**/src/client/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [noHost, noTools, { group: ["**/ui/*", "**/config", "**/extension"], message: "src/client/ is below src/ui/: it never imports it" }] }] } },
   { files: ["**/test/integration/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noOrt] }] } },
-  { files: ["**/src/host/**/*.ts"],
+  { files: ["**/src/modelHost/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [noUi, noTools] }] } },
-  { files: ["**/src/host/onnxModel.ts"],
+  { files: ["**/src/modelHost/onnxModel.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noVscode], patterns: [noUi, noTools] }] } },
   { files: ["**/src/cli.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [noUi, noTools] }] } },
@@ -44,7 +48,7 @@ export default tseslint.config(
   { files: ["**/src/core/**/*.ts", "**/src/shared/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [
       { group: ["node:*", "fs", "path", "child_process", "os", "worker_threads"], message: "src/core and src/shared are pure: no Node-only modules" },
-      { group: ["**/host/*", "**/ui/*", "**/tools/*", "**/config", "**/extension", "**/cli"], message: "src/core and src/shared import nothing from the rooms of one process" },
+      { group: ["**/modelHost/*", "**/client/*", "**/ui/*", "**/tools/*", "**/config", "**/extension", "**/cli"], message: "src/core and src/shared import nothing from the rooms of one process" },
     ] }] } },
   { files: ["**/webview/**/*.ts"], languageOptions: { globals: { ...globals.browser } },
     rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [

@@ -5,12 +5,12 @@
 //   lm-lens neighbours [--model DIR] [--space pooled|static|contextual] [--layer L] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
 import { readFileSync, statSync } from "node:fs";
-import { bitsPerByte, wordPerplexity } from "./host/scoreText";
+import { bitsPerByte, wordPerplexity } from "./modelHost/scoreText";
 import { join } from "node:path";
-import { Engine } from "./host/engine";
-import { ModelFolderError, readModelFolder } from "./host/modelFolder";
-import { NeighbourSpace } from "./host/neighbourSpace";
-import { hasPooled, UnknownWordError } from "./host/pooled";
+import { Engine } from "./modelHost/engine";
+import { ModelFolderError, readModelFolder } from "./modelHost/modelFolder";
+import { NeighbourSpace } from "./modelHost/neighbourSpace";
+import { hasPooled, UnknownWordError } from "./modelHost/pooled";
 import { NEIGHBOUR_MODES, type NeighbourMode } from "./shared/neighboursProtocol";
 import { DEFAULT_MEMORY_TOKENS, DEFAULT_SETTINGS } from "./core/settings";
 import { MAX_VIEW_TOKENS } from "./shared/attentionProtocol";

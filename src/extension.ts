@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { homedir } from "node:os";
 import { affectsSettings, openModelPathSetting, readSettings } from "./config";
-import { ModelHostClient, type HostStatus } from "./ui/hostClient";
+import { ModelHostClient, type HostStatus } from "./client/modelHostClient";
 import { AttentionPanel, type AttentionDeps } from "./ui/attentionPanel";
 import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
 import { NeighboursView } from "./ui/neighboursView";

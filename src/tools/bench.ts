@@ -24,16 +24,16 @@ import { readFileSync } from "node:fs";
 import { join, dirname, basename } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 // first: telemetry off before onnxruntime (ours and the transformers.js peer's) initialises
-import "../host/disableOrtTelemetry";
+import "../modelHost/disableOrtTelemetry";
 import * as ort from "onnxruntime-node";
-import { matmulGraph } from "../host/matmulGraph";
-import { Engine } from "../host/engine";
-import { quantizeWeights } from "../host/quantize";
-import { ModelHostClient } from "../ui/hostClient";
+import { matmulGraph } from "../modelHost/matmulGraph";
+import { Engine } from "../modelHost/engine";
+import { quantizeWeights } from "../modelHost/quantize";
+import { ModelHostClient } from "../client/modelHostClient";
 import { HostError } from "../shared/hostProtocol";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
-import type { ModelConfig } from "../host/modelFolder";
+import type { ModelConfig } from "../modelHost/modelFolder";
 import { benchMemory } from "./benchMemory";
 
 const ROOT = join(__dirname, "..");

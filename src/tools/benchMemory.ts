@@ -8,8 +8,8 @@
 //   memory.fill.suggest*         suggestions asked for while it fills (how long each waited)
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { Engine } from "../host/engine";
-import { ModelHostClient } from "../ui/hostClient";
+import { Engine } from "../modelHost/engine";
+import { ModelHostClient } from "../client/modelHostClient";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { MAX_MEMORY_TOKENS } from "../shared/hostProtocol";
 

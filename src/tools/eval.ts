@@ -26,12 +26,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Engine } from "../host/engine";
-import { neighbourSpace } from "../host/neighbourSpace";
+import { Engine } from "../modelHost/engine";
+import { neighbourSpace } from "../modelHost/neighbourSpace";
 import { KneserNeyTrigram, UnigramBaseline } from "./ngram";
-import { logSoftmax } from "../host/softmax";
+import { logSoftmax } from "../modelHost/softmax";
 import { COMPRESSION_HEADER, evalCompression, evalLongContexts, memoryTables } from "./evalMemory";
-import { scoreIds } from "../host/scoreText";
+import { scoreIds } from "../modelHost/scoreText";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { OnboardPredictor, fetchOnboardModel, historyOf } from "./onboard";
 

@@ -8,8 +8,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Engine } from "../host/engine";
-import { bitsPerByte } from "../host/scoreText";
+import type { Engine } from "../modelHost/engine";
+import { bitsPerByte } from "../modelHost/scoreText";
 import { DEFAULT_MEMORY_TOKENS } from "../core/settings";
 
 export interface CompressionRow {

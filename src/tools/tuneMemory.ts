@@ -8,8 +8,8 @@
 import { parseArgs } from "node:util";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Engine } from "../host/engine";
-import { MEMORY_PARAMS, memoryShare, type MemoryParams } from "../host/tokenMemory";
+import { Engine } from "../modelHost/engine";
+import { MEMORY_PARAMS, memoryShare, type MemoryParams } from "../modelHost/tokenMemory";
 import { DEFAULT_MEMORY_TOKENS } from "../core/settings";
 import { tuningStart } from "./evalMemory";
 

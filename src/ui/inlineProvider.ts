@@ -6,7 +6,7 @@ import { wordsStartingWith } from "../core/wordIndex";
 import { suggestsIn, type Settings } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
 import { EditClock, type SuggestionTiming } from "../core/editClock";
-import type { ModelHostClient } from "./hostClient";
+import type { ModelHostClient } from "../client/modelHostClient";
 import { HostError } from "../shared/hostProtocol";
 
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [

@@ -1,11 +1,11 @@
-// Keeps the model host's document memory (src/host/documentMemory.ts) in step with the editor: the text
+// Keeps the model host's document memory (src/modelHost/documentMemory.ts) in step with the editor: the text
 // before the cursor of the active document is sent a moment after it is opened, changed or the cursor
 // moves; a closed document's memory is freed. It never starts the model: until the model is ready
 // (the first suggestion starts it) nothing is sent, and the next event after that sends the text.
 import * as vscode from "vscode";
 import { windowStart } from "../core/contextWindow";
 import { suggestsIn, type Settings } from "../core/settings";
-import type { ModelHostClient } from "./hostClient";
+import type { ModelHostClient } from "../client/modelHostClient";
 import { HostError } from "../shared/hostProtocol";
 
 /** quiet time after the last event before the text is sent (ms) */

@@ -1,7 +1,7 @@
 // What LM Lens says when its model cannot be used: one notification per distinct problem, with the same
 // words and buttons wherever it is shown from (the model host's status, a click on the status bar item),
 // so that VS Code shows it once. No vscode import: the unit tests read it.
-import type { HostStatus } from "./hostClient";
+import type { HostStatus } from "../client/modelHostClient";
 
 export type ProblemAction = "Open Settings" | "Restart Model" | "Show Log";
 

@@ -1,7 +1,7 @@
 // The status bar item: what the model host is doing (loading / ready / paused / error), the last
 // suggestion's latency, and a click that pauses or resumes suggestions.
 import * as vscode from "vscode";
-import type { HostStatus } from "./hostClient";
+import type { HostStatus } from "../client/modelHostClient";
 import type { SuggestionTiming } from "../core/editClock";
 
 export class StatusBar implements vscode.Disposable {

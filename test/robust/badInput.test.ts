@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { windowStart } from "../../src/core/contextWindow";
 import { selectionWords } from "../../src/ui/selectionWords";
-import { ModelHostClient } from "../../src/ui/hostClient";
+import { ModelHostClient } from "../../src/client/modelHostClient";
 import { HostError } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "../unit/helpers";
 

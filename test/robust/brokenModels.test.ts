@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Engine } from "../../src/host/engine";
-import { ModelFolderError } from "../../src/host/modelFolder";
+import { Engine } from "../../src/modelHost/engine";
+import { ModelFolderError } from "../../src/modelHost/modelFolder";
 import { onnx } from "onnx-proto";
 import { MODEL_DIR } from "../unit/helpers";
 

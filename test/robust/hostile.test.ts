@@ -7,10 +7,10 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Engine } from "../../src/host/engine";
-import { ModelFolderError } from "../../src/host/modelFolder";
+import { Engine } from "../../src/modelHost/engine";
+import { ModelFolderError } from "../../src/modelHost/modelFolder";
 import { resolveModelPath } from "../../src/ui/modelPath";
-import { ModelHostClient } from "../../src/ui/hostClient";
+import { ModelHostClient } from "../../src/client/modelHostClient";
 import { HostError } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "../unit/helpers";
 

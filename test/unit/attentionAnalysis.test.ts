@@ -4,7 +4,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { analyse } from "../../src/ui/attentionAnalysis";
-import { ModelHostClient } from "../../src/ui/hostClient";
+import { ModelHostClient } from "../../src/client/modelHostClient";
 import { DEFAULT_SETTINGS } from "../../src/core/settings";
 import { MODEL_DIR, ROOT } from "./helpers";
 

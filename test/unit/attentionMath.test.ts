@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { headMatrix, headMean, headMeans, matmul, rollout, rowSumError, type AttentionShape } from "../../src/host/attentionMath";
+import { headMatrix, headMean, headMeans, matmul, rollout, rowSumError, type AttentionShape } from "../../src/modelHost/attentionMath";
 
 /** causal attention rows (softmax over keys 0..q) from arbitrary scores: [layer, head, query, key] */
 function causal(s: AttentionShape, scores: (i: number) => number): Float32Array {

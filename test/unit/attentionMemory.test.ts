@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AttentionController } from "../../src/ui/attentionController";
 import { requestFor, type EditorSnapshot, type SourceDocument } from "../../src/ui/attentionRequest";
-import { ModelHostClient } from "../../src/ui/hostClient";
+import { ModelHostClient } from "../../src/client/modelHostClient";
 import { DEFAULT_SETTINGS } from "../../src/core/settings";
 import type { ToWebview } from "../../src/shared/attentionProtocol";
 import { MODEL_DIR, ROOT } from "./helpers";

@@ -9,10 +9,10 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onnx } from "onnx-proto";
-import { Engine } from "../../src/host/engine";
-import { exposeInternals } from "../../src/host/graphSurgery";
-import { ModelFolderError } from "../../src/host/modelFolder";
-import { neighbourSpace } from "../../src/host/neighbourSpace";
+import { Engine } from "../../src/modelHost/engine";
+import { exposeInternals } from "../../src/modelHost/graphSurgery";
+import { ModelFolderError } from "../../src/modelHost/modelFolder";
+import { neighbourSpace } from "../../src/modelHost/neighbourSpace";
 import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
 
 const CHECKPOINT = join(ROOT, "models", "recipe", "checkpoints", "lm-lens-5m.pt");

@@ -64,7 +64,7 @@ test("errors are one clear line on stderr with a non-zero exit code", () => {
 });
 
 test("attention --json gives the numbers the panel shows (the model host's answer to the panel)", async () => {
-  const { ModelHostClient } = await import("../../src/ui/hostClient");
+  const { ModelHostClient } = await import("../../src/client/modelHostClient");
   const text = "She opened the door and looked at the garden.";
   const r = cli(["attention", "--json", text]);
   assert.equal(r.status, 0, r.stderr);

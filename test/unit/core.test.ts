@@ -1,11 +1,11 @@
 // Pure core: pending split, context windows, the prefix memo, sampling, settings.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { expNeg, logSoftmax } from "../../src/host/softmax";
-import { splitPending } from "../../src/host/wordUnits";
+import { expNeg, logSoftmax } from "../../src/modelHost/softmax";
+import { splitPending } from "../../src/modelHost/wordUnits";
 import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart } from "../../src/core/contextWindow";
 import { SuggestionMemo } from "../../src/core/suggestionMemo";
-import { mulberry32, sampleIndex } from "../../src/host/nextWord";
+import { mulberry32, sampleIndex } from "../../src/modelHost/nextWord";
 import { clampSetting, effectiveModelPath, LIMITS } from "../../src/core/settings";
 
 test("splitPending keeps the partial word and its leading space out of the context", () => {

@@ -1,4 +1,4 @@
-// Reading the token embedding matrix from an ONNX file's initializers (src/host/embeddings.ts): the
+// Reading the token embedding matrix from an ONNX file's initializers (src/modelHost/embeddings.ts): the
 // choice among tensors of the right shape, the data encodings, and on the shipped model, that the rows
 // are the ones the model adds at its input (hidden_states.0 = token row + position row).
 import { test } from "node:test";
@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onnx } from "onnx-proto";
-import { EmbeddingNotFoundError, readTokenEmbedding } from "../../src/host/embeddings";
+import { EmbeddingNotFoundError, readTokenEmbedding } from "../../src/modelHost/embeddings";
 import { sharedEngine } from "./helpers";
 
 const V = 6;

@@ -1,6 +1,6 @@
 // Shared by the unit tests: the shipped model folder and one engine per test file.
 import { join } from "node:path";
-import { Engine } from "../../src/host/engine";
+import { Engine } from "../../src/modelHost/engine";
 import { DEFAULT_SETTINGS } from "../../src/core/settings";
 
 export const ROOT = join(__dirname, "..", "..");

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseWordList, wordsStartingWith } from "../../src/core/wordIndex";
 import { MODEL_DIR, SUGGEST, sharedEngine } from "./helpers";
-import { knownContinuations } from "../../src/host/nextWord";
+import { knownContinuations } from "../../src/modelHost/nextWord";
 
 const lexicon = new Set(Array.from(parseWordList(readFileSync(join(MODEL_DIR, "words.txt"), "utf8")), (w) => w.toLowerCase()));
 

@@ -14,15 +14,18 @@ async function restricted(file: string, code: string): Promise<string[]> {
 }
 
 const WRONG: [string, string, RegExp][] = [
-  ["src/ui/fixture.ts", 'import { Engine } from "../host/engine";\nexport const e = Engine;', /only through src\/shared\/hostProtocol/],
-  ["src/ui/fixture.ts", 'import * as ort from "onnxruntime-node";\nexport const o = ort;', /only src\/host\/onnxModel\.ts/],
-  ["src/extension.ts", 'import { OnnxModel } from "./host/onnxModel";\nexport const o = OnnxModel;', /only through src\/shared\/hostProtocol/],
-  ["src/host/fixture.ts", 'import * as vscode from "vscode";\nexport const v = vscode;', /only src\/extension\.ts, src\/config\.ts and src\/ui\//],
-  ["src/host/fixture.ts", 'import { ModelHostClient } from "../ui/hostClient";\nexport const c = ModelHostClient;', /never imports the extension host/],
-  ["src/host/engineLike.ts", 'import * as ort from "onnxruntime-node";\nexport const o = ort;', /only src\/host\/onnxModel\.ts/],
-  ["src/host/fixture.ts", 'import { KneserNeyTrigram } from "../tools/ngram";\nexport const k = KneserNeyTrigram;', /never imported by the product/],
+  ["src/ui/fixture.ts", 'import { Engine } from "../modelHost/engine";\nexport const e = Engine;', /only through src\/client\/ and src\/shared/],
+  ["src/ui/fixture.ts", 'import * as ort from "onnxruntime-node";\nexport const o = ort;', /only src\/modelHost\/onnxModel\.ts/],
+  ["src/extension.ts", 'import { OnnxModel } from "./modelHost/onnxModel";\nexport const o = OnnxModel;', /only through src\/client\/ and src\/shared/],
+  ["src/modelHost/fixture.ts", 'import * as vscode from "vscode";\nexport const v = vscode;', /only src\/extension\.ts, src\/config\.ts and src\/ui\//],
+  ["src/modelHost/fixture.ts", 'import { ModelHostClient } from "../client/modelHostClient";\nexport const c = ModelHostClient;', /never imports the extension host/],
+  ["src/modelHost/engineLike.ts", 'import * as ort from "onnxruntime-node";\nexport const o = ort;', /only src\/modelHost\/onnxModel\.ts/],
+  ["src/modelHost/fixture.ts", 'import { KneserNeyTrigram } from "../tools/ngram";\nexport const k = KneserNeyTrigram;', /never imported by the product/],
+  ["src/client/fixture.ts", 'import { Engine } from "../modelHost/engine";\nexport const e = Engine;', /only through src\/client\/ and src\/shared/],
+  ["src/client/fixture.ts", 'import * as vscode from "vscode";\nexport const v = vscode;', /only src\/extension\.ts, src\/config\.ts and src\/ui\//],
+  ["src/client/fixture.ts", 'import { StatusBar } from "../ui/statusBar";\nexport const s = StatusBar;', /never imports it/],
   ["src/core/fixture.ts", 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;', /pure: no Node-only modules/],
-  ["src/shared/fixture.ts", 'import { Engine } from "../host/engine";\nexport const e = Engine;', /import nothing from the rooms of one process/],
+  ["src/shared/fixture.ts", 'import { Engine } from "../modelHost/engine";\nexport const e = Engine;', /import nothing from the rooms of one process/],
   ["webview/attention/fixture.ts", 'import { AttentionPanel } from "../../src/ui/attentionPanel";\nexport const a = AttentionPanel;', /only through src\/shared\//],
 ];
 
@@ -35,7 +38,7 @@ for (const [file, code, message] of WRONG) {
 
 test("the right imports pass", async () => {
   assert.deepEqual(await restricted("src/ui/fixture.ts", 'import { HostError } from "../shared/hostProtocol";\nexport const h = HostError;'), []);
-  assert.deepEqual(await restricted("src/host/onnxModel.ts", 'import * as ort from "onnxruntime-node";\nexport const o = ort;'), []);
-  assert.deepEqual(await restricted("src/host/fixture.ts", 'import { windowStart } from "../core/contextWindow";\nexport const w = windowStart;'), []);
+  assert.deepEqual(await restricted("src/modelHost/onnxModel.ts", 'import * as ort from "onnxruntime-node";\nexport const o = ort;'), []);
+  assert.deepEqual(await restricted("src/modelHost/fixture.ts", 'import { windowStart } from "../core/contextWindow";\nexport const w = windowStart;'), []);
   assert.deepEqual(await restricted("webview/attention/fixture.ts", 'import { colorScale } from "../../src/shared/colorScale";\nexport const c = colorScale;'), []);
 });

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bestDot, entryDot, memoryDots, mixLogits, mixProbabilitiesReference, memoryShare, reuseDots, sameEntries, MEMORY_PARAMS, type MemoryView, type MixMemo } from "../../src/host/tokenMemory";
-import { DocumentMemory, safeCut, type HiddenRunner } from "../../src/host/documentMemory";
+import { bestDot, entryDot, memoryDots, mixLogits, mixProbabilitiesReference, memoryShare, reuseDots, sameEntries, MEMORY_PARAMS, type MemoryView, type MixMemo } from "../../src/modelHost/tokenMemory";
+import { DocumentMemory, safeCut, type HiddenRunner } from "../../src/modelHost/documentMemory";
 import { ROOT, SUGGEST, sharedEngine } from "./helpers";
 
 const V = 64;

@@ -1,12 +1,12 @@
-// Neighbour search (src/host/neighbours.ts) against a brute-force reference on random data, the word
+// Neighbour search (src/modelHost/neighbours.ts) against a brute-force reference on random data, the word
 // index, and, on the shipped model, that the neighbours are stable from one run to the next.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { cosine, euclidean, nearest, row, TopK, vectorTable, type Metric } from "../../src/host/neighbours";
+import { cosine, euclidean, nearest, row, TopK, vectorTable, type Metric } from "../../src/modelHost/neighbours";
 import { buildWordIndex, isWholeWordToken } from "../../src/core/wordIndex";
-import { readModelFolder } from "../../src/host/modelFolder";
-import { NeighbourSpace } from "../../src/host/neighbourSpace";
+import { readModelFolder } from "../../src/modelHost/modelFolder";
+import { NeighbourSpace } from "../../src/modelHost/neighbourSpace";
 import { MODEL_DIR } from "./helpers";
 
 /** a seeded generator, so that a failure can be run again */

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { exactEngine, ROOT, SUGGEST, sharedEngine, WORD } from "./helpers";
-import { CancelledError, searchUnits } from "../../src/host/wordSearch";
-import { splitPending } from "../../src/host/wordUnits";
+import { CancelledError, searchUnits } from "../../src/modelHost/wordSearch";
+import { splitPending } from "../../src/modelHost/wordUnits";
 
 /** Every word of the Brown corpus, lower-cased: "a real English word" for these tests. */
 function brownWords(): Set<string> {

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ModelHostClient } from "../../src/ui/hostClient";
+import { ModelHostClient } from "../../src/client/modelHostClient";
 import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
 
 const PRELOAD = join(ROOT, "test", "fixtures", "no-network.cjs");

@@ -1,7 +1,7 @@
 // PCA by power iteration: the directions of known data, orthogonality, explained variance, determinism.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { pca } from "../../src/host/pca";
+import { pca } from "../../src/modelHost/pca";
 
 const close = (a: number, b: number, eps = 1e-6) => Math.abs(a - b) <= eps;
 

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hasPooled, PooledFormatError, PooledUnavailableError, readPooled, type PooledMeta } from "../../src/host/pooled";
-import { readModelFolder } from "../../src/host/modelFolder";
-import { NeighbourSpace } from "../../src/host/neighbourSpace";
+import { hasPooled, PooledFormatError, PooledUnavailableError, readPooled, type PooledMeta } from "../../src/modelHost/pooled";
+import { readModelFolder } from "../../src/modelHost/modelFolder";
+import { NeighbourSpace } from "../../src/modelHost/neighbourSpace";
 import { MODEL_DIR } from "./helpers";
 
 const shippedFolder = readModelFolder(MODEL_DIR);

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { ModelHostClient, type HostStatus } from "../../src/ui/hostClient";
+import { ModelHostClient, type HostStatus } from "../../src/client/modelHostClient";
 import { problemNotice, ProblemNotices } from "../../src/ui/problemNotice";
 import { effectiveModelPath, modelPathScope } from "../../src/core/settings";
 import { ROOT, SUGGEST } from "./helpers";

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sharedEngine, SUGGEST } from "./helpers";
-import { splitPending } from "../../src/host/wordUnits";
+import { splitPending } from "../../src/modelHost/wordUnits";
 import { escapeHtml } from "../../src/ui/webviewPage";
 
 const RUNS = Number(process.env.LM_LENS_PROPERTY_RUNS ?? 200);

@@ -7,10 +7,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { onnx } from "onnx-proto";
-import { Engine } from "../../src/host/engine";
-import { neighbourSpace } from "../../src/host/neighbourSpace";
-import { FAST_MAX_TOKENS } from "../../src/host/onnxModel";
-import { QUANT_BLOCK, quantizeRows, quantizeWeights } from "../../src/host/quantize";
+import { Engine } from "../../src/modelHost/engine";
+import { neighbourSpace } from "../../src/modelHost/neighbourSpace";
+import { FAST_MAX_TOKENS } from "../../src/modelHost/onnxModel";
+import { QUANT_BLOCK, quantizeRows, quantizeWeights } from "../../src/modelHost/quantize";
 import { exactEngine, MODEL_DIR, SUGGEST, sharedEngine } from "./helpers";
 
 const golden = JSON.parse(readFileSync(join(MODEL_DIR, "golden.json"), "utf8")) as { prompts: { text: string; input_ids: number[]; greedy_ids: number[]; top5_ids: number[] }[] };

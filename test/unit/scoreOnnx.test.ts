@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TextTokenizer } from "../../src/host/tokenizer";
+import { TextTokenizer } from "../../src/modelHost/tokenizer";
 import { MODEL_DIR, ROOT } from "./helpers";
 
 const CLI = join(ROOT, "dist", "cli.js");

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { neighbourSpace } from "../../src/host/neighbourSpace";
+import { neighbourSpace } from "../../src/modelHost/neighbourSpace";
 import { ROOT, SUGGEST, sharedEngine, WORD } from "./helpers";
 
 // the tour's constants, read from its source (src/ui/tour.ts imports vscode, which a unit test cannot load)

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ModelHostClient, type HostStatus } from "../../src/ui/hostClient";
+import { ModelHostClient, type HostStatus } from "../../src/client/modelHostClient";
 import { HostError } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
 
