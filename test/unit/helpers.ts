@@ -26,3 +26,43 @@ export function exactEngine(): Promise<Engine> {
 
 /** letters only (a word or the end of one) */
 export const WORD = /^\p{L}+$/u;
+
+/**
+ * The most a word's probability may move between two runs of the same model that differ only in
+ * rounding: the 8-bit weights against float32 (measured on the golden prompts and the suggestion
+ * texts: under 0.01 for run 6), or a bring-your-own export against ours. Twice this is the widest gap
+ * that can flip two words' order.
+ */
+export const ROUNDING_P = 0.02;
+
+type Scored = { word: string; p: number };
+
+/**
+ * Two runs that should agree choose the same word, or face a near-tie: both words are in both lists,
+ * every word both lists hold has nearly the same probability in each (within `tol`), and in each run
+ * the two words lie within 2 × tol of each other, so the order may flip on rounding alone. Anything
+ * else is a real disagreement and fails. Returns whether the choice was a near-tie (for the caller's
+ * count of them).
+ */
+export function assertSameOrNearTie(a: readonly Scored[], b: readonly Scored[], what: string, tol = ROUNDING_P): boolean {
+  const pa = new Map(a.map((w) => [w.word, w.p]));
+  const pb = new Map(b.map((w) => [w.word, w.p]));
+  for (const [w, p] of pa) {
+    const q = pb.get(w);
+    if (q !== undefined && Math.abs(p - q) > tol) throw new Error(`${what}: ${JSON.stringify(w)} has p ${p} in one run and ${q} in the other (more than ${tol} apart)`);
+  }
+  if (a.length === 0 || b.length === 0) {
+    if (a.length !== b.length) throw new Error(`${what}: one run lists ${a.length} words, the other ${b.length}`);
+    return false;
+  }
+  const wa = a[0].word;
+  const wb = b[0].word;
+  if (wa === wb) return false;
+  const aOfB = pa.get(wb);
+  const bOfA = pb.get(wa);
+  if (aOfB === undefined || bOfA === undefined) throw new Error(`${what}: one run chose ${JSON.stringify(wa)}, the other ${JSON.stringify(wb)}, and one of them is not in the other's list`);
+  const gapA = a[0].p - aOfB;
+  const gapB = b[0].p - bOfA;
+  if (gapA > 2 * tol || gapB > 2 * tol) throw new Error(`${what}: ${JSON.stringify(wa)} against ${JSON.stringify(wb)} is no near-tie (gaps ${gapA.toFixed(4)} and ${gapB.toFixed(4)})`);
+  return true;
+}

