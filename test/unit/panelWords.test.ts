@@ -46,9 +46,11 @@ test("for 20 held-out contexts, attention --json's nextWords equal predict --top
   // two at a time: one process per context, as a user would run it
   for (let i = 0; i < contexts.length; i += 2) got.push(...(await Promise.all(contexts.slice(i, i + 2).map(attentionWords))));
   for (let i = 0; i < contexts.length; i++) {
-    assert.equal(got[i].length, 10, contexts[i]);
+    // the search may find fewer than ten words where a few take most of the mass (the memory can lift a
+    // completion past half); the two lists are still the same list
+    assert.ok(got[i].length >= 3 && got[i].length <= 10, `context ${i}: ${got[i].length} words`);
     assert.deepEqual(got[i].map((w) => w.word), expected[i].map((w) => w.word), `context ${i}: ${JSON.stringify(contexts[i])}`);
-    for (let j = 0; j < 10; j++) assert.ok(Math.abs(got[i][j].p - expected[i][j].p) <= 1e-4, `context ${i}, word ${j}: ${got[i][j].p} vs ${expected[i][j].p}`);
+    for (let j = 0; j < got[i].length; j++) assert.ok(Math.abs(got[i][j].p - expected[i][j].p) <= 1e-4, `context ${i}, word ${j}: ${got[i][j].p} vs ${expected[i][j].p}`);
   }
 });
 
