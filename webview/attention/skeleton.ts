@@ -1,8 +1,9 @@
-// The attention webview's static DOM: built once; the views fill it in (render.ts).
+// The attention webview's static DOM: built once, from no state; the views fill it in (render.ts), the
+// tab strip's active tab included.
 import { type ExportFormat } from "../../src/shared/attentionProtocol";
 import { el } from "../common/dom";
-import { TABS, type Picker, type Checkbox, S } from "./state";
-// ---------------------------------------------------------------- skeleton
+import { type Checkbox, type Picker } from "../common/toolkit";
+import { TABS } from "./state";
 
 export const root = document.getElementById("root")!;
 export const titleEl = el("h1", { text: "Attention" });
@@ -61,7 +62,7 @@ export function legendRow(ramp: HTMLCanvasElement): HTMLElement {
   ]);
 }
 
-export const panels = el("vscode-panels", { id: "panels", attrs: { activeid: `tab-${S.ui.tab}`, "aria-label": "Views" } });
+export const panels = el("vscode-panels", { id: "panels", attrs: { "aria-label": "Views" } });
 for (const t of TABS) panels.append(el("vscode-panel-tab", { id: `tab-${t.id}`, text: t.label, attrs: { title: t.hint } }));
 panels.append(
   el("vscode-panel-view", { id: "view-heatmap" }, [
