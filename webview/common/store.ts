@@ -32,16 +32,34 @@ export interface Store<S, C> {
   subscribe(listener: Listener<S, C>): () => void;
 }
 
-/** `C` names what an update changed, so that render redraws only what depends on it. */
+/**
+ * `C` names what an update changed, so that render redraws only what depends on it. An update made while
+ * the subscribers run (a view's focus() fires a handler that calls an action) is applied at once and told
+ * when the current round is over, so that every subscriber sees the updates in the order they were made.
+ */
 export function createStore<S extends object, C>(initial: DeepReadonly<S>): Store<S, C> {
   let state = initial;
   const listeners = new Set<Listener<S, C>>();
+  const untold: C[] = [];
+  let telling = false;
   return {
     get: () => state,
     update(patch, change) {
       const fields = typeof patch === "function" ? patch(state) : patch;
       state = { ...state, ...fields };
-      for (const l of [...listeners]) l(state, change);
+      untold.push(change);
+      if (telling) return;
+      telling = true;
+      try {
+        while (untold.length > 0) {
+          const c = untold.shift()!;
+          const now = state;
+          for (const l of [...listeners]) l(now, c);
+        }
+      } finally {
+        telling = false;
+        untold.length = 0;
+      }
     },
     subscribe(listener) {
       listeners.add(listener);
