@@ -26,6 +26,11 @@ export function el(tag: string, props: Props = {}, children: Child[] = []): HTML
   return e;
 }
 
+/** A webview's "What am I looking at?" section: a closed <details>, one paragraph per item. */
+export function helpSection(paragraphs: readonly Child[]): HTMLElement {
+  return el("details", { className: "help" }, [el("summary", { text: "What am I looking at?" }), ...paragraphs.map((p) => (typeof p === "string" ? el("p", { text: p }) : el("p", {}, [p])))]);
+}
+
 /**
  * Arrow keys (along `horizontal` or not), Home and End move the focus along a roving-tabindex list: the
  * item focused gets tabindex 0, the others -1. Returns whether the key was one of them.

@@ -1,6 +1,6 @@
 // The neighbours webview's static DOM: built once, from no state; the views fill it in (render.ts).
 import { MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K } from "../../src/shared/neighboursProtocol";
-import { el } from "../common/dom";
+import { el, helpSection } from "../common/dom";
 import { option, type Checkbox, type Picker, type TextField } from "../common/toolkit";
 import { LISTS, type ListId } from "./state";
 
@@ -86,15 +86,14 @@ root.append(
   el("div", { className: "columns" }, LISTS.map((id) => columns[id].section)),
   el("section", { className: "map-section" }, [el("div", { className: "map-head" }, [el("h2", { text: "Map" }), mapPick]), mapHost, mapInfo]),
   el("div", { className: "actions" }, [copyButton, el("span", { className: "label", text: "Save as" }), jsonButton, csvButton]),
-  el("details", { className: "help" }, [
-    el("summary", { text: "What am I looking at?" }),
-    el("p", { text: "Every word the model knows is a vector of numbers. Words used in similar ways get similar vectors, so a word's nearest vectors are words the model treats alike." }),
-    el("p", { text: explain.pooled }),
-    el("p", { text: explain.static }),
-    el("p", { text: explain.contextual }),
-    el("p", { text: "The pooled index holds the training text's words that it used at least three times, words of several tokens included. The static and contextual index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word; there a word the vocabulary splits into several tokens is the mean of their vectors. A phrase is the mean of its words; “king - man + woman” adds and subtracts the words' vectors." }),
-    el("p", { text: `${explain.cosine} ${explain.euclidean}` }),
-    el("p", { text: "The map projects the query and its neighbours onto their two main directions (principal components); the percentages say how much of their spread each direction shows." }),
-    el("p", {}, [tourLink]),
+  helpSection([
+    "Every word the model knows is a vector of numbers. Words used in similar ways get similar vectors, so a word's nearest vectors are words the model treats alike.",
+    explain.pooled,
+    explain.static,
+    explain.contextual,
+    "The pooled index holds the training text's words that it used at least three times, words of several tokens included. The static and contextual index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word; there a word the vocabulary splits into several tokens is the mean of their vectors. A phrase is the mean of its words; “king - man + woman” adds and subtracts the words' vectors.",
+    `${explain.cosine} ${explain.euclidean}`,
+    "The map projects the query and its neighbours onto their two main directions (principal components); the percentages say how much of their spread each direction shows.",
+    tourLink,
   ]),
 );
