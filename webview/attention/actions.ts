@@ -1,107 +1,174 @@
-// What the user and the extension do to the state: each action changes S, tells the extension what it
-// needs to know, and calls render(S, what changed).
-import { type AttentionView, type DetailsMessage, type ExportFormat, type MemoryPlacesMessage } from "../../src/shared/attentionProtocol";
+// What the user and the extension do to the state: the one module that changes it. Each action replaces
+// what changed in the store (whose subscriber, render, redraws it) and tells the extension what it needs to
+// know. The UI state is saved with setState by a subscriber of the store (main.ts).
+import { type AttentionView, type DetailsMessage, type ExportFormat, type FromWebview, type MemoryPlacesMessage, type ToWebview } from "../../src/shared/attentionProtocol";
+import { createStore } from "../common/store";
+import { connect } from "../common/vscodeApi";
 import { heatmapSvg, linesSvg, viewJson } from "./exporters";
-import { type Tab, MEAN, S, save, send } from "./state";
-import { heatCanvas, rollCanvas, linesHost, panels } from "./skeleton";
+import { type Cell } from "./heatmap";
+import { type Change, type State, type Tab, type UiState, MEAN, initialState, restore } from "./state";
+import { readTheme } from "./theme";
+import { heatCanvas, rollCanvas } from "./skeleton";
 import { T, labels, currentMatrix, selectionName } from "./derived";
-import { render } from "./render";
+import { linesSvgRoot } from "./views/lines";
+
+export const { api, channel } = connect<UiState, FromWebview, ToWebview>();
+export const store = createStore<State, Change>(initialState(restore(api.getState()), readTheme()));
+
+export function send(body: FromWebview): void {
+  channel.send(body);
+}
+
+/** the token the editor was last told is hovered: the transport's memory, not state */
+let lastHoverSent: number | null = null;
+
+/** A token is under the pointer (null: none): the editor highlights it. */
+export function hoverToken(index: number | null): void {
+  if (index === lastHoverSent) return;
+  lastHoverSent = index;
+  send({ type: "hoverToken", index });
+}
 
 /** Tell the extension which head the heatmap shows, so that the next view's first message carries it. */
 export function sendShowing(): void {
-  send({ type: "showing", layer: Math.max(0, S.ui.layer), head: S.ui.head === MEAN ? null : S.ui.head });
+  const { ui } = store.get();
+  send({ type: "showing", layer: Math.max(0, ui.layer), head: ui.head === MEAN ? null : ui.head });
 }
 
 export function choose(index: number): void {
-  if (!S.view || T(S) === 0) return;
-  const i = Math.max(0, Math.min(T(S) - 1, index));
-  if (i === S.ui.chosen) return;
-  S.ui.chosen = i;
-  S.keyColumn = Math.min(S.keyColumn, i);
-  save();
+  const s = store.get();
+  if (!s.view || T(s) === 0) return;
+  const i = Math.max(0, Math.min(T(s) - 1, index));
+  if (i === s.ui.chosen) return;
+  store.update({ ui: { ...s.ui, chosen: i }, keyColumn: Math.min(s.keyColumn, i) }, "chosen");
   send({ type: "selectToken", index: i });
-  render(S, "chosen");
 }
 
+/** Arrow keys, Page Up/Down, Home and End move the chosen token; true when the key was one of them. */
+export function moveChosen(key: string): boolean {
+  const s = store.get();
+  const n = T(s);
+  if (n === 0) return false;
+  const step: Record<string, number> = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1, PageUp: -10, PageDown: 10 };
+  if (key === "Home") choose(0);
+  else if (key === "End") choose(n - 1);
+  else if (key in step) choose(s.ui.chosen + step[key]);
+  else return false;
+  return true;
+}
+
+/** Layer and head, each wrapping round (the head through the average of heads). */
 export function setLayerHead(layer: number, head: number): void {
-  if (!S.view) return;
-  S.ui.layer = (layer + S.view.nLayer) % S.view.nLayer;
-  S.ui.head = ((head - MEAN + S.view.nHead + 1) % (S.view.nHead + 1)) + MEAN;
-  save();
+  const s = store.get();
+  if (!s.view) return;
+  const ui = { ...s.ui, layer: (layer + s.view.nLayer) % s.view.nLayer, head: ((head - MEAN + s.view.nHead + 1) % (s.view.nHead + 1)) + MEAN };
+  store.update({ ui }, "head");
   sendShowing();
-  render(S, "head");
 }
 
 /** A tab chosen in the panel (`fromPanels`: the tab strip itself changed) or by a click elsewhere. */
 export function setTab(tab: Tab, fromPanels = false): void {
-  if (fromPanels && tab === S.ui.tab) return;
-  S.ui.tab = tab;
-  save();
-  render(S, "tab");
-  if (!fromPanels && panels.getAttribute("activeid") !== `tab-${tab}`) panels.setAttribute("activeid", `tab-${tab}`);
+  const { ui } = store.get();
+  if (fromPanels && tab === ui.tab) return;
+  store.update({ ui: { ...ui, tab } }, "tab");
+}
+
+/** A picture of the grid was clicked: its layer and head, in the heatmap tab. */
+export function openHead(layer: number, head: number): void {
+  setLayerHead(layer, head);
+  setTab("heatmap");
+}
+
+/** The heatmap's keyboard column moves one cell left or right along the chosen row. */
+export function moveKeyColumn(by: -1 | 1): void {
+  const s = store.get();
+  const from = s.keyColumn < 0 ? s.ui.chosen + 1 : s.keyColumn;
+  store.update({ keyColumn: Math.max(0, Math.min(s.ui.chosen, from + by)) }, "heatPointer");
+}
+
+/** The heatmap lost the keyboard: no column is read. */
+export function clearKeyColumn(): void {
+  store.update({ keyColumn: -1 }, "heatPointer");
+}
+
+/** The heatmap cell under the pointer (null: none); redrawn only when it is another cell. */
+export function hoverCell(cell: Cell | null): void {
+  const { hoverCell: was } = store.get();
+  if (cell?.q === was?.q && cell?.k === was?.k) return;
+  store.update({ hoverCell: cell }, "heatPointer");
+}
+
+/** A token of the lines view is under the pointer (null: none). */
+export function hoverLines(index: number | null, side: "left" | "right"): void {
+  store.update({ linesHover: index === null ? null : { index, side } }, "linesPointer");
+  hoverToken(index);
+}
+
+/** The keyboard moved the lines view's token: the pointer's token no longer counts. */
+export function clearLinesHover(): void {
+  store.update({ linesHover: null }, "linesPointer");
+}
+
+/** The theme's colours or the panel's width changed: everything is drawn again. */
+export function refresh(): void {
+  store.update({ theme: readTheme() }, "all");
+}
+
+export function revealPlace(start: number, end: number): void {
+  send({ type: "revealPlace", start, end });
 }
 
 export function exportAs(format: ExportFormat): void {
-  if (!S.view || S.view.pending) return;
-  const caption = `${S.view.model} · ${S.view.source.label} · ${S.ui.tab === "rollout" ? "attention rollout" : selectionName(S)}`;
+  const s = store.get();
+  if (!s.view || s.view.pending) return;
+  const caption = `${s.view.model} · ${s.view.source.label} · ${s.ui.tab === "rollout" ? "attention rollout" : selectionName(s)}`;
+  const lines = s.ui.tab === "lines" ? linesSvgRoot(s) : undefined;
   let data: string;
-  if (format === "json") data = viewJson(S.view);
-  else if (format === "png") data = (S.ui.tab === "rollout" ? rollCanvas : heatCanvas).toDataURL("image/png");
-  else if (S.ui.tab === "lines" && S.linesView) data = linesSvg(S.linesView.root, caption, S.theme);
-  else data = heatmapSvg(S.ui.tab === "rollout" ? S.view.rollout : currentMatrix(S), labels(S), caption, S.theme);
+  if (format === "json") data = viewJson(s.view);
+  else if (format === "png") data = (s.ui.tab === "rollout" ? rollCanvas : heatCanvas).toDataURL("image/png");
+  else if (lines) data = linesSvg(lines, caption, s.theme);
+  else data = heatmapSvg(s.ui.tab === "rollout" ? s.view.rollout : currentMatrix(s), labels(s), caption, s.theme);
   send({ type: "export", format, data });
 }
 
 export function onState(v: AttentionView, receivedAt: number): void {
-  const same = S.ui.viewId === v.id;
-  S.view = v;
+  const { ui: was } = store.get();
+  const same = was.viewId === v.id;
   const n = v.tokens.length;
   // a command (the guided tour) may say what to show first; after that, the user's choices stand
   const pick = !same ? v.pick : undefined;
-  S.ui = {
+  const ui: UiState = {
     viewId: v.id,
-    layer: pick ? pick.layer : Math.min(S.ui.layer, Math.max(0, v.nLayer - 1)),
-    head: pick ? (pick.head ?? MEAN) : S.ui.head < v.nHead ? S.ui.head : MEAN,
-    tab: pick ? pick.tab : S.ui.tab,
-    chosen: same ? Math.min(S.ui.chosen, Math.max(0, n - 1)) : Math.min(v.focus ?? n - 1, Math.max(0, n - 1)),
+    layer: pick ? pick.layer : Math.min(was.layer, Math.max(0, v.nLayer - 1)),
+    head: pick ? (pick.head ?? MEAN) : was.head < v.nHead ? was.head : MEAN,
+    tab: pick ? pick.tab : was.tab,
+    chosen: same ? Math.min(was.chosen, Math.max(0, n - 1)) : Math.min(v.focus ?? n - 1, Math.max(0, n - 1)),
   };
-  S.hoverCell = null;
-  S.keyColumn = -1;
-  S.linesHover = null;
-  save();
+  store.update({ view: v, ui, hoverCell: null, keyColumn: -1, linesHover: null, loading: false, error: "", theme: readTheme() }, "all");
   sendShowing();
-  S.loading = false;
-  S.error = "";
-  if (pick && panels.getAttribute("activeid") !== `tab-${S.ui.tab}`) panels.setAttribute("activeid", `tab-${S.ui.tab}`);
-  // the lines view is built when its tab is first shown for this view
-  linesHost.replaceChildren();
-  S.linesView = undefined;
-  render(S, "all");
-  if (n > 0) send({ type: "selectToken", index: S.ui.chosen });
+  if (n > 0) send({ type: "selectToken", index: ui.chosen });
   // after the browser has painted the heatmap
   requestAnimationFrame(() => setTimeout(() => send({ type: "rendered", viewId: v.id, drawMs: Math.round(performance.now() - receivedAt) }), 0));
 }
 
 /** The rollout and next words of the view on screen arrived: fill them in. */
 export function onDetails(d: DetailsMessage["data"]): void {
-  const TT = T(S) * T(S);
-  if (!S.view || S.view.id !== d.viewId || d.rollout.length !== TT || d.attentions.length !== S.view.nLayer * S.view.nHead * TT || d.headMeans.length !== S.view.nLayer * TT) return;
-  const { shown: _, ...rest } = S.view;
+  const s = store.get();
+  const TT = T(s) * T(s);
+  if (!s.view || s.view.id !== d.viewId || d.rollout.length !== TT || d.attentions.length !== s.view.nLayer * s.view.nHead * TT || d.headMeans.length !== s.view.nLayer * TT) return;
+  const { shown: _, ...rest } = s.view;
   const { memory, memoryPlaces, noMemory } = d;
-  S.view = { ...rest, attentions: d.attentions, headMeans: d.headMeans, rollout: d.rollout, predictions: d.predictions, nextWords: d.nextWords, memory, memoryPlaces, noMemory, pending: false };
-  render(S, "details");
+  store.update({ view: { ...rest, attentions: d.attentions, headMeans: d.headMeans, rollout: d.rollout, predictions: d.predictions, nextWords: d.nextWords, memory, memoryPlaces, noMemory, pending: false } }, "details");
 }
 
 /** The memory's places of the view on screen, given their lines again (one was edited since). */
 export function onMemoryPlaces(d: MemoryPlacesMessage["data"]): void {
-  if (!S.view || S.view.id !== d.viewId) return;
-  S.view = { ...S.view, memoryPlaces: d.memoryPlaces };
-  render(S, "memory");
+  const { view } = store.get();
+  if (!view || view.id !== d.viewId) return;
+  store.update({ view: { ...view, memoryPlaces: d.memoryPlaces } }, "memory");
 }
 
 /** The model host is working, or could not. */
 export function onStatus(loading: boolean, error: string): void {
-  S.loading = loading;
-  S.error = error;
-  render(S, "status");
+  store.update({ loading, error }, "status");
 }

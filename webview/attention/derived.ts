@@ -1,14 +1,14 @@
-// What the views compute from the state: the matrix shown, labels, sizes.
+// What the views compute from the state (read-only): the matrix shown, labels, sizes.
 import { visibleWhitespace } from "../../src/shared/tokenDisplay";
 import { type Layout } from "./heatmap";
-import { MEAN, type State } from "./state";
+import { MEAN, type ReadState } from "./state";
 import { panels } from "./skeleton";
 
-export function T(s: State): number {
+export function T(s: ReadState): number {
   return s.view?.tokens.length ?? 0;
 }
 
-export function labels(s: State, max = 18): string[] {
+export function labels(s: ReadState, max = 18): string[] {
   return (s.view?.tokens ?? []).map((t) => {
     const text = visibleWhitespace(t.text) || "∅";
     const chars = [...text];
@@ -17,7 +17,7 @@ export function labels(s: State, max = 18): string[] {
 }
 
 /** The T×T matrix of the chosen layer and head (or the heads' average), [query, key]; empty while it has not arrived. */
-export function currentMatrix(s: State): Float32Array {
+export function currentMatrix(s: ReadState): Float32Array {
   if (!s.view) return new Float32Array(0);
   const TT = T(s) * T(s);
   const shown = s.view.shown;
@@ -27,7 +27,7 @@ export function currentMatrix(s: State): Float32Array {
   return s.view.attentions.subarray(at, at + TT);
 }
 
-export function selectionName(s: State): string {
+export function selectionName(s: ReadState): string {
   if (!s.view) return "";
   return s.ui.head === MEAN ? `layer ${s.ui.layer + 1}, average of ${s.view.nHead} heads` : `layer ${s.ui.layer + 1}, head ${s.ui.head + 1}`;
 }

@@ -4,6 +4,7 @@ import type { AttentionView } from "../../src/shared/attentionProtocol";
 import { colorScale } from "../../src/shared/colorScale";
 import { css, type Theme } from "./theme";
 import { svgNode as node, SVG_NS as SVG } from "../common/svg";
+import { type DeepReadonly } from "../common/store";
 
 /** A standalone SVG of one T×T matrix, with token labels, the hatched future and a legend. */
 export function heatmapSvg(m: Float32Array, labels: readonly string[], caption: string, theme: Theme): string {
@@ -78,7 +79,7 @@ export function linesSvg(onScreen: SVGSVGElement, caption: string, theme: Theme)
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
 
 /** The raw tensors, nested [layer][head][query][key] for readers in any language. */
-export function viewJson(v: AttentionView): string {
+export function viewJson(v: DeepReadonly<AttentionView>): string {
   const T = v.tokens.length;
   const matrix = (a: Float32Array, at: number) => Array.from({ length: T }, (_, q) => Array.from(a.subarray(at + q * T, at + (q + 1) * T), round));
   return JSON.stringify({

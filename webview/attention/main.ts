@@ -1,171 +1,158 @@
 // The attention panel's webview: token strip, heatmap per layer and head, the grid of every head, the
-// "lines" view, attention rollout, the model's next words and the document memory beside them. It asks for its state with "ready", keeps
-// its own UI state (layer, head, tab, chosen token) with getState/setState, and reaches the extension only
-// through the messages of src/shared/attentionProtocol.ts. This file: the events and the start.
+// "lines" view, attention rollout, the model's next words and the document memory beside them. It asks for
+// its state with "ready", keeps its own UI state (layer, head, tab, chosen token) with getState/setState,
+// and reaches the extension only through the messages of src/shared/attentionProtocol.ts. This file: the
+// wiring of messages and DOM events to the actions, of the store to render, and the start.
 import { isToWebviewMessage } from "../../src/shared/attentionProtocol";
-import { cellAt, type Cell, type Layout } from "./heatmap";
-import { TABS, S, channel, send, hoverToken } from "./state";
 import { READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { whenDefined } from "../common/toolkit";
+import { cellAt, type Layout } from "./heatmap";
+import { TABS, type ReadState } from "./state";
 import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels } from "./skeleton";
-import { T, labels, currentMatrix } from "./derived";
-import { render } from "./render";
-import { choose, setLayerHead, setTab, exportAs, onState, onDetails, onMemoryPlaces, onStatus, sendShowing } from "./actions";
+import { currentMatrix } from "./derived";
+import { createRender } from "./render";
+import { heatmapLayout } from "./views/heatmap";
+import { rolloutLayout } from "./views/rollout";
+import { showTip } from "./views/tooltip";
+import * as act from "./actions";
+
+const { store, channel, api, send } = act;
 
 window.addEventListener("message", (e: MessageEvent) => {
   const receivedAt = performance.now();
   if (!isToWebviewMessage(e.data)) return;
   channel.receive(e.data);
   const body = e.data.body;
-  if (body.type === "state") onState(body.data, receivedAt);
-  else if (body.type === "details") onDetails(body.data);
-  else if (body.type === "memoryPlaces") onMemoryPlaces(body.data);
-  else if (body.type === "loading") onStatus(true, "");
-  else if (body.type === "error") onStatus(false, body.message);
+  if (body.type === "state") act.onState(body.data, receivedAt);
+  else if (body.type === "details") act.onDetails(body.data);
+  else if (body.type === "memoryPlaces") act.onMemoryPlaces(body.data);
+  else if (body.type === "loading") act.onStatus(true, "");
+  else if (body.type === "error") act.onStatus(false, body.message);
 });
+
+// the store's subscribers: the UI state is saved whenever it changes, and every change is drawn
+let savedUi = store.get().ui;
+store.subscribe((s) => {
+  if (s.ui === savedUi) return;
+  savedUi = s.ui;
+  api.setState(s.ui);
+});
+const render = createRender({ choose: act.choose, hoverToken: act.hoverToken, hoverLines: act.hoverLines, openHead: act.openHead, revealPlace: act.revealPlace });
+store.subscribe(render);
 
 layerPick.addEventListener("change", () => {
   const l = Number(layerPick.value);
-  if (Number.isInteger(l) && S.view && l !== S.ui.layer) setLayerHead(l, S.ui.head);
+  const s = store.get();
+  if (Number.isInteger(l) && s.view && l !== s.ui.layer) act.setLayerHead(l, s.ui.head);
 });
 headPick.addEventListener("change", () => {
   const h = Number(headPick.value);
-  if (Number.isInteger(h) && S.view && h !== S.ui.head) setLayerHead(S.ui.layer, h);
+  const s = store.get();
+  if (Number.isInteger(h) && s.view && h !== s.ui.head) act.setLayerHead(s.ui.layer, h);
 });
 followBox.addEventListener("change", () => send({ type: "setFollow", follow: followBox.checked }));
-exportButtons.forEach((b, i) => b.addEventListener("click", () => exportAs((["png", "svg", "json"] as const)[i])));
+exportButtons.forEach((b, i) => b.addEventListener("click", () => act.exportAs((["png", "svg", "json"] as const)[i])));
 tourButton.addEventListener("click", () => send({ type: "openTour" }));
 panels.addEventListener("change", (e) => {
   if (e.target !== panels) return;
   const id = (panels as HTMLElement & { activeid?: string }).activeid ?? panels.getAttribute("activeid") ?? "";
   const tab = TABS.find((t) => `tab-${t.id}` === id)?.id;
-  if (tab) setTab(tab, true);
+  if (tab) act.setTab(tab, true);
 });
 
-/** Arrow keys move the chosen token; true when the key was used. */
-function moveChosen(key: string): boolean {
-  const n = T(S);
-  if (n === 0) return false;
-  const step: Record<string, number> = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1, PageUp: -10, PageDown: 10 };
-  if (key === "Home") choose(0);
-  else if (key === "End") choose(n - 1);
-  else if (key in step) choose(S.ui.chosen + step[key]);
-  else return false;
-  return true;
+/** the heatmap's tip at the keyboard's column of the chosen row */
+function showKeyTip(s: ReadState): void {
+  showTip(s, heatTip, heatmapLayout(), { q: s.ui.chosen, k: s.keyColumn }, currentMatrix(s));
 }
 
 tokensEl.addEventListener("keydown", (e) => {
-  if (moveChosen(e.key)) e.preventDefault();
+  if (act.moveChosen(e.key)) e.preventDefault();
 });
 linesHost.addEventListener("keydown", (e) => {
-  if (moveChosen(e.key)) {
-    S.linesHover = null;
-    render(S, "linesPointer");
+  if (act.moveChosen(e.key)) {
+    act.clearLinesHover();
     e.preventDefault();
   }
 });
 rollCanvas.addEventListener("keydown", (e) => {
-  if (moveChosen(e.key)) e.preventDefault();
+  if (act.moveChosen(e.key)) e.preventDefault();
 });
 heatCanvas.addEventListener("keydown", (e) => {
   // up/down: the looking token; left/right: read along its row
   if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
-    S.keyColumn = Math.max(0, Math.min(S.ui.chosen, (S.keyColumn < 0 ? S.ui.chosen + 1 : S.keyColumn) + (e.key === "ArrowLeft" ? -1 : 1)));
-    render(S, "heatPointer");
-    showTip(heatTip, S.heatLayout, { q: S.ui.chosen, k: S.keyColumn }, currentMatrix(S));
+    act.moveKeyColumn(e.key === "ArrowLeft" ? -1 : 1);
+    showKeyTip(store.get());
     e.preventDefault();
-  } else if (moveChosen(e.key)) {
+  } else if (act.moveChosen(e.key)) {
     e.preventDefault();
-    if (S.keyColumn >= 0) showTip(heatTip, S.heatLayout, { q: S.ui.chosen, k: S.keyColumn }, currentMatrix(S));
+    if (store.get().keyColumn >= 0) showKeyTip(store.get());
   }
 });
 heatCanvas.addEventListener("blur", () => {
-  S.keyColumn = -1;
   heatTip.hidden = true;
-  render(S, "heatPointer");
+  act.clearKeyColumn();
 });
 
 document.addEventListener("keydown", (e) => {
-  if (!S.view || e.ctrlKey || e.metaKey || e.altKey) return;
+  const s = store.get();
+  if (!s.view || e.ctrlKey || e.metaKey || e.altKey) return;
   const target = e.target as HTMLElement | null;
   if (target && /^(INPUT|TEXTAREA)$/.test(target.tagName)) return;
-  if (e.key === "[" || e.key === "]") setLayerHead(S.ui.layer + (e.key === "[" ? -1 : 1), S.ui.head);
-  else if (e.key === "," || e.key === ".") setLayerHead(S.ui.layer, S.ui.head + (e.key === "," ? -1 : 1));
+  if (e.key === "[" || e.key === "]") act.setLayerHead(s.ui.layer + (e.key === "[" ? -1 : 1), s.ui.head);
+  else if (e.key === "," || e.key === ".") act.setLayerHead(s.ui.layer, s.ui.head + (e.key === "," ? -1 : 1));
   else return;
   e.preventDefault();
 });
 
-function showTip(tip: HTMLElement, layout: Layout | undefined, cell: Cell | null, m: Float32Array): void {
-  if (!layout || !cell || !S.view) {
-    tip.hidden = true;
-    return;
-  }
-  const lab = labels(S);
-  const v = m[cell.q * T(S) + cell.k];
-  tip.textContent =
-    cell.k > cell.q ? `“${lab[cell.q]}” cannot see “${lab[cell.k]}”: it comes later.` : `“${lab[cell.q]}” → “${lab[cell.k]}”: ${v.toFixed(3)} (${(v * 100).toFixed(1)}% of its attention)`;
-  tip.hidden = false;
-  // right of the cell, or left of it where the panel's edge would cut the tip off
-  const wrap = tip.parentElement;
-  const right = layout.x0 + (cell.k + 1) * layout.cell + 8;
-  const room = wrap ? wrap.scrollLeft + wrap.clientWidth : Infinity;
-  tip.style.left = `${right + tip.offsetWidth <= room ? right : Math.max(wrap?.scrollLeft ?? 0, layout.x0 + cell.k * layout.cell - tip.offsetWidth - 8)}px`;
-  tip.style.top = `${layout.y0 + (cell.q + 1) * layout.cell + 4}px`;
-}
-
-function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => Layout | undefined, matrix: () => Float32Array, redraw: boolean): void {
+/** A heatmap's pointer: its tip, the editor's highlight, a click chooses the row; `hover`: the heatmap marks the cell. */
+function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => Layout | undefined, matrix: () => Float32Array, hover: boolean): void {
   canvas.addEventListener("mousemove", (e) => {
     const layout = layoutOf();
     const cell = layout ? cellAt(layout, e.offsetX, e.offsetY) : null;
-    showTip(tip, layout, cell, matrix());
-    hoverToken(cell ? cell.k : null);
-    if (redraw && (cell?.q !== S.hoverCell?.q || cell?.k !== S.hoverCell?.k)) {
-      S.hoverCell = cell;
-      render(S, "heatPointer");
-    }
+    showTip(store.get(), tip, layout, cell, matrix());
+    act.hoverToken(cell ? cell.k : null);
+    if (hover) act.hoverCell(cell);
   });
   canvas.addEventListener("mouseleave", () => {
     tip.hidden = true;
-    hoverToken(null);
-    if (redraw && S.hoverCell) {
-      S.hoverCell = null;
-      render(S, "heatPointer");
-    }
+    act.hoverToken(null);
+    if (hover) act.hoverCell(null);
   });
   canvas.addEventListener("click", (e) => {
     const layout = layoutOf();
     const cell = layout ? cellAt(layout, e.offsetX, e.offsetY) : null;
-    if (cell) choose(cell.q);
+    if (cell) act.choose(cell.q);
   });
 }
-wireHover(heatCanvas, heatTip, () => S.heatLayout, () => currentMatrix(S), true);
-wireHover(rollCanvas, rollTip, () => (S.view?.pending ? undefined : S.rollLayout), () => S.view?.rollout ?? new Float32Array(0), false);
+wireHover(heatCanvas, heatTip, heatmapLayout, () => currentMatrix(store.get()), true);
+wireHover(rollCanvas, rollTip, () => (store.get().view?.pending ? undefined : rolloutLayout()), () => store.get().view?.rollout ?? new Float32Array(0), false);
 
 // the theme changes the body's class and the root's variables; the width changes the canvas sizes
 let frame = 0;
-function scheduleRender(): void {
+function scheduleRefresh(): void {
   cancelAnimationFrame(frame);
-  frame = requestAnimationFrame(() => render(S, "all"));
+  frame = requestAnimationFrame(act.refresh);
 }
-new MutationObserver(scheduleRender).observe(document.body, { attributes: true, attributeFilter: ["class"] });
-new MutationObserver(scheduleRender).observe(document.documentElement, { attributes: true, attributeFilter: ["style"] });
+new MutationObserver(scheduleRefresh).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+new MutationObserver(scheduleRefresh).observe(document.documentElement, { attributes: true, attributeFilter: ["style"] });
 let lastWidth = 0;
 new ResizeObserver(() => {
   const w = document.body.clientWidth;
   if (Math.abs(w - lastWidth) < 8) return;
   lastWidth = w;
-  scheduleRender();
+  scheduleRefresh();
 }).observe(document.body);
 
-render(S, "all");
+render(store.get(), "all");
 
 // Ask for the state at once: the heatmap is a canvas and needs no component, so the first picture does not
 // wait for the toolkit's script. Once its components are defined, everything is drawn again, with the
 // pickers' and the checkbox's values set as the components' own properties.
 // the extension answers "ready" with what the panel shows (the message handler above draws it)
 channel.request({ type: "ready" }, READY_TIMEOUT_MS).catch(() => {
-  if (S.view || S.error) return;
-  onStatus(S.loading, "LM Lens is not answering: close the panel and run the command again.");
+  const s = store.get();
+  if (s.view || s.error) return;
+  act.onStatus(s.loading, "LM Lens is not answering: close the panel and run the command again.");
 });
-sendShowing();
-void whenDefined(["vscode-dropdown", "vscode-option", "vscode-checkbox", "vscode-button", "vscode-panels"]).then(() => scheduleRender());
+act.sendShowing();
+void whenDefined(["vscode-dropdown", "vscode-option", "vscode-checkbox", "vscode-button", "vscode-panels"]).then(() => scheduleRefresh());

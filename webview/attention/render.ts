@@ -1,100 +1,91 @@
 // The one entry that draws: render(state, change) redraws the parts of the panel that `change` affects,
-// each from the state alone (one module per view under views/). The views of tabs not shown are drawn
-// when their tab opens.
-import { readTheme } from "./theme";
-import { type State, type Tab } from "./state";
+// each from the state alone (one module per view under views/), read-only. The views of tabs not shown
+// are drawn when their tab opens. It is the store's subscriber (main.ts).
+import { type ReadState, type Tab, type Change } from "./state";
 import { heatCanvas, rollCanvas } from "./skeleton";
 import { revealRow } from "./derived";
+import { type ViewEvents } from "./views/events";
 import { renderHeader, renderPickers } from "./views/header";
+import { renderTabs } from "./views/tabs";
 import { renderTokens } from "./views/tokens";
 import { renderNext } from "./views/next";
 import { renderMemory } from "./views/memory";
-import { renderHeatmap } from "./views/heatmap";
+import { heatmapLayout, renderHeatmap } from "./views/heatmap";
 import { renderGrid } from "./views/grid";
 import { renderLines } from "./views/lines";
-import { renderRollout } from "./views/rollout";
-
-/**
- * What changed in the state:
- *  all          a new view, the theme or the panel's width: everything
- *  status       loading or an error
- *  details      the rest of the view arrived (every head, rollout, predictions, next words, memory)
- *  memory       the memory's places were given their lines again
- *  chosen       the chosen token
- *  head         the layer or head shown
- *  tab          the tab shown
- *  heatPointer  the pointer or the keyboard's column on the heatmap
- *  linesPointer the token hovered in the lines view
- */
-export type Change = "all" | "status" | "details" | "memory" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer";
+import { renderRollout, rolloutLayout } from "./views/rollout";
 
 const TABS: readonly Tab[] = ["heatmap", "grid", "lines", "rollout"];
 
-/** Views drawn only while their tab shows. */
-const VIEW_RENDER: Record<Tab, (s: State) => void> = {
-  heatmap: (s) => {
-    renderHeatmap(s);
-    revealRow(heatCanvas, s.heatLayout, s.ui.chosen);
-  },
-  grid: renderGrid,
-  lines: renderLines,
-  rollout: (s) => {
-    renderRollout(s);
-    revealRow(rollCanvas, s.rollLayout, s.ui.chosen);
-  },
-};
-/** views whose tab was hidden when they changed: drawn when it opens */
-const staleViews = new Set<Tab>();
-
-function renderViews(s: State, tabs: readonly Tab[]): void {
-  for (const t of tabs) {
-    if (t === s.ui.tab) {
-      VIEW_RENDER[t](s);
-      staleViews.delete(t);
-    } else staleViews.add(t);
-  }
-}
-
-export function render(s: State, change: Change = "all"): void {
-  switch (change) {
-    case "all":
-      s.theme = readTheme();
-      renderHeader(s);
-      renderPickers(s);
-      renderTokens(s);
-      renderNext(s);
-      renderMemory(s);
-      renderViews(s, TABS);
-      return;
-    case "status":
-      renderHeader(s);
-      return;
-    case "details":
-      renderHeader(s);
-      renderNext(s);
-      renderMemory(s);
-      renderViews(s, TABS);
-      return;
-    case "memory":
-      renderMemory(s);
-      return;
-    case "chosen":
-      renderTokens(s);
-      renderNext(s);
-      renderViews(s, ["heatmap", "lines", "rollout"]);
-      return;
-    case "head":
-      renderPickers(s);
-      renderViews(s, ["heatmap", "grid", "lines"]);
-      return;
-    case "tab":
-      if (staleViews.has(s.ui.tab)) renderViews(s, [s.ui.tab]);
-      return;
-    case "heatPointer":
+/** The render function, its views wired to `on`. */
+export function createRender(on: ViewEvents): (s: ReadState, change: Change) => void {
+  /** views drawn only while their tab shows */
+  const viewRender: Record<Tab, (s: ReadState) => void> = {
+    heatmap: (s) => {
       renderHeatmap(s);
-      return;
-    case "linesPointer":
-      renderLines(s);
-      return;
+      revealRow(heatCanvas, heatmapLayout(), s.ui.chosen);
+    },
+    grid: (s) => renderGrid(s, on),
+    lines: (s) => renderLines(s, on),
+    rollout: (s) => {
+      renderRollout(s);
+      revealRow(rollCanvas, rolloutLayout(), s.ui.chosen);
+    },
+  };
+  /** views whose tab was hidden when they changed, drawn when it opens: what is on screen, not state */
+  const staleViews = new Set<Tab>();
+
+  function renderViews(s: ReadState, tabs: readonly Tab[]): void {
+    for (const t of tabs) {
+      if (t === s.ui.tab) {
+        viewRender[t](s);
+        staleViews.delete(t);
+      } else staleViews.add(t);
+    }
   }
+
+  return (s, change) => {
+    switch (change) {
+      case "all":
+        renderHeader(s);
+        renderPickers(s);
+        renderTabs(s);
+        renderTokens(s, on);
+        renderNext(s);
+        renderMemory(s, on);
+        renderViews(s, TABS);
+        return;
+      case "status":
+        renderHeader(s);
+        return;
+      case "details":
+        renderHeader(s);
+        renderNext(s);
+        renderMemory(s, on);
+        renderViews(s, TABS);
+        return;
+      case "memory":
+        renderMemory(s, on);
+        return;
+      case "chosen":
+        renderTokens(s, on);
+        renderNext(s);
+        renderViews(s, ["heatmap", "lines", "rollout"]);
+        return;
+      case "head":
+        renderPickers(s);
+        renderViews(s, ["heatmap", "grid", "lines"]);
+        return;
+      case "tab":
+        renderTabs(s);
+        if (staleViews.has(s.ui.tab)) renderViews(s, [s.ui.tab]);
+        return;
+      case "heatPointer":
+        renderHeatmap(s);
+        return;
+      case "linesPointer":
+        renderLines(s, on);
+        return;
+    }
+  };
 }

@@ -1,8 +1,9 @@
-// The attention webview's static DOM: built once; the views fill it in (render.ts).
+// The attention webview's static DOM: built once, from no state; the views fill it in (render.ts), the
+// tab strip's active tab included.
 import { type ExportFormat } from "../../src/shared/attentionProtocol";
-import { el } from "../common/dom";
-import { TABS, type Picker, type Checkbox, S } from "./state";
-// ---------------------------------------------------------------- skeleton
+import { el, helpSection } from "../common/dom";
+import { type Checkbox, type Picker } from "../common/toolkit";
+import { TABS } from "./state";
 
 export const root = document.getElementById("root")!;
 export const titleEl = el("h1", { text: "Attention" });
@@ -61,7 +62,7 @@ export function legendRow(ramp: HTMLCanvasElement): HTMLElement {
   ]);
 }
 
-export const panels = el("vscode-panels", { id: "panels", attrs: { activeid: `tab-${S.ui.tab}`, "aria-label": "Views" } });
+export const panels = el("vscode-panels", { id: "panels", attrs: { "aria-label": "Views" } });
 for (const t of TABS) panels.append(el("vscode-panel-tab", { id: `tab-${t.id}`, text: t.label, attrs: { title: t.hint } }));
 panels.append(
   el("vscode-panel-view", { id: "view-heatmap" }, [
@@ -115,13 +116,12 @@ main.append(
   el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [nextWordsTitle, nextWordsEl, memoryEl, predictionsTitle, predictionsEl, beforeEl]),
 );
 root.append(
-  el("details", { className: "help" }, [
-    el("summary", { text: "What am I looking at?" }),
-    el("p", { text: "The model reads the text as tokens: words and pieces of words, shown above (· is a space, ↵ a line break). For every token, attention decides which earlier tokens it takes information from." }),
-    el("p", { text: explain.layer }),
-    el("p", { text: explain.head }),
-    el("p", { text: explain.colour }),
-    el("p", { text: "A token can only look back: the hatched triangle is the future, which it never sees. Many heads put much of their attention on the first token when nothing else is useful." }),
+  helpSection([
+    "The model reads the text as tokens: words and pieces of words, shown above (· is a space, ↵ a line break). For every token, attention decides which earlier tokens it takes information from.",
+    explain.layer,
+    explain.head,
+    explain.colour,
+    "A token can only look back: the hatched triangle is the future, which it never sees. Many heads put much of their attention on the first token when nothing else is useful.",
   ]),
 );
 

@@ -1,10 +1,10 @@
 // The attention webview's state: what it shows (the view from the extension), its own UI state (saved
-// with setState), the transient state of pointer and keyboard, and the transport to the extension.
-import { type AttentionTab, type AttentionView, type FromWebview, type ToWebview } from "../../src/shared/attentionProtocol";
-import { connect } from "../common/vscodeApi";
-import { type Cell, type Layout } from "./heatmap";
-import type { LinesView } from "./lines";
-import { readTheme, type Theme } from "./theme";
+// with setState), and the pointer and keyboard state that the drawing depends on. Only actions.ts changes
+// it (through its store); the views get it read-only. Pure: no DOM.
+import { type AttentionTab, type AttentionView } from "../../src/shared/attentionProtocol";
+import { type DeepReadonly } from "../common/store";
+import { type Cell } from "./heatmap";
+import { type Theme } from "./theme";
 
 export type Tab = AttentionTab;
 export const TABS: { id: Tab; label: string; hint: string }[] = [
@@ -24,43 +24,44 @@ export interface UiState {
   chosen: number;
 }
 
-export type { Picker, Checkbox } from "../common/toolkit";
-
-export const { api, channel } = connect<UiState, FromWebview, ToWebview>();
-
-/** Everything that changes, in one place: the actions and messages change it, render(state) draws it. */
+/** Everything that changes and that the views draw, in one place. */
 export interface State {
   ui: UiState;
   view: AttentionView | undefined;
   loading: boolean;
   error: string;
+  /** the VS Code theme's colours, read again when the theme changes */
   theme: Theme;
-  heatLayout: Layout | undefined;
-  rollLayout: Layout | undefined;
+  /** the heatmap cell under the pointer */
   hoverCell: Cell | null;
   /** the column read with the keyboard in the heatmap (-1: none) */
   keyColumn: number;
+  /** the token hovered in the lines view, and on which side */
   linesHover: { index: number; side: "left" | "right" } | null;
-  /** the lines view of the view shown, built when its tab first shows (undefined: not built yet) */
-  linesView: LinesView | undefined;
-  lastHoverSent: number | null;
 }
 
-export const S: State = {
-  ui: restore(api.getState()),
-  view: undefined,
-  loading: false,
-  error: "",
-  theme: readTheme(),
-  heatLayout: undefined,
-  rollLayout: undefined,
-  hoverCell: null,
-  keyColumn: -1,
-  linesHover: null,
-  linesView: undefined,
-  lastHoverSent: null,
-};
+/** What the views get: the state, read-only. */
+export type ReadState = DeepReadonly<State>;
 
+/**
+ * What changed in the state, so that render redraws only what depends on it:
+ *  all          a new view, the theme or the panel's width: everything
+ *  status       loading or an error
+ *  details      the rest of the view arrived (every head, rollout, predictions, next words, memory)
+ *  memory       the memory's places were given their lines again
+ *  chosen       the chosen token
+ *  head         the layer or head shown
+ *  tab          the tab shown
+ *  heatPointer  the pointer or the keyboard's column on the heatmap
+ *  linesPointer the token hovered in the lines view
+ */
+export type Change = "all" | "status" | "details" | "memory" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer";
+
+export function initialState(ui: UiState, theme: Theme): State {
+  return { ui, view: undefined, loading: false, error: "", theme, hoverCell: null, keyColumn: -1, linesHover: null };
+}
+
+/** The UI state saved with setState, checked field by field (an older version of the webview may have saved it). */
 export function restore(s: unknown): UiState {
   const d: UiState = { viewId: 0, layer: 0, head: MEAN, tab: "heatmap", chosen: 0 };
   if (typeof s !== "object" || s === null) return d;
@@ -74,18 +75,3 @@ export function restore(s: unknown): UiState {
     chosen: int(o.chosen, 0, 0),
   };
 }
-
-export function save(): void {
-  api.setState(S.ui);
-}
-
-export function send(body: FromWebview): void {
-  channel.send(body);
-}
-
-export function hoverToken(index: number | null): void {
-  if (index === S.lastHoverSent) return;
-  S.lastHoverSent = index;
-  send({ type: "hoverToken", index });
-}
-

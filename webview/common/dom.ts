@@ -25,3 +25,28 @@ export function el(tag: string, props: Props = {}, children: Child[] = []): HTML
   for (const c of children) e.append(c);
   return e;
 }
+
+/** A webview's "What am I looking at?" section: a closed <details>, one paragraph per item. */
+export function helpSection(paragraphs: readonly Child[]): HTMLElement {
+  return el("details", { className: "help" }, [el("summary", { text: "What am I looking at?" }), ...paragraphs.map((p) => (typeof p === "string" ? el("p", { text: p }) : el("p", {}, [p])))]);
+}
+
+/**
+ * Arrow keys (along `horizontal` or not), Home and End move the focus along a roving-tabindex list: the
+ * item focused gets tabindex 0, the others -1. Returns whether the key was one of them.
+ */
+export function moveFocus(items: readonly HTMLElement[], key: string, horizontal: boolean): boolean {
+  const at = items.findIndex((e) => e === document.activeElement);
+  const prev = horizontal ? "ArrowLeft" : "ArrowUp";
+  const next = horizontal ? "ArrowRight" : "ArrowDown";
+  let to: number;
+  if (key === prev) to = Math.max(0, at - 1);
+  else if (key === next) to = Math.min(items.length - 1, at + 1);
+  else if (key === "Home") to = 0;
+  else if (key === "End") to = items.length - 1;
+  else return false;
+  if (items.length === 0) return true;
+  items.forEach((e, i) => (e.tabIndex = i === to ? 0 : -1));
+  items[to].focus();
+  return true;
+}

@@ -3,6 +3,7 @@
 // colours come from the stylesheet (theme variables), so the map follows the theme.
 import type { NeighbourList } from "../../src/shared/neighboursProtocol";
 import { svgNode as node } from "../common/svg";
+import { type DeepReadonly } from "../common/store";
 import { placeLabels } from "./labels";
 
 /** the map's label font (svg.map in neighbours.css): 11 px */
@@ -25,7 +26,7 @@ export interface MapPoint {
 }
 
 /** Points of a list: the query first, then the neighbours, with their values for hovering. */
-export function mapPoints(list: NeighbourList, formatScore: (score: number) => string): MapPoint[] {
+export function mapPoints(list: DeepReadonly<NeighbourList>, formatScore: (score: number) => string): MapPoint[] {
   return [
     { label: list.query, detail: `query “${list.query}”`, isQuery: true },
     ...list.neighbours.map((n, i) => ({ label: n.word, detail: `${i + 1}. ${n.word}: ${formatScore(n.score)}`, isQuery: false })),

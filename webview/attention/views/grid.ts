@@ -1,12 +1,12 @@
 // Every layer and head as a small heatmap; a click opens one in the heatmap tab.
 import { el } from "../../common/dom";
 import { drawThumbnail } from "../heatmap";
-import { MEAN, type State } from "../state";
+import { MEAN, type ReadState } from "../state";
 import { explain, gridEl } from "../skeleton";
 import { T, availableWidth } from "../derived";
-import { setLayerHead, setTab } from "../actions";
+import { type ViewEvents } from "./events";
 
-export function renderGrid(s: State): void {
+export function renderGrid(s: ReadState, on: ViewEvents): void {
   if (!s.view || s.view.pending) {
     gridEl.replaceChildren(...(s.view ? [el("p", { className: "pending", text: "Loading every head…" })] : []));
     return;
@@ -28,10 +28,7 @@ export function renderGrid(s: State): void {
         canvas,
         el("span", { text: h === MEAN ? "avg" : `H${h + 1}` }),
       ]);
-      button.addEventListener("click", () => {
-        setLayerHead(l, h);
-        setTab("heatmap");
-      });
+      button.addEventListener("click", () => on.openHead(l, h));
       cells.push(button);
     }
     rows.push(el("div", { className: "grid-row" }, cells));

@@ -1,11 +1,11 @@
 // The header (title, status, error, truncation notice) and the controls' values (layer and head pickers,
 // the follow checkbox, the export buttons).
 import { setChecked, setPickerOptions } from "../../common/toolkit";
-import { MEAN, type State } from "../state";
+import { MEAN, type ReadState } from "../state";
 import { titleEl, sourceEl, statusEl, ring, errorEl, noticeEl, layerPick, headPick, followBox, exportButtons } from "../skeleton";
 import { T } from "../derived";
 
-export function renderHeader(s: State): void {
+export function renderHeader(s: ReadState): void {
   statusEl.textContent = s.loading ? "Analysing…" : s.view ? "" : "Waiting for the model…";
   ring.hidden = !s.loading;
   errorEl.textContent = s.error;
@@ -30,7 +30,7 @@ export function renderHeader(s: State): void {
   for (const b of exportButtons) b.toggleAttribute("disabled", s.view.pending);
 }
 
-export function renderPickers(s: State): void {
+export function renderPickers(s: ReadState): void {
   if (!s.view) return;
   setPickerOptions(layerPick, Array.from({ length: s.view.nLayer }, (_, l) => ({ value: String(l), label: `Layer ${l + 1}` })), String(s.ui.layer));
   setPickerOptions(

@@ -1,10 +1,17 @@
 // The heatmap of one layer and head (or the heads' average), with a sentence that reads the chosen row.
-import { drawHeatmap, drawLegend } from "../heatmap";
-import { type State } from "../state";
+import { drawHeatmap, drawLegend, type Layout } from "../heatmap";
+import { type ReadState } from "../state";
 import { heatCanvas, heatSummary, heatLegend } from "../skeleton";
 import { T, labels, currentMatrix, selectionName, availableWidth, availableHeight } from "../derived";
 
-export function describeRow(s: State, q: number, m: Float32Array): string {
+/** where the last drawing put the cells: a cache of this view's own, for hit-testing the pointer (not state) */
+let layout: Layout | undefined;
+
+export function heatmapLayout(): Layout | undefined {
+  return layout;
+}
+
+export function describeRow(s: ReadState, q: number, m: Float32Array): string {
   if (!s.view || q < 0 || q >= T(s)) return "";
   const n = T(s);
   const lab = labels(s);
@@ -15,17 +22,17 @@ export function describeRow(s: State, q: number, m: Float32Array): string {
   return `“${lab[q]}” (token ${q}) looks most at ${top.join(", ")}.`;
 }
 
-export function renderHeatmap(s: State): void {
+export function renderHeatmap(s: ReadState): void {
   const m = currentMatrix(s);
   const size = { theme: s.theme, maxWidth: availableWidth(), maxHeight: availableHeight() };
   if (s.view && m.length !== T(s) * T(s)) {
     // this head's weights follow in a moment (details)
-    s.heatLayout = drawHeatmap(heatCanvas, { matrix: m, T: 0, labels: [], chosen: 0, hover: null, ...size });
+    layout = drawHeatmap(heatCanvas, { matrix: m, T: 0, labels: [], chosen: 0, hover: null, ...size });
     heatSummary.textContent = `Loading ${selectionName(s)}…`;
     return;
   }
   const hover = s.hoverCell ?? (s.keyColumn >= 0 ? { q: s.ui.chosen, k: s.keyColumn } : null);
-  s.heatLayout = drawHeatmap(heatCanvas, { matrix: m, T: T(s), labels: labels(s), chosen: s.ui.chosen, hover, ...size });
+  layout = drawHeatmap(heatCanvas, { matrix: m, T: T(s), labels: labels(s), chosen: s.ui.chosen, hover, ...size });
   const name = selectionName(s);
   heatCanvas.setAttribute("aria-label", `Attention heatmap, ${name}. Up and down arrows choose the looking token, left and right read its row.`);
   heatSummary.textContent = s.view ? `${name[0].toUpperCase()}${name.slice(1)}: ${describeRow(s, s.ui.chosen, m)}` : "";

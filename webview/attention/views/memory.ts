@@ -7,7 +7,9 @@ import { type PlaceLine } from "../../../src/shared/attentionProtocol";
 import { type MemoryPlace, type MemoryWord } from "../../../src/shared/messages";
 import { visibleWhitespace } from "../../../src/shared/tokenDisplay";
 import { el } from "../../common/dom";
-import { send, type State } from "../state";
+import { type ReadState } from "../state";
+import { type DeepReadonly } from "../../common/store";
+import { type ViewEvents } from "./events";
 import { memoryEl } from "../skeleton";
 import { bar, isWhy, percent, suggestedIndex } from "./next";
 
@@ -24,7 +26,7 @@ function breaks(text: string): string {
   return text.replace(/\n/g, "↵").replace(/\t/g, "→");
 }
 
-function placeItem(place: MemoryPlace, line: PlaceLine | undefined): HTMLElement {
+function placeItem(place: DeepReadonly<MemoryPlace>, line: DeepReadonly<PlaceLine> | undefined, on: ViewEvents): HTMLElement {
   const weight = el("span", { className: "p", text: percent(place.weight) });
   if (!line || "gone" in line) {
     return el("li", { className: "place gone", attrs: { title: "The document changed here since the memory read it" } }, [
@@ -46,20 +48,20 @@ function placeItem(place: MemoryPlace, line: PlaceLine | undefined): HTMLElement
     ],
   );
   // a native button: Enter and Space click it
-  button.addEventListener("click", () => send({ type: "revealPlace", start: place.start, end: place.end }));
+  button.addEventListener("click", () => on.revealPlace(place.start, place.end));
   return el("li", {}, [button]);
 }
 
-function placeList(places: readonly MemoryPlace[], lines: ReadonlyMap<string, PlaceLine>, label: string): HTMLElement {
+function placeList(places: readonly DeepReadonly<MemoryPlace>[], lines: ReadonlyMap<string, DeepReadonly<PlaceLine>>, label: string, on: ViewEvents): HTMLElement {
   if (places.length === 0) return el("p", { className: "hint", text: "No earlier place predicted it." });
   return el(
     "ol",
     { className: "places", attrs: { "aria-label": label } },
-    places.map((p) => placeItem(p, lines.get(`${p.start}:${p.end}`))),
+    places.map((p) => placeItem(p, lines.get(`${p.start}:${p.end}`), on)),
   );
 }
 
-function wordBlock(w: MemoryWord, role: string, lines: ReadonlyMap<string, PlaceLine> | undefined): HTMLElement {
+function wordBlock(w: DeepReadonly<MemoryWord>, role: string, lines: ReadonlyMap<string, DeepReadonly<PlaceLine>> | undefined, on: ViewEvents): HTMLElement {
   const token = w.token === w.word ? "" : ` (first token ${quote(w.token)})`;
   const children: HTMLElement[] = [
     el("p", { className: "memory-word", text: `${role} ${quote(w.word)}${token}` }),
@@ -72,13 +74,13 @@ function wordBlock(w: MemoryWord, role: string, lines: ReadonlyMap<string, Place
   if (lines) {
     children.push(
       el("h4", { text: `Earlier places that predicted ${quote(w.token)}` }),
-      placeList(w.places.slice(0, WORD_PLACES), lines, `Earlier places that predicted ${quote(w.token)}. Enter reveals a place's line in the editor`),
+      placeList(w.places.slice(0, WORD_PLACES), lines, `Earlier places that predicted ${quote(w.token)}. Enter reveals a place's line in the editor`, on),
     );
   }
   return el("div", { className: "memory-word-block" }, children);
 }
 
-export function renderMemory(s: State): void {
+export function renderMemory(s: ReadState, on: ViewEvents): void {
   const view = s.view;
   if (!view || view.pending || (!view.memory && !view.noMemory)) {
     memoryEl.replaceChildren();
@@ -106,12 +108,12 @@ export function renderMemory(s: State): void {
     text: "First token's probability (token level: the list above gives whole words)",
     attrs: { title: "The model alone, the memory alone and the mixture, for the first token of the word; a whole word's probability also counts its later tokens" },
   });
-  const blocks = m.words.map((w, i) => wordBlock(w, i === 0 ? (suggested ? "➜ The suggestion:" : "The most likely next word:") : "Raised most by the memory:", why ? lines : undefined));
+  const blocks = m.words.map((w, i) => wordBlock(w, i === 0 ? (suggested ? "➜ The suggestion:" : "The most likely next word:") : "Raised most by the memory:", why ? lines : undefined, on));
   const rest: HTMLElement[] = [];
   if (!why) {
     rest.push(
       el("h3", { text: "The memory's weights over the earlier text", attrs: { title: "The earlier places whose states are most like the state at the end of the text; all weights sum to 100%" } }),
-      placeList(m.top, lines, "The memory's heaviest places over the earlier text. Enter reveals a place's line in the editor"),
+      placeList(m.top, lines, "The memory's heaviest places over the earlier text. Enter reveals a place's line in the editor", on),
     );
   }
   memoryEl.replaceChildren(title, summary, heading, ...blocks, ...rest);

@@ -3,7 +3,8 @@
 import { visibleWhitespace } from "../../../src/shared/tokenDisplay";
 import { el } from "../../common/dom";
 import { type AttentionView } from "../../../src/shared/attentionProtocol";
-import { type State } from "../state";
+import { type ReadState } from "../state";
+import { type DeepReadonly } from "../../common/store";
 import { nextWordsTitle, nextWordsEl, predictionsTitle, predictionsEl, beforeEl, main } from "../skeleton";
 
 /** "12.3%", and "<0.1%" for a probability that is not 0 but would read as 0.0% */
@@ -23,19 +24,19 @@ export function bar(label: string, p: number, mark = false, title?: string, clas
 }
 
 /** "Why this word?" with a suggestion: the next words are asked for before the suggestion, not after the text. */
-export function isWhy(view: AttentionView): boolean {
+export function isWhy(view: DeepReadonly<AttentionView>): boolean {
   return (view.nextWordsAt ?? view.text.length) < view.text.length;
 }
 
 /** The index of the next word the suggestion starts with (the longest, as " a" and " an" both start " an"); -1: none. */
-export function suggestedIndex(view: AttentionView): number {
+export function suggestedIndex(view: DeepReadonly<AttentionView>): number {
   const suggestion = view.text.slice(view.nextWordsAt ?? view.text.length);
   if (!suggestion) return -1;
   return view.nextWords.reduce((best, w, i) => (w.word !== "" && suggestion.startsWith(w.word) && (best < 0 || w.word.length > view.nextWords[best].word.length) ? i : best), -1);
 }
 
 /** "Next word after the text", or for "Why this word?" after the text before the suggestion. */
-function renderNextWordsTitle(s: State): void {
+function renderNextWordsTitle(s: ReadState): void {
   if (!s.view) {
     nextWordsTitle.textContent = "";
     return;
@@ -48,7 +49,7 @@ function renderNextWordsTitle(s: State): void {
   main.classList.toggle("why", why);
 }
 
-export function renderNext(s: State): void {
+export function renderNext(s: ReadState): void {
   renderNextWordsTitle(s);
   const view = s.view;
   if (!view || view.pending) {

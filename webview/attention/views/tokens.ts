@@ -2,14 +2,18 @@
 import { visibleWhitespace } from "../../../src/shared/tokenDisplay";
 import type { ViewToken } from "../../../src/shared/messages";
 import { el } from "../../common/dom";
-import { type State, hoverToken } from "../state";
+import { type ReadState } from "../state";
+import { type DeepReadonly } from "../../common/store";
 import { tokensEl } from "../skeleton";
-import { choose } from "../actions";
+import { type ViewEvents } from "./events";
 
-/** the tokens the chips were built for (a view's "details" keep its tokens; a new view brings new ones) */
-let builtFor: readonly ViewToken[] | undefined;
+/**
+ * the tokens the chips were built for (a view's "details" keep its tokens; a new view brings new ones): a
+ * cache of this view's own, not state
+ */
+let builtFor: DeepReadonly<ViewToken[]> | undefined;
 
-function buildTokens(s: State): void {
+function buildTokens(s: ReadState, on: ViewEvents): void {
   builtFor = s.view?.tokens;
   if (!s.view) {
     tokensEl.replaceChildren();
@@ -25,16 +29,16 @@ function buildTokens(s: State): void {
         className: ghost ? "token ghost" : "token",
         attrs: { role: "option", "aria-selected": "false", title: `token ${i}${ghost ? " (the suggested word, not yet in the document)" : ""}: ${JSON.stringify(t.text)}` },
       }, [el("span", { className: "text", text: visibleWhitespace(t.text) || "∅" }), el("sub", { text: String(i) })]);
-      chip.addEventListener("mouseenter", () => hoverToken(i));
-      chip.addEventListener("mouseleave", () => hoverToken(null));
-      chip.addEventListener("click", () => choose(i));
+      chip.addEventListener("mouseenter", () => on.hoverToken(i));
+      chip.addEventListener("mouseleave", () => on.hoverToken(null));
+      chip.addEventListener("click", () => on.choose(i));
       return chip;
     }),
   );
 }
 
-export function renderTokens(s: State): void {
-  if (builtFor !== s.view?.tokens) buildTokens(s);
+export function renderTokens(s: ReadState, on: ViewEvents): void {
+  if (builtFor !== s.view?.tokens) buildTokens(s, on);
   tokensEl.querySelector(".token.chosen")?.classList.remove("chosen");
   tokensEl.querySelector('[aria-selected="true"]')?.setAttribute("aria-selected", "false");
   const chip = tokensEl.querySelector<HTMLElement>(`#tok-${s.ui.chosen}`);

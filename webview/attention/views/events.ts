@@ -1,0 +1,14 @@
+// What the user does inside a view, as the views report it. The views never import the actions: main.ts
+// hands them these functions, wired to the actions, so that drawing code cannot change the state.
+export interface ViewEvents {
+  /** a token was clicked: it becomes the chosen one */
+  choose(index: number): void;
+  /** a token is under the pointer (null: none), for the editor's highlight */
+  hoverToken(index: number | null): void;
+  /** a token of the lines view is under the pointer (null: none), on its left or right column */
+  hoverLines(index: number | null, side: "left" | "right"): void;
+  /** a picture of the grid was clicked: open that layer and head in the heatmap tab */
+  openHead(layer: number, head: number): void;
+  /** a place of the document memory was clicked: reveal it in the editor */
+  revealPlace(start: number, end: number): void;
+}
