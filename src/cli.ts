@@ -11,9 +11,8 @@ import { Engine } from "./modelHost/engine";
 import { ModelFolderError, readModelFolder } from "./modelHost/modelFolder";
 import { NeighbourSpace } from "./modelHost/neighbourSpace";
 import { hasPooled, UnknownWordError } from "./modelHost/pooled";
-import { NEIGHBOUR_MODES, type NeighbourMode } from "./shared/neighboursProtocol";
+import { MAX_VIEW_TOKENS, NEIGHBOUR_MODES, type NeighbourMode } from "./shared/vocabulary";
 import { DEFAULT_MEMORY_TOKENS, DEFAULT_SETTINGS } from "./core/settings";
-import { MAX_VIEW_TOKENS } from "./shared/attentionProtocol";
 
 const USAGE = `usage:
   lm-lens predict [--model DIR] [--top K] [--exact] [--no-memory] [--json] [TEXT]

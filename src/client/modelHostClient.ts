@@ -3,7 +3,8 @@
 // in-flight requests fail at once, the host restarts with backoff, and after repeated failures it stops
 // retrying and says so. No `vscode` import: the CLI, the tests and the benchmark use it as it is.
 import { fork, type ChildProcess } from "node:child_process";
-import { HostError, isResponse, isStarted, type Method, type Methods, type ModelInfo } from "../shared/hostProtocol";
+import { HostError, isResponse, isStarted, type Method, type Methods } from "../shared/hostProtocol";
+import type { ModelInfo } from "../shared/vocabulary";
 import { ORT_ENV } from "../shared/ortEnv";
 
 export type HostStatus =

@@ -5,9 +5,9 @@
 // method, bounds included: the types below are inferred from it, and the host validates each request
 // against it, answering a malformed one at once.
 import * as v from "valibot";
-import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, type ShownMatrix } from "./attentionProtocol";
-import { intIn, type AttentionCore, type ViewToken, type WordProb } from "./messages";
-import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K, neighbourMetric, neighbourMode, type IndexProgress, type NeighbourList } from "./neighboursProtocol";
+import { intIn } from "./schema";
+import { MAX_LAYERS_OR_HEADS, MAX_MEMORY_TOKENS, MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOUR_METRICS, NEIGHBOUR_MODES, NEIGHBOURS_K } from "./vocabulary";
+import type { AttentionResult, IndexProgress, MemoryInfo, ModelInfo, NeighbourList, ShownMatrix, SuggestResult } from "./vocabulary";
 import { LIMITS } from "../core/settings";
 
 /** longest text a request may carry (characters): the extension sends a window of the document; a whole 5 MB selection still fits */
@@ -34,8 +34,6 @@ const suggestOptions = v.object({
 
 /** an open document's key for its memory (the extension gives its URI) */
 const docKey = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
-/** most entries a document memory may hold (lmLens.memoryTokens) */
-export const MAX_MEMORY_TOKENS = 16384;
 
 const panelWords = v.object({
   at: intIn(0, MAX_REQUEST_TEXT_CHARS),
@@ -86,10 +84,10 @@ export const PARAMS = {
   neighbours: v.object({
     /** a word, a phrase or a sum such as "king - man + woman" (src/core/vectorQuery.ts) */
     query: v.pipe(v.string(), v.maxLength(MAX_NEIGHBOUR_QUERY_CHARS)),
-    mode: neighbourMode,
+    mode: v.picklist(NEIGHBOUR_MODES),
     /** contextual: hidden_states.{layer}; 0 is the embedding output, nLayer the output of the final LayerNorm (pooled and static: ignored) */
     layer: intIn(0, MAX_NEIGHBOUR_LAYERS),
-    metric: neighbourMetric,
+    metric: v.picklist(NEIGHBOUR_METRICS),
     k: range(NEIGHBOURS_K),
     /** contextual, one word from the editor: the text of its sentence before it, which the model reads first */
     before: v.optional(text),
@@ -98,78 +96,11 @@ export const PARAMS = {
   neighbourIndex: v.object({ budgetMs: v.pipe(v.number(), v.minValue(1), v.maxValue(60000)) }),
 } as const;
 
-/** What the neighbours view asks the model host (the schema's type; neighboursProtocol.ts passes it on). */
+/** What the neighbours view asks the model host (the schema's type). */
 export type NeighboursRequest = v.InferOutput<typeof PARAMS.neighbours>;
 
 /** A suggestion's settings, as the model host receives them (the schema's type). */
 export type SuggestParams = v.InferOutput<typeof suggestOptions>;
-
-/** What comes after the text: the words to insert and the alternatives for the first one. */
-export interface Suggestion {
-  /** the full text to insert (all words) */
-  text: string;
-  /** alternatives for the first word, best first */
-  alternatives: WordProb[];
-  /** true when the typed partial word was complete and the suggestion starts a new word */
-  startsNewWord: boolean;
-}
-
-export interface SuggestResult extends Suggestion {
-  ms: number;
-  modelRuns: number;
-  contextTokens: number;
-  /** tokens the model had to run for the context (0 when the cache already held it) */
-  newContextTokens: number;
-  /** entries of the document memory mixed into the probabilities (0: the model alone) */
-  memoryEntries: number;
-}
-
-/** One document's memory: tokens read, states computed, bytes held, most entries kept. */
-export interface MemoryInfo {
-  doc: string;
-  tokens: number;
-  states: number;
-  bytes: number;
-  capacity: number;
-}
-
-export interface ModelInfo {
-  name: string;
-  dir: string;
-  onnxPath: string;
-  onnxBytes: number;
-  vocabSize: number;
-  nLayer: number;
-  nHead: number;
-  nEmbd: number;
-  nPositions: number;
-  hasAttentions: boolean;
-  hasHidden: boolean;
-  hasPast: boolean;
-  /** outputs added to the graph in memory for a bring-your-own export */
-  addedOutputs: string[];
-  attentionProblem?: string;
-  hiddenProblem?: string;
-  /** the 8-bit weights of the word search's short runs: what was rewritten, or why there are none; absent when switched off */
-  quantized?: { matmuls: number; weights: number } | { problem: string };
-  loadMs: number;
-}
-
-export interface AttentionToken extends ViewToken {
-  id: number;
-  /** how the token reads (special tokens by name) */
-  text: string;
-  /** its range in the analysed text, in UTF-16 code units (a token inside a character covers that character) */
-  start: number;
-  end: number;
-}
-
-export interface AttentionResult extends AttentionCore {
-  tokens: AttentionToken[];
-  truncated: boolean;
-  /** tokens in the whole text before truncation (undefined: a text so long that only its start was read) */
-  totalTokens?: number;
-}
 
 /** The part of an attention result that the first heatmap needs; detailsId asks for the rest. */
 export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "nextWords"> & {

@@ -3,7 +3,14 @@
 // (the extension side resends its whole screen when the webview says "ready"); a request is a promise
 // that its reply (the message whose inReplyTo is the request's id) resolves, or that a timeout or
 // close() rejects. PURE: no vscode, Node or DOM types.
-import type { Envelope } from "./messages";
+
+/** Every message of a channel: numbered, and naming the message it answers, if any. */
+export interface Envelope<B> {
+  messageId: number;
+  /** the messageId of the message this one answers */
+  inReplyTo?: number;
+  body: B;
+}
 
 export class RequestTimeout extends Error {}
 

@@ -11,9 +11,11 @@
 //    pooled files) says why in its own column; the others still come.
 //  - The contextual word index is built in steps through "neighbourIndex" before the first contextual
 //    query; the screen shows its progress.
-import { NEIGHBOURS_K, validateNeighboursMessage, type IndexProgress, type ListExportFormat, type NeighbourList, type NeighbourListState, type NeighbourOptions, type NeighboursRequest, type NeighboursScreen, type NeighboursFromWebview, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
+import { validateNeighboursMessage, type ListExportFormat, type NeighbourListState, type NeighbourOptions, type NeighboursScreen, type NeighboursFromWebview, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
 import { Channel } from "../shared/messaging";
-import { previewMessage } from "../shared/messages";
+import { previewMessage } from "../shared/schema";
+import type { NeighboursRequest } from "../shared/hostProtocol";
+import { NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "../shared/vocabulary";
 import type { EditorWords } from "./selectionWords";
 import { parseVectorQuery } from "../core/vectorQuery";
 

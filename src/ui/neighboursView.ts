@@ -5,7 +5,9 @@
 import * as vscode from "vscode";
 import { NeighboursController, type CancelToken, type EditorSelection, type NeighboursHost } from "./neighboursController";
 import { selectionWords, MAX_CONTEXT_CHARS } from "./selectionWords";
-import type { IndexProgress, ListExportFormat, NeighbourList, NeighboursRequest } from "../shared/neighboursProtocol";
+import type { ListExportFormat } from "../shared/neighboursProtocol";
+import type { NeighboursRequest } from "../shared/hostProtocol";
+import type { IndexProgress, NeighbourList } from "../shared/vocabulary";
 import { DOCUMENT_SELECTOR } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";
 import { webviewHtml, webviewRoots } from "./webviewHtml";

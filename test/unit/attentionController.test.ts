@@ -11,7 +11,7 @@ import { charsForTokens } from "../../src/core/attentionSource";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/core/settings";
 import { HostError, type AttentionDetails, type AttentionFirst, type Methods } from "../../src/shared/hostProtocol";
 import type { ToWebview, ToWebviewMessage } from "../../src/shared/attentionProtocol";
-import type { MemoryReadout } from "../../src/shared/messages";
+import type { MemoryReadout } from "../../src/shared/vocabulary";
 import type { CancelToken } from "../../src/ui/neighboursController";
 
 const STORY = "Once upon a time there was a king.\nThe keys to the cabinet were on the table.\nHer hair was still";

@@ -1,8 +1,7 @@
 // The messaging kit both webview boundaries use: ids, replies, the ready gate, requests with timeouts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Channel, RequestTimeout } from "../../src/shared/messaging";
-import type { Envelope } from "../../src/shared/messages";
+import { Channel, RequestTimeout, type Envelope } from "../../src/shared/messaging";
 
 test("messages are numbered; a reply names the message it answers; nothing is posted before ready", () => {
   const posted: Envelope<string>[] = [];

@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CancelSource, csvField, listsCsv, listsJson, listsText, NeighboursController, type CancelToken, type EditorSelection } from "../../src/ui/neighboursController";
 import { selectionWords } from "../../src/ui/selectionWords";
-import type { IndexProgress, NeighbourList, NeighboursRequest, NeighboursScreen, NeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
+import type { NeighboursScreen, NeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
+import type { NeighboursRequest } from "../../src/shared/hostProtocol";
+import type { IndexProgress, NeighbourList } from "../../src/shared/vocabulary";
 
 interface Call {
   method: "neighbours" | "neighbourIndex";
