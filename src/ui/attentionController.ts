@@ -17,13 +17,12 @@ import type { Settings } from "../core/settings";
 import { analyse, type Analysis } from "./attentionAnalysis";
 import { allPlaces, memoryShown, placeLine, type MemoryKey } from "./attentionMemory";
 import { requestFor, type AttentionKind, type AttentionRequest, type EditorSnapshot, type ShownSuggestion, type SourceDocument } from "./attentionRequest";
-import { HostError, type AttentionFirst, type Methods } from "../shared/hostProtocol";
+import type { AttentionFirst, Methods } from "../shared/hostProtocol";
 import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
 import { previewMessage } from "../shared/schema";
 import type { ShownMatrix } from "../shared/vocabulary";
-import { Channel } from "../shared/messaging";
+import { CancelSource, Channel, isCancellation, type CancelToken } from "../shared/messaging";
 import { shortQuote } from "../shared/tokenDisplay";
-import { CancelSource, type CancelToken } from "./neighboursController";
 
 export const FOLLOW_DEBOUNCE_MS = 200;
 
@@ -91,11 +90,6 @@ export interface AttentionScreen {
   error?: string;
   /** the view's document, to give the memory's places their lines again when one is asked for */
   document?: SourceDocument;
-}
-
-/** a cancelled or superseded request (HostError codes), or any error after our own cancel */
-function isCancellation(e: unknown, token: CancelToken): boolean {
-  return token.isCancellationRequested || (e instanceof HostError && (e.code === "cancelled" || e.code === "superseded"));
 }
 
 /** view ids are unique across panels, so that a webview's saved UI state never matches another panel's view */

@@ -4,7 +4,8 @@
 // editors and their decorations, the save dialog, and the documents' memory keys.
 import * as vscode from "vscode";
 import type { Settings } from "../core/settings";
-import type { CancelToken, HostStatus } from "../client/modelHostClient";
+import type { HostStatus } from "../client/modelHostClient";
+import type { CancelToken } from "../shared/messaging";
 import type { Methods } from "../shared/hostProtocol";
 import type { ExportFormat, ViewPick } from "../shared/attentionProtocol";
 import { AttentionController, type DocumentRange, type TokenPlace } from "./attentionController";

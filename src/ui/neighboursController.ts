@@ -12,7 +12,7 @@
 //  - The contextual word index is built in steps through "neighbourIndex" before the first contextual
 //    query; the screen shows its progress.
 import { validateNeighboursMessage, type ListExportFormat, type NeighbourListState, type NeighbourOptions, type NeighboursScreen, type NeighboursFromWebview, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
-import { Channel } from "../shared/messaging";
+import { CancelSource, Channel, isCancellation, type CancelToken } from "../shared/messaging";
 import { previewMessage } from "../shared/schema";
 import type { NeighboursRequest } from "../shared/hostProtocol";
 import { NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "../shared/vocabulary";
@@ -23,42 +23,6 @@ import { parseVectorQuery } from "../core/vectorQuery";
 export const SELECTION_DEBOUNCE_MS = 50;
 /** model-host time per step of the contextual index build */
 export const INDEX_STEP_MS = 250;
-
-export interface CancelToken {
-  readonly isCancellationRequested: boolean;
-  onCancellationRequested(listener: () => void): { dispose(): void };
-}
-
-/** A cancellation source with the shape the host client accepts (vscode's, without vscode). */
-export class CancelSource {
-  private cancelled = false;
-  private readonly listeners = new Set<() => void>();
-  readonly token: CancelToken;
-
-  constructor() {
-    const isCancelled = () => this.cancelled;
-    this.token = {
-      get isCancellationRequested() {
-        return isCancelled();
-      },
-      onCancellationRequested: (listener) => {
-        if (this.cancelled) {
-          listener();
-          return { dispose: () => undefined };
-        }
-        this.listeners.add(listener);
-        return { dispose: () => this.listeners.delete(listener) };
-      },
-    };
-  }
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    for (const l of [...this.listeners]) l();
-    this.listeners.clear();
-  }
-}
 
 /** What the controller asks of the model host (ModelHostClient.request, narrowed). */
 export interface NeighboursHost {
@@ -92,12 +56,6 @@ interface Query {
   origin: QueryOrigin;
   /** an editor word: its sentence before it */
   before?: string;
-}
-
-/** a cancelled or superseded request (HostError codes), or any error after our own cancel */
-function isCancellation(e: unknown, token: CancelToken): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return token.isCancellationRequested || code === "cancelled" || code === "superseded";
 }
 
 function message(e: unknown): string {

@@ -3,7 +3,8 @@
 // lives in src/ui/neighboursController.ts; this file connects it to VS Code: the view, the selection,
 // the clipboard and the save dialog.
 import * as vscode from "vscode";
-import { NeighboursController, type CancelToken, type EditorSelection, type NeighboursHost } from "./neighboursController";
+import { NeighboursController, type EditorSelection, type NeighboursHost } from "./neighboursController";
+import type { CancelToken } from "../shared/messaging";
 import { selectionWords, MAX_CONTEXT_CHARS } from "./selectionWords";
 import type { ListExportFormat } from "../shared/neighboursProtocol";
 import type { NeighboursRequest } from "../shared/hostProtocol";

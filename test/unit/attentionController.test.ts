@@ -12,7 +12,7 @@ import { DEFAULT_SETTINGS, type Settings } from "../../src/core/settings";
 import { HostError, type AttentionDetails, type AttentionFirst, type Methods } from "../../src/shared/hostProtocol";
 import type { ToWebview, ToWebviewMessage } from "../../src/shared/attentionProtocol";
 import type { MemoryReadout } from "../../src/shared/vocabulary";
-import type { CancelToken } from "../../src/ui/neighboursController";
+import type { CancelToken } from "../../src/shared/messaging";
 
 const STORY = "Once upon a time there was a king.\nThe keys to the cabinet were on the table.\nHer hair was still";
 

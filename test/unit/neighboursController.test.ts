@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CancelSource, csvField, listsCsv, listsJson, listsText, NeighboursController, type CancelToken, type EditorSelection } from "../../src/ui/neighboursController";
+import { csvField, listsCsv, listsJson, listsText, NeighboursController, type EditorSelection } from "../../src/ui/neighboursController";
+import type { CancelToken } from "../../src/shared/messaging";
 import { selectionWords } from "../../src/ui/selectionWords";
 import type { NeighboursScreen, NeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
 import type { NeighboursRequest } from "../../src/shared/hostProtocol";
@@ -396,21 +397,6 @@ test("CSV fields are quoted and spreadsheet formulas defused", () => {
   assert.equal(listsText(screen), "\n");
   assert.deepEqual(JSON.parse(listsJson(screen)), { lists: [] });
   assert.equal(listsCsv(screen), "query,space,layer,metric,rank,word,score\r\n");
-});
-
-test("CancelSource: listeners fire once on cancel, and at once when already cancelled", () => {
-  const s = new CancelSource();
-  let fired = 0;
-  const sub = s.token.onCancellationRequested(() => fired++);
-  s.token.onCancellationRequested(() => fired++).dispose();
-  assert.equal(s.token.isCancellationRequested, false);
-  s.cancel();
-  s.cancel();
-  assert.equal(fired, 1);
-  assert.equal(s.token.isCancellationRequested, true);
-  s.token.onCancellationRequested(() => fired++);
-  assert.equal(fired, 2);
-  sub.dispose();
 });
 
 test("dispose cancels the work in flight and stops posting", async () => {
