@@ -38,6 +38,12 @@ export interface HostClientOptions {
   execArgv?: string[];
 }
 
+/**
+ * The model host as the extension's services use it: typed requests, the model loaded once, its status.
+ * ModelHostClient is the one; the tests fake it (test/unit/fakeModelHost.ts).
+ */
+export type ModelHostPort = Pick<ModelHostClient, "request" | "ensureReady" | "currentStatus">;
+
 /** A request's body as sent: a method of the protocol, or a test's extra method (requestAny). */
 interface HostCall {
   method: string;

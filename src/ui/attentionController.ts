@@ -17,7 +17,8 @@ import type { Settings } from "../core/settings";
 import { analyse, type Analysis } from "./attentionAnalysis";
 import { allPlaces, memoryShown, placeLine, type MemoryKey } from "./attentionMemory";
 import { requestFor, type AttentionKind, type AttentionRequest, type EditorSnapshot, type ShownSuggestion, type SourceDocument } from "./attentionRequest";
-import type { AttentionFirst, Methods } from "../shared/hostProtocol";
+import type { ModelHostPort } from "../client/modelHostClient";
+import type { AttentionFirst } from "../shared/hostProtocol";
 import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
 import { previewMessage } from "../shared/schema";
 import type { ShownMatrix } from "../shared/vocabulary";
@@ -25,11 +26,6 @@ import { CancelSource, Channel, isCancellation, type CancelToken } from "../shar
 import { shortQuote } from "../shared/tokenDisplay";
 
 export const FOLLOW_DEBOUNCE_MS = 200;
-
-/** What the controller asks of the model host (ModelHostClient.request, narrowed). */
-export interface AttentionClient {
-  request<M extends "attention" | "attentionDetails">(method: M, params: Methods[M]["params"], token?: CancelToken): Promise<Methods[M]["result"]>;
-}
 
 /** A token's characters in a document at one version (document offsets). */
 export interface TokenPlace {
@@ -56,7 +52,7 @@ export interface DocumentRange {
 }
 
 export interface AttentionControllerDeps {
-  client: AttentionClient;
+  client: ModelHostPort;
   /** the memory the next words read for this document (its uri) */
   memoryFor(uri: string): MemoryKey;
   /** reveal a place of the memory in an editor of its document and mark it for a moment (no edit, no focus) */

@@ -14,7 +14,7 @@
 import { validateNeighboursMessage, type ListExportFormat, type NeighbourListState, type NeighbourOptions, type NeighboursScreen, type NeighboursFromWebview, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
 import { CancelSource, Channel, isCancellation, type CancelToken } from "../shared/messaging";
 import { previewMessage } from "../shared/schema";
-import type { NeighboursRequest } from "../shared/hostProtocol";
+import type { ModelHostPort } from "../client/modelHostClient";
 import { NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "../shared/vocabulary";
 import type { EditorWords } from "./selectionWords";
 import { parseVectorQuery } from "../core/vectorQuery";
@@ -24,12 +24,6 @@ export const SELECTION_DEBOUNCE_MS = 50;
 /** model-host time per step of the contextual index build */
 export const INDEX_STEP_MS = 250;
 
-/** What the controller asks of the model host (ModelHostClient.request, narrowed). */
-export interface NeighboursHost {
-  neighbours(req: NeighboursRequest, token: CancelToken): Promise<NeighbourList>;
-  neighbourIndex(params: { budgetMs: number }, token: CancelToken): Promise<IndexProgress>;
-}
-
 export interface EditorSelection {
   words: EditorWords;
   /** "notes.txt:12" */
@@ -37,7 +31,7 @@ export interface EditorSelection {
 }
 
 export interface ControllerDeps {
-  host: NeighboursHost;
+  client: ModelHostPort;
   /** post to the webview (called only while it is ready) */
   post(message: NeighboursToWebviewMessage): void;
   copy(text: string): void | Promise<void>;
@@ -250,7 +244,7 @@ export class NeighboursController {
   private async fetchList(mode: "pooled" | "static", q: Query, token: CancelToken): Promise<boolean> {
     const o = this.screen.options;
     try {
-      const list = await this.deps.host.neighbours({ query: q.text, metric: o.metric, k: o.k, mode, layer: 0 }, token);
+      const list = await this.deps.client.request("neighbours", { query: q.text, metric: o.metric, k: o.k, mode, layer: 0 }, token);
       if (token.isCancellationRequested) return false;
       this.learnLayers(list.nLayer);
       this.screen = { ...this.screen, [mode]: { loading: false, list } };
@@ -277,7 +271,7 @@ export class NeighboursController {
     try {
       if (!(await this.ensureIndex(token))) return;
       const layer = this.screen.options.layer;
-      const list = await this.deps.host.neighbours({ ...base, mode: "contextual", layer, ...(q.before !== undefined ? { before: q.before } : {}) }, token);
+      const list = await this.deps.client.request("neighbours", { ...base, mode: "contextual", layer, ...(q.before !== undefined ? { before: q.before } : {}) }, token);
       if (token.isCancellationRequested) return;
       this.learnLayers(list.nLayer);
       this.screen = { ...this.screen, contextual: { loading: false, list } };
@@ -305,7 +299,7 @@ export class NeighboursController {
     for (;;) {
       let p: IndexProgress;
       try {
-        p = await this.deps.host.neighbourIndex({ budgetMs: step }, token);
+        p = await this.deps.client.request("neighbourIndex", { budgetMs: step }, token);
       } catch (e) {
         if (isCancellation(e, token)) return false;
         this.screen = { ...this.screen, index: { ...this.screen.index, state: "error", error: message(e) } };

@@ -6,10 +6,11 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { csvField, listsCsv, listsJson, listsText, NeighboursController, type EditorSelection } from "../../src/ui/neighboursController";
 import type { CancelToken } from "../../src/shared/messaging";
+import { fakeModelHost } from "./fakeModelHost";
 import { selectionWords } from "../../src/ui/selectionWords";
 import type { NeighboursScreen, NeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
 import type { NeighboursRequest } from "../../src/shared/hostProtocol";
-import type { IndexProgress, NeighbourList } from "../../src/shared/vocabulary";
+import type { NeighbourList } from "../../src/shared/vocabulary";
 
 interface Call {
   method: "neighbours" | "neighbourIndex";
@@ -45,27 +46,18 @@ function setup(opts: { indexSteps?: number; hold?: (c: Call) => Promise<void> | 
   const saved: { format: string; content: string; name: string }[] = [];
   let built = 0;
   const steps = opts.indexSteps ?? 2;
-  const host = {
-    async neighbours(params: NeighboursRequest, token: CancelToken): Promise<NeighbourList> {
-      const c: Call = { method: "neighbours", params, token };
-      calls.push(c);
-      await opts.hold?.(c);
-      const err = opts.fail?.(c);
-      if (err) throw err;
-      return list(params);
+  const client = fakeModelHost<Call>(
+    {
+      neighbours: (params) => list(params),
+      neighbourIndex() {
+        built = Math.min(steps, built + 1);
+        return { built: built * 50, total: steps * 50, done: built === steps, ms: built * 100 };
+      },
     },
-    async neighbourIndex(params: { budgetMs: number }, token: CancelToken): Promise<IndexProgress> {
-      const c: Call = { method: "neighbourIndex", params, token };
-      calls.push(c);
-      await opts.hold?.(c);
-      const err = opts.fail?.(c);
-      if (err) throw err;
-      built = Math.min(steps, built + 1);
-      return { built: built * 50, total: steps * 50, done: built === steps, ms: built * 100 };
-    },
-  };
+    { calls, hold: opts.hold, fail: opts.fail },
+  );
   const controller = new NeighboursController({
-    host,
+    client,
     post: (m) => posted.push(structuredClone(m)),
     copy: (t) => void copied.push(t),
     openTour: () => undefined,
