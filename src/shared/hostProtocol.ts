@@ -8,14 +8,12 @@
 import * as v from "valibot";
 import type { Envelope } from "./messaging";
 import { intIn } from "./schema";
-import { MAX_LAYERS_OR_HEADS, MAX_MEMORY_TOKENS, MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOUR_METRICS, NEIGHBOUR_MODES, NEIGHBOURS_K } from "./vocabulary";
+import { MAX_ALTERNATIVES, MAX_LAYERS_OR_HEADS, MAX_MEMORY_TOKENS, MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOUR_METRICS, NEIGHBOUR_MODES, NEIGHBOURS_K } from "./vocabulary";
 import type { AttentionResult, IndexProgress, MemoryInfo, ModelInfo, NeighbourList, ShownMatrix, SuggestResult } from "./vocabulary";
 import { LIMITS } from "../core/settings";
 
 /** longest text a request may carry (characters): the extension sends a window of the document; a whole 5 MB selection still fits */
 export const MAX_REQUEST_TEXT_CHARS = 32 * 1024 * 1024;
-/** alternatives a suggestion may ask for (the CLI's --top allows as many) */
-export const MAX_ALTERNATIVES = 50;
 
 const range = (r: { min: number; max: number }) => intIn(r.min, r.max);
 const text = v.pipe(v.string(), v.maxLength(MAX_REQUEST_TEXT_CHARS));

@@ -46,7 +46,7 @@ export function guard<T extends v.InferInput<S>, S extends v.GenericSchema>(sche
 }
 
 /** a message id: a non-negative safe integer */
-export const messageIdSchema = indexBelow(Number.MAX_SAFE_INTEGER);
+const messageIdSchema = indexBelow(Number.MAX_SAFE_INTEGER);
 /** the envelope around a body that is checked on its own (the body's schema may depend on what is shown) */
 const envelope = v.pipe(plainObject, v.strictObject({ messageId: messageIdSchema, inReplyTo: v.optional(messageIdSchema), body: v.unknown() }));
 

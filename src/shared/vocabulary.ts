@@ -11,6 +11,8 @@
 export const MAX_VIEW_TOKENS = 512;
 /** most layers or heads a request or a webview message may name, before the model is known */
 export const MAX_LAYERS_OR_HEADS = 256;
+/** most alternatives a suggestion may ask for (the CLI's --top allows as many) */
+export const MAX_ALTERNATIVES = 50;
 /** most entries a document memory may hold (lmLens.memoryTokens's maximum) */
 export const MAX_MEMORY_TOKENS = 16384;
 /** how many neighbours a list may have */
