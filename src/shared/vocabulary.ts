@@ -17,7 +17,7 @@ export const MAX_ALTERNATIVES = 50;
 export const MAX_MEMORY_TOKENS = 16384;
 /** how many neighbours a list may have */
 export const NEIGHBOURS_K = { min: 1, max: 50, default: 10 } as const;
-/** longest neighbour query, as typed in the search box (src/core/vectorQuery.ts says the same) */
+/** longest neighbour query, as typed in the search box (src/core/vectorQuery.ts parses it) */
 export const MAX_NEIGHBOUR_QUERY_CHARS = 200;
 /** most layers a neighbour request's layer index may name, before the model is known */
 export const MAX_NEIGHBOUR_LAYERS = 64;
