@@ -9,6 +9,10 @@
 //                                              src/modelHost/onnxModel.ts imports onnxruntime-node
 //   src/core/, src/shared/                     pure code used by more than one process: no vscode, no
 //                                              onnxruntime, nothing Node-only, nothing from the other rooms
+//   src/shared/*Protocol.ts                    one protocol per boundary: each imports the vocabulary
+//                                              (vocabulary.ts) and the helpers (schema.ts, messaging.ts),
+//                                              never another protocol; the model host never imports a
+//                                              webview's protocol (attentionProtocol, neighboursProtocol)
 //   src/tools/                                 eval, bench and baselines: never imported by the extension
 //   webview/                                   the browser: reaches the extension only through src/shared/
 // test/unit/lintBoundaries.test.ts shows that a wrong import fails.
@@ -21,6 +25,12 @@ const noOrt = { name: "onnxruntime-node", message: "only src/modelHost/onnxModel
 const noTools = { group: ["**/tools/*"], message: "src/tools/ (eval, bench, baselines) is never imported by the product" };
 const noHost = { group: ["**/modelHost/*"], message: "the extension host reaches the model host only through src/client/ and src/shared/" };
 const noUi = { group: ["**/ui/*", "**/client/*", "**/config", "**/extension"], message: "the model host never imports the extension host's code" };
+const noWebviewProtocol = { regex: "(^|/)(attention|neighbours)Protocol(\\.ts)?$", message: "the model host never imports a webview's protocol: what the model computes is src/shared/vocabulary.ts's" };
+const pure = [
+  { group: ["node:*", "fs", "path", "child_process", "os", "worker_threads"], message: "src/core and src/shared are pure: no Node-only modules" },
+  { group: ["**/modelHost/*", "**/client/*", "**/ui/*", "**/tools/*", "**/config", "**/extension", "**/cli"], message: "src/core and src/shared import nothing from the rooms of one process" },
+];
+const noOtherProtocol = { regex: "Protocol(\\.ts)?$", message: "a protocol imports the vocabulary and the helpers, never another protocol" };
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/out/**", "**/node_modules/**", "**/models/**", "**/test/e2e/screenshots/**", "**/.cache/**"] },
@@ -38,18 +48,17 @@ export default tseslint.config(
   { files: ["**/test/integration/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noOrt] }] } },
   { files: ["**/src/modelHost/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [noUi, noTools] }] } },
+    rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [noUi, noTools, noWebviewProtocol] }] } },
   { files: ["**/src/modelHost/onnxModel.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: [noVscode], patterns: [noUi, noTools] }] } },
+    rules: { "no-restricted-imports": ["error", { paths: [noVscode], patterns: [noUi, noTools, noWebviewProtocol] }] } },
   { files: ["**/src/cli.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [noUi, noTools] }] } },
   { files: ["**/src/tools/bench*.ts", "**/test/unit/**/*.ts", "**/test/robust/**/*.ts", "**/test/fixtures/**/*.ts", "**/test/e2e/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noVscode] }] } },
   { files: ["**/src/core/**/*.ts", "**/src/shared/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [
-      { group: ["node:*", "fs", "path", "child_process", "os", "worker_threads"], message: "src/core and src/shared are pure: no Node-only modules" },
-      { group: ["**/modelHost/*", "**/client/*", "**/ui/*", "**/tools/*", "**/config", "**/extension", "**/cli"], message: "src/core and src/shared import nothing from the rooms of one process" },
-    ] }] } },
+    rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: pure }] } },
+  { files: ["**/src/shared/*Protocol.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [...pure, noOtherProtocol] }] } },
   { files: ["**/webview/**/*.ts"], languageOptions: { globals: { ...globals.browser } },
     rules: { "no-restricted-imports": ["error", { paths: [noVscode, noOrt], patterns: [
       { group: ["node:*"], message: "webviews run in a browser" },

@@ -11,9 +11,8 @@ import { Engine } from "./modelHost/engine";
 import { ModelFolderError, readModelFolder } from "./modelHost/modelFolder";
 import { NeighbourSpace } from "./modelHost/neighbourSpace";
 import { hasPooled, UnknownWordError } from "./modelHost/pooled";
-import { NEIGHBOUR_MODES, type NeighbourMode } from "./shared/neighboursProtocol";
+import { MAX_ALTERNATIVES, MAX_VIEW_TOKENS, NEIGHBOUR_MODES, NEIGHBOURS_K, type NeighbourMode } from "./shared/vocabulary";
 import { DEFAULT_MEMORY_TOKENS, DEFAULT_SETTINGS } from "./core/settings";
-import { MAX_VIEW_TOKENS } from "./shared/attentionProtocol";
 
 const USAGE = `usage:
   lm-lens predict [--model DIR] [--top K] [--exact] [--no-memory] [--json] [TEXT]
@@ -179,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const modelDir = values.model ?? defaultModelDir();
   if (command === "predict") {
-    const top = positiveInt(values.top, "top", 5, 50);
+    const top = positiveInt(values.top, "top", 5, MAX_ALTERNATIVES);
     if (positionals.length > 1) throw new UsageError("predict takes one TEXT argument (quote it)");
     const engine = await Engine.load(modelDir, { quantize: !values.exact });
     const memoryTokens = values["no-memory"] ? 0 : DEFAULT_MEMORY_TOKENS;
@@ -287,7 +286,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "neighbours") {
     if (positionals.length !== 1) throw new UsageError("neighbours takes one WORD argument (quote a phrase or a sum)");
-    const k = positiveInt(values.k, "k", 10, 50);
+    const k = positiveInt(values.k, "k", NEIGHBOURS_K.default, NEIGHBOURS_K.max);
     const metric = values.metric ?? "cosine";
     if (metric !== "cosine" && metric !== "euclidean") throw new UsageError(`--metric must be cosine or euclidean (got ${JSON.stringify(metric)})`);
     const folder = readModelFolder(modelDir);

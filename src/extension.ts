@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { homedir } from "node:os";
 import { affectsSettings, openModelPathSetting, readSettings } from "./config";
-import { ModelHostClient, type HostStatus } from "./client/modelHostClient";
+import { ModelHostClient, type HostStatus, type ModelHostPort } from "./client/modelHostClient";
 import { AttentionPanel, type AttentionDeps } from "./ui/attentionPanel";
 import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
 import { NeighboursView } from "./ui/neighboursView";
@@ -155,7 +155,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
 }
 
 /** Show Model Info's lines about the document memory: each document's tokens, states and size. */
-async function memoryLines(client: ModelHostClient, memoryTokens: number): Promise<string[]> {
+async function memoryLines(client: ModelHostPort, memoryTokens: number): Promise<string[]> {
   if (memoryTokens === 0) return ["Document memory: off (lmLens.memoryTokens is 0)"];
   let docs;
   try {

@@ -1,9 +1,13 @@
 // The extension side of the model host: starts the child process on first use, loads the model once
 // behind one memoised promise, sends typed requests, and survives the host's crashes and hangs:
 // in-flight requests fail at once, the host restarts with backoff, and after repeated failures it stops
-// retrying and says so. No `vscode` import: the CLI, the tests and the benchmark use it as it is.
+// retrying and says so. Ids, replies, timeouts (from the host's "started" notice) and cancellation are
+// messaging.ts's Channel, one per process; this file keeps the process, its status and the watchdog.
+// No `vscode` import: the CLI, the tests and the benchmark use it as it is.
 import { fork, type ChildProcess } from "node:child_process";
-import { HostError, isResponse, isStarted, type Method, type Methods, type ModelInfo } from "../shared/hostProtocol";
+import { HostError, isHostReply, type HostReply, type Method, type Methods } from "../shared/hostProtocol";
+import { Channel, isNotice, RequestCancelled, RequestTimeout, type CancelToken } from "../shared/messaging";
+import type { ModelInfo } from "../shared/vocabulary";
 import { ORT_ENV } from "../shared/ortEnv";
 
 export type HostStatus =
@@ -13,11 +17,6 @@ export type HostStatus =
   | { state: "restarting"; attempt: number; delayMs: number; reason: string }
   | { state: "error"; message: string; file?: string }
   | { state: "failed"; message: string };
-
-export interface CancelToken {
-  readonly isCancellationRequested: boolean;
-  onCancellationRequested(listener: () => void): { dispose(): void };
-}
 
 export interface HostClientOptions {
   hostScript: string;
@@ -39,20 +38,23 @@ export interface HostClientOptions {
   execArgv?: string[];
 }
 
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout | undefined;
+/**
+ * The model host as the extension's services use it: typed requests, the model loaded once, its status.
+ * ModelHostClient is the one; the tests fake it (test/unit/fakeModelHost.ts).
+ */
+export type ModelHostPort = Pick<ModelHostClient, "request" | "ensureReady" | "currentStatus">;
+
+/** A request's body as sent: a method of the protocol, or a test's extra method (requestAny). */
+interface HostCall {
   method: string;
-  timeoutMs: number;
-  cancelSub?: { dispose(): void };
+  params: unknown;
 }
 
 export class ModelHostClient {
   private child: ChildProcess | null = null;
+  /** the running host's requests: ids, replies, timeouts, cancels */
+  private channel: Channel<HostCall, HostReply> | null = null;
   private ready: Promise<ModelInfo> | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
   private crashTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -137,15 +139,9 @@ export class ModelHostClient {
   }
 
   private rejectAll(err: HostError): void {
-    clearTimeout(this.watchdog);
-    this.watchdog = undefined;
-    this.watchdogMs = 0;
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.cancelSub?.dispose();
-      this.pending.delete(id);
-      p.reject(err);
-    }
+    this.stopWatchdog();
+    this.channel?.close(err);
+    this.channel = null;
   }
 
   private async start(): Promise<ModelInfo> {
@@ -170,9 +166,11 @@ export class ModelHostClient {
       env: { ...process.env, ...this.opts.env, ...ORT_ENV, ELECTRON_RUN_AS_NODE: "1" },
     });
     this.child = child;
+    const channel = new Channel<HostCall, HostReply>((m) => child.send(m), { notify: (n) => child.connected && child.send(n) });
+    this.channel = channel;
     child.stdout?.on("data", (d: Buffer) => this.opts.log?.(`[model host] ${d.toString().trimEnd()}`));
     child.stderr?.on("data", (d: Buffer) => this.opts.log?.(`[model host] ${d.toString().trimEnd()}`));
-    child.on("message", (m: unknown) => this.onMessage(m));
+    child.on("message", (m: unknown) => this.onMessage(channel, m));
     child.on("error", (e) => this.opts.log?.(`[model host] error: ${e.message}`));
     child.on("exit", (code, signal) => {
       if (this.child !== child) return;
@@ -205,34 +203,16 @@ export class ModelHostClient {
     }, delayMs);
   }
 
-  private onMessage(m: unknown): void {
+  private onMessage(channel: Channel<HostCall, HostReply>, m: unknown): void {
     this.feedWatchdog();
-    if (isStarted(m)) {
-      // the host began this request: its own timeout counts from now
-      const p = this.pending.get(m.id);
-      if (p && !p.timer) p.timer = setTimeout(() => this.timedOut(m.id, `the model host did not answer "${p.method}" within ${p.timeoutMs} ms`), p.timeoutMs);
-      return;
-    }
-    if (!isResponse(m)) {
-      this.opts.log?.("[model host] ignored a malformed message");
-      return;
-    }
-    const p = this.pending.get(m.id);
-    if (!p) return; // answered after a cancel or a timeout
-    this.settle(m.id, p);
-    if (m.ok) p.resolve(m.result);
-    else p.reject(new HostError(m.error.code, m.error.message, m.error.file));
+    if (isNotice(m) || isHostReply(m)) channel.receive(m);
+    else this.opts.log?.("[model host] ignored a malformed message");
   }
 
-  private settle(id: number, p: Pending): void {
-    this.pending.delete(id);
-    clearTimeout(p.timer);
-    p.cancelSub?.dispose();
-    if (this.pending.size === 0) {
-      clearTimeout(this.watchdog);
-      this.watchdog = undefined;
-      this.watchdogMs = 0;
-    }
+  private stopWatchdog(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    this.watchdogMs = 0;
   }
 
   /**
@@ -243,41 +223,34 @@ export class ModelHostClient {
   private feedWatchdog(): void {
     clearTimeout(this.watchdog);
     this.watchdog = undefined;
-    if (this.pending.size === 0) return;
+    const channel = this.channel;
+    if (!channel?.pending) return;
     const ms = this.watchdogMs;
     this.watchdog = setTimeout(() => {
-      const first = this.pending.keys().next();
-      if (!first.done) this.timedOut(first.value, `the model host sent nothing for ${ms} ms`);
+      // a host that stops answering is treated as crashed: kill it, and the exit handler restarts it
+      channel.failOldest(new HostError("timeout", `the model host sent nothing for ${ms} ms`));
+      this.child?.kill("SIGKILL");
     }, ms);
   }
 
-  /** A host that stops answering is treated as crashed: kill it, and the exit handler restarts it. */
-  private timedOut(id: number, message: string): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    this.settle(id, p);
-    p.reject(new HostError("timeout", message));
-    this.child?.kill("SIGKILL");
-  }
-
-  private send(method: string, params: unknown, timeoutMs: number, token?: CancelToken): Promise<unknown> {
-    const child = this.child;
-    if (!child || !child.connected) return Promise.reject(new HostError("crashed", "the model host is not running"));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const entry: Pending = { resolve, reject, timer: undefined, method, timeoutMs };
-      if (token) {
-        entry.cancelSub = token.onCancellationRequested(() => {
-          if (!this.pending.has(id)) return;
-          this.settle(id, entry);
-          if (child.connected) child.send({ id, cancel: true });
-          reject(new HostError("cancelled", "cancelled"));
-        });
-      }
-      this.pending.set(id, entry);
-      this.watchdogMs = Math.max(this.watchdogMs, timeoutMs);
-      if (!this.watchdog) this.feedWatchdog();
-      child.send({ id, method, params });
-    });
+  private async send(method: string, params: unknown, timeoutMs: number, token?: CancelToken): Promise<unknown> {
+    const { child, channel } = this;
+    if (!child || !child.connected || !channel) throw new HostError("crashed", "the model host is not running");
+    this.watchdogMs = Math.max(this.watchdogMs, timeoutMs);
+    const reply = channel.request({ method, params }, { timeoutMs, timeoutFrom: "started", token });
+    if (!this.watchdog) this.feedWatchdog();
+    try {
+      const { body } = await reply;
+      if (body.ok) return body.result;
+      throw new HostError(body.error.code, body.error.message, body.error.file);
+    } catch (e) {
+      if (e instanceof RequestCancelled) throw new HostError("cancelled", "cancelled");
+      if (!(e instanceof RequestTimeout)) throw e;
+      // a host that stops answering is treated as crashed: kill it, and the exit handler restarts it
+      child.kill("SIGKILL");
+      throw new HostError("timeout", `the model host did not answer "${method}" within ${timeoutMs} ms`);
+    } finally {
+      if (this.channel === channel && channel.pending === 0) this.stopWatchdog();
+    }
   }
 }

@@ -1,5 +1,6 @@
 // The plain settings object that pure code and the model host receive; src/config.ts fills it from
 // VS Code's configuration, the CLI from its flags. Defaults live here once.
+import { MAX_MEMORY_TOKENS, MAX_VIEW_TOKENS } from "../shared/vocabulary";
 
 export interface Settings {
   enable: boolean;
@@ -45,8 +46,8 @@ export const LIMITS = {
   words: { min: 1, max: 8 },
   temperature: { min: 0, max: 2 },
   topK: { min: 1, max: 20 },
-  maxAttentionTokens: { min: 2, max: 512 },
-  memoryTokens: { min: 0, max: 16384 },
+  maxAttentionTokens: { min: 2, max: MAX_VIEW_TOKENS },
+  memoryTokens: { min: 0, max: MAX_MEMORY_TOKENS },
 } as const;
 
 /** Clamp a number setting into its range; a non-number gives the default. */

@@ -1,8 +1,8 @@
 // What the neighbours view's search box accepts: a word, a short phrase (the mean of its words'
 // vectors), or a sum of such terms, "king - man + woman". '+' and '-' (also '−') are always operators,
 // with or without spaces around them, so "well-known" reads as "well - known". PURE.
+import { MAX_NEIGHBOUR_QUERY_CHARS } from "../shared/vocabulary";
 
-export const MAX_QUERY_CHARS = 200;
 export const MAX_TERMS = 8;
 export const MAX_WORDS_PER_TERM = 6;
 export const MAX_WORD_CHARS = 40;
@@ -52,7 +52,7 @@ function fail(error: string, at: number): ParseResult {
 /** Parse the search box's text; every failure says what is wrong and where. */
 export function parseVectorQuery(input: string): ParseResult {
   if (typeof input !== "string") return fail("The query must be text.", 0);
-  if (input.length > MAX_QUERY_CHARS) return fail(`The query is longer than ${MAX_QUERY_CHARS} characters.`, MAX_QUERY_CHARS);
+  if (input.length > MAX_NEIGHBOUR_QUERY_CHARS) return fail(`The query is longer than ${MAX_NEIGHBOUR_QUERY_CHARS} characters.`, MAX_NEIGHBOUR_QUERY_CHARS);
   const toks = lex(input);
   if (toks.length === 0) return fail("Type a word, a phrase, or a sum such as “king - man + woman”.", 0);
   const terms: QueryTerm[] = [];

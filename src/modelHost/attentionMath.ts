@@ -19,16 +19,6 @@ function checkIndex(name: string, i: number, n: number): void {
   if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`${name} ${i} is out of range 0..${n - 1}`);
 }
 
-/** One head's T×T matrix [query, key], as a view on the flat array (no copy). */
-export function headMatrix(attentions: Float32Array, s: AttentionShape, layer: number, head: number): Float32Array {
-  checkShape(attentions, s);
-  checkIndex("layer", layer, s.nLayer);
-  checkIndex("head", head, s.nHead);
-  const TT = s.T * s.T;
-  const at = (layer * s.nHead + head) * TT;
-  return attentions.subarray(at, at + TT);
-}
-
 /** The mean over heads of one layer: [query, key]. */
 export function headMean(attentions: Float32Array, s: AttentionShape, layer: number): Float32Array {
   checkShape(attentions, s);
@@ -105,15 +95,4 @@ export function matmul(a: Float32Array, b: Float32Array, T: number): Float32Arra
     out.set(row, i * T);
   }
   return out;
-}
-
-/** Largest absolute difference of each row's sum from 1 (0 for proper attention rows). */
-export function rowSumError(m: Float32Array, T: number): number {
-  let worst = 0;
-  for (let q = 0; q < T; q++) {
-    let sum = 0;
-    for (let k = 0; k < T; k++) sum += m[q * T + k];
-    worst = Math.max(worst, Math.abs(sum - 1));
-  }
-  return worst;
 }

@@ -7,9 +7,8 @@ import { ModelFolderError, type ModelFolder } from "./modelFolder";
 import type { KvCache, OnnxModel } from "./onnxModel";
 import { MEMORY_PARAMS, bestDot, entryDot, memoryDots, memoryPlaces, memoryShare, mixLogits, reuseDots, sameEntries, unitVector, weightsFromDots, type MemoryParams, type MemoryView, type MixMemo } from "./tokenMemory";
 import { logSoftmax } from "./softmax";
-import type { MemoryReadout, WordProb } from "../shared/messages";
+import type { MemoryInfo, MemoryReadout, WordProb } from "../shared/vocabulary";
 import { tokenRanges } from "./tokenizer";
-import type { MemoryInfo } from "../shared/hostProtocol";
 
 /** places listed per word, and overall, in a memory readout */
 const MEMORY_PLACES = 8;

@@ -1,40 +1,49 @@
 // The model host: a child process that owns the ONNX session, so that onnxruntime's synchronous work
 // never runs on the extension host's thread, and a crash of the native code cannot take the editor down.
 // Requests are served one at a time; a newer suggestion request supersedes the ones still queued. Every
-// request is checked against protocol.ts's schema when it arrives: a malformed one is answered at once.
+// request is checked against hostProtocol.ts's schema when it arrives: a malformed one is answered at once.
+// Replies, "started" notices and the client's cancels go through messaging.ts's Channel.
 import { Engine, SupersededError } from "./engine";
 import { ModelFolderError } from "./modelFolder";
 import { neighbourSpace } from "./neighbourSpace";
 import { CancelledError } from "./wordSearch";
-import { isCancel, messageId, parseRequest, type ErrorCode, type RequestMessage, type ResponseMessage, type StartedMessage } from "../shared/hostProtocol";
+import { parseRequest, type ErrorCode, type HostReply, type HostRequest } from "../shared/hostProtocol";
+import { Channel, isNotice, type CancelToken } from "../shared/messaging";
 
 /** Methods the tests add (a request that never answers); the production host has none. */
 export type ExtraMethods = Record<string, (params: unknown) => Promise<unknown>>;
+
+/** A request waiting for its turn, or being served: its id, body, and the client's cancellation. */
+interface Queued {
+  id: number;
+  req: HostRequest;
+  token: CancelToken;
+}
 
 export function serveModelHost(extra: ExtraMethods = {}): void {
   let engine: Engine | null = null;
   let enginePath = "";
   let engineQuantized = true;
-  const queue: RequestMessage[] = [];
-  const cancelled = new Set<number>();
+  const queue: Queued[] = [];
   let busy = false;
   const extraNames = Object.keys(extra);
 
-  const send = (msg: ResponseMessage | StartedMessage) => {
-    if (process.send) process.send(msg);
+  const post = (m: unknown) => {
+    if (process.send) process.send(m);
   };
-  const fail = (id: number, code: ErrorCode, message: string, file?: string) => send({ id, ok: false, error: { code, message, ...(file ? { file } : {}) } });
+  const channel = new Channel<HostReply, never>(post, { notify: post });
+  const fail = (id: number, code: ErrorCode, message: string, file?: string) => channel.send({ ok: false, error: { code, message, ...(file ? { file } : {}) } }, id);
   const needEngine = (): Engine => {
     if (!engine) throw new ModelFolderError("no model loaded");
     return engine;
   };
 
-  async function handle(req: RequestMessage): Promise<unknown> {
-    const isCancelled = () => cancelled.has(req.id);
+  async function handle({ req, token }: Queued): Promise<unknown> {
+    const isCancelled = () => token.isCancellationRequested;
     if (extraNames.includes(req.method)) return extra[req.method](req.params);
     switch (req.method) {
       case "load": {
-        const p = (req as RequestMessage<"load">).params;
+        const p = req.params;
         if (engine && enginePath === p.modelPath && engineQuantized === p.quantize) return engine.info();
         const old = engine;
         engine = null;
@@ -46,31 +55,31 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
         return engine.info();
       }
       case "suggest": {
-        const p = (req as RequestMessage<"suggest">).params;
+        const p = req.params;
         return needEngine().suggest(p.text, p.options, isCancelled, p.offset, p.doc);
       }
       case "attention": {
-        const p = (req as RequestMessage<"attention">).params;
+        const p = req.params;
         return needEngine().attentionFirst(p.text, p.maxTokens, p.words, p.fit, p.show);
       }
       case "attentionDetails":
-        return needEngine().attentionDetails((req as RequestMessage<"attentionDetails">).params.detailsId);
+        return needEngine().attentionDetails(req.params.detailsId);
       case "neighbours":
-        return neighbourSpace(needEngine()).search((req as RequestMessage<"neighbours">).params);
+        return neighbourSpace(needEngine()).search(req.params);
       case "memorySync": {
-        const p = (req as RequestMessage<"memorySync">).params;
+        const p = req.params;
         const info = needEngine().memories.sync(p.doc, p.offset, p.text, p.capacity);
         if (!p.fill) return info;
         await needEngine().memories.fill(p.doc);
         return needEngine().memories.info().find((d) => d.doc === p.doc) ?? info;
       }
       case "memoryClose":
-        engine?.memories.close((req as RequestMessage<"memoryClose">).params.doc);
+        engine?.memories.close(req.params.doc);
         return null;
       case "memoryInfo":
         return engine?.memories.info() ?? [];
       case "neighbourIndex":
-        return neighbourSpace(needEngine()).buildIndex((req as RequestMessage<"neighbourIndex">).params.budgetMs, isCancelled);
+        return neighbourSpace(needEngine()).buildIndex(req.params.budgetMs, isCancelled);
     }
   }
 
@@ -79,25 +88,20 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
     busy = true;
     try {
       while (queue.length > 0) {
-        const req = queue.shift()!;
-        if (cancelled.delete(req.id)) {
-          fail(req.id, "cancelled", "cancelled");
-          continue;
-        }
+        const q = queue.shift()!;
+        const { id } = q;
         // the client's timeout for this request starts now, not while it waited behind others
-        send({ id: req.id, started: true });
+        channel.started(id);
         try {
-          const result = await handle(req);
-          if (cancelled.has(req.id)) fail(req.id, "cancelled", "cancelled");
-          else send({ id: req.id, ok: true, result });
+          const result = await handle(q);
+          if (q.token.isCancellationRequested) fail(id, "cancelled", "cancelled");
+          else channel.send({ ok: true, result }, id);
         } catch (e) {
-          if (e instanceof CancelledError) fail(req.id, "cancelled", "cancelled");
-          else if (e instanceof SupersededError) fail(req.id, "superseded", e.message);
-          else if (e instanceof ModelFolderError) fail(req.id, "model", e.message, e.file);
-          else if (e instanceof TypeError || e instanceof RangeError) fail(req.id, "input", e.message);
-          else fail(req.id, "internal", (e as Error)?.message ?? String(e));
-        } finally {
-          cancelled.delete(req.id);
+          if (e instanceof CancelledError) fail(id, "cancelled", "cancelled");
+          else if (e instanceof SupersededError) fail(id, "superseded", e.message);
+          else if (e instanceof ModelFolderError) fail(id, "model", e.message, e.file);
+          else if (e instanceof TypeError || e instanceof RangeError) fail(id, "input", e.message);
+          else fail(id, "internal", (e as Error)?.message ?? String(e));
         }
       }
     } finally {
@@ -130,31 +134,34 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
   }
 
   process.on("message", (m: unknown) => {
-    if (isCancel(m)) {
-      const i = queue.findIndex((q) => q.id === m.id);
-      if (i >= 0) {
-        queue.splice(i, 1);
-        fail(m.id, "cancelled", "cancelled");
-      } else cancelled.add(m.id);
+    if (isNotice(m)) {
+      // a cancel: the request's token fires (a queued one leaves the queue, a running one stops at its next check)
+      channel.receive(m);
       return;
     }
     const parsed = parseRequest(m, extraNames);
     if (!parsed.ok) {
-      const id = messageId(m);
-      if (id !== undefined) fail(id, "input", parsed.message);
+      if (parsed.id !== undefined) fail(parsed.id, "input", parsed.message);
       else process.stderr.write(`ignored a message that is not a request: ${parsed.message}\n`);
       return;
     }
-    const req = parsed.request;
+    const { id, request: req } = parsed;
     if (req.method === "suggest") {
       for (let i = queue.length - 1; i >= 0; i--) {
-        if (queue[i].method === "suggest") {
+        if (queue[i].req.method === "suggest") {
           fail(queue[i].id, "superseded", "superseded by a newer request");
           queue.splice(i, 1);
         }
       }
     }
-    queue.push(req);
+    const q: Queued = { id, req, token: channel.accept(id) };
+    q.token.onCancellationRequested(() => {
+      const i = queue.indexOf(q);
+      if (i < 0) return;
+      queue.splice(i, 1);
+      fail(id, "cancelled", "cancelled");
+    });
+    queue.push(q);
     void pump();
   });
 

@@ -1,7 +1,6 @@
 // Next-word suggestions on top of the unit search: finish the word being typed, or, when it is
 // already complete, go on to the next word; several words when asked; greedy unless sampling is on.
-import type { Suggestion } from "../shared/hostProtocol";
-import type { WordProb } from "../shared/messages";
+import type { Suggestion, WordProb } from "../shared/vocabulary";
 import { completionText, searchUnits, type StepModel, type WordHyp } from "./wordSearch";
 import { Phase, type TokenTable } from "./wordUnits";
 

@@ -26,8 +26,6 @@ export class PooledUnavailableError extends ModelFolderError {}
 /** A query word the pooled index does not hold: said as such, never answered with a guess. */
 export class UnknownWordError extends TypeError {}
 
-export type PooledVariant = "before" | "last" | "concat";
-
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 
 const PooledJson = v.looseObject({

@@ -153,11 +153,6 @@ export function weightsFromDots(dots: ArrayLike<number>, theta: number): Float64
   return w;
 }
 
-/** softmax_i(θ · h · k_i) over the view's entries, [count] (float64: they are summed per token). */
-export function memoryWeights(view: MemoryView, h: Float32Array, theta: number): Float64Array {
-  return weightsFromDots(memoryDots(view, h), theta);
-}
-
 /** per-token scratch of mixLogits (one model host serves one request at a time) */
 let scratch = new Float64Array(0);
 
@@ -193,36 +188,6 @@ export function mixLogits(logits: Float32Array, h: Float32Array, view: MemoryVie
   return out;
 }
 
-/**
- * The same mixture computed the obvious way, in float64, for the tests: the model's softmax, the
- * memory's distribution over the whole vocabulary, their weighted sum.
- */
-export function mixProbabilitiesReference(logits: Float32Array, h: Float32Array, view: MemoryView | null, params: MemoryParams): Float64Array {
-  const V = logits.length;
-  const max = Math.max(...logits);
-  const p = Float64Array.from(logits, (l) => Math.exp(l - max));
-  const z = p.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < V; i++) p[i] /= z;
-  const n = view?.count ?? 0;
-  if (!view || n === 0) return p;
-  const scores: number[] = [];
-  let best = -Infinity;
-  for (let i = 0; i < n; i++) {
-    let dot = 0;
-    for (let j = 0; j < view.dim; j++) dot += h[j] * view.keys[i * view.dim + j];
-    scores.push(params.theta * dot);
-    best = Math.max(best, dot);
-  }
-  const m = Math.max(...scores);
-  const e = scores.map((s) => Math.exp(s - m));
-  const ez = e.reduce((a, b) => a + b, 0);
-  const mem = new Float64Array(V);
-  for (let i = 0; i < n; i++) mem[view.next[i]] += e[i] / ez;
-  let lam = (params.lambda * n) / (n + params.n0);
-  if (params.gate) lam /= 1 + Math.exp(-params.gate.slope * (best - params.gate.at));
-  return Float64Array.from(p, (pi, i) => (1 - lam) * pi + lam * mem[i]);
-}
-
 /** Where the memory's probability for one token came from: its entries by weight, heaviest first. */
 export interface MemoryPlaces {
   /** the memory's probability of the token (before mixing) */
@@ -231,7 +196,7 @@ export interface MemoryPlaces {
   places: { index: number; weight: number }[];
 }
 
-/** `w`: the memory's weights for a state (memoryWeights) */
+/** `w`: the memory's weights for a state (weightsFromDots over memoryDots) */
 export function memoryPlaces(view: MemoryView, w: Float64Array, token: number, max: number): MemoryPlaces {
   const places: { index: number; weight: number }[] = [];
   let pMemory = 0;

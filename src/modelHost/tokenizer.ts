@@ -2,7 +2,7 @@
 // plus the byte table of every token that the word search needs: a byte-level BPE token is a run of
 // UTF-8 bytes, and a word boundary or a typed prefix can fall inside a token or inside a character.
 import { Tokenizer } from "@huggingface/tokenizers";
-import type { AttentionToken } from "../shared/hostProtocol";
+import type { AttentionToken } from "../shared/vocabulary";
 
 export class TokenizerError extends Error {
   constructor(

@@ -1,13 +1,17 @@
 // The attention panel's protocol: the messages between src/ui/attentionPanel.ts and webview/attention/,
-// carried in messages.ts's envelope { messageId, inReplyTo?, body }, whose body is one of the ToWebview /
-// FromWebview unions below. PURE: imported by src/ui/ and by webview/, so no vscode, Node or DOM types here.
+// carried in messaging.ts's envelope { messageId, inReplyTo?, body }, whose body is one of the ToWebview /
+// FromWebview unions below. What the model computed comes from vocabulary.ts; this file adds only what the
+// panel shows beside it. PURE: imported by src/ui/ and by webview/, so no vscode, Node or DOM types here.
 // What a webview sends is one valibot schema, and FromWebview is inferred from it; what the extension
 // sends is checked lightly on arrival against a schema that a compile-time check ties to AttentionView.
 import * as v from "valibot";
-import { COMMON_FROM_WEBVIEW, type AttentionCore, type Envelope, type MemoryReadout, type TokenProb, type ViewToken, type WordProb, bodyValidator, guard, indexBelow, plainObject, validateEnvelope } from "./messages";
+import type { Envelope } from "./messaging";
+import { COMMON_FROM_WEBVIEW, bodyValidator, guard, indexBelow, plainObject, validateEnvelope } from "./schema";
+import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, type AttentionCore, type MemoryReadout, type ShownMatrix, type TokenProb, type ViewToken, type WordProb } from "./vocabulary";
 
-/** most tokens a view can hold (lmLens.maxAttentionTokens's maximum) */
-export const MAX_VIEW_TOKENS = 512;
+// the vocabulary's shapes that the attention webview reads, through its one door to the extension
+export type { MemoryPlace, MemoryReadout, MemoryWord, ShownMatrix, TokenProb, ViewToken, WordProb } from "./vocabulary";
+
 /** longest export payload accepted from a webview (characters); the JSON of 512 tokens stays far below it */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 export const PNG_DATA_URL_PREFIX = "data:image/png;base64,";
@@ -109,12 +113,6 @@ export interface ViewPick {
   tab: AttentionTab;
 }
 
-export interface ShownMatrix {
-  layer: number;
-  head: number | null;
-  matrix: Float32Array;
-}
-
 /** the rest of the view with this id: sent right after its "state", once the model host has it */
 export interface DetailsMessage {
   type: "details";
@@ -129,8 +127,6 @@ export type ToWebview = StateMessage | DetailsMessage | MemoryPlacesMessage | Lo
 
 // ---- webview -> extension
 
-/** most layers or heads a "showing" message may name */
-export const MAX_LAYERS_OR_HEADS = 256;
 /** the longest a webview may report drawing took (ms) */
 const MAX_DRAW_MS = 3_600_000;
 const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/;

@@ -1,19 +1,19 @@
-// Messages between the extension host and the model host process. One envelope both ways:
-// requests { id, method, params }, cancellations { id, cancel: true }, "started" notices { id, started: true }
-// (the host begins a request: its timeout counts from here, not from when it was queued), and
-// responses { id, ok, result | error }. Every request's params come from one valibot schema per
-// method, bounds included: the types below are inferred from it, and the host validates each request
-// against it, answering a malformed one at once.
+// Messages between the extension host and the model host process, carried by messaging.ts's Channel:
+// requests { messageId, body: { method, params } }, replies { messageId, inReplyTo, body: { ok, result | error } },
+// and the channel's notices: "started" { messageId, started } (the host begins a request: its timeout counts
+// from here, not from when it was queued) and "cancel" { messageId, cancel }. Every request's params come
+// from one valibot schema per method, bounds included: the types below are inferred from it, and the host
+// validates each request against it, answering a malformed one at once. What the model computes (the
+// results) is vocabulary.ts's.
 import * as v from "valibot";
-import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, type ShownMatrix } from "./attentionProtocol";
-import { intIn, type AttentionCore, type ViewToken, type WordProb } from "./messages";
-import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K, neighbourMetric, neighbourMode, type IndexProgress, type NeighbourList } from "./neighboursProtocol";
+import type { Envelope } from "./messaging";
+import { intIn } from "./schema";
+import { MAX_ALTERNATIVES, MAX_LAYERS_OR_HEADS, MAX_MEMORY_TOKENS, MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOUR_METRICS, NEIGHBOUR_MODES, NEIGHBOURS_K } from "./vocabulary";
+import type { AttentionResult, IndexProgress, MemoryInfo, ModelInfo, NeighbourList, ShownMatrix, SuggestResult } from "./vocabulary";
 import { LIMITS } from "../core/settings";
 
 /** longest text a request may carry (characters): the extension sends a window of the document; a whole 5 MB selection still fits */
 export const MAX_REQUEST_TEXT_CHARS = 32 * 1024 * 1024;
-/** alternatives a suggestion may ask for (the CLI's --top allows as many) */
-export const MAX_ALTERNATIVES = 50;
 
 const range = (r: { min: number; max: number }) => intIn(r.min, r.max);
 const text = v.pipe(v.string(), v.maxLength(MAX_REQUEST_TEXT_CHARS));
@@ -34,8 +34,6 @@ const suggestOptions = v.object({
 
 /** an open document's key for its memory (the extension gives its URI) */
 const docKey = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
-/** most entries a document memory may hold (lmLens.memoryTokens) */
-export const MAX_MEMORY_TOKENS = 16384;
 
 const panelWords = v.object({
   at: intIn(0, MAX_REQUEST_TEXT_CHARS),
@@ -86,10 +84,10 @@ export const PARAMS = {
   neighbours: v.object({
     /** a word, a phrase or a sum such as "king - man + woman" (src/core/vectorQuery.ts) */
     query: v.pipe(v.string(), v.maxLength(MAX_NEIGHBOUR_QUERY_CHARS)),
-    mode: neighbourMode,
+    mode: v.picklist(NEIGHBOUR_MODES),
     /** contextual: hidden_states.{layer}; 0 is the embedding output, nLayer the output of the final LayerNorm (pooled and static: ignored) */
     layer: intIn(0, MAX_NEIGHBOUR_LAYERS),
-    metric: neighbourMetric,
+    metric: v.picklist(NEIGHBOUR_METRICS),
     k: range(NEIGHBOURS_K),
     /** contextual, one word from the editor: the text of its sentence before it, which the model reads first */
     before: v.optional(text),
@@ -98,78 +96,11 @@ export const PARAMS = {
   neighbourIndex: v.object({ budgetMs: v.pipe(v.number(), v.minValue(1), v.maxValue(60000)) }),
 } as const;
 
-/** What the neighbours view asks the model host (the schema's type; neighboursProtocol.ts passes it on). */
+/** What the neighbours view asks the model host (the schema's type). */
 export type NeighboursRequest = v.InferOutput<typeof PARAMS.neighbours>;
 
 /** A suggestion's settings, as the model host receives them (the schema's type). */
 export type SuggestParams = v.InferOutput<typeof suggestOptions>;
-
-/** What comes after the text: the words to insert and the alternatives for the first one. */
-export interface Suggestion {
-  /** the full text to insert (all words) */
-  text: string;
-  /** alternatives for the first word, best first */
-  alternatives: WordProb[];
-  /** true when the typed partial word was complete and the suggestion starts a new word */
-  startsNewWord: boolean;
-}
-
-export interface SuggestResult extends Suggestion {
-  ms: number;
-  modelRuns: number;
-  contextTokens: number;
-  /** tokens the model had to run for the context (0 when the cache already held it) */
-  newContextTokens: number;
-  /** entries of the document memory mixed into the probabilities (0: the model alone) */
-  memoryEntries: number;
-}
-
-/** One document's memory: tokens read, states computed, bytes held, most entries kept. */
-export interface MemoryInfo {
-  doc: string;
-  tokens: number;
-  states: number;
-  bytes: number;
-  capacity: number;
-}
-
-export interface ModelInfo {
-  name: string;
-  dir: string;
-  onnxPath: string;
-  onnxBytes: number;
-  vocabSize: number;
-  nLayer: number;
-  nHead: number;
-  nEmbd: number;
-  nPositions: number;
-  hasAttentions: boolean;
-  hasHidden: boolean;
-  hasPast: boolean;
-  /** outputs added to the graph in memory for a bring-your-own export */
-  addedOutputs: string[];
-  attentionProblem?: string;
-  hiddenProblem?: string;
-  /** the 8-bit weights of the word search's short runs: what was rewritten, or why there are none; absent when switched off */
-  quantized?: { matmuls: number; weights: number } | { problem: string };
-  loadMs: number;
-}
-
-export interface AttentionToken extends ViewToken {
-  id: number;
-  /** how the token reads (special tokens by name) */
-  text: string;
-  /** its range in the analysed text, in UTF-16 code units (a token inside a character covers that character) */
-  start: number;
-  end: number;
-}
-
-export interface AttentionResult extends AttentionCore {
-  tokens: AttentionToken[];
-  truncated: boolean;
-  /** tokens in the whole text before truncation (undefined: a text so long that only its start was read) */
-  totalTokens?: number;
-}
 
 /** The part of an attention result that the first heatmap needs; detailsId asks for the rest. */
 export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "nextWords"> & {
@@ -201,66 +132,44 @@ export type Methods = { [M in Method]: { params: v.InferOutput<(typeof PARAMS)[M
 
 export type ErrorCode = "cancelled" | "superseded" | "model" | "input" | "internal" | "crashed" | "timeout" | "stopped";
 
-export interface RequestMessage<M extends Method = Method> {
-  id: number;
-  method: M;
-  params: Methods[M]["params"];
-}
+/** A request's body: a method and its params. */
+export type HostRequest<M extends Method = Method> = { [K in M]: { method: K; params: Methods[K]["params"] } }[M];
 
-export interface CancelMessage {
-  id: number;
-  cancel: true;
-}
-
-export type ResponseMessage =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { code: ErrorCode; message: string; file?: string } };
-
-export interface StartedMessage {
-  id: number;
-  started: true;
-}
+/** A reply's body: the method's result, or why there is none. */
+export type HostReply = { ok: true; result: unknown } | { ok: false; error: { code: ErrorCode; message: string; file?: string } };
 
 const isObject = (m: unknown): m is Record<string, unknown> => typeof m === "object" && m !== null && !Array.isArray(m);
 const isId = (id: unknown): id is number => typeof id === "number" && Number.isSafeInteger(id) && id >= 0;
 
-/** The id of a message, when it has a usable one (a malformed request with an id is answered at once). */
-export function messageId(m: unknown): number | undefined {
-  return isObject(m) && isId(m.id) ? m.id : undefined;
-}
-
-export function isCancel(m: unknown): m is CancelMessage {
-  return isObject(m) && isId(m.id) && m.cancel === true;
-}
-
 /**
- * A request checked against its method's schema: the request, or one line saying what is wrong
- * ("suggest: options.k: 1000000 is more than 50").
+ * A request checked against its method's schema: its id and body, or one line saying what is wrong
+ * ("suggest: options.k: 1000000 is more than 50") and the id to answer it under, when it has a usable one.
  */
-export function parseRequest(m: unknown, extra: readonly string[] = []): { ok: true; request: RequestMessage } | { ok: false; message: string } {
-  if (!isObject(m) || !isId(m.id)) return { ok: false, message: "a request needs a non-negative integer id" };
-  if (typeof m.method !== "string") return { ok: false, message: "a request needs a method" };
-  const method = m.method;
-  if (extra.includes(method)) return { ok: true, request: m as unknown as RequestMessage };
-  if (!Object.hasOwn(PARAMS, method)) return { ok: false, message: `unknown method ${JSON.stringify(method.slice(0, 40))}` };
-  const r = v.safeParse(PARAMS[method as Method], m.params);
+export function parseRequest(m: unknown, extra: readonly string[] = []): { ok: true; id: number; request: HostRequest } | { ok: false; id?: number; message: string } {
+  if (!isObject(m) || !isId(m.messageId)) return { ok: false, message: "a request needs a non-negative integer messageId" };
+  const id = m.messageId;
+  const body = m.body;
+  if (!isObject(body) || typeof body.method !== "string") return { ok: false, id, message: "a request needs a body with a method" };
+  const method = body.method;
+  if (extra.includes(method)) return { ok: true, id, request: body as unknown as HostRequest };
+  if (!Object.hasOwn(PARAMS, method)) return { ok: false, id, message: `unknown method ${JSON.stringify(method.slice(0, 40))}` };
+  const r = v.safeParse(PARAMS[method as Method], body.params);
   if (!r.success) {
     const issue = r.issues[0];
     const path = issue.path?.map((p) => String(p.key)).join(".") ?? "params";
     const got = typeof issue.input === "string" ? `a string of ${issue.input.length} characters` : JSON.stringify(issue.input)?.slice(0, 40);
-    if (issue.input === undefined) return { ok: false, message: `${method}: ${path} is missing` };
-    return { ok: false, message: `${method}: ${path}: ${issue.expected ? `expected ${issue.expected}, got ${got}` : issue.message}` };
+    if (issue.input === undefined) return { ok: false, id, message: `${method}: ${path} is missing` };
+    return { ok: false, id, message: `${method}: ${path}: ${issue.expected ? `expected ${issue.expected}, got ${got}` : issue.message}` };
   }
-  return { ok: true, request: { id: m.id, method: method as Method, params: r.output } as RequestMessage };
+  return { ok: true, id, request: { method, params: r.output } as HostRequest };
 }
 
-export function isStarted(m: unknown): m is StartedMessage {
-  return isObject(m) && isId(m.id) && m.started === true;
-}
-
-export function isResponse(m: unknown): m is ResponseMessage {
-  if (!isObject(m) || !isId(m.id) || typeof m.ok !== "boolean") return false;
-  return m.ok || (isObject(m.error) && typeof m.error.code === "string" && typeof m.error.message === "string");
+/** A well-formed reply of the model host (its result is checked by the types of the method asked, not here). */
+export function isHostReply(m: unknown): m is Envelope<HostReply> {
+  if (!isObject(m) || !isId(m.messageId) || !isId(m.inReplyTo) || !isObject(m.body)) return false;
+  const b = m.body;
+  if (b.ok === true) return true;
+  return b.ok === false && isObject(b.error) && typeof b.error.code === "string" && typeof b.error.message === "string";
 }
 
 export class HostError extends Error {

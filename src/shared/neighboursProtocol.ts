@@ -1,88 +1,23 @@
 // The neighbours view's protocol: src/ui/neighboursView.ts (and its controller) and webview/neighbours/.
-// PURE: no vscode, Node or DOM types. Messages travel in messages.ts's envelope.
+// PURE: no vscode, Node or DOM types. Messages travel in messaging.ts's envelope.
 // A WebviewView in the LM Lens activity-bar container. The extension owns the query and the lists and
 // sends the whole screen in one "state" message (a few kilobytes); the webview keeps only its own UI
 // state (the row in focus, the map's list, the search box's text) with getState/setState.
 // What the webview sends is one valibot schema, and NeighboursFromWebview is inferred from it; what the
 // extension sends is checked lightly on arrival against a schema that a compile-time check ties to
-// NeighboursScreen. The model host checks its "neighbours" request against hostProtocol.ts's schema, which
-// takes its modes, metrics and bounds from here.
+// NeighboursScreen. The lists themselves, their modes, metrics and bounds are vocabulary.ts's; the model
+// host is asked for them through hostProtocol.ts.
 import * as v from "valibot";
-import { COMMON_FROM_WEBVIEW, type Envelope, bodyValidator, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./messages";
+import type { Envelope } from "./messaging";
+import { COMMON_FROM_WEBVIEW, bodyValidator, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./schema";
+import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_METRICS, NEIGHBOURS_K, type NeighbourList } from "./vocabulary";
 
-export const NEIGHBOURS_K = { min: 1, max: 50, default: 10 } as const;
-/** longest text accepted from the search box (src/core/vectorQuery.ts says the same) */
-export const MAX_NEIGHBOUR_QUERY_CHARS = 200;
+// the vocabulary the neighbours webview reads, through its one door to the extension
+export { MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_MODES, NEIGHBOURS_K } from "./vocabulary";
+export type { EmbeddedTerm, EmbeddedWord, Metric, NeighbourHit, NeighbourList, NeighbourMode } from "./vocabulary";
+
 /** words of a selection shown as chips */
 export const MAX_NEIGHBOUR_CHIPS = 12;
-/** most layers a layer index may name, before the model is known */
-export const MAX_NEIGHBOUR_LAYERS = 64;
-
-export const neighbourMetric = v.picklist(["cosine", "euclidean"]);
-export type Metric = v.InferOutput<typeof neighbourMetric>;
-/**
- * pooled: a word's hidden state at one layer averaged over its uses in the training text (pooled.json/.bin
- * beside the model); static: rows of the input (token) embedding matrix; contextual: hidden states at a layer
- */
-export const NEIGHBOUR_MODES = ["pooled", "static", "contextual"] as const;
-export const neighbourMode = v.picklist(NEIGHBOUR_MODES);
-export type NeighbourMode = v.InferOutput<typeof neighbourMode>;
-
-/** What the model host is asked: the schema of hostProtocol.ts's method "neighbours", which checks it. */
-export type { NeighboursRequest } from "./hostProtocol";
-
-/** How one word of a query was embedded: its tokens (one: its row; several: their mean) */
-export interface EmbeddedWord {
-  word: string;
-  tokens: string[];
-  /** pooled: how many times the training text read used the word (its vector is their mean) */
-  count?: number;
-}
-
-export interface EmbeddedTerm {
-  sign: 1 | -1;
-  /** one word, or a phrase (the mean of its words' vectors) */
-  words: EmbeddedWord[];
-}
-
-export interface NeighbourHit {
-  word: string;
-  /** cosine: the similarity; euclidean: the distance */
-  score: number;
-}
-
-/** The model host's answer: the k nearest words and a 2-D map of them. */
-export interface NeighbourList {
-  /** the query written out evenly */
-  query: string;
-  mode: NeighbourMode;
-  layer: number;
-  metric: Metric;
-  k: number;
-  terms: EmbeddedTerm[];
-  /** the sentence text the model read before the word (contextual, from the editor) */
-  before?: string;
-  /** nearest first; the query's own words left out */
-  neighbours: NeighbourHit[];
-  /** PCA of the query (index 0) and the neighbours (1..), on their two main directions */
-  map: { x: number[]; y: number[]; explained: [number, number] };
-  /** words searched */
-  indexSize: number;
-  nLayer: number;
-  /** where the vectors come from, e.g. "model.wte.weight [8192, 256] (Gather on input_ids)" */
-  source: string;
-  /** time spent in the model host */
-  ms: number;
-}
-
-/** The contextual word index, built in steps so that suggestions are not held up (method "neighbourIndex"). */
-export interface IndexProgress {
-  built: number;
-  total: number;
-  done: boolean;
-  /** model-host time spent building so far */
-  ms: number;
-}
 
 export interface NeighbourListState {
   loading: boolean;
@@ -144,7 +79,7 @@ function fromWebviewSchema(wordCount: number, nLayer: number) {
       v.strictObject({ type: v.literal("query"), origin: v.picklist(["typed", "neighbour"]), text: v.pipe(v.string(), v.maxLength(MAX_NEIGHBOUR_QUERY_CHARS)) }),
       v.strictObject({
         type: v.literal("setOptions"),
-        options: v.pipe(plainObject, v.strictObject({ k: intIn(NEIGHBOURS_K.min, NEIGHBOURS_K.max), metric: neighbourMetric, layer: intIn(0, nLayer) })),
+        options: v.pipe(plainObject, v.strictObject({ k: intIn(NEIGHBOURS_K.min, NEIGHBOURS_K.max), metric: v.picklist(NEIGHBOUR_METRICS), layer: intIn(0, nLayer) })),
       }),
       v.strictObject({ type: v.literal("copyList") }),
       v.strictObject({ type: v.literal("exportList"), format: listExportFormat }),

@@ -11,7 +11,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { Engine } from "../modelHost/engine";
 import { ModelHostClient } from "../client/modelHostClient";
 import { DEFAULT_SETTINGS } from "../core/settings";
-import { MAX_MEMORY_TOKENS } from "../shared/hostProtocol";
+import { MAX_MEMORY_TOKENS } from "../shared/vocabulary";
 
 const MEMORY = 4096;
 

@@ -13,11 +13,6 @@ export function splitUnits(text: string): string[] {
   return text.match(UNIT_RE) ?? [];
 }
 
-/** The units of one training or evaluation document. */
-export function documentUnits(text: string): string[] {
-  return splitUnits(text);
-}
-
 /** True when the unit contains a letter or a digit. */
 export function isWordUnit(u: string): boolean {
   return WORD_RE.test(u);

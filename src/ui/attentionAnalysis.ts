@@ -3,7 +3,9 @@
 // the suggestion and lets the model host keep its end within the budget. No vscode: the panel hands in
 // the document's text, and a test counts the requests.
 import type { Settings } from "../core/settings";
-import type { AttentionFirst, Methods } from "../shared/hostProtocol";
+import type { ModelHostPort } from "../client/modelHostClient";
+import type { AttentionFirst } from "../shared/hostProtocol";
+import type { CancelToken } from "../shared/messaging";
 import type { TruncationNotice } from "../shared/attentionProtocol";
 
 export interface AnalysisRequest {
@@ -22,10 +24,6 @@ export interface AnalysisRequest {
   doc?: string;
 }
 
-export interface AnalysisClient {
-  request(method: "attention", params: Methods["attention"]["params"], token?: unknown): Promise<AttentionFirst>;
-}
-
 export interface Analysis {
   result: AttentionFirst;
   /** the text analysed (result.text's source), and its document offset */
@@ -35,11 +33,11 @@ export interface Analysis {
 }
 
 export async function analyse(
-  client: AnalysisClient,
+  client: ModelHostPort,
   req: AnalysisRequest,
   settings: Pick<Settings, "maxAttentionTokens" | "suggest">,
   show?: { layer: number; head: number | null },
-  token?: unknown,
+  token?: CancelToken,
 ): Promise<Analysis> {
   const maxTokens = settings.maxAttentionTokens;
   if (req.kind === "selection") {

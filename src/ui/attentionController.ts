@@ -17,19 +17,15 @@ import type { Settings } from "../core/settings";
 import { analyse, type Analysis } from "./attentionAnalysis";
 import { allPlaces, memoryShown, placeLine, type MemoryKey } from "./attentionMemory";
 import { requestFor, type AttentionKind, type AttentionRequest, type EditorSnapshot, type ShownSuggestion, type SourceDocument } from "./attentionRequest";
-import { HostError, type AttentionFirst, type Methods } from "../shared/hostProtocol";
-import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ShownMatrix, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
-import { previewMessage } from "../shared/messages";
-import { Channel } from "../shared/messaging";
+import type { ModelHostPort } from "../client/modelHostClient";
+import type { AttentionFirst } from "../shared/hostProtocol";
+import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
+import { previewMessage } from "../shared/schema";
+import type { ShownMatrix } from "../shared/vocabulary";
+import { CancelSource, Channel, isCancellation, type CancelToken } from "../shared/messaging";
 import { shortQuote } from "../shared/tokenDisplay";
-import { CancelSource, type CancelToken } from "./neighboursController";
 
 export const FOLLOW_DEBOUNCE_MS = 200;
-
-/** What the controller asks of the model host (ModelHostClient.request, narrowed). */
-export interface AttentionClient {
-  request<M extends "attention" | "attentionDetails">(method: M, params: Methods[M]["params"], token?: CancelToken): Promise<Methods[M]["result"]>;
-}
 
 /** A token's characters in a document at one version (document offsets). */
 export interface TokenPlace {
@@ -56,7 +52,7 @@ export interface DocumentRange {
 }
 
 export interface AttentionControllerDeps {
-  client: AttentionClient;
+  client: ModelHostPort;
   /** the memory the next words read for this document (its uri) */
   memoryFor(uri: string): MemoryKey;
   /** reveal a place of the memory in an editor of its document and mark it for a moment (no edit, no focus) */
@@ -90,11 +86,6 @@ export interface AttentionScreen {
   error?: string;
   /** the view's document, to give the memory's places their lines again when one is asked for */
   document?: SourceDocument;
-}
-
-/** a cancelled or superseded request (HostError codes), or any error after our own cancel */
-function isCancellation(e: unknown, token: CancelToken): boolean {
-  return token.isCancellationRequested || (e instanceof HostError && (e.code === "cancelled" || e.code === "superseded"));
 }
 
 /** view ids are unique across panels, so that a webview's saved UI state never matches another panel's view */

@@ -2,7 +2,7 @@
 // readout's places given their lines and snippets from the document, or marked gone where the text has
 // changed since. attentionController.ts calls these with the view's document.
 import type { MemoryShown, PlaceLine } from "../shared/attentionProtocol";
-import type { MemoryPlace, MemoryReadout, WordProb } from "../shared/messages";
+import type { MemoryPlace, MemoryReadout, WordProb } from "../shared/vocabulary";
 import type { SourceDocument } from "./attentionRequest";
 
 /**

@@ -4,8 +4,7 @@
 // editors and their decorations, the save dialog, and the documents' memory keys.
 import * as vscode from "vscode";
 import type { Settings } from "../core/settings";
-import type { CancelToken, HostStatus } from "../client/modelHostClient";
-import type { Methods } from "../shared/hostProtocol";
+import type { ModelHostPort } from "../client/modelHostClient";
 import type { ExportFormat, ViewPick } from "../shared/attentionProtocol";
 import { AttentionController, type DocumentRange, type TokenPlace } from "./attentionController";
 import { memoryKey, type MemoryKey } from "./attentionMemory";
@@ -23,10 +22,7 @@ export interface AttentionDeps {
   extensionUri: vscode.Uri;
   /** for the walkthrough's id */
   extensionId: string;
-  client: {
-    request<M extends "attention" | "attentionDetails">(method: M, params: Methods[M]["params"], token?: CancelToken): Promise<Methods[M]["result"]>;
-    readonly currentStatus: HostStatus;
-  };
+  client: ModelHostPort;
   /** the documents' memory keys (MemorySync), so that the panel's next words read the ghost text's memory */
   memory: { keyFor(document: vscode.TextDocument): string | undefined; syncNow(): Promise<void> };
   provider: { readonly last: LastSuggestion | undefined };

@@ -6,7 +6,7 @@ import { wordsStartingWith } from "../core/wordIndex";
 import { suggestsIn, type Settings } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
 import { EditClock, type SuggestionTiming } from "../core/editClock";
-import type { ModelHostClient } from "../client/modelHostClient";
+import type { ModelHostPort } from "../client/modelHostClient";
 import { HostError } from "../shared/hostProtocol";
 
 export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
@@ -18,7 +18,7 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
 ];
 
 export interface ProviderDeps {
-  client: ModelHostClient;
+  client: ModelHostPort;
   settings: () => Settings;
   isPaused: () => boolean;
   /** a suggestion's time from the keystroke that asked for it to the answer, and the model host's share (undefined: the memo answered) */

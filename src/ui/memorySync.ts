@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import { windowStart } from "../core/contextWindow";
 import { suggestsIn, type Settings } from "../core/settings";
-import type { ModelHostClient } from "../client/modelHostClient";
+import type { ModelHostPort } from "../client/modelHostClient";
 import { HostError } from "../shared/hostProtocol";
 
 /** quiet time after the last event before the text is sent (ms) */
@@ -14,7 +14,7 @@ const SETTLE_MS = 300;
 const MEMORY_CONTEXT_TOKENS = 128;
 
 export interface MemorySyncDeps {
-  client: Pick<ModelHostClient, "request" | "currentStatus" | "ensureReady">;
+  client: ModelHostPort;
   settings: () => Settings;
   isPaused: () => boolean;
   log: (line: string) => void;

@@ -11,9 +11,11 @@
 //    pooled files) says why in its own column; the others still come.
 //  - The contextual word index is built in steps through "neighbourIndex" before the first contextual
 //    query; the screen shows its progress.
-import { NEIGHBOURS_K, validateNeighboursMessage, type IndexProgress, type ListExportFormat, type NeighbourList, type NeighbourListState, type NeighbourOptions, type NeighboursRequest, type NeighboursScreen, type NeighboursFromWebview, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
-import { Channel } from "../shared/messaging";
-import { previewMessage } from "../shared/messages";
+import { validateNeighboursMessage, type ListExportFormat, type NeighbourListState, type NeighbourOptions, type NeighboursScreen, type NeighboursFromWebview, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
+import { CancelSource, Channel, isCancellation, type CancelToken } from "../shared/messaging";
+import { previewMessage } from "../shared/schema";
+import type { ModelHostPort } from "../client/modelHostClient";
+import { NEIGHBOURS_K, type IndexProgress, type NeighbourList } from "../shared/vocabulary";
 import type { EditorWords } from "./selectionWords";
 import { parseVectorQuery } from "../core/vectorQuery";
 
@@ -22,48 +24,6 @@ export const SELECTION_DEBOUNCE_MS = 50;
 /** model-host time per step of the contextual index build */
 export const INDEX_STEP_MS = 250;
 
-export interface CancelToken {
-  readonly isCancellationRequested: boolean;
-  onCancellationRequested(listener: () => void): { dispose(): void };
-}
-
-/** A cancellation source with the shape the host client accepts (vscode's, without vscode). */
-export class CancelSource {
-  private cancelled = false;
-  private readonly listeners = new Set<() => void>();
-  readonly token: CancelToken;
-
-  constructor() {
-    const isCancelled = () => this.cancelled;
-    this.token = {
-      get isCancellationRequested() {
-        return isCancelled();
-      },
-      onCancellationRequested: (listener) => {
-        if (this.cancelled) {
-          listener();
-          return { dispose: () => undefined };
-        }
-        this.listeners.add(listener);
-        return { dispose: () => this.listeners.delete(listener) };
-      },
-    };
-  }
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    for (const l of [...this.listeners]) l();
-    this.listeners.clear();
-  }
-}
-
-/** What the controller asks of the model host (ModelHostClient.request, narrowed). */
-export interface NeighboursHost {
-  neighbours(req: NeighboursRequest, token: CancelToken): Promise<NeighbourList>;
-  neighbourIndex(params: { budgetMs: number }, token: CancelToken): Promise<IndexProgress>;
-}
-
 export interface EditorSelection {
   words: EditorWords;
   /** "notes.txt:12" */
@@ -71,7 +31,7 @@ export interface EditorSelection {
 }
 
 export interface ControllerDeps {
-  host: NeighboursHost;
+  client: ModelHostPort;
   /** post to the webview (called only while it is ready) */
   post(message: NeighboursToWebviewMessage): void;
   copy(text: string): void | Promise<void>;
@@ -90,12 +50,6 @@ interface Query {
   origin: QueryOrigin;
   /** an editor word: its sentence before it */
   before?: string;
-}
-
-/** a cancelled or superseded request (HostError codes), or any error after our own cancel */
-function isCancellation(e: unknown, token: CancelToken): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return token.isCancellationRequested || code === "cancelled" || code === "superseded";
 }
 
 function message(e: unknown): string {
@@ -290,7 +244,7 @@ export class NeighboursController {
   private async fetchList(mode: "pooled" | "static", q: Query, token: CancelToken): Promise<boolean> {
     const o = this.screen.options;
     try {
-      const list = await this.deps.host.neighbours({ query: q.text, metric: o.metric, k: o.k, mode, layer: 0 }, token);
+      const list = await this.deps.client.request("neighbours", { query: q.text, metric: o.metric, k: o.k, mode, layer: 0 }, token);
       if (token.isCancellationRequested) return false;
       this.learnLayers(list.nLayer);
       this.screen = { ...this.screen, [mode]: { loading: false, list } };
@@ -317,7 +271,7 @@ export class NeighboursController {
     try {
       if (!(await this.ensureIndex(token))) return;
       const layer = this.screen.options.layer;
-      const list = await this.deps.host.neighbours({ ...base, mode: "contextual", layer, ...(q.before !== undefined ? { before: q.before } : {}) }, token);
+      const list = await this.deps.client.request("neighbours", { ...base, mode: "contextual", layer, ...(q.before !== undefined ? { before: q.before } : {}) }, token);
       if (token.isCancellationRequested) return;
       this.learnLayers(list.nLayer);
       this.screen = { ...this.screen, contextual: { loading: false, list } };
@@ -345,7 +299,7 @@ export class NeighboursController {
     for (;;) {
       let p: IndexProgress;
       try {
-        p = await this.deps.host.neighbourIndex({ budgetMs: step }, token);
+        p = await this.deps.client.request("neighbourIndex", { budgetMs: step }, token);
       } catch (e) {
         if (isCancellation(e, token)) return false;
         this.screen = { ...this.screen, index: { ...this.screen.index, state: "error", error: message(e) } };

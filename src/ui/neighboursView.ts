@@ -3,9 +3,10 @@
 // lives in src/ui/neighboursController.ts; this file connects it to VS Code: the view, the selection,
 // the clipboard and the save dialog.
 import * as vscode from "vscode";
-import { NeighboursController, type CancelToken, type EditorSelection, type NeighboursHost } from "./neighboursController";
+import { NeighboursController, type EditorSelection } from "./neighboursController";
+import type { ModelHostPort } from "../client/modelHostClient";
 import { selectionWords, MAX_CONTEXT_CHARS } from "./selectionWords";
-import type { IndexProgress, ListExportFormat, NeighbourList, NeighboursRequest } from "../shared/neighboursProtocol";
+import type { ListExportFormat } from "../shared/neighboursProtocol";
 import { DOCUMENT_SELECTOR } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";
 import { webviewHtml, webviewRoots } from "./webviewHtml";
@@ -19,10 +20,7 @@ export interface NeighboursDeps {
   extensionUri: vscode.Uri;
   /** for the walkthrough's id */
   extensionId: string;
-  client: {
-    request(method: "neighbours", params: NeighboursRequest, token?: CancelToken): Promise<NeighbourList>;
-    request(method: "neighbourIndex", params: { budgetMs: number }, token?: CancelToken): Promise<IndexProgress>;
-  };
+  client: ModelHostPort;
   log: (line: string) => void;
 }
 
@@ -67,12 +65,8 @@ export class NeighboursView implements vscode.WebviewViewProvider, vscode.Dispos
   private staleEditor: vscode.TextEditor | undefined;
 
   private constructor(private readonly deps: NeighboursDeps) {
-    const host: NeighboursHost = {
-      neighbours: (req, token) => deps.client.request("neighbours", req, token),
-      neighbourIndex: (params, token) => deps.client.request("neighbourIndex", params, token),
-    };
     this.controller = new NeighboursController({
-      host,
+      client: deps.client,
       post: (m) => void this.view?.webview.postMessage(m),
       copy: async (text) => {
         await vscode.env.clipboard.writeText(text);

@@ -1,8 +1,8 @@
 // Which words of the editor the neighbours view shows: the words of the selection (or, with an empty
 // selection, of the cursor's line, the word under the cursor first in focus), each with the text of its
 // sentence before it, which the model reads for the word's contextual vector. PURE.
+import { MAX_NEIGHBOUR_CHIPS } from "../shared/neighboursProtocol";
 
-export const MAX_SELECTION_WORDS = 12;
 /** characters of a word's sentence that the model reads before it */
 export const MAX_CONTEXT_CHARS = 400;
 
@@ -52,7 +52,7 @@ export function sentenceStart(text: string, at: number, max = MAX_CONTEXT_CHARS)
  * `base` that holds the selection, its lines and some text before it (for the sentences); `selStart` and
  * `selEnd` are document offsets. Undefined when there is no word to show.
  */
-export function selectionWords(text: string, base: number, selStart: number, selEnd: number, max = MAX_SELECTION_WORDS): EditorWords | undefined {
+export function selectionWords(text: string, base: number, selStart: number, selEnd: number, max = MAX_NEIGHBOUR_CHIPS): EditorWords | undefined {
   const s = Math.max(0, Math.min(text.length, selStart - base));
   const e = Math.max(s, Math.min(text.length, selEnd - base));
   const empty = s === e;

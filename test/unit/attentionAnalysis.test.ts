@@ -7,24 +7,21 @@ import { analyse } from "../../src/ui/attentionAnalysis";
 import { ModelHostClient } from "../../src/client/modelHostClient";
 import { DEFAULT_SETTINGS } from "../../src/core/settings";
 import { MODEL_DIR, ROOT } from "./helpers";
+import { fakeModelHost, type FakeCall } from "./fakeModelHost";
 
 const host = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: MODEL_DIR, threads: 1 });
 after(() => host.dispose());
-const requests: string[] = [];
-const counting = {
-  request: (method: "attention", params: Parameters<typeof host.request<"attention">>[1]) => {
-    requests.push(method);
-    return host.request(method, params);
-  },
-};
+const calls: FakeCall[] = [];
+/** the real host, its requests counted */
+const counting = fakeModelHost({ attention: (params) => host.request("attention", params) }, { calls });
 const settings = { ...DEFAULT_SETTINGS, maxAttentionTokens: 64 };
 
 test("Why this word? on a long text: one attention request, its end kept whole within the budget", async () => {
   const story = "She walked along the river in the evening light, and the birds were loud in the trees. ".repeat(40);
   const docText = story + "At last she saw that the hair was still";
-  requests.length = 0;
+  calls.length = 0;
   const a = await analyse(counting, { kind: "whyThisWord", docText, start: 1000, suggestion: " red", cutAtStart: false }, settings);
-  assert.deepEqual(requests, ["attention"], "one round trip");
+  assert.deepEqual(calls.map((c) => c.method), ["attention"], "one round trip");
   assert.ok(a.result.tokens.length <= 64 && a.result.tokens.length >= 56, `${a.result.tokens.length} tokens: the budget is used`);
   assert.equal(a.cut, "start");
   assert.ok(a.text.endsWith("the hair was still red"), "the end, suggestion included, is shown");
@@ -35,14 +32,14 @@ test("Why this word? on a long text: one attention request, its end kept whole w
 });
 
 test("Why this word? on a short text: nothing cut; a selection is read from its start in one request", async () => {
-  requests.length = 0;
+  calls.length = 0;
   const w = await analyse(counting, { kind: "whyThisWord", docText: "The hair was still", start: 0, suggestion: " red", cutAtStart: false }, settings);
   assert.equal(w.text, "The hair was still red");
   assert.equal(w.cut, undefined);
   const s = await analyse(counting, { kind: "selection", docText: "word ".repeat(200), start: 5, suggestion: "", cutAtStart: false }, settings);
   assert.equal(s.cut, "end");
   assert.equal(s.result.tokens.length, 64);
-  assert.deepEqual(requests, ["attention", "attention"]);
+  assert.deepEqual(calls.map((c) => c.method), ["attention", "attention"]);
 });
 
 test("the model host chooses the first heatmap's matrix: the asked layer and head, or layer 1's average", async () => {

@@ -4,15 +4,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AttentionController, exportName, type AttentionClient, type DocumentRange, type TokenPlace } from "../../src/ui/attentionController";
+import { AttentionController, exportName, type DocumentRange, type TokenPlace } from "../../src/ui/attentionController";
+import { fakeModelHost } from "./fakeModelHost";
 import { memoryKey, memoryShown, placeLine, PLACE_AFTER_CHARS, PLACE_BEFORE_CHARS, type MemoryKey } from "../../src/ui/attentionMemory";
 import { requestFor, type AttentionRequest, type EditorSnapshot, type ShownSuggestion, type SourceDocument } from "../../src/ui/attentionRequest";
 import { charsForTokens } from "../../src/core/attentionSource";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/core/settings";
 import { HostError, type AttentionDetails, type AttentionFirst, type Methods } from "../../src/shared/hostProtocol";
 import type { ToWebview, ToWebviewMessage } from "../../src/shared/attentionProtocol";
-import type { MemoryReadout } from "../../src/shared/messages";
-import type { CancelToken } from "../../src/ui/neighboursController";
+import type { MemoryReadout } from "../../src/shared/vocabulary";
+import type { CancelToken } from "../../src/shared/messaging";
 
 const STORY = "Once upon a time there was a king.\nThe keys to the cabinet were on the table.\nHer hair was still";
 
@@ -104,22 +105,20 @@ function setup(opts: SetupOptions = {}) {
   const revealed: DocumentRange[] = [];
   let detailsId = 0;
   let lastT = 0;
-  const client: AttentionClient = {
-    async request(method, params, token) {
-      const c: Call = { method, params, token };
-      calls.push(c);
-      await opts.hold?.(c);
-      const err = opts.fail?.(c);
-      if (err) throw err;
-      if (method === "attention") {
-        const r = fakeAttention(params as Methods["attention"]["params"], ++detailsId);
+  const client = fakeModelHost<Call>(
+    {
+      attention(params) {
+        const r = fakeAttention(params, ++detailsId);
         lastT = r.tokens.length;
-        return r as never;
-      }
-      const words = (calls.filter((x) => x.method === "attention").at(-1)?.params as Methods["attention"]["params"] | undefined)?.words;
-      return { ...fakeDetails(lastT), ...(words?.doc && opts.readout ? { memory: opts.readout } : {}) } as never;
+        return r;
+      },
+      attentionDetails() {
+        const words = (calls.filter((x) => x.method === "attention").at(-1)?.params as Methods["attention"]["params"] | undefined)?.words;
+        return { ...fakeDetails(lastT), ...(words?.doc && opts.readout ? { memory: opts.readout } : {}) };
+      },
     },
-  };
+    { calls, hold: opts.hold, fail: opts.fail },
+  );
   let clock = 1000;
   const settings: Settings = { ...DEFAULT_SETTINGS, ...opts.settings };
   const controller = new AttentionController({

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { headMatrix, headMean, headMeans, matmul, rollout, rowSumError, type AttentionShape } from "../../src/modelHost/attentionMath";
+import { headMean, headMeans, matmul, rollout, type AttentionShape } from "../../src/modelHost/attentionMath";
 
 /** causal attention rows (softmax over keys 0..q) from arbitrary scores: [layer, head, query, key] */
 function causal(s: AttentionShape, scores: (i: number) => number): Float32Array {
@@ -19,21 +19,29 @@ function causal(s: AttentionShape, scores: (i: number) => number): Float32Array 
   return a;
 }
 
+/** Largest absolute difference of each row's sum from 1 (0 for proper attention rows). */
+function rowSumError(m: Float32Array, T: number): number {
+  let worst = 0;
+  for (let q = 0; q < T; q++) {
+    let sum = 0;
+    for (let k = 0; k < T; k++) sum += m[q * T + k];
+    worst = Math.max(worst, Math.abs(sum - 1));
+  }
+  return worst;
+}
+
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, eps = 1e-6): void {
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) < eps, `[${i}] ${actual[i]} vs ${expected[i]}`);
 }
 
-test("headMatrix slices one head's T×T matrix out of [layer, head, query, key]", () => {
+test("a layer or a shape that does not fit the attentions is refused", () => {
   const s = { nLayer: 2, nHead: 3, T: 2 };
   const a = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
-  assert.deepEqual([...headMatrix(a, s, 0, 0)], [0, 1, 2, 3]);
-  assert.deepEqual([...headMatrix(a, s, 0, 2)], [8, 9, 10, 11]);
-  assert.deepEqual([...headMatrix(a, s, 1, 1)], [16, 17, 18, 19]);
-  assert.throws(() => headMatrix(a, s, 2, 0), RangeError);
-  assert.throws(() => headMatrix(a, s, 0, -1), RangeError);
-  assert.throws(() => headMatrix(a, s, 0, 1.5), RangeError);
-  assert.throws(() => headMatrix(a.subarray(1), s, 0, 0), /needs 24/);
+  assert.throws(() => headMean(a, s, 2), RangeError);
+  assert.throws(() => headMean(a, s, -1), RangeError);
+  assert.throws(() => headMean(a, s, 1.5), RangeError);
+  assert.throws(() => headMean(a.subarray(1), s, 0), /needs 24/);
 });
 
 test("headMean averages the heads of one layer", () => {

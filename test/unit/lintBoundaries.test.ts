@@ -26,6 +26,11 @@ const WRONG: [string, string, RegExp][] = [
   ["src/client/fixture.ts", 'import { StatusBar } from "../ui/statusBar";\nexport const s = StatusBar;', /never imports it/],
   ["src/core/fixture.ts", 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;', /pure: no Node-only modules/],
   ["src/shared/fixture.ts", 'import { Engine } from "../modelHost/engine";\nexport const e = Engine;', /import nothing from the rooms of one process/],
+  ["src/shared/neighboursProtocol.ts", 'import type { NeighboursRequest } from "./hostProtocol";\nexport type R = NeighboursRequest;', /never another protocol/],
+  ["src/shared/hostProtocol.ts", 'import { MAX_VIEW_TOKENS } from "./attentionProtocol";\nexport const m = MAX_VIEW_TOKENS;', /never another protocol/],
+  ["src/shared/attentionProtocol.ts", 'export type { NeighbourList } from "./neighboursProtocol";', /never another protocol/],
+  ["src/modelHost/fixture.ts", 'import type { NeighbourList } from "../shared/neighboursProtocol";\nexport type L = NeighbourList;', /never imports a webview's protocol/],
+  ["src/modelHost/onnxModel.ts", 'import { MAX_VIEW_TOKENS } from "../shared/attentionProtocol";\nexport const m = MAX_VIEW_TOKENS;', /never imports a webview's protocol/],
   ["webview/attention/fixture.ts", 'import { AttentionPanel } from "../../src/ui/attentionPanel";\nexport const a = AttentionPanel;', /only through src\/shared\//],
 ];
 
@@ -40,5 +45,7 @@ test("the right imports pass", async () => {
   assert.deepEqual(await restricted("src/ui/fixture.ts", 'import { HostError } from "../shared/hostProtocol";\nexport const h = HostError;'), []);
   assert.deepEqual(await restricted("src/modelHost/onnxModel.ts", 'import * as ort from "onnxruntime-node";\nexport const o = ort;'), []);
   assert.deepEqual(await restricted("src/modelHost/fixture.ts", 'import { windowStart } from "../core/contextWindow";\nexport const w = windowStart;'), []);
+  assert.deepEqual(await restricted("src/shared/neighboursProtocol.ts", 'import { NEIGHBOURS_K } from "./vocabulary";\nimport { intIn } from "./schema";\nimport type { Envelope } from "./messaging";\nexport const k = [NEIGHBOURS_K, intIn] as unknown as Envelope<number>;'), []);
+  assert.deepEqual(await restricted("src/modelHost/fixture.ts", 'import { HostError } from "../shared/hostProtocol";\nimport type { NeighbourList } from "../shared/vocabulary";\nexport const h: NeighbourList | typeof HostError = HostError;'), []);
   assert.deepEqual(await restricted("webview/attention/fixture.ts", 'import { colorScale } from "../../src/shared/colorScale";\nexport const c = colorScale;'), []);
 });

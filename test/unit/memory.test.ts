@@ -5,12 +5,42 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bestDot, entryDot, memoryDots, mixLogits, mixProbabilitiesReference, memoryShare, reuseDots, sameEntries, MEMORY_PARAMS, type MemoryView, type MixMemo } from "../../src/modelHost/tokenMemory";
+import { bestDot, entryDot, memoryDots, mixLogits, memoryShare, reuseDots, sameEntries, MEMORY_PARAMS, type MemoryParams, type MemoryView, type MixMemo } from "../../src/modelHost/tokenMemory";
 import { DocumentMemory, safeCut, type HiddenRunner } from "../../src/modelHost/documentMemory";
 import { ROOT, SUGGEST, sharedEngine } from "./helpers";
 
 const V = 64;
 const D = 8;
+
+/**
+ * The mixture computed the obvious way, in float64, to check mixLogits against: the model's softmax, the
+ * memory's distribution over the whole vocabulary, their weighted sum.
+ */
+function mixProbabilitiesReference(logits: Float32Array, h: Float32Array, view: MemoryView | null, params: MemoryParams): Float64Array {
+  const V = logits.length;
+  const max = Math.max(...logits);
+  const p = Float64Array.from(logits, (l) => Math.exp(l - max));
+  const z = p.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < V; i++) p[i] /= z;
+  const n = view?.count ?? 0;
+  if (!view || n === 0) return p;
+  const scores: number[] = [];
+  let best = -Infinity;
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    for (let j = 0; j < view.dim; j++) dot += h[j] * view.keys[i * view.dim + j];
+    scores.push(params.theta * dot);
+    best = Math.max(best, dot);
+  }
+  const m = Math.max(...scores);
+  const e = scores.map((s) => Math.exp(s - m));
+  const ez = e.reduce((a, b) => a + b, 0);
+  const mem = new Float64Array(V);
+  for (let i = 0; i < n; i++) mem[view.next[i]] += e[i] / ez;
+  let lam = (params.lambda * n) / (n + params.n0);
+  if (params.gate) lam /= 1 + Math.exp(-params.gate.slope * (best - params.gate.at));
+  return Float64Array.from(p, (pi, i) => (1 - lam) * pi + lam * mem[i]);
+}
 
 const viewArb = fc.integer({ min: 0, max: 40 }).chain((count) =>
   fc.record({

@@ -4,9 +4,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CancelSource, csvField, listsCsv, listsJson, listsText, NeighboursController, type CancelToken, type EditorSelection } from "../../src/ui/neighboursController";
+import { csvField, listsCsv, listsJson, listsText, NeighboursController, type EditorSelection } from "../../src/ui/neighboursController";
+import type { CancelToken } from "../../src/shared/messaging";
+import { fakeModelHost } from "./fakeModelHost";
 import { selectionWords } from "../../src/ui/selectionWords";
-import type { IndexProgress, NeighbourList, NeighboursRequest, NeighboursScreen, NeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
+import type { NeighboursScreen, NeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
+import type { NeighboursRequest } from "../../src/shared/hostProtocol";
+import type { NeighbourList } from "../../src/shared/vocabulary";
 
 interface Call {
   method: "neighbours" | "neighbourIndex";
@@ -42,27 +46,18 @@ function setup(opts: { indexSteps?: number; hold?: (c: Call) => Promise<void> | 
   const saved: { format: string; content: string; name: string }[] = [];
   let built = 0;
   const steps = opts.indexSteps ?? 2;
-  const host = {
-    async neighbours(params: NeighboursRequest, token: CancelToken): Promise<NeighbourList> {
-      const c: Call = { method: "neighbours", params, token };
-      calls.push(c);
-      await opts.hold?.(c);
-      const err = opts.fail?.(c);
-      if (err) throw err;
-      return list(params);
+  const client = fakeModelHost<Call>(
+    {
+      neighbours: (params) => list(params),
+      neighbourIndex() {
+        built = Math.min(steps, built + 1);
+        return { built: built * 50, total: steps * 50, done: built === steps, ms: built * 100 };
+      },
     },
-    async neighbourIndex(params: { budgetMs: number }, token: CancelToken): Promise<IndexProgress> {
-      const c: Call = { method: "neighbourIndex", params, token };
-      calls.push(c);
-      await opts.hold?.(c);
-      const err = opts.fail?.(c);
-      if (err) throw err;
-      built = Math.min(steps, built + 1);
-      return { built: built * 50, total: steps * 50, done: built === steps, ms: built * 100 };
-    },
-  };
+    { calls, hold: opts.hold, fail: opts.fail },
+  );
   const controller = new NeighboursController({
-    host,
+    client,
     post: (m) => posted.push(structuredClone(m)),
     copy: (t) => void copied.push(t),
     openTour: () => undefined,
@@ -394,21 +389,6 @@ test("CSV fields are quoted and spreadsheet formulas defused", () => {
   assert.equal(listsText(screen), "\n");
   assert.deepEqual(JSON.parse(listsJson(screen)), { lists: [] });
   assert.equal(listsCsv(screen), "query,space,layer,metric,rank,word,score\r\n");
-});
-
-test("CancelSource: listeners fire once on cancel, and at once when already cancelled", () => {
-  const s = new CancelSource();
-  let fired = 0;
-  const sub = s.token.onCancellationRequested(() => fired++);
-  s.token.onCancellationRequested(() => fired++).dispose();
-  assert.equal(s.token.isCancellationRequested, false);
-  s.cancel();
-  s.cancel();
-  assert.equal(fired, 1);
-  assert.equal(s.token.isCancellationRequested, true);
-  s.token.onCancellationRequested(() => fired++);
-  assert.equal(fired, 2);
-  sub.dispose();
 });
 
 test("dispose cancels the work in flight and stops posting", async () => {

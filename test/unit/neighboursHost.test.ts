@@ -5,8 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ModelHostClient } from "../../src/client/modelHostClient";
-import { HostError } from "../../src/shared/hostProtocol";
-import type { NeighboursRequest } from "../../src/shared/neighboursProtocol";
+import { HostError, type NeighboursRequest } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
 
 const HOST = join(ROOT, "dist", "modelHost.js");

@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { isToWebviewMessage, MAX_EXPORT_CHARS, MAX_LAYERS_OR_HEADS, MAX_PLACE_CHARS, MAX_VIEW_TOKENS, validateFromWebview, validateFromWebviewMessage, type FromWebview } from "../../src/shared/attentionProtocol";
+import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS } from "../../src/shared/vocabulary";
+import { isToWebviewMessage, MAX_EXPORT_CHARS, MAX_PLACE_CHARS, validateFromWebview, validateFromWebviewMessage, type FromWebview } from "../../src/shared/attentionProtocol";
 
 const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 

@@ -1,7 +1,8 @@
 // The search box's language: words, phrases, and sums such as "king - man + woman".
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatQuery, MAX_QUERY_CHARS, MAX_TERMS, MAX_WORDS_PER_TERM, parseVectorQuery, queryWords, singleWord, type VectorQuery } from "../../src/core/vectorQuery";
+import { MAX_NEIGHBOUR_QUERY_CHARS } from "../../src/shared/vocabulary";
+import { formatQuery, MAX_TERMS, MAX_WORDS_PER_TERM, parseVectorQuery, queryWords, singleWord, type VectorQuery } from "../../src/core/vectorQuery";
 
 function ok(input: string): VectorQuery {
   const r = parseVectorQuery(input);
@@ -68,7 +69,7 @@ test("words must have a letter or digit; limits on length, terms and phrase word
   assert.ok(parseVectorQuery("don't").ok, "an apostrophe inside a word is fine");
   assert.ok(parseVectorQuery("über").ok, "letters beyond ASCII are words (the tokenizer embeds anything)");
   assert.match(err("a".repeat(41)).error, /longer than 40/);
-  assert.match(err("x".repeat(MAX_QUERY_CHARS + 1)).error, new RegExp(`longer than ${MAX_QUERY_CHARS}`));
+  assert.match(err("x".repeat(MAX_NEIGHBOUR_QUERY_CHARS + 1)).error, new RegExp(`longer than ${MAX_NEIGHBOUR_QUERY_CHARS}`));
   assert.match(err(Array.from({ length: MAX_TERMS + 1 }, (_, i) => `w${i}`).join(" + ")).error, new RegExp(`At most ${MAX_TERMS} terms`));
   assert.ok(parseVectorQuery(Array.from({ length: MAX_TERMS }, (_, i) => `w${i}`).join(" + ")).ok);
   assert.match(err(Array.from({ length: MAX_WORDS_PER_TERM + 1 }, () => "w").join(" ")).error, new RegExp(`at most ${MAX_WORDS_PER_TERM} words`));

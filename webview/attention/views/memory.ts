@@ -3,8 +3,7 @@
 // the model alone, from the memory and mixed; and the earlier places the memory weighed, each a button
 // that reveals its line in the editor. For a selection, the memory's heaviest places over the earlier text.
 // Document text goes in as text only (el's textContent), never as HTML.
-import { type PlaceLine } from "../../../src/shared/attentionProtocol";
-import { type MemoryPlace, type MemoryWord } from "../../../src/shared/messages";
+import { type MemoryPlace, type MemoryWord, type PlaceLine } from "../../../src/shared/attentionProtocol";
 import { visibleWhitespace } from "../../../src/shared/tokenDisplay";
 import { el } from "../../common/dom";
 import { type ReadState } from "../state";

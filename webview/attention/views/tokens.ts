@@ -1,6 +1,6 @@
 // The token strip: one chip per token (built once per view), the chosen one marked.
 import { visibleWhitespace } from "../../../src/shared/tokenDisplay";
-import type { ViewToken } from "../../../src/shared/messages";
+import type { ViewToken } from "../../../src/shared/attentionProtocol";
 import { el } from "../../common/dom";
 import { type ReadState } from "../state";
 import { type DeepReadonly } from "../../common/store";
