@@ -81,8 +81,6 @@ test("no import cycle in src/", () => {
   assert.deepEqual(cyclesUnder("src"), []);
 });
 
-// webview/attention's views and its actions import each other today (actions → render → views → actions);
-// the webview's restructuring (stores and modules, issue 31) breaks that cycle, and this becomes a plain test.
-test("no import cycle in webview/", { todo: "webview/attention/actions.ts and its views import each other until the webview restructuring lands" }, () => {
+test("no import cycle in webview/", () => {
   assert.deepEqual(cyclesUnder("webview"), []);
 });

@@ -2,7 +2,7 @@
 import { LinesView } from "../lines";
 import { type ReadState } from "../state";
 import { type DeepReadonly } from "../../common/store";
-import { type ViewToken } from "../../../src/shared/messages";
+import { type ViewToken } from "../../../src/shared/attentionProtocol";
 import { linesHost } from "../skeleton";
 import { T, labels, currentMatrix } from "../derived";
 import { type ViewEvents } from "./events";
