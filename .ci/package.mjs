@@ -1,7 +1,8 @@
 // npm run package [-- --target linux-x64|linux-arm64|win32-x64|win32-arm64|darwin-arm64|darwin-x64]
 // Builds a platform-specific .vsix with @vscode/vsce from a staging folder that holds exactly what the
-// extension needs at run time: dist/, the shipped model, media/, README, LICENSE, and onnxruntime-node
-// with only the target platform's native binaries (the npm package carries every platform's, ~290 MB).
+// extension needs at run time, as package.json's "files" lists it: dist/'s entry points and webview
+// bundles, media/, the shipped model's run-time files, and onnxruntime-node with only the target
+// platform's native binaries (the npm package carries every platform's, ~290 MB); README.md beside them.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join, dirname } from "node:path";
@@ -23,9 +24,16 @@ if (!existsSync(ortBin)) {
   console.error(`package: onnxruntime-node ${JSON.parse(readFileSync(join(root, "node_modules/onnxruntime-node/package.json"), "utf8")).version} ships no binary for ${os}/${cpu}`);
   process.exit(1);
 }
-for (const need of ["dist/extension.js", "dist/modelHost.js", "dist/cli.js", "models/lm-lens-5m/onnx/model.onnx"]) {
+// package.json's "files" lists what the .vsix ships (vsce packages exactly those, with README.md and
+// package.json); test/unit/manifest.test.ts checks it against what the extension loads
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+for (const need of pkg.files) {
+  if (/[*?[\]{}!]/.test(need)) {
+    console.error(`package: ${need}: package.json's files are plain paths here, no patterns`);
+    process.exit(1);
+  }
   if (!existsSync(join(root, need))) {
-    console.error(`package: ${need} is missing; run npm run build first`);
+    console.error(`package: ${need} (package.json's files) is missing${need.startsWith("dist/") ? "; run npm run build first" : ""}`);
     process.exit(1);
   }
 }
@@ -34,12 +42,14 @@ const stage = join(root, ".cache", "package", target);
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 const copy = (rel, filter) => cpSync(join(root, rel), join(stage, rel), { recursive: true, filter });
-copy("dist", (src) => !src.endsWith(".map") && !src.includes(`${join("dist", "test")}`) && !/dist[\\/](eval|bench)\.js$/.test(src));
-copy("models/lm-lens-5m");
-if (existsSync(join(root, "media"))) copy("media");
 copy("README.md");
-if (existsSync(join(root, "LICENSE"))) copy("LICENSE");
-for (const mod of ["onnxruntime-common", "onnxruntime-node"]) {
+for (const entry of pkg.files) {
+  const mod = /^node_modules\/([^/]+)\/?$/.exec(entry)?.[1];
+  if (!mod) {
+    copy(entry, (src) => !src.endsWith(".map"));
+    continue;
+  }
+  // onnxruntime-node with only the target platform's native binaries
   copy(join("node_modules", mod), (src) => {
     const rel = src.slice(join(root, "node_modules", mod).length);
     if (/[\\/]bin[\\/]napi-v6[\\/]/.test(rel)) return rel.split(/[\\/]/).length <= 4 || rel.includes(`${os}${"/"}${cpu}`) || rel.includes(`${os}\\${cpu}`);
@@ -52,7 +62,6 @@ const ortPkg = JSON.parse(readFileSync(ortPkgPath, "utf8"));
 ortPkg.dependencies = { "onnxruntime-common": ortPkg.dependencies["onnxruntime-common"] };
 delete ortPkg.scripts;
 writeFileSync(ortPkgPath, JSON.stringify(ortPkg, null, 2));
-const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 delete pkg.devDependencies;
 delete pkg.scripts;
 pkg.dependencies = { "onnxruntime-node": pkg.dependencies["onnxruntime-node"] };

@@ -63,5 +63,7 @@ if [ "$smoke" = 0 ]; then
   mkdir -p "$here/checkpoints"
   "$py" -c "import torch,sys; ck=torch.load(sys.argv[1]); torch.save({k: ck[k] for k in ('config','model','step','tokens_seen','train_seconds','history','runs','resume')}, sys.argv[2])" "$work/ckpt.pt" "$here/checkpoints/$name.pt"
   cp "$work/corpus/stats.json" "$out/corpus_stats.json"; cp "$work/tokens/tokens.json" "$out/corpus_tokens.json"
+  # what score_onnx.py and export.py --plain give for the new model, for the unit tests on machines without torch
+  echo "== Python reference fixtures"; npm run --silent fixtures:python
 fi
 echo "== done: $out"

@@ -1,7 +1,11 @@
 // Bring your own model: the recipe's plain export (logits and present.* only, the I/O of a Hugging Face /
 // Optimum GPT-2 export) loaded through the bring-your-own path must give the same attention, hidden
-// states, suggestions and neighbours as the full export. The plain export is made here from the shipped
-// checkpoint by the recipe (`export.py --plain`), so nothing is downloaded and nothing is mocked.
+// states, suggestions and neighbours as the full export. The plain exports are made from the shipped
+// checkpoint by the recipe (`export.py --plain`, and `--plain --no-cache`), so nothing is downloaded and
+// nothing is mocked. Where Debian's python3-torch and python3-onnx are missing (a fresh machine after
+// `npm ci`), each export is put together from the committed fixture instead: export.py's graph without its
+// weights, whose weights are the shipped model.onnx's (pythonReference.ts); where they are there, the
+// exports are made now and must equal what the fixture gives.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -14,8 +18,8 @@ import { exposeInternals } from "../../src/modelHost/graphSurgery";
 import { ModelFolderError } from "../../src/modelHost/modelFolder";
 import { neighbourSpace } from "../../src/modelHost/neighbourSpace";
 import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
+import { exportDifferences, exportFromFixture, exportFromPython, PYTHON_NAME, REGENERATE, useLivePython, type ExportName } from "./pythonReference";
 
-const CHECKPOINT = join(ROOT, "models", "recipe", "checkpoints", "lm-lens-5m.pt");
 const TEXTS = [
   "The hair was still wet when she opened the door, and the garden smelled of rain.",
   "the hair was still",
@@ -24,17 +28,23 @@ const TEXTS = [
 
 let work = "";
 let plainDir = "";
+let noCacheDir = "";
+let way: { live: boolean; why?: string };
 let full: Engine;
 let plain: Engine;
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), "lm-lens-byo-"));
+  // the folder's name goes into config.json's _name_or_path: the same names as the fixture's
   plainDir = join(work, "plain");
-  const r = spawnSync("/usr/bin/python3", [join(ROOT, "models", "recipe", "export.py"), "--checkpoint", CHECKPOINT, "--tokenizer", join(MODEL_DIR, "tokenizer.json"), "--out", plainDir, "--plain", "--words", join(MODEL_DIR, "words.txt")], {
-    encoding: "utf8",
-    timeout: 120000,
-  });
-  assert.equal(r.status, 0, `export.py --plain failed (needs python3-torch and python3-onnx, which .ci/run installs): ${r.stderr}`);
+  noCacheDir = join(work, "nocache");
+  way = useLivePython(["torch", "onnx"]);
+  console.log(
+    way.live
+      ? `byoModel: plain exports made now by export.py with ${PYTHON_NAME} (torch, onnx), and the committed fixture checked against them`
+      : `byoModel: no Python reference (${way.why}): plain exports put together from the committed fixture test/fixtures/python-reference/{plain,nocache} (export.py's graphs) and the shipped weights`,
+  );
+  for (const [name, dir] of [["plain", plainDir], ["nocache", noCacheDir]] as [ExportName, string][]) (way.live ? exportFromPython : exportFromFixture)(name, dir);
   full = await Engine.load(MODEL_DIR, { threads: 1, quantizeMinSpeedup: 0 });
   plain = await Engine.load(plainDir, { threads: 1, quantizeMinSpeedup: 0 });
 });
@@ -43,6 +53,38 @@ after(async () => {
   await full?.dispose();
   await plain?.dispose();
   if (work) rmSync(work, { recursive: true, force: true });
+});
+
+interface Golden {
+  prompts: { text: string; input_ids: number[]; logits_last_first16: number[]; top5_ids: number[] }[];
+  tolerance: number;
+}
+
+test("the plain exports: export.py's now (the fixture gives the same folders), or the fixture's; both reproduce the PyTorch reference", async () => {
+  if (way.live) {
+    for (const name of ["plain", "nocache"] as ExportName[]) {
+      const fromFixture = join(work, "fixture", name);
+      exportFromFixture(name, fromFixture);
+      assert.deepEqual(exportDifferences(join(work, name), fromFixture), [], `test/fixtures/python-reference/${name} no longer gives what export.py writes; regenerate it with ${REGENERATE}`);
+    }
+  }
+  // golden.json: PyTorch's logits for fixed prompts, recorded by the recipe's full export
+  const golden = JSON.parse(readFileSync(join(MODEL_DIR, "golden.json"), "utf8")) as Golden;
+  const nocache = await Engine.load(noCacheDir, { threads: 1, quantize: false });
+  const exact = await Engine.load(plainDir, { threads: 1, quantize: false });
+  try {
+    for (const e of [exact, nocache]) {
+      for (const c of golden.prompts) {
+        const r = await e.model.run(null, c.input_ids);
+        c.logits_last_first16.forEach((v, i) => assert.ok(Math.abs(r.logits[i] - v) < golden.tolerance, `${e.folder.name}: ${JSON.stringify(c.text)} logit ${i}: ${r.logits[i]} vs ${v}`));
+        const top = Array.from(r.logits.keys()).sort((a, b) => r.logits[b] - r.logits[a]).slice(0, 5);
+        assert.deepEqual(top, c.top5_ids, `${e.folder.name}: ${JSON.stringify(c.text)}`);
+      }
+    }
+  } finally {
+    await nocache.dispose();
+    await exact.dispose();
+  }
 });
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -179,10 +221,7 @@ test("a merged decoder (decoder_model_merged.onnx with use_cache_branch) works t
 });
 
 test("an export without past_key_values and without position_ids (--plain --no-cache) works too: same attention and suggestions", async () => {
-  const dir = join(work, "nocache");
-  const r = spawnSync("/usr/bin/python3", [join(ROOT, "models", "recipe", "export.py"), "--checkpoint", CHECKPOINT, "--tokenizer", join(MODEL_DIR, "tokenizer.json"), "--out", dir, "--plain", "--no-cache"], { encoding: "utf8", timeout: 120000 });
-  assert.equal(r.status, 0, r.stderr);
-  const e = await Engine.load(dir, { threads: 1 });
+  const e = await Engine.load(noCacheDir, { threads: 1 });
   try {
     assert.deepEqual([...e.model.io.inputNames].sort(), ["attention_mask", "input_ids"]);
     assert.equal(e.model.io.hasPast, false);
