@@ -31,9 +31,11 @@ export function ensureCodeServer(): string {
     cpSync("/usr/bin/rg", join(staging, "rg"));
     execFileSync("tar", ["czf", rgTar, "-C", staging, "rg"]);
   }
-  // npm 11 runs a dependency's install scripts only when package.json allows them
+  // npm 11 runs a dependency's install scripts only when package.json allows them; and the project's
+  // .npmrc turns install scripts off (ignore-scripts), which npm hands on to `npm run test:e2e` as
+  // npm_config_ignore_scripts: code-server's own install needs them (its native modules)
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "lm-lens-code-server", private: true, allowScripts: { "code-server": true, argon2: true } }));
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, stdio: "inherit", env: { ...process.env, npm_config_yes: "true", npm_config_unsafe_perm: "true" } });
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, stdio: "inherit", env: { ...process.env, npm_config_yes: "true", npm_config_unsafe_perm: "true", npm_config_ignore_scripts: "false" } });
   writeFileSync(join(dir, ".installed"), new Date().toISOString());
   return bin;
 }
