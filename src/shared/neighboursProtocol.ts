@@ -8,6 +8,7 @@
 // NeighboursScreen. The model host checks its "neighbours" request against hostProtocol.ts's schema, which
 // takes its modes, metrics and bounds from here.
 import * as v from "valibot";
+export { EXAMPLE_SUM } from "../core/vectorQuery";
 import { COMMON_FROM_WEBVIEW, type Envelope, bodyValidator, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./messages";
 
 export const NEIGHBOURS_K = { min: 1, max: 50, default: 10 } as const;

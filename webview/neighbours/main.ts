@@ -3,7 +3,7 @@
 // states averaged over the training text; then static and contextual embeddings), and a 2-D map of any one. It asks for its state with "ready", keeps its own UI state (the row in focus, the map's
 // list, the search box's text) with getState/setState, and reaches the extension only through the
 // messages of src/shared/neighboursProtocol.ts. All text goes in through textContent (el()).
-import { isNeighboursToWebviewMessage, NEIGHBOURS_K, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_MODES, type EmbeddedWord, type Metric, type NeighbourList, type NeighbourListState, type NeighbourMode, type NeighboursFromWebview, type NeighboursScreen, type NeighboursToWebview } from "../../src/shared/neighboursProtocol";
+import { EXAMPLE_SUM, isNeighboursToWebviewMessage, NEIGHBOURS_K, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_MODES, type EmbeddedWord, type Metric, type NeighbourList, type NeighbourListState, type NeighbourMode, type NeighboursFromWebview, type NeighboursScreen, type NeighboursToWebview } from "../../src/shared/neighboursProtocol";
 import { el } from "../common/dom";
 import { isDefined, option, setChecked, setFieldValue, setPickerOptions, setPickerValue, whenDefined, type Checkbox, type Picker, type TextField } from "../common/toolkit";
 import { connect, READY_TIMEOUT_MS } from "../common/vscodeApi";
@@ -67,7 +67,7 @@ const statusEl = el("p", { className: "status", attrs: { role: "status", "aria-l
 const chipsEl = el("div", { className: "chips", attrs: { role: "listbox", "aria-label": "Words of the selection. Arrow keys move, Enter chooses", "aria-orientation": "horizontal" } });
 const searchInput = el("vscode-text-field", {
   className: "search",
-  attrs: { placeholder: "word, phrase, or king - man + woman", "aria-label": "Find the neighbours of a word, a phrase, or a sum of words", maxlength: MAX_NEIGHBOUR_QUERY_CHARS, spellcheck: false },
+  attrs: { placeholder: `word, phrase, or ${EXAMPLE_SUM}`, "aria-label": "Find the neighbours of a word, a phrase, or a sum of words", maxlength: MAX_NEIGHBOUR_QUERY_CHARS, spellcheck: false },
 }) as TextField;
 const findButton = el("vscode-button", { text: "Find", attrs: { appearance: "secondary", title: "Find the neighbours of the text in the box" } });
 // no <form>: vscode-button ignores its type attribute (the toolkit's own attributeChangedCallback does
@@ -129,7 +129,7 @@ root.append(
     el("p", { text: explain.pooled }),
     el("p", { text: explain.static }),
     el("p", { text: explain.contextual }),
-    el("p", { text: "The pooled index holds the training text's words that it used at least three times, words of several tokens included. The static and contextual index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word; there a word the vocabulary splits into several tokens is the mean of their vectors. A phrase is the mean of its words; “king - man + woman” adds and subtracts the words' vectors." }),
+    el("p", { text: `The pooled index holds the training text's words that it used at least three times, words of several tokens included. The static and contextual index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word; there a word the vocabulary splits into several tokens is the mean of their vectors. A phrase is the mean of its words; “${EXAMPLE_SUM}” adds and subtracts the words' vectors.` }),
     el("p", { text: `${explain.cosine} ${explain.euclidean}` }),
     el("p", { text: "The map projects the query and its neighbours onto their two main directions (principal components); the percentages say how much of their spread each direction shows." }),
     el("p", {}, [tourLink]),
