@@ -9,8 +9,9 @@ space) and, for each space, scores
 and the choice pooled.py makes: the most tuning hits (analogy top-5 per category, averaged over the
 categories, plus the share of tuning group queries). Held-out figures are printed for the record only.
 
-Spaces: static (the mean input-embedding row of the word's tokens), and hidden_states.0..n_layer x
-before / last / concat (pooled.py's variants) x uncentred, centred, centred with the top 1..12 principal
+Spaces: static (the mean input-embedding row of the word's tokens), and pooled.py's candidates:
+hidden_states.0..n_layer x before / last, concat of before and last at the same or neighbouring layers
+("concat 4+3": before at 4, last at 3), x uncentred, centred, centred with the top 1..3 principal
 directions removed ("all-but-the-top", Mu and Viswanath 2018).
 
   nice -n 10 env OMP_NUM_THREADS=1 /usr/bin/python3 models/recipe/analogies.py --sums models/recipe/.cache/pooled-sums.npz \\
@@ -25,44 +26,20 @@ import subprocess
 import sys
 
 import numpy as np
-import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pooled as P  # noqa: E402
 
-DROPS = (1, 2, 3, 5, 8, 12)
-
-
-def group_hits(m: np.ndarray, words: list[str], queries, row_of, by_lower, counts, k: int = P.K) -> tuple[int, int]:
-    """pooled.score, all queries in one product: (hits, found)."""
-    u = P.unit(m)
-    lower = np.array([w.lower() for w in words])
-    rows, mates = [], []
-    for q, ms in queries:
-        r = P.resolve(q, row_of, by_lower, counts)
-        if r is not None:
-            rows.append(r)
-            mates.append(ms)
-    sims = u @ u[rows].T
-    hits = 0
-    for j, r in enumerate(rows):
-        order = np.argsort(-sims[:, j], kind="stable")
-        near = [lower[i] for i in order[: k + 8] if lower[i] != lower[r]][:k]
-        hits += any(w in mates[j] for w in near)
-    return hits, len(rows)
-
-
-def macro(counts: dict) -> float:
-    """Analogy top-5 share per category, averaged over the categories (every category weighs the same)."""
-    cats = [c for c in counts["byCategory"].values() if c[2] > 0]
-    return sum(c[1] / c[2] for c in cats) / len(cats) if cats else 0.0
+DROPS = (0, 1, 2, 3)
 
 
 def through_cli(args) -> None:
     """The figures a user gets: each analogy as `lm-lens neighbours --json --k 5 "b - a + c"`."""
     cli = os.path.join(os.path.dirname(os.path.dirname(HERE)), "dist", "cli.js")
     for part, an in zip(("tuning", "held out"), P.analogy_sets(args.analogies)):
+        if args.heldout_only and part == "tuning":
+            continue
         ranks = []
         for cat, (a, b, c, d) in an:
             r = subprocess.run(["node", cli, "neighbours", "--json", "--k", "5", "--model", args.model_dir, f"{b} - {a} + {c}"], capture_output=True, text=True)
@@ -87,10 +64,11 @@ def main() -> None:
     ap.add_argument("--model-dir", required=True, help="the model folder (words.txt)")
     ap.add_argument("--analogies", default=os.path.join(HERE, "analogies.json"))
     ap.add_argument("--groups", default=os.path.join(HERE, "word_groups.json"))
+    ap.add_argument("--heldout-only", action="store_true", help="with --cli: the 30 held-out analogies only")
     ap.add_argument("--min-count", type=int, default=3)
     ap.add_argument("--layers", default="", help="only these layers (comma separated)")
     ap.add_argument("--markdown", action="store_true", help="print the table as markdown")
-    ap.add_argument("--details", default="", help="a space to print every held-out analogy of, e.g. 3/concat/c/d2/unit")
+    ap.add_argument("--details", default="", help="a space to print every held-out analogy of, as its name is printed, e.g. \"concat 4+3, centred\"")
     args = ap.parse_args()
     if args.cli:
         return through_cli(args)
@@ -113,35 +91,32 @@ def main() -> None:
           f"{len(a_tun)} tuning and {len(a_held)} held-out analogies, {len(g_tun)} tuning and {len(g_held)} held-out group queries", flush=True)
 
     spaces = [("static", lambda: p.static.numpy()[keep] / counts[:, None])]
-    L = len(p.before)
-    layers = [int(x) for x in args.layers.split(",")] if args.layers else range(L)
-    for layer in layers:
-        for v in P.VARIANTS:
-            spaces.append((f"{layer}/{v}", lambda layer=layer, v=v: P.variant_matrix(p, keep, layer, v, False)))
-            spaces.append((f"{layer}/{v}/c", lambda layer=layer, v=v: P.variant_matrix(p, keep, layer, v, True)))
-            for d in DROPS:
-                spaces.append((f"{layer}/{v}/c/d{d}", lambda layer=layer, v=v, d=d: P.variant_matrix(p, keep, layer, v, True, d)))
+    layers = {int(x) for x in args.layers.split(",")} if args.layers else set(range(len(p.before)))
+    cache: dict = {}
+    for cand in P.candidates(len(p.before), DROPS):
+        if cand["layer"] in layers and cand["beforeLayer"] in layers:
+            spaces.append((P.space_name(cand), lambda cand=cand: P.variant_matrix(p, keep, cand["layer"], cand["variant"], cand["centred"], cand["drop"], False, cand["beforeLayer"], cache)))
 
     rows = []
-    head = f"{'space':<18} {'tun raw 1/5':>12} {'tun unit 1/5':>13} {'groups tun':>10} {'score':>6} | {'held raw 1/5':>12} {'held unit 1/5':>13} {'groups held':>11}"
+    head = f"{'space':<42} {'tun raw 1/5':>12} {'tun unit 1/5':>13} {'groups tun':>10} {'score':>6} | {'held raw 1/5':>12} {'held unit 1/5':>13} {'groups held':>11}"
     print(head, flush=True)
     for name, make in spaces:
         m = make()
-        gt, gtf = group_hits(m, kw, g_tun, row_of, by_lower, counts)
-        gh, ghf = group_hits(m, kw, g_held, row_of, by_lower, counts)
+        gt, gtf = P.group_hits(m, kw, g_tun, row_of, by_lower, counts)
+        gh, ghf = P.group_hits(m, kw, g_held, row_of, by_lower, counts)
         cells = {}
         for norm in ("raw", "unit"):
             mm = P.unit(m) if norm == "unit" else m
             for part, an in (("tun", a_tun), ("held", a_held)):
                 cells[part, norm] = P.analogy_counts(P.analogy_ranks(mm, kw, an, row_of, by_lower, counts))
-        score = macro(cells["tun", "unit"]) + gt / gtf
+        score = P.macro_top5(cells["tun", "unit"]) + gt / gtf
         r = {"space": name, "cells": cells, "groups": (gt, gtf, gh, ghf), "score": score}
         rows.append(r)
         f = lambda c: f"{c['top1']:>3}/{c['top5']:<3}"  # noqa: E731
-        print(f"{name:<18} {f(cells['tun', 'raw']):>12} {f(cells['tun', 'unit']):>13} {gt:>4}/{gtf:<5} {score:>6.3f} | "
+        print(f"{name:<42} {f(cells['tun', 'raw']):>12} {f(cells['tun', 'unit']):>13} {gt:>4}/{gtf:<5} {score:>6.3f} | "
               f"{f(cells['held', 'raw']):>12} {f(cells['held', 'unit']):>13} {gh:>5}/{ghf:<5}", flush=True)
-        if args.details and name == args.details.removesuffix("/unit").removesuffix("/raw"):
-            mm = P.unit(m) if args.details.endswith("/unit") else m
+        if args.details and name == args.details:
+            mm = P.unit(m)
             for part, an in (("tuning", a_tun), ("held out", a_held)):
                 ranks = P.analogy_ranks(mm, kw, an, row_of, by_lower, counts)
                 print(f"  {part}: {P.analogy_counts(ranks)['byCategory']}")
