@@ -40,7 +40,7 @@ const USAGE = `usage:
         static      the rows of the model's token embedding matrix (the default without pooled files)
         contextual  each word's hidden state at layer L (default: the middle one) when it follows
                     <|endoftext|> alone (runs the model over a few thousand words first)
-      WORD may also be a phrase ("red car", the mean of its words) or a sum ("king - man + woman"); the
+      WORD may also be a phrase ("red car", the mean of its words) or a sum ("she - he + man"); the
       query's own words are left out. --json prints {"query": "...", "space": "...", "neighbours":
       [{"word": "...", "similarity": 0.81}, ...]} (with "layer" for pooled and contextual), nearest first,
       where "similarity" is the cosine similarity, or for --metric euclidean minus the Euclidean distance`;

@@ -58,7 +58,7 @@ echo "== train"; "$py" -u "$here/train.py" --tokens "$work/tokens" --vocab-size 
 echo "== export"; "$py" "$here/export.py" --checkpoint "$work/ckpt.pt" --tokenizer "$work/tokenizer.json" --words "$work/words.txt" --out "$out"
 # each lexicon word's hidden states averaged over its uses in about 3 M training tokens (smoke: a few thousand)
 pooled_tokens=3000000; [ "$smoke" = 1 ] && pooled_tokens=20000
-echo "== pooled word vectors"; "$py" "$here/pooled.py" --checkpoint "$work/ckpt.pt" --model-dir "$out" --tokens-dir "$work/tokens/train" --tokens "$pooled_tokens"
+echo "== pooled word vectors"; "$py" "$here/pooled.py" --checkpoint "$work/ckpt.pt" --model-dir "$out" --tokens-dir "$work/tokens/train" --tokens "$pooled_tokens" --sums "$work/pooled-sums.npz"
 if [ "$smoke" = 0 ]; then
   mkdir -p "$here/checkpoints"
   "$py" -c "import torch,sys; ck=torch.load(sys.argv[1]); torch.save({k: ck[k] for k in ('config','model','step','tokens_seen','train_seconds','history','runs','resume')}, sys.argv[2])" "$work/ckpt.pt" "$here/checkpoints/$name.pt"

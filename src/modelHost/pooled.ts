@@ -34,8 +34,14 @@ const PooledJson = v.looseObject({
   count: int(1, MAX_ROWS),
   dims: int(1, MAX_DIMS),
   layer: int(0, 4096),
+  /** concat only: the layer of its "before" half when it is not "layer" (which is then the last token's) */
+  beforeLayer: v.optional(int(0, 4096)),
   variant: v.picklist(["before", "last", "concat"]),
   centred: v.boolean(),
+  /** top principal directions removed from the centred rows ("all-but-the-top"); baked into the rows */
+  dropTop: v.optional(int(0, MAX_DIMS)),
+  /** every row scaled to length 1 before quantising, so that a sum weighs its words equally */
+  unitRows: v.optional(v.boolean()),
   scale: v.literal("row"),
   tokensRead: int(0, Number.MAX_SAFE_INTEGER),
   minCount: int(1, Number.MAX_SAFE_INTEGER),
@@ -81,6 +87,8 @@ export function parsePooledMeta(json: unknown, file: string, expect: PooledExpec
   const width = m.variant === "concat" ? 2 * expect.nEmbd : expect.nEmbd;
   if (m.dims !== width) fail(file, "dims", `is ${m.dims}, but a "${m.variant}" vector of this model (n_embd ${expect.nEmbd}) has ${width}: the file belongs to another model`);
   if (m.layer > expect.nLayer) fail(file, "layer", `is ${m.layer}, but the model has hidden states 0 to ${expect.nLayer}`);
+  if (m.beforeLayer !== undefined && m.variant !== "concat") fail(file, "beforeLayer", `is for a "concat" vector, not a "${m.variant}" one`);
+  if (m.beforeLayer !== undefined && m.beforeLayer > expect.nLayer) fail(file, "beforeLayer", `is ${m.beforeLayer}, but the model has hidden states 0 to ${expect.nLayer}`);
   return m;
 }
 
@@ -145,11 +153,19 @@ export class PooledIndex {
     return new UnknownWordError(`“${word}” is not in the pooled word index (${this.count.toLocaleString("en")} words seen at least ${this.meta.minCount} times in the training text)`);
   }
 
-  /** "hidden_states.2, before the word and at its last token, centred; averaged over 3,000,000 training tokens" */
+  /**
+   * "pooled.bin: hidden_states.2, the state before the word and at its last token (centred), averaged over 3,000,000 training tokens";
+   * a concat of two layers says both ("hidden_states.4 before the word and hidden_states.3 at its last token"), and
+   * removed principal directions are said after "centred".
+   */
   describe(): string {
     const m = this.meta;
-    const what = m.variant === "before" ? "the state before the word" : m.variant === "last" ? "the state at its last token" : "the state before the word and at its last token";
-    return `pooled.bin: hidden_states.${m.layer}, ${what}${m.centred ? " (centred)" : ""}, averaged over ${m.tokensRead.toLocaleString("en")} training tokens`;
+    const two = m.variant === "concat" && m.beforeLayer !== undefined && m.beforeLayer !== m.layer;
+    const what = two
+      ? `hidden_states.${m.beforeLayer} before the word and hidden_states.${m.layer} at its last token`
+      : `hidden_states.${m.layer}, ${m.variant === "before" ? "the state before the word" : m.variant === "last" ? "the state at its last token" : "the state before the word and at its last token"}`;
+    const post = m.centred ? ` (centred${m.dropTop ? `, top ${m.dropTop} principal direction${m.dropTop === 1 ? "" : "s"} removed` : ""})` : "";
+    return `pooled.bin: ${what}${post}, averaged over ${m.tokensRead.toLocaleString("en")} training tokens`;
   }
 }
 

@@ -82,7 +82,7 @@ export const PARAMS = {
   attentionDetails: v.object({ detailsId: intIn(0, Number.MAX_SAFE_INTEGER) }),
   /** the k nearest whole words to a word, phrase or sum: pooled, static or at a layer */
   neighbours: v.object({
-    /** a word, a phrase or a sum such as "king - man + woman" (src/core/vectorQuery.ts) */
+    /** a word, a phrase or a sum such as "she - he + man" (src/core/vectorQuery.ts) */
     query: v.pipe(v.string(), v.maxLength(MAX_NEIGHBOUR_QUERY_CHARS)),
     mode: v.picklist(NEIGHBOUR_MODES),
     /** contextual: hidden_states.{layer}; 0 is the embedding output, nLayer the output of the final LayerNorm (pooled and static: ignored) */

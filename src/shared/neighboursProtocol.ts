@@ -14,6 +14,7 @@ import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_METRICS, NEI
 
 // the vocabulary the neighbours webview reads, through its one door to the extension
 export { MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_MODES, NEIGHBOURS_K } from "./vocabulary";
+export { EXAMPLE_SUM } from "../core/vectorQuery";
 export type { EmbeddedTerm, EmbeddedWord, Metric, NeighbourHit, NeighbourList, NeighbourMode } from "./vocabulary";
 
 /** words of a selection shown as chips */

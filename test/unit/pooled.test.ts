@@ -86,6 +86,20 @@ test("a small valid pair is read: int8 times its row's scale", () => {
   assert.match(p.describe(), /^pooled\.bin: hidden_states\.2, the state before the word and at its last token \(centred\), averaged over 1,000 training tokens$/);
 });
 
+test("issue 29's recipe fields: a concat of two layers, top directions removed, unit rows; described as such", () => {
+  const { meta, bin } = small();
+  const p = readPooled(folder({ ...meta, layer: 3, beforeLayer: 4, dropTop: 2, unitRows: true }, bin), EXPECT);
+  assert.equal(p.meta.beforeLayer, 4);
+  assert.match(p.describe(), /^pooled\.bin: hidden_states\.4 before the word and hidden_states\.3 at its last token \(centred, top 2 principal directions removed\), averaged over 1,000 training tokens$/);
+  const same = readPooled(folder({ ...meta, beforeLayer: 2, dropTop: 1 }, bin), EXPECT);
+  assert.match(same.describe(), /^pooled\.bin: hidden_states\.2, the state before the word and at its last token \(centred, top 1 principal direction removed\),/);
+  refused(folder({ ...meta, beforeLayer: EXPECT.nLayer + 1 }, bin), "pooled.json", new RegExp(`"beforeLayer" is ${EXPECT.nLayer + 1}, but the model has hidden states 0 to ${EXPECT.nLayer}`));
+  refused(folder({ ...meta, dropTop: -1 }, bin), "pooled.json", /"dropTop" /);
+  refused(folder({ ...meta, unitRows: "yes" }, bin), "pooled.json", /"unitRows" should be boolean/);
+  const half = small(EXPECT.nEmbd);
+  refused(folder({ ...half.meta, variant: "before", beforeLayer: 1 }, half.bin), "pooled.json", /"beforeLayer" is for a "concat" vector, not a "before" one/);
+});
+
 test("pooled.json errors name the field: wrong format, version, types, NaN, counts, duplicates, another model's width", () => {
   const { meta, bin } = small();
   const cases: [Record<string, unknown>, RegExp][] = [

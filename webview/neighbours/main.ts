@@ -1,5 +1,5 @@
 // The neighbours view's webview: the selection's words as chips, a search box (a word, a phrase or a sum
-// such as "king - man + woman"), the k nearest words in three spaces side by side (pooled first: hidden
+// such as "she - he + man"), the k nearest words in three spaces side by side (pooled first: hidden
 // states averaged over the training text; then static and contextual embeddings), and a 2-D map of any
 // one. It asks for its state with "ready", keeps its own UI state (the row in focus, the map's list, the
 // search box's text) with getState/setState, and reaches the extension only through the messages of

@@ -1,5 +1,5 @@
 // The neighbours webview's static DOM: built once, from no state; the views fill it in (render.ts).
-import { MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K } from "../../src/shared/neighboursProtocol";
+import { EXAMPLE_SUM, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOURS_K } from "../../src/shared/neighboursProtocol";
 import { el, helpSection } from "../common/dom";
 import { option, type Checkbox, type Picker, type TextField } from "../common/toolkit";
 import { LISTS, type ListId } from "./state";
@@ -30,7 +30,7 @@ export const statusEl = el("p", { className: "status", attrs: { role: "status", 
 export const chipsEl = el("div", { className: "chips", attrs: { role: "listbox", "aria-label": "Words of the selection. Arrow keys move, Enter chooses", "aria-orientation": "horizontal" } });
 export const searchInput = el("vscode-text-field", {
   className: "search",
-  attrs: { placeholder: "word, phrase, or king - man + woman", "aria-label": "Find the neighbours of a word, a phrase, or a sum of words", maxlength: MAX_NEIGHBOUR_QUERY_CHARS, spellcheck: false },
+  attrs: { placeholder: `word, phrase, or ${EXAMPLE_SUM}`, "aria-label": "Find the neighbours of a word, a phrase, or a sum of words", maxlength: MAX_NEIGHBOUR_QUERY_CHARS, spellcheck: false },
 }) as TextField;
 export const findButton = el("vscode-button", { text: "Find", attrs: { appearance: "secondary", title: "Find the neighbours of the text in the box" } });
 // no <form>: vscode-button ignores its type attribute (the toolkit's own attributeChangedCallback does
@@ -91,7 +91,7 @@ root.append(
     explain.pooled,
     explain.static,
     explain.contextual,
-    "The pooled index holds the training text's words that it used at least three times, words of several tokens included. The static and contextual index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word; there a word the vocabulary splits into several tokens is the mean of their vectors. A phrase is the mean of its words; “king - man + woman” adds and subtracts the words' vectors.",
+    `The pooled index holds the training text's words that it used at least three times, words of several tokens included. The static and contextual index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word; there a word the vocabulary splits into several tokens is the mean of their vectors. A phrase is the mean of its words; “${EXAMPLE_SUM}” adds and subtracts the words' vectors.`,
     `${explain.cosine} ${explain.euclidean}`,
     "The map projects the query and its neighbours onto their two main directions (principal components); the percentages say how much of their spread each direction shows.",
     tourLink,
