@@ -17,7 +17,7 @@ import { Engine } from "../../src/modelHost/engine";
 import { exposeInternals } from "../../src/modelHost/graphSurgery";
 import { ModelFolderError } from "../../src/modelHost/modelFolder";
 import { neighbourSpace } from "../../src/modelHost/neighbourSpace";
-import { MODEL_DIR, ROOT, SUGGEST } from "./helpers";
+import { assertSameOrNearTie, assertSameRankingOrNearTies, MODEL_DIR, ROOT, SUGGEST } from "./helpers";
 import { exportDifferences, exportFromFixture, exportFromPython, PYTHON_NAME, REGENERATE, useLivePython, type ExportName } from "./pythonReference";
 
 const TEXTS = [
@@ -115,7 +115,8 @@ test("through the bring-your-own path: the same attention matrices (max abs diff
     const d = maxDiff(a.attentions, b.attentions);
     assert.ok(d < 1e-4, `attention differs by ${d} on ${JSON.stringify(text)}`);
     assert.ok(maxDiff(a.rollout, b.rollout) < 1e-4);
-    assert.deepEqual(b.nextWords.slice(0, 5).map((w) => w.word), a.nextWords.slice(0, 5).map((w) => w.word), text);
+    // the same weights, rounded to 8 bits the same way, in a graph onnxruntime may fuse otherwise: near-ties may swap
+    assertSameRankingOrNearTies(a.nextWords, b.nextWords, 5, text);
   }
 });
 
@@ -131,8 +132,8 @@ test("through the bring-your-own path: the same hidden states at every layer, an
     });
     const sa = await full.suggest(text, SUGGEST);
     const sb = await plain.suggest(text, SUGGEST);
-    assert.equal(sb.text, sa.text, text);
-    assert.deepEqual(sb.alternatives.map((w) => w.word), sa.alternatives.map((w) => w.word), text);
+    if (!assertSameOrNearTie(sa.alternatives, sb.alternatives, text)) assert.equal(sb.text, sa.text, text);
+    assertSameRankingOrNearTies(sa.alternatives, sb.alternatives, sa.alternatives.length, text);
   }
 });
 
