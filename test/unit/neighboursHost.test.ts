@@ -45,7 +45,7 @@ test("the model host answers neighbour queries fast and builds the contextual in
     const pooled = await ask("king", { mode: "pooled" });
     assert.equal(pooled.mode, "pooled");
     assert.equal(pooled.neighbours.length, 10);
-    assert.match(pooled.source, /^pooled\.bin: hidden_states\.\d+, /);
+    assert.match(pooled.source, /^pooled\.bin: hidden_states\.\d+ /);
     const pooledMs: number[] = [];
     for (let i = 0; i < 20; i++) pooledMs.push((await ask(words[i % words.length], { mode: "pooled" })).ms);
     pooledMs.sort((a, b) => a - b);
