@@ -5,62 +5,13 @@
 // functions they are handed. And no webview file grows past 500 lines.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import ts from "typescript";
+import { findCycle, importGraph } from "./importGraph";
 
 const WEBVIEW = resolve(__dirname, "..", "..", "webview");
 const MAX_LINES = 500;
-
-/** every .ts file below `dir` */
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? tsFiles(p) : e.name.endsWith(".ts") ? [p] : [];
-  });
-}
-
-/** file → the files below `root` it imports (import, import type, export … from, import()), by relative path */
-function importGraph(root: string): Map<string, string[]> {
-  const files = tsFiles(root);
-  const known = new Set(files);
-  const graph = new Map<string, string[]>();
-  for (const f of files) {
-    const { importedFiles } = ts.preProcessFile(readFileSync(f, "utf8"), true, true);
-    const targets = importedFiles
-      .map((i) => i.fileName)
-      .filter((name) => name.startsWith("."))
-      .map((name) => resolve(dirname(f), name))
-      .flatMap((p) => [`${p}.ts`, join(p, "index.ts")].filter((c) => known.has(c)).slice(0, 1));
-    graph.set(f, [...new Set(targets)]);
-  }
-  return graph;
-}
-
-/** one cycle of the graph as a path that ends where it starts, or undefined */
-function findCycle(graph: Map<string, string[]>): string[] | undefined {
-  const state = new Map<string, "open" | "done">();
-  const path: string[] = [];
-  const visit = (f: string): string[] | undefined => {
-    if (state.get(f) === "done") return undefined;
-    if (state.get(f) === "open") return [...path.slice(path.indexOf(f)), f];
-    state.set(f, "open");
-    path.push(f);
-    for (const g of graph.get(f) ?? []) {
-      const cycle = visit(g);
-      if (cycle) return cycle;
-    }
-    path.pop();
-    state.set(f, "done");
-    return undefined;
-  };
-  for (const f of [...graph.keys()].sort()) {
-    const cycle = visit(f);
-    if (cycle) return cycle;
-  }
-  return undefined;
-}
 
 /** the import chain from `from` to the first module that `bad` accepts, or undefined */
 function reaches(graph: Map<string, string[]>, from: string, bad: (f: string) => boolean): string[] | undefined {
