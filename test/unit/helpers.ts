@@ -38,51 +38,20 @@ export const ROUNDING_P = 1.25 * (JSON.parse(readFileSync(join(MODEL_DIR, "eval.
 
 type Scored = { word: string; p: number };
 
-/** Each run's probabilities by word, once every word both lists hold is found within tol in both. */
-function closeProbabilities(a: readonly Scored[], b: readonly Scored[], what: string, tol: number): [Map<string, number>, Map<string, number>] {
+
+/**
+ * Two runs' ranked lists agree to their first `n` places, but for near-ties: every word both lists hold
+ * has nearly the same probability, and where the words at a place differ, the two lie within 2 × tol of
+ * each other in both runs (a word one list lacks counts at that list's last probability: it fell just
+ * below it). Returns the places where a near-tie swapped the order.
+ */
+export function assertSameRankingOrNearTies(a: readonly Scored[], b: readonly Scored[], n: number, what: string, tol = ROUNDING_P): number {
   const pa = new Map(a.map((w) => [w.word, w.p]));
   const pb = new Map(b.map((w) => [w.word, w.p]));
   for (const [w, p] of pa) {
     const q = pb.get(w);
     if (q !== undefined && Math.abs(p - q) > tol) throw new Error(`${what}: ${JSON.stringify(w)} has p ${p} in one run and ${q} in the other (more than ${tol} apart)`);
   }
-  return [pa, pb];
-}
-
-/**
- * Two runs that should agree choose the same word, or face a near-tie: both words are in both lists,
- * every word both lists hold has nearly the same probability in each (within `tol`), and in each run
- * the two words lie within 2 × tol of each other, so the order may flip on rounding alone. Anything
- * else is a real disagreement and fails. Returns whether the choice was a near-tie (for the caller's
- * count of them).
- */
-export function assertSameOrNearTie(a: readonly Scored[], b: readonly Scored[], what: string, tol = ROUNDING_P): boolean {
-  const [pa, pb] = closeProbabilities(a, b, what, tol);
-  if (a.length === 0 || b.length === 0) {
-    if (a.length !== b.length) throw new Error(`${what}: one run lists ${a.length} words, the other ${b.length}`);
-    return false;
-  }
-  const wa = a[0].word;
-  const wb = b[0].word;
-  if (wa === wb) return false;
-  const aOfB = pa.get(wb);
-  const bOfA = pb.get(wa);
-  if (aOfB === undefined || bOfA === undefined) throw new Error(`${what}: one run chose ${JSON.stringify(wa)}, the other ${JSON.stringify(wb)}, and one of them is not in the other's list`);
-  const gapA = a[0].p - aOfB;
-  const gapB = b[0].p - bOfA;
-  if (gapA > 2 * tol || gapB > 2 * tol) throw new Error(`${what}: ${JSON.stringify(wa)} against ${JSON.stringify(wb)} is no near-tie (gaps ${gapA.toFixed(4)} and ${gapB.toFixed(4)})`);
-  return true;
-}
-
-/**
- * Two runs' ranked lists agree to their first `n` places, but for near-ties: every word both lists hold
- * has nearly the same probability, and where the words at a place differ, the two lie within 2 × tol of
- * each other in both runs (a word one list lacks counts at that list's last probability: it fell just
- * below it). Returns the places where a near-tie
- * swapped the order.
- */
-export function assertSameRankingOrNearTies(a: readonly Scored[], b: readonly Scored[], n: number, what: string, tol = ROUNDING_P): number {
-  const [pa, pb] = closeProbabilities(a, b, what, tol);
   const m = Math.min(n, a.length, b.length);
   if (Math.min(n, a.length) !== Math.min(n, b.length)) throw new Error(`${what}: ${a.length} words against ${b.length}`);
   let swaps = 0;
@@ -95,4 +64,9 @@ export function assertSameRankingOrNearTies(a: readonly Scored[], b: readonly Sc
     swaps++;
   }
   return swaps;
+}
+
+/** The same for the first place alone: the two runs choose the same word (false) or face a near-tie (true). */
+export function assertSameOrNearTie(a: readonly Scored[], b: readonly Scored[], what: string, tol = ROUNDING_P): boolean {
+  return assertSameRankingOrNearTies(a, b, 1, what, tol) > 0;
 }
