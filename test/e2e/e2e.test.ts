@@ -13,10 +13,19 @@ const attentionFrame = (page: Page) => findFrame(page, ".tokens .token");
 
 /** The LM Lens walkthrough, opened as a user does: Welcome: Open Walkthrough... */
 async function openTour(page: Page): Promise<void> {
-  await runCommand(page, "Welcome: Open Walkthrough...");
-  await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Look inside LM Lens"]', { timeout: 15000 });
-  await page.locator(".quick-input-widget .quick-input-box input").first().fill("Look inside LM Lens", { timeout: 5000 });
-  await page.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Look inside LM Lens"]', { timeout: 15000 });
+  // the picker's list is virtual and fills as walkthroughs load: filter first, then wait for our row (a
+  // clean-clone run once waited 15 s for the row unfiltered); a picker that closed is opened once more
+  for (let attempt = 0; ; attempt++) {
+    await runCommand(page, "Welcome: Open Walkthrough...");
+    try {
+      await page.locator(".quick-input-widget .quick-input-box input").first().fill("Look inside LM Lens", { timeout: 5000 });
+      await page.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Look inside LM Lens"]', { timeout: 15000 });
+      break;
+    } catch (e) {
+      if (attempt >= 1) throw e;
+      await page.keyboard.press("Escape");
+    }
+  }
   await page.keyboard.press("Enter");
   await page.locator(".gettingStartedContainer").first().waitFor({ state: "visible", timeout: 15000 });
   await page.waitForTimeout(500);
