@@ -2,12 +2,14 @@
 //   lm-lens predict [--model DIR] [--top K] [--exact] [--no-memory] [--json] [TEXT]
 //   lm-lens score [--model DIR] [--json] [--no-memory] [--window N] [--stride S] [--max-tokens M] FILE...
 //   lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--no-memory] [--json] TEXT
+//   lm-lens explain [--model DIR] [--exact] [--no-memory] [--json] TEXT
 //   lm-lens neighbours [--model DIR] [--space pooled|static|contextual] [--layer L] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
 import { readFileSync, statSync } from "node:fs";
 import { bitsPerByte, wordPerplexity } from "./modelHost/scoreText";
 import { join } from "node:path";
 import { Engine } from "./modelHost/engine";
+import { explain } from "./modelHost/explain";
 import { ModelFolderError, readModelFolder } from "./modelHost/modelFolder";
 import { NeighbourSpace } from "./modelHost/neighbourSpace";
 import { hasPooled, UnknownWordError } from "./modelHost/pooled";
@@ -32,6 +34,14 @@ const USAGE = `usage:
       --json also gives "nextWords" (the 10 most likely next words after TEXT: predict --top 10's list,
       the memory of TEXT included unless --no-memory)
       and "predictions" (per token, the 10 most likely next tokens: token-level, not words)
+  lm-lens explain [--model DIR] [--exact] [--no-memory] [--json] TEXT
+      why the model suggests its next word after TEXT (- reads TEXT from stdin): the word and its
+      probability (as predict --top 1 gives it), from the model alone and from the document memory;
+      what each part of the model (embeddings, each head, each MLP) added to its first token's logit,
+      the parts summing to it; the top tokens if the model stopped after each layer (layers and heads
+      counted from 1); and the word's probability with each earlier word of the window taken out.
+      --json prints one object: word, p, modelP, memoryP, share, token, logit, components [{name,
+      logit}], layers [{layer, top, tokenP, tokenRank}], removals [{start, end, text, p}]
   lm-lens neighbours [--model DIR] [--space pooled|static|contextual] [--layer L] [--k K] [--metric cosine|euclidean] [--json] WORD
       the K nearest whole words (default 10, at most 50) to WORD in one space:
         pooled      (the default when the model folder has pooled.json and pooled.bin) each training-text
@@ -46,6 +56,23 @@ const USAGE = `usage:
       where "similarity" is the cosine similarity, or for --metric euclidean minus the Euclidean distance`;
 
 class UsageError extends Error {}
+
+const pct = (p: number) => `${(100 * p).toFixed(p < 0.001 ? 3 : 1)} %`;
+
+/** explain's answer as lines a person reads: the prediction, the parts, the layers, the removals that mattered most. */
+function explanationText(x: Awaited<ReturnType<typeof explain>>): string {
+  const lines = [`next word ${JSON.stringify(x.word)}: ${pct(x.p)} (model alone ${pct(x.modelP)}, memory alone ${pct(x.memoryP)}, memory's share ${pct(x.share)}); window: ${x.windowTokens} tokens`];
+  if (x.internalsProblem) lines.push(x.internalsProblem);
+  else {
+    const parts = [...x.components].sort((a, b) => Math.abs(b.logit) - Math.abs(a.logit)).slice(0, 8);
+    lines.push(`logit of its first token ${JSON.stringify(x.token)}: ${x.logit.toFixed(3)}; largest parts: ${parts.map((c) => `${c.name} ${c.logit >= 0 ? "+" : ""}${c.logit.toFixed(2)}`).join(", ")}`);
+    for (const l of x.layers) lines.push(`after layer ${l.layer}: ${l.top.map((t) => `${JSON.stringify(t.token)} ${pct(t.p)}`).join(", ")}; ${JSON.stringify(x.token)} ${pct(l.tokenP)} (rank ${l.tokenRank})`);
+  }
+  const effects = [...x.removals].sort((a, b) => a.p - b.p).slice(0, 5);
+  if (effects.length) lines.push(`without: ${effects.map((r) => `${JSON.stringify(r.text.trim())} -> ${pct(r.p)}${r.below !== undefined ? ` (below ${pct(r.below)})` : ""}`).join(", ")}`);
+  lines.push(`(${x.ms.toFixed(0)} ms)`);
+  return lines.join("\n") + "\n";
+}
 
 /** A file to score: one line naming it when it cannot be read as text. */
 function readTextFile(path: string): string {
@@ -78,6 +105,7 @@ const FLAGS: Record<string, readonly string[]> = {
   predict: ["model", "top", "exact", "json", "no-memory"],
   score: ["model", "json", "no-memory", "window", "stride", "max-tokens"],
   attention: ["model", "max-tokens", "exact", "json", "no-memory"],
+  explain: ["model", "exact", "json", "no-memory"],
   neighbours: ["model", "space", "layer", "k", "metric", "json"],
 };
 
@@ -274,10 +302,42 @@ async function main(argv: string[]): Promise<number> {
           layer.forEach((head, h) => {
             const last = head[T - 1];
             const best = last.map((w, k) => [w, k] as const).sort((a, b) => b[0] - a[0])[0];
-            process.stdout.write(`layer ${l} head ${h}: the last token attends most to ${JSON.stringify(r.tokens[best[1]].text)} (${best[0].toFixed(3)})\n`);
+            process.stdout.write(`layer ${l + 1} head ${h + 1}: the last token attends most to ${JSON.stringify(r.tokens[best[1]].text)} (${best[0].toFixed(3)})\n`);
           }),
         );
         process.stdout.write(`next words: ${r.nextWords.map((w) => `${JSON.stringify(w.word)} ${(100 * w.p).toFixed(1)} %`).join(", ")}\n`);
+      }
+      return 0;
+    } finally {
+      await engine.dispose();
+    }
+  }
+  if (command === "explain") {
+    if (positionals.length !== 1) throw new UsageError("explain takes one TEXT argument (quote it, or - to read it from stdin)");
+    const text = positionals[0] === "-" ? await readStdin() : positionals[0];
+    if (text.trim() === "") throw new UsageError("explain: TEXT is empty; give the text whose next word to explain");
+    const engine = await Engine.load(modelDir, { quantize: !values.exact });
+    try {
+      const memory = values["no-memory"] || !engine.model.io.hasHidden ? undefined : await engine.memories.over(text, DEFAULT_MEMORY_TOKENS);
+      const x = await explain(engine, text, { options: DEFAULT_SETTINGS.suggest, memory });
+      const fixed = (n: number) => Number(n.toFixed(6));
+      if (values.json) {
+        const { words: _, ms, ...rest } = x;
+        const out = {
+          ...rest,
+          p: round(x.p),
+          modelP: round(x.modelP),
+          memoryP: round(x.memoryP),
+          share: round(x.share),
+          logit: fixed(x.logit),
+          components: x.components.map((c) => ({ name: c.name, logit: fixed(c.logit) })),
+          layers: x.layers.map((l) => ({ layer: l.layer, top: l.top.map((t) => ({ token: t.token, p: round(t.p) })), tokenP: round(l.tokenP), tokenRank: l.tokenRank })),
+          removals: x.removals.map((r) => ({ ...r, p: round(r.p), ...(r.below !== undefined ? { below: round(r.below) } : {}) })),
+          ms: Number(ms.toFixed(1)),
+        };
+        process.stdout.write(JSON.stringify(out) + "\n");
+      } else {
+        process.stdout.write(explanationText(x));
       }
       return 0;
     } finally {

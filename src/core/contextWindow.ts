@@ -96,3 +96,19 @@ export function commonPrefix(a: readonly number[], b: readonly number[]): number
   while (i < n && a[i] === b[i]) i++;
   return i;
 }
+
+/**
+ * Where the window's text (`decoded`, with \n line ends) begins in `raw` (which may have \r\n ones),
+ * counted from raw's start: the window always ends where the context does.
+ */
+export function windowStartIn(raw: string, decoded: string): number {
+  let i = raw.length;
+  for (let n = decoded.length; n > 0 && i > 0; n--) i -= raw[i - 1] === "\n" && raw[i - 2] === "\r" ? 2 : 1;
+  return Math.max(0, i);
+}
+
+/** The last row of [rows, width] (a run's final hidden states: the state after its last token). */
+export function lastRow(rows: Float32Array | undefined, width: number): Float32Array | undefined {
+  return rows && rows.length >= width ? rows.slice(rows.length - width) : undefined;
+}
+

@@ -5,8 +5,7 @@
 import { DocumentMemory, FILL_CONTEXT, FILL_WINDOW, type HiddenRunner } from "./documentMemory";
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
 import type { KvCache, OnnxModel } from "./onnxModel";
-import { MEMORY_PARAMS, bestDot, entryDot, memoryDots, memoryPlaces, memoryShare, mixLogits, reuseDots, sameEntries, unitVector, weightsFromDots, type MemoryParams, type MemoryView, type MixMemo } from "./tokenMemory";
-import { logSoftmax } from "./softmax";
+import { MEMORY_PARAMS, entryDot, memoryDots, memoryPlaces, mixLogits, reuseDots, sameEntries, unitVector, weightsFromDots, type MemoryParams, type MemoryView, type MixMemo } from "./tokenMemory";
 import type { MemoryInfo, MemoryReadout, WordProb } from "../shared/vocabulary";
 import { tokenRanges } from "./tokenizer";
 
@@ -164,24 +163,20 @@ export class DocumentMemories {
   }
 
   /**
-   * What memory `m` said at document offset `end` (view: its entries there) after a state (its logits
-   * and hidden vector): for each word, its first token's probability from the model, from the memory
-   * and mixed, with the places that predicted it; the first word and the one the memory raised most;
-   * and the heaviest places overall.
+   * Where memory `m`'s numbers came from at document offset `end` (view: its entries there) after a state
+   * (its logits and hidden vector): for each word (the prediction's, with its whole-word probabilities
+   * mixed, from the model and from the memory), the places that predicted its first token; the first word
+   * and the one the memory raised most; and the heaviest places overall. `share`: the prediction's.
    */
-  readout(m: DocumentMemory<KvCache>, view: MemoryView, end: number, state: { logits: Float32Array; h: Float32Array }, words: readonly WordProb[]): MemoryReadout {
+  readout(m: DocumentMemory<KvCache>, view: MemoryView, end: number, state: { logits: Float32Array; h: Float32Array }, words: readonly WordProb[], share: number): MemoryReadout {
     const tokenizer = this.folder.tokenizer;
     const h = this.query(state.h);
-    const { logZ } = logSoftmax(state.logits);
-    const dots = memoryDots(view, h);
-    const share = memoryShare(view.count, this.params, bestDot(dots));
-    const w = weightsFromDots(dots, this.params.theta);
+    const w = weightsFromDots(memoryDots(view, h), this.params.theta);
     const place = (index: number, weight: number) => ({ ...m.placeOf(end, index)!, weight, token: tokenizer.tokenText(view.next[index]) });
-    const readouts = words.map(({ word }) => {
-      const token = tokenizer.encode(word)[0];
+    const readouts = words.map(({ word, p, modelP, memoryP, tokens }) => {
+      const token = tokens?.[0] ?? tokenizer.encode(word)[0];
       const r = memoryPlaces(view, w, token, MEMORY_PLACES);
-      const pModel = Math.exp(state.logits[token] - logZ);
-      return { word, token: tokenizer.tokenText(token), pModel, pMemory: r.pMemory, pMixed: (1 - share) * pModel + share * r.pMemory, places: r.places.map((p) => place(p.index, p.weight)) };
+      return { word, token: tokenizer.tokenText(token), pModel: modelP ?? p, pMemory: memoryP ?? 0, pMixed: p, places: r.places.map((x) => place(x.index, x.weight)) };
     });
     const raised = readouts.slice(1).reduce((best, r) => (r.pMixed - r.pModel > best.pMixed - best.pModel ? r : best), readouts[0]);
     const top = Array.from(w, (weight, index) => ({ weight, index }))

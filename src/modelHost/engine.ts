@@ -3,24 +3,22 @@
 import { performance } from "node:perf_hooks";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { headMeans, rollout } from "./attentionMath";
 import { parseWordList, wordsStartingWith } from "../core/wordIndex";
-import { DEFAULT_SETTINGS, type Settings } from "../core/settings";
-import { commonPrefix, stickyWindow, textWindow, tokenWindow, windowStart, windowStride } from "../core/contextWindow";
+import type { Settings } from "../core/settings";
+import { commonPrefix, lastRow, stickyWindow, textWindow, tokenWindow, windowStart, windowStartIn, windowStride } from "../core/contextWindow";
 import { suggestWords } from "./nextWord";
-import type { AttentionDetails, AttentionFirst, PanelWords, SuggestParams } from "../shared/hostProtocol";
-import type { AttentionResult, MemoryReadout, ModelInfo, SuggestResult, WordProb } from "../shared/vocabulary";
-import { topTokens } from "./softmax";
+import type { SuggestParams } from "../shared/hostProtocol";
+import type { MemoryReadout, ModelInfo, SuggestResult, WordProb } from "../shared/vocabulary";
+import { softmaxSums } from "./softmax";
 import { completionText, searchUnits, type StepModel } from "./wordSearch";
-import { endingPhase, splitPending, TokenTable } from "./wordUnits";
-import { charsForTokens, headEnd, notInPair, tailStart } from "../core/attentionSource";
+import { advance, endingPhase, Phase, splitPending, TokenTable } from "./wordUnits";
+import { AttentionRuns } from "./attentionRuns";
 import { readModelFolder, type ModelFolder } from "./modelFolder";
-import { tokenRanges } from "./tokenizer";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
 import type { DocumentMemory } from "./documentMemory";
 import { DocumentMemories } from "./documentMemories";
 import { scoreText, type Score, type ScoreOptions } from "./scoreText";
-import type { MemoryView, MixMemo } from "./tokenMemory";
+import { mixtureParts, type MemoryView, type MixMemo } from "./tokenMemory";
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -40,8 +38,24 @@ const MAX_PENDING_BYTES = 48;
 /** words in the attention panel's next-word list (and in lm-lens attention --json) */
 export const PANEL_WORDS = 10;
 
-/** attentionDetails for a run that a newer attentionFirst replaced */
-export class SupersededError extends Error {}
+export { SupersededError } from "./attentionRuns";
+
+/** A state to run a context from: the cache of tokens it shares a prefix with. */
+export interface Prefix {
+  ids: readonly number[];
+  cache: KvCache;
+  /** the logits and final hidden state after all of ids, where known */
+  logits?: Float32Array;
+  h?: Float32Array;
+}
+
+/** How a suggestion is computed besides its settings (explain.ts's removals). */
+export interface SuggestHow {
+  /** run the context from this state's common prefix (not from the suggestion session's caches) */
+  from?: Prefix;
+  /** the memory's view to read instead of the one the memory gives at this point */
+  memory?: (view: MemoryView) => MemoryView;
+}
 
 /** A model state: the cache after some tokens, the logits there and the final hidden state there (the memory's query). */
 interface State {
@@ -64,8 +78,7 @@ export class Engine {
   /** each open document's memory (see documentMemories.ts), by the key the extension gives it */
   readonly memories: DocumentMemories;
   /** the latest attentionFirst run, kept for its attentionDetails */
-  private lastAttention: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { at: number; offset: number; options: Settings["suggest"]; doc?: string } } | null = null;
-  private attentionRuns = 0;
+  private readonly attentionRuns = new AttentionRuns(this);
   readonly table: TokenTable;
   /** lower-cased whole words of the training text (words.txt), when the model folder has them */
   private readonly lexicon: Set<string> | undefined;
@@ -199,7 +212,7 @@ export class Engine {
     };
   }
 
-  private get hasHidden(): boolean {
+  get hasHidden(): boolean {
     return this.model.io.hasHidden;
   }
 
@@ -215,19 +228,13 @@ export class Engine {
   }
 
   /** Model state after ids, reusing the cached state of the longest common prefix. */
-  private async base(ids: number[], useCache: boolean, onRun: () => void): Promise<State & { newTokens: number }> {
+  private async base(ids: number[], useCache: boolean, onRun: () => void, from?: Prefix): Promise<State & { newTokens: number }> {
     // the spare is the state of the window the context will slide to next (prefetched while idle)
     const spare = useCache ? this.spare : null;
     const ctx = useCache ? this.ctx : null;
-    const prev = spare && (!ctx || commonPrefix(spare.ids, ids) > commonPrefix(ctx.ids, ids)) ? spare : ctx;
-    if (prev && commonPrefix(prev.ids, ids) === ids.length && ids.length === prev.ids.length) {
+    const prev = from ?? (spare && (!ctx || commonPrefix(spare.ids, ids) > commonPrefix(ctx.ids, ids)) ? spare : ctx);
+    if (prev?.logits && commonPrefix(prev.ids, ids) === ids.length && ids.length === prev.ids.length) {
       return { cache: prev.cache, logits: prev.logits, h: prev.h, newTokens: 0 };
-    }
-    // the search of an earlier keystroke ran exactly this context (the word just typed was one of its hypotheses)
-    const known = useCache ? this.steps.get(stepKey(ids, [])) : undefined;
-    if (known) {
-      this.ctx = { ids, ...known };
-      return { ...known, newTokens: 0 };
     }
     let cache = this.model.emptyCache();
     if (prev) {
@@ -236,7 +243,10 @@ export class Engine {
     }
     const rest = ids.slice(cache.ids.length);
     onRun();
-    const r = await this.model.run(cache, rest, { fast: true, finalHidden: this.hasHidden });
+    // the context's own probabilities always come from the float32 weights, however many tokens are new:
+    // the ghost text typed on and any view that computes the same point afresh then give the same numbers
+    // (the 8-bit weights serve the word search's steps beyond the context, the same way in both)
+    const r = await this.model.run(cache, rest, { finalHidden: this.hasHidden });
     const h = lastRow(r.finalHidden, this.folder.config.nEmbd);
     if (useCache) this.ctx = { ids, cache: r.cache, logits: r.logits, h };
     return { cache: r.cache, logits: r.logits, h, newTokens: rest.length };
@@ -246,7 +256,7 @@ export class Engine {
    * Next words after the text before the cursor. `offset` is where `textBefore` starts in its document
    * (see windowStart): a caller may send only the end of a long document.
    */
-  async suggest(textBefore: string, p: SuggestParams, isCancelled?: () => boolean, offset = 0, memoryOf?: string | DocumentMemory<KvCache>): Promise<SuggestResult> {
+  async suggest(textBefore: string, p: SuggestParams, isCancelled?: () => boolean, offset = 0, memoryOf?: string | DocumentMemory<KvCache>, how: SuggestHow = {}): Promise<SuggestResult> {
     const t0 = performance.now();
     let runs = 0;
     const onRun = () => runs++;
@@ -257,13 +267,15 @@ export class Engine {
     if (ids.length === 0 || Buffer.byteLength(pending) > MAX_PENDING_BYTES) {
       return { text: "", alternatives: [], startsNewWord: true, ms: performance.now() - t0, modelRuns: 0, contextTokens: 0, newContextTokens: 0, memoryEntries: 0 };
     }
-    const base = await this.base(ids, useCache, onRun);
+    const base = await this.base(ids, useCache, onRun, how.from);
     // the memory's entries whose next token lies in the context (never in the word being typed, nor after it)
     const doc = typeof memoryOf === "string" ? this.memories.get(memoryOf) : memoryOf;
     // (in the document's own offsets: textBefore may have \r\n line ends, the pending word has none)
-    const memory = doc?.view(offset + textBefore.length - pending.length) ?? null;
+    const view = doc?.view(offset + textBefore.length - pending.length) ?? null;
+    const memory = view && how.memory ? how.memory(view) : view;
     if (doc) doc.touched = Date.now();
-    const s = await suggestWords(this.stepModel(onRun, useCache, memory), this.table, await this.mixed(base, memory), pending, {
+    const start = await this.mixed(base, memory);
+    const s = await suggestWords(this.stepModel(onRun, useCache, memory), this.table, start, pending, {
       k: p.k,
       words: p.words,
       temperature: p.temperature,
@@ -275,7 +287,8 @@ export class Engine {
     }, endingPhase(context));
     const ms = performance.now() - t0;
     if (useCache) this.prefetch(ids, this.windowLimit(p.maxContextTokens), context, offset);
-    return { ...s, ms, modelRuns: runs, contextTokens: ids.length, newContextTokens: base.newTokens, memoryEntries: memory?.count ?? 0 };
+    const windowStart = offset + windowStartIn(textBefore.slice(0, textBefore.length - pending.length), this.tokenizer.decode(ids.filter((id) => !this.table.special[id])));
+    return { ...s, ms, modelRuns: runs, contextTokens: ids.length, newContextTokens: base.newTokens, memoryEntries: memory?.count ?? 0, share: mixtureParts(start.logits)?.share ?? 0, windowStart, typed: pending };
   }
 
   /**
@@ -303,7 +316,7 @@ export class Engine {
     if (spare && spare.ids.length === next.length) return;
     this.background = (async () => {
       try {
-        const wants = { fast: true, finalHidden: this.hasHidden };
+        const wants = { finalHidden: this.hasHidden };
         const r = spare ? await this.model.run(spare.cache, next.slice(spare.ids.length), wants) : await this.model.run(null, next, wants);
         this.spare = { ids: next, cache: r.cache, logits: r.logits, h: lastRow(r.finalHidden, this.folder.config.nEmbd) };
       } catch {
@@ -341,105 +354,15 @@ export class Engine {
     return scoreText(this.model, this.tokenizer, this.tokenizer.eosId ?? this.folder.config.bosTokenId, text, { ...o, params: this.memories.params, dots: (keys, count, h) => this.model.dots(keys, count, h) });
   }
 
-  /** Attention probabilities over exactly the tokens of the text (its first maxTokens), with predictions. */
-  async attention(textIn: string, maxTokens: number, words?: PanelWords, memoryTokens = 0): Promise<AttentionResult> {
-    // the CLI: the next words read a memory of the whole text, as predict's do (an open document's is the host's)
-    const key = "\u0000attention";
-    if (memoryTokens > 0 && this.hasHidden && !words?.doc) {
-      this.memories.put(key, await this.memories.over(textIn, memoryTokens));
-      words = { at: words?.at ?? textIn.length, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: key };
-    }
-    try {
-      const first = await this.attentionFirst(textIn, maxTokens, words);
-      const { detailsId: _, ...core } = first;
-      return { ...core, ...(await this.attentionDetails(first.detailsId)) };
-    } finally {
-      this.memories.close(key);
-    }
+  /** Attention over a text and what follows it (attentionRuns.ts): the CLI's whole answer, and the panel's two parts. */
+  attention(...a: Parameters<AttentionRuns["whole"]>) {
+    return this.attentionRuns.whole(...a);
   }
-
-  /**
-   * What a heatmap needs, as soon as the model has run: the tokens, the attention probabilities and their
-   * head means. The rest (rollout, per-position predictions, the next-word search) follows from
-   * attentionDetails(detailsId), so that the panel can draw first and fill in the next words after.
-   * `words` says where the next-word list is asked for (default: after the whole analysed text).
-   */
-  async attentionFirst(textWhole: string, maxTokens: number, wordsWhole?: PanelWords, fit: "start" | "end" = "start", show?: { layer: number; head: number | null }): Promise<AttentionFirst> {
-    const cfg = this.folder.config;
-    const limit = Math.max(1, Math.min(maxTokens, cfg.nPositions - 16));
-    // a huge text (a 5 MB selection) is not tokenized whole: only as much as the token budget can use
-    const cap = charsForTokens(limit);
-    // "end" ("Why this word?"): the end of the text is what matters; what is left out is its start
-    const cutChars = fit === "end" ? this.fitEnd(textWhole, limit, cap) : 0;
-    const textIn = cutChars > 0 ? textWhole.slice(cutChars) : textWhole;
-    const words = wordsWhole && cutChars > 0 ? { ...wordsWhole, at: Math.max(0, wordsWhole.at - cutChars), offset: wordsWhole.offset + cutChars } : wordsWhole;
-    const readTo = headEnd(textIn, cap);
-    const all = this.tokenizer.encode(readTo < textIn.length ? textIn.slice(0, readTo) : textIn);
-    const ids = all.slice(0, limit);
-    const cut = readTo < textIn.length;
-    const detailsId = ++this.attentionRuns;
-    const L = cfg.nLayer;
-    const H = cfg.nHead;
-    if (ids.length === 0) {
-      this.lastAttention = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), words: { at: 0, offset: 0, options: DEFAULT_SETTINGS.suggest } };
-      return { text: "", tokens: [], nLayer: L, nHead: H, attentions: new Float32Array(0), headMeans: new Float32Array(0), truncated: false, totalTokens: 0, model: this.folder.name, detailsId, cutChars };
-    }
-    const tokens = tokenRanges(this.tokenizer, ids);
-    const text = textIn.slice(0, tokens[tokens.length - 1].end);
-    const r = await this.model.run(null, ids, { attentions: true, allLogits: true });
-    const T = ids.length;
-    const attentions = new Float32Array(L * H * T * T);
-    (r.attentions ?? []).forEach((a, l) => attentions.set(a, l * H * T * T));
-    // the list is about the analysed text: a point past its end (the text was cut) is its end
-    const at = Math.min(words?.at ?? text.length, text.length);
-    this.lastAttention = { detailsId, T, text, attentions, logits: r.logits, words: { at, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: words?.doc } };
-    const shape = { nLayer: L, nHead: H, T };
-    const means = headMeans(attentions, shape);
-    // the one matrix the first heatmap needs (a layer or head this model lacks: layer 1's average)
-    const layer = show && show.layer < L ? show.layer : 0;
-    const head = show && show.head !== null && show.head < H ? show.head : null;
-    const from = head === null ? layer * T * T : (layer * H + head) * T * T;
-    const shown = { layer, head, matrix: (head === null ? means : attentions).slice(from, from + T * T) };
-    return { shown, text, tokens, nLayer: L, nHead: H, attentions, headMeans: means, truncated: cut || all.length > ids.length, ...(cut ? {} : { totalTokens: all.length }), model: this.folder.name, detailsId, nextWordsAt: at, cutChars };
+  attentionFirst(...a: Parameters<AttentionRuns["first"]>) {
+    return this.attentionRuns.first(...a);
   }
-
-  /**
-   * Where the last `limit` tokens of a text begin (characters from its start), at a word boundary: the
-   * text is read from at most `cap` characters before its end, and what still has too many tokens is
-   * cut again after the first tokens too many, at the next whitespace. One request, however long the text.
-   */
-  private fitEnd(text: string, limit: number, cap: number): number {
-    let start = tailStart(text, cap);
-    for (let attempt = 0; attempt < 8 && start < text.length; attempt++) {
-      const ids = this.tokenizer.encode(text.slice(start));
-      if (ids.length <= limit) return start;
-      const ranges = tokenRanges(this.tokenizer, ids);
-      let from = start + ranges[ids.length - limit].start;
-      // a cut inside a word moves past it (within 64 characters), so that no word is shown in part
-      if (from > 0 && !/\s/.test(text[from]) && !/\s/.test(text[from - 1])) {
-        const ws = text.slice(from, from + 64).search(/\s/);
-        if (ws >= 0) from += ws;
-      }
-      start = Math.max(notInPair(text, from), start + 1);
-    }
-    return start;
-  }
-
-  /** Rollout, predictions and next words of the latest attentionFirst (an older id is superseded). */
-  async attentionDetails(detailsId: number): Promise<AttentionDetails> {
-    const a = this.lastAttention;
-    if (!a || a.detailsId !== detailsId) throw new SupersededError("a newer attention request replaced this one");
-    const { T, text, attentions, logits } = a;
-    if (T === 0) return { rollout: new Float32Array(0), predictions: [], nextWords: [] };
-    const cfg = this.folder.config;
-    const V = cfg.vocabSize;
-    const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.tokenizer.tokenText(id), p })));
-    // the panel shows what the model computes with the document's whole memory, not with part of it
-    if (a.words.doc) await this.memories.fill(a.words.doc);
-    const nextWords = await this.panelWords(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc);
-    const memory = a.words.doc ? await this.memoryReadout(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc, nextWords) : undefined;
-    // derived here, in the model host, so the extension host never spends time on T^3 products
-    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords, ...(memory ? { memory } : {}) };
+  attentionDetails(...a: Parameters<AttentionRuns["details"]>) {
+    return this.attentionRuns.details(...a);
   }
 
   /**
@@ -447,29 +370,53 @@ export class Engine {
    * the user's window), for PANEL_WORDS words, greedy, one word. It leaves the suggestion session's caches
    * alone (useCache false), so the numbers are those of predict on the same text.
    */
-  private async panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string): Promise<WordProb[]> {
-    const r = await this.suggest(context, { ...options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false }, undefined, offset, doc);
-    return r.alternatives;
+  async panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string): Promise<SuggestResult> {
+    return this.suggest(context, { ...options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false }, undefined, offset, doc);
   }
 
   /**
-   * What the document memory said at the point of the next words (the end of textBefore): for the first
-   * word and the word it raised most, its first token's probability from the model, from the memory and
-   * mixed, with the places it weighed; and its heaviest places overall. Undefined without a memory there,
-   * or while a word is being typed (its tokens are not the next word's).
+   * One unit's probability after textBefore (its tokens, `unit`), as the word search scores it: the typed
+   * part (`typed`: the tokens the search read it as; none at a word boundary) first, token by token, then
+   * the unit's tokens and the boundary after them, on the mixture. explain.ts's removals read it.
    */
-  async memoryReadout(textBefore: string, offset: number, options: Settings["suggest"], doc: string, words: readonly WordProb[]): Promise<MemoryReadout | undefined> {
+  async unitProbability(textBefore: string, typed: readonly number[], unit: readonly number[], p: SuggestParams, offset: number, memoryOf: DocumentMemory<KvCache> | undefined, how: SuggestHow): Promise<number> {
+    const { context, pending } = splitPending(textBefore.replace(/\r\n?/g, "\n"));
+    const ids = this.contextIds(context, p.maxContextTokens, offset);
+    if (ids.length === 0 || unit.length === 0) return 0;
+    const view = memoryOf?.view(offset + textBefore.length - pending.length) ?? null;
+    const memory = view && how.memory ? how.memory(view) : view;
+    const model = this.stepModel(() => undefined, false, memory);
+    let state = await this.mixed(await this.base(ids, false, () => undefined, how.from), memory);
+    for (const t of typed) state = await model.extend(state.cache, [t], true);
+    let logp = 0;
+    for (const t of unit) {
+      logp += state.logits[t] - softmaxSums(state.logits, null).logZ;
+      state = await model.extend(state.cache, [t], true);
+    }
+    const phase = advance(Phase.Leading, 0, this.table.bytes.length ? concatBytes(unit.map((t) => this.table.bytes[t])) : new Uint8Array(0)).phase;
+    const goesOn = phase === Phase.Word || phase === Phase.Punct ? softmaxSums(state.logits, this.table.continues[phase]).masked : 0;
+    return Math.exp(logp) * Math.max(1e-12, 1 - goesOn);
+  }
+
+  /**
+   * Where the document memory's numbers for a prediction came from (the end of textBefore): for the first
+   * word and the word it raised most, the places it weighed for that word's first token; the word's
+   * figures (model, memory, mixed) are the prediction's own whole-word ones. Undefined without a memory.
+   */
+  async memoryReadout(textBefore: string, offset: number, options: Settings["suggest"], doc: string, prediction: SuggestResult): Promise<MemoryReadout | undefined> {
     const m = this.memories.get(doc);
-    // the words start a new word after the text (a typed word that is whole already counts as context);
-    // completions of a typed word are not the next word's first token
-    if (!m || words.length === 0 || !words.every((w) => /^\s/u.test(w.word))) return undefined;
-    const end = offset + textBefore.length;
+    const words = prediction.alternatives;
+    if (!m || words.length === 0) return undefined;
+    // the state the words' first token follows: before the typed part, unless the typed word was whole
+    const typed = prediction.startsNewWord ? 0 : (prediction.typed ?? "").length;
+    const context = textBefore.slice(0, textBefore.length - typed);
+    const end = offset + context.length;
     const view = m.view(end);
-    const ids = this.contextIds(textBefore.replace(/\r\n?/g, "\n"), options.maxContextTokens, offset);
+    const ids = this.contextIds(context.replace(/\r\n?/g, "\n"), options.maxContextTokens, offset);
     if (!view || ids.length === 0) return undefined;
     const base = await this.base(ids, false, () => undefined);
     if (!base.h) return undefined;
-    return this.memories.readout(m, view, end, { logits: base.logits, h: base.h }, words);
+    return this.memories.readout(m, view, end, { logits: base.logits, h: base.h }, words, prediction.share ?? 0);
   }
 
   /**
@@ -487,13 +434,17 @@ export class Engine {
     this.spare = null;
     this.steps.clear();
     this.memories.clear();
-    this.lastAttention = null;
+    this.attentionRuns.clear();
     await this.model.release();
   }
 }
 
-/** The last row of [rows, width] (a run's final hidden states: the state after its last token). */
-function lastRow(rows: Float32Array | undefined, width: number): Float32Array | undefined {
-  return rows && rows.length >= width ? rows.slice(rows.length - width) : undefined;
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
+  let at = 0;
+  for (const b of parts) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
 }
-

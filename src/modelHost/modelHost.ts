@@ -7,7 +7,8 @@ import { Engine, SupersededError } from "./engine";
 import { ModelFolderError } from "./modelFolder";
 import { neighbourSpace } from "./neighbourSpace";
 import { CancelledError } from "./wordSearch";
-import { parseRequest, type ErrorCode, type HostReply, type HostRequest } from "../shared/hostProtocol";
+import { explain } from "./explain";
+import { HostError, parseRequest, type ErrorCode, type HostReply, type HostRequest } from "../shared/hostProtocol";
 import { Channel, isNotice, type CancelToken } from "../shared/messaging";
 
 /** Methods the tests add (a request that never answers); the production host has none. */
@@ -62,6 +63,13 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
         const p = req.params;
         return needEngine().attentionFirst(p.text, p.maxTokens, p.words, p.fit, p.show);
       }
+      case "explain": {
+        const p = req.params;
+        const e = needEngine();
+        if (p.doc) await e.memories.fill(p.doc);
+        const memory = p.doc ? e.memories.get(p.doc) : undefined;
+        return explain(e, p.text, { options: p.options, offset: p.offset, ...(memory ? { memory } : {}) });
+      }
       case "attentionDetails":
         return needEngine().attentionDetails(req.params.detailsId);
       case "neighbours":
@@ -100,6 +108,7 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
           if (e instanceof CancelledError) fail(id, "cancelled", "cancelled");
           else if (e instanceof SupersededError) fail(id, "superseded", e.message);
           else if (e instanceof ModelFolderError) fail(id, "model", e.message, e.file);
+          else if (e instanceof HostError) fail(id, e.code, e.message, e.file);
           else if (e instanceof TypeError || e instanceof RangeError) fail(id, "input", e.message);
           else fail(id, "internal", (e as Error)?.message ?? String(e));
         }

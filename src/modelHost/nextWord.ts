@@ -61,8 +61,26 @@ export function sampleIndex(logps: readonly number[], temperature: number, topK:
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8");
 
-function toChoices<C>(hyps: WordHyp<C>[], pending: Uint8Array): WordProb[] {
-  return hyps.map((h) => ({ word: completionText(h.bytes, pending), p: Math.exp(h.logp) }));
+/**
+ * A typed word's completions are given probabilities over this many of the most likely readings of the
+ * typed part (the word as it stands included), whatever the number asked for: the ghost text (one
+ * alternative), the panel (ten) and predict --top 1 then give one word one probability.
+ */
+export const COMPLETIONS_NORMALIZED_OVER = 10;
+
+/**
+ * The units as words with their probabilities: mixed, the model's alone and the memory's alone (each
+ * over the same readings when `given` sums the typed part's: a completion's probability given the typed part).
+ */
+function toChoices<C>(hyps: WordHyp<C>[], pending: Uint8Array, given?: { mixed: number; model: number; memory: number }): WordProb[] {
+  const over = (logp: number, mass: number | undefined) => (mass === undefined ? Math.exp(logp) : mass > 0 ? Math.exp(logp) / mass : 0);
+  return hyps.map((h) => ({
+    word: completionText(h.bytes, pending),
+    p: over(h.logp, given?.mixed),
+    modelP: over(h.logpModel, given?.model),
+    memoryP: over(h.logpMemory, given?.memory),
+    tokens: h.tokens,
+  }));
 }
 
 const ASCII_LETTER = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
@@ -143,6 +161,7 @@ export async function suggestWords<C>(
   // a typed word of letters goes on only along letters that begin a known word ("lighth" + "ou" for
   // "lighthouse"): the search's bounded runs are not spent on completions that would be refused
   const viableChildren = !startsNewWord && known && opts.isKnownPrefix && lettersTyped ? knownContinuations(opts.isKnownPrefix) : undefined;
+  const completions = Math.max(search.k, COMPLETIONS_NORMALIZED_OVER);
   let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined, accept, viableChildren });
   // The typed word is already whole when the most likely reading ends it here, ending is more likely
   // than going on, and the lexicon knows it as a word: then the suggestion is the next word ("the hair
@@ -154,23 +173,23 @@ export async function suggestWords<C>(
     hyps = await searchUnits(model, table, { cache: best.cache, logits: best.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: best.phase as Phase.Word | Phase.Punct });
     pendingBytes = new Uint8Array(0);
     startsNewWord = true;
-  } else if (!startsNewWord && hyps.some((h) => completionText(h.bytes, pendingBytes) === "")) {
-    // the word goes on: the slot "" took is given to one more completion
-    hyps = await searchUnits(model, table, base, pendingBytes, { ...search, k: search.k + 1, beam: Math.max(search.beam, search.k + 1), accept, viableChildren });
+  } else if (!startsNewWord) {
+    // the word goes on: its readings, enough of them to give each completion its probability the same way
+    // whatever k is (the slot "" takes is given to one more completion)
+    hyps = await searchUnits(model, table, base, pendingBytes, { ...search, k: completions + 1, beam: Math.max(search.beam, completions + 1), accept, viableChildren });
   }
-  let mass = 0;
+  let given: { mixed: number; model: number; memory: number } | undefined;
   if (!startsNewWord) {
     // completing the typed word: "" (the word as it stands) is not a suggestion, and probabilities
-    // are given the typed part, over the completions found ("" included)
-    mass = hyps.reduce((a, h) => a + Math.exp(h.logp), 0);
+    // are given the typed part, over the readings found ("" included; COMPLETIONS_NORMALIZED_OVER)
+    const sum = (f: (h: WordHyp<C>) => number) => hyps.reduce((a, h) => a + Math.exp(f(h)), 0);
+    given = { mixed: sum((h) => h.logp), model: sum((h) => h.logpModel), memory: sum((h) => h.logpMemory) };
     hyps = hyps.filter((h) => completionText(h.bytes, pendingBytes) !== "");
   }
   if (hyps.length === 0) return { text: "", alternatives: [], startsNewWord };
   const rand = mulberry32(opts.seed);
   const pick = sampleIndex(hyps.map((h) => h.logp), opts.temperature, opts.topK, rand);
-  const alternatives = toChoices(hyps, pendingBytes)
-    .map((c) => (mass > 0 ? { word: c.word, p: c.p / mass } : c))
-    .slice(0, opts.k);
+  const alternatives = toChoices(hyps, pendingBytes, given).slice(0, opts.k);
   let chosen = hyps[pick];
   let text = completionText(chosen.bytes, pendingBytes);
   // further words; punctuation between them is kept but not counted

@@ -153,6 +153,24 @@ export function weightsFromDots(dots: ArrayLike<number>, theta: number): Float64
   return w;
 }
 
+/**
+ * What a mixture was made of, for the numbers the views show beside it: the model's own logits, the
+ * memory's share, and the memory's distribution (its tokens with probability above 0; the rest have 0).
+ */
+export interface MixParts {
+  raw: Float32Array;
+  share: number;
+  q: Map<number, number>;
+}
+
+/** mixed log-probabilities -> what they were mixed from (arrays are never changed once returned) */
+const partsOf = new WeakMap<Float32Array, MixParts>();
+
+/** The parts of a mixture that mixLogits returned (undefined: logits the memory did not change). */
+export function mixtureParts(mixed: Float32Array): MixParts | undefined {
+  return partsOf.get(mixed);
+}
+
 /** per-token scratch of mixLogits (one model host serves one request at a time) */
 let scratch = new Float64Array(0);
 
@@ -184,6 +202,7 @@ export function mixLogits(logits: Float32Array, h: Float32Array, view: MemoryVie
   for (let i = 0; i < V; i++) out[i] = logits[i] + shift;
   // (a token whose first weights were 0 is listed more than once: every listing sees its whole sum)
   for (const t of touched) out[t] = Math.log((1 - share) * Math.exp(logits[t] - logZ) + share * q[t]);
+  partsOf.set(out, { raw: logits, share, q: new Map(touched.map((t) => [t, q[t]])) });
   for (const t of touched) q[t] = 0;
   return out;
 }

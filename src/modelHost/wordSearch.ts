@@ -8,6 +8,7 @@
 // product of its tokens' probabilities times the probability of that boundary, so "st" does not win
 // over "still" just because it is shorter.
 import { softmaxSums } from "./softmax";
+import { mixtureParts } from "./tokenMemory";
 import { advance, Phase, type TokenTable } from "./wordUnits";
 
 export interface StepModel<C> {
@@ -36,6 +37,12 @@ export interface WordHyp<C> {
   bytes: Uint8Array;
   /** log-probability of the tokens and of the boundary after them */
   logp: number;
+  /**
+   * The same under the model alone and under the document memory alone (tokenMemory.ts's mixture
+   * parts): where no memory was mixed in, logpModel is logp and logpMemory -Infinity.
+   */
+  logpModel: number;
+  logpMemory: number;
   /** the cache after the unit's tokens, and the logits there (what comes after the unit) */
   cache: C;
   logits: Float32Array;
@@ -48,6 +55,8 @@ interface Node<C> {
   phase: Phase;
   open: number;
   logp: number;
+  logpModel: number;
+  logpMemory: number;
   depth: number;
   /** the parent's state, which this node's last token extends */
   parentCache: C;
@@ -170,7 +179,7 @@ export async function searchUnits<C>(
   const maxRuns = opts.maxRuns ?? 16 + 4 * opts.k;
   const kth = () => (finished.length >= opts.k ? finished[opts.k - 1].logp : -Infinity);
   const frontier = new Frontier<Node<C>>();
-  frontier.push({ tokens: [], bytes: new Uint8Array(0), phase: Phase.Leading, open: 0, logp: 0, depth: 0, parentCache: base.cache, cache: base.cache, logits: base.logits });
+  frontier.push({ tokens: [], bytes: new Uint8Array(0), phase: Phase.Leading, open: 0, logp: 0, logpModel: 0, logpMemory: 0, depth: 0, parentCache: base.cache, cache: base.cache, logits: base.logits });
   let runs = 0;
   for (let node = frontier.pop(); node && node.logp > kth(); node = frontier.pop()) {
     if (opts.isCancelled?.()) throw new CancelledError();
@@ -196,7 +205,18 @@ export async function searchUnits<C>(
       const pEnd = Math.max(1e-12, 1 - pCont);
       const logp = node.logp + Math.log(pEnd);
       if (logp > kth() && (!opts.accept || opts.accept(node.bytes))) {
-        finished.push({ phase: node.phase, pEnd, tokens: node.tokens, bytes: node.bytes, logp, cache: node.cache!, logits });
+        const parts = mixtureParts(logits);
+        // a step the memory did not change (none, or no share there): the model's probability is the mixture's
+        let logpModel = node.logpModel + Math.log(pEnd);
+        let logpMemory = -Infinity;
+        if (parts) {
+          const mask = table.continues[node.phase as Phase.Word | Phase.Punct];
+          logpModel = node.logpModel + Math.log(Math.max(1e-12, 1 - softmaxSums(parts.raw, mask).masked));
+          let goesOn = 0;
+          for (const [t, q] of parts.q) if (mask[t]) goesOn += q;
+          logpMemory = node.logpMemory + Math.log(Math.max(0, 1 - goesOn));
+        }
+        finished.push({ phase: node.phase, pEnd, tokens: node.tokens, bytes: node.bytes, logp, logpModel, logpMemory, cache: node.cache!, logits });
         finished.sort((a, b) => b.logp - a.logp);
         if (finished.length > opts.k) finished.length = opts.k;
       }
@@ -249,13 +269,18 @@ export async function searchUnits<C>(
       if (best.length > beam) best.pop();
       if (best.length >= beam) worst = Math.max(floorRaw, best[best.length - 1].logp - node.logp + logZ);
     }
+    // the same steps under the model alone and the memory alone (where a memory was mixed in)
+    const parts = mixtureParts(logits);
+    const logZModel = parts ? softmaxSums(parts.raw, null).logZ : logZ;
     for (const b of best) {
-      frontier.push({ tokens: [...node.tokens, b.token], bytes: b.bytes, phase: b.phase, open: b.open, logp: b.logp, depth: node.depth + 1, parentCache: node.cache! });
+      const logpModel = node.logpModel + (parts ? parts.raw[b.token] - logZModel : b.logp - node.logp);
+      const logpMemory = parts ? node.logpMemory + Math.log(parts.q.get(b.token) ?? 0) : -Infinity;
+      frontier.push({ tokens: [...node.tokens, b.token], bytes: b.bytes, phase: b.phase, open: b.open, logp: b.logp, logpModel, logpMemory, depth: node.depth + 1, parentCache: node.cache! });
     }
     if (best.length >= beam) {
       // the children left out are no more likely than the last one taken
       const last = best[best.length - 1];
-      frontier.push({ tokens: node.tokens, bytes: node.bytes, phase: node.phase, open: node.open, logp: last.logp, depth: node.depth, parentCache: node.parentCache, more: { of: node, logZ, below: { logp: last.logp, token: last.token } } });
+      frontier.push({ tokens: node.tokens, bytes: node.bytes, phase: node.phase, open: node.open, logp: last.logp, logpModel: node.logpModel, logpMemory: node.logpMemory, depth: node.depth, parentCache: node.parentCache, more: { of: node, logZ, below: { logp: last.logp, token: last.token } } });
     }
   }
 }

@@ -9,7 +9,7 @@ import * as v from "valibot";
 import type { Envelope } from "./messaging";
 import { intIn } from "./schema";
 import { MAX_ALTERNATIVES, MAX_LAYERS_OR_HEADS, MAX_MEMORY_TOKENS, MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOUR_METRICS, NEIGHBOUR_MODES, NEIGHBOURS_K } from "./vocabulary";
-import type { AttentionResult, IndexProgress, MemoryInfo, ModelInfo, NeighbourList, ShownMatrix, SuggestResult } from "./vocabulary";
+import type { AttentionResult, Explanation, IndexProgress, MemoryInfo, ModelInfo, NeighbourList, ShownMatrix, SuggestResult } from "./vocabulary";
 import { LIMITS } from "../core/settings";
 
 /** longest text a request may carry (characters): the extension sends a window of the document; a whole 5 MB selection still fits */
@@ -78,6 +78,16 @@ export const PARAMS = {
     /** the layer and head (null: the average of heads) whose matrix the first heatmap shows */
     show: v.optional(v.object({ layer: intIn(0, MAX_LAYERS_OR_HEADS), head: v.nullable(intIn(0, MAX_LAYERS_OR_HEADS)) })),
   }),
+  /**
+   * Why the suggestion after text is what it is (explain.ts): the prediction with the parts of the model,
+   * the layers and the removals of each earlier word; the document's memory is filled first and read
+   */
+  explain: v.object({
+    text,
+    offset: intIn(0, Number.MAX_SAFE_INTEGER),
+    options: suggestOptions,
+    doc: v.optional(docKey),
+  }),
   /** rollout, per-position predictions and next words of the latest "attention" answer */
   attentionDetails: v.object({ detailsId: intIn(0, Number.MAX_SAFE_INTEGER) }),
   /** the k nearest whole words to a word, phrase or sum: pooled, static or at a layer */
@@ -120,6 +130,7 @@ interface Results {
   suggest: SuggestResult;
   attention: AttentionFirst;
   attentionDetails: AttentionDetails;
+  explain: Explanation;
   neighbours: NeighbourList;
   neighbourIndex: IndexProgress;
   memorySync: MemoryInfo;

@@ -44,8 +44,18 @@ export interface AttentionToken extends ViewToken {
 export interface WordProb {
   /** the word as it would be inserted, its leading white space included (completing a typed word: the rest of it) */
   word: string;
-  /** its probability (wordSearch.ts: its tokens' and the following boundary's; completing a typed word: given the typed part) */
+  /**
+   * its probability with the document memory mixed in, where one is (wordSearch.ts: its tokens' and the
+   * following boundary's; completing a typed word: given the typed part, over nextWord.ts's
+   * COMPLETIONS_NORMALIZED_OVER readings of it)
+   */
   p: number;
+  /** the same word's probability under the model alone (equal to p where no memory was mixed in) */
+  modelP?: number;
+  /** its probability under the document memory alone (0 where the memory gave it none, or there was none) */
+  memoryP?: number;
+  /** the token ids of its unit, the typed part's included: the first is what follows the context */
+  tokens?: number[];
 }
 
 /** A token that may come next, and its probability. */
@@ -80,6 +90,71 @@ export interface SuggestResult extends Suggestion {
   newContextTokens: number;
   /** entries of the document memory mixed into the probabilities (0: the model alone) */
   memoryEntries: number;
+  /** the memory's share of the mixture at the first token after the context (0: the model alone) */
+  share?: number;
+  /** where the window the model read begins, in the document (UTF-16 offset): it ends where the context does */
+  windowStart?: number;
+  /** the part of a word typed before the cursor that the suggestion completes ("" at a word boundary; white space typed counts) */
+  typed?: string;
+}
+
+// ---- the explanation of a suggestion (lm-lens explain, "Why this word?")
+
+/** The suggestion's probability with one unit of the window (a word, or punctuation, with the white space before it) taken out of the text. */
+export interface Removal {
+  /** the span taken out, in the explained text (UTF-16 offsets, end exclusive) */
+  start: number;
+  end: number;
+  text: string;
+  /** the suggested word's probability (mixed, as p) after the text without the span */
+  p: number;
+  /** present when the word is no longer among the ten most likely: p is then 0, and its probability is below this (the tenth's) */
+  below?: number;
+}
+
+/** A part of the model and what it added to the suggestion's first-token logit (direct logit attribution). */
+export interface LogitPart {
+  /** "embeddings", "L2H3" (layer 2, head 3; counted from 1), "L2 attention bias", "L2 MLP", "final norm bias" */
+  name: string;
+  logit: number;
+}
+
+/** What the model would say if it stopped after a layer (the logit lens), token level and without the memory. */
+export interface LensLayer {
+  /** counted from 1; the last is the model's own answer */
+  layer: number;
+  top: TokenProb[];
+  /** the suggestion's first token's probability there, and its rank (1 = first) */
+  tokenP: number;
+  tokenRank: number;
+}
+
+/** Why the model suggests what it suggests at the end of a text: the prediction and three causal views of it. */
+export interface Explanation {
+  /** the suggestion (the prediction's first word) and its probabilities: mixed, the model's alone, the memory's alone */
+  word: string;
+  p: number;
+  modelP: number;
+  memoryP: number;
+  /** the memory's share of the mixture there */
+  share: number;
+  /** the prediction's whole list (the panel's next words) */
+  words: { word: string; p: number; modelP: number; memoryP: number }[];
+  /** the word's first token, whose logit is split */
+  token: string;
+  /** its logit under the model alone (float32 weights) */
+  logit: number;
+  /** the parts of that logit; they sum to it (empty, with internalsProblem, where the weights cannot be read) */
+  components: LogitPart[];
+  layers: LensLayer[];
+  /** one per unit of the window, in text order */
+  removals: Removal[];
+  /** where the window the model read begins in the text (UTF-16 offset), and its tokens */
+  windowStart: number;
+  windowTokens: number;
+  /** why there are no components or layers */
+  internalsProblem?: string;
+  ms: number;
 }
 
 // ---- attention
@@ -147,19 +222,19 @@ export interface MemoryPlace {
   token: string;
 }
 
-/** How a next word's first token got its probability: from the model, from the memory, mixed. */
+/** How a next word got its probability: from the model, from the memory, mixed; and where the memory's came from. */
 export interface MemoryWord {
   /** the next word (as WordProb.word) */
   word: string;
-  /** its first token, whose probabilities these are */
+  /** its first token, whose earlier places are listed */
   token: string;
-  /** the token's probability under the model alone */
+  /** the whole word's probability under the model alone (WordProb.modelP: the list's own figure) */
   pModel: number;
-  /** its probability under the memory alone */
+  /** its probability under the memory alone (WordProb.memoryP) */
   pMemory: number;
-  /** the mixture's: (1 - share) * pModel + share * pMemory */
+  /** its probability mixed, as the list and the ghost text give it (WordProb.p) */
   pMixed: number;
-  /** the places that predicted this token, heaviest first */
+  /** the places that predicted its first token, heaviest first */
   places: MemoryPlace[];
 }
 

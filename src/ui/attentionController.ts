@@ -176,7 +176,7 @@ export class AttentionController {
       const details = await this.deps.client.request("attentionDetails", { detailsId: result.detailsId }, token);
       if (token.isCancellationRequested || this.screen.view?.id !== view.id) return;
       const { memory: readout, ...found } = details;
-      const rest = { attentions: result.attentions, headMeans: result.headMeans, ...found, ...memoryShown(req.document, key, readout, details.nextWords) };
+      const rest = { attentions: result.attentions, headMeans: result.headMeans, ...found, ...memoryShown(req.document, key, readout) };
       const { shown: _, ...whole } = view;
       this.screen = { ...this.screen, view: { ...whole, ...rest, pending: false } };
       this.post({ type: "details", data: { viewId: view.id, ...rest } });

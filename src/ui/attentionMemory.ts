@@ -2,7 +2,7 @@
 // readout's places given their lines and snippets from the document, or marked gone where the text has
 // changed since. attentionController.ts calls these with the view's document.
 import type { MemoryShown, PlaceLine } from "../shared/attentionProtocol";
-import type { MemoryPlace, MemoryReadout, WordProb } from "../shared/vocabulary";
+import type { MemoryPlace, MemoryReadout } from "../shared/vocabulary";
 import type { SourceDocument } from "./attentionRequest";
 
 /**
@@ -34,11 +34,9 @@ export function allPlaces(m: MemoryReadout): MemoryPlace[] {
 }
 
 /** What the panel shows of the memory for an answer: the readout with its places' lines, or why there is none. */
-export function memoryShown(document: SourceDocument, key: MemoryKey, readout: MemoryReadout | undefined, nextWords: readonly WordProb[]): MemoryShown {
+export function memoryShown(document: SourceDocument, key: MemoryKey, readout: MemoryReadout | undefined): MemoryShown {
   if ("none" in key) return { noMemory: key.none };
   if (readout) return { memory: readout, memoryPlaces: allPlaces(readout).map((p) => placeLine(document, p)) };
-  // the model host reads the memory for a whole next word only (memoryReadout): not for a word being typed
-  if (nextWords.length > 0 && !nextWords.every((w) => /^\s/u.test(w.word))) return { noMemory: "Document memory: read for a whole next word, not for the completion of a word being typed." };
   return { noMemory: "Document memory: nothing earlier in this document is in it yet." };
 }
 

@@ -90,7 +90,11 @@ test("Why this word? with a synced memory: the details carry the memory, its fir
   assert.ok(ghost.text.startsWith(nextWords[0].word), `the ghost text ${JSON.stringify(ghost.text)} starts with the list's first word`);
   assert.equal(nextWords[0].p, ghost.alternatives[0].p, "one distribution: the list's probability is the ghost text's");
   const w = memory.words[0];
-  assert.ok(Math.abs(w.pMixed - ((1 - memory.share) * w.pModel + memory.share * w.pMemory)) < 1e-9, "mixed = (1 - share) model + share memory");
+  // one set of numbers per word: the memory section's are the list's own whole-word figures
+  assert.equal(w.pMixed, nextWords[0].p);
+  assert.equal(w.pModel, nextWords[0].modelP);
+  assert.equal(w.pMemory, nextWords[0].memoryP);
+  assert.notEqual(w.pMixed, w.pModel, "the memory moved this word's probability");
   // every place lies on the story's lines, with the story's own text at its range
   assert.ok(memoryPlaces && memoryPlaces.length >= memory.top.length);
   const lines = STORY.split("\n");

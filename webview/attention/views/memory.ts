@@ -1,6 +1,7 @@
 // The document memory beside the next words: how many earlier positions it read and its share of the
-// mixture; for the suggestion (and the word the memory raised most) its first token's probability from
-// the model alone, from the memory and mixed; and the earlier places the memory weighed, each a button
+// mixture; for the suggestion (and the word the memory raised most) the whole word's probability from
+// the model alone, from the memory alone and mixed (the list's own figure); and the earlier places the
+// memory weighed for its first token, each a button
 // that reveals its line in the editor. For a selection, the memory's heaviest places over the earlier text.
 // Document text goes in as text only (el's textContent), never as HTML.
 import { type MemoryPlace, type MemoryWord, type PlaceLine } from "../../../src/shared/attentionProtocol";
@@ -64,10 +65,10 @@ function wordBlock(w: DeepReadonly<MemoryWord>, role: string, lines: ReadonlyMap
   const token = w.token === w.word ? "" : ` (first token ${quote(w.token)})`;
   const children: HTMLElement[] = [
     el("p", { className: "memory-word", text: `${role} ${quote(w.word)}${token}` }),
-    el("ol", { className: "bars memory-bars", attrs: { "aria-label": `Probability of ${quote(w.token)}` } }, [
+    el("ol", { className: "bars memory-bars", attrs: { "aria-label": `Probability of ${quote(w.word)}` } }, [
       bar("model", w.pModel, false, "The model alone, from the text in its window", "from-model"),
-      bar("memory", w.pMemory, false, "The document memory alone: the weights of the earlier places that this token followed", "from-memory"),
-      bar("mixed", w.pMixed, false, "The mixture the ghost text and the next words use", "mixed"),
+      bar("memory", w.pMemory, false, "The document memory alone: the weights of the earlier places that the word's tokens followed", "from-memory"),
+      bar("mixed", w.pMixed, false, "The mixture: the figure the ghost text and the list above give this word", "mixed"),
     ]),
   ];
   if (lines) {
@@ -104,8 +105,8 @@ export function renderMemory(s: ReadState, on: ViewEvents): void {
     attrs: { title: "Every token's probability is (1 − share) × the model's + share × the memory's. The memory weighs each earlier position by how alike the model's state there is to its state here, and gives the token that followed it." },
   });
   const heading = el("h3", {
-    text: "First token's probability (token level: the list above gives whole words)",
-    attrs: { title: "The model alone, the memory alone and the mixture, for the first token of the word; a whole word's probability also counts its later tokens" },
+    text: "The word's probability: the model alone, the memory alone, mixed",
+    attrs: { title: "Whole words, as in the list above: each of the word's tokens, and the end of the word after them. Mixed is the list's figure" },
   });
   const blocks = m.words.map((w, i) => wordBlock(w, i === 0 ? (suggested ? "➜ The suggestion:" : "The most likely next word:") : "Raised most by the memory:", why ? lines : undefined, on));
   const rest: HTMLElement[] = [];

@@ -1,0 +1,177 @@
+// "Why this word?", causally: for the prediction at the end of a text (the very object the ghost text,
+// predict and the attention panel read), what each part of the model added to the suggestion's first
+// token (explainMath.ts), what each layer would have said (the logit lens), and what the suggestion's
+// probability becomes when each earlier word of the window is taken out of the text and the model is
+// run again (the memory as it would be: without the entries of the words taken out).
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import type { Engine } from "./engine";
+import { PANEL_WORDS } from "./engine";
+import { HostError } from "../shared/hostProtocol";
+import type { Settings } from "../core/settings";
+import type { Explanation, Removal, WordProb } from "../shared/vocabulary";
+import type { DocumentMemory } from "./documentMemory";
+import type { KvCache } from "./onnxModel";
+import type { MemoryView } from "./tokenMemory";
+import { readGpt2Weights, type Gpt2Weights } from "./gpt2Weights";
+import { attribute, lensLogits } from "./explainMath";
+import { topTokens } from "./softmax";
+
+/** tokens listed per layer of the logit lens */
+const LENS_TOKENS = 5;
+
+const weightsOf = new WeakMap<Engine, Gpt2Weights | { problem: string }>();
+
+/** The model's weights as arrays (read from its ONNX file once per engine), or why they cannot be. */
+function weights(engine: Engine): Gpt2Weights | { problem: string } {
+  let w = weightsOf.get(engine);
+  if (!w) {
+    const c = engine.folder.config;
+    w = readGpt2Weights(readFileSync(engine.folder.onnxPath), { nLayer: c.nLayer, nEmbd: c.nEmbd, vocabSize: c.vocabSize });
+    weightsOf.set(engine, w);
+  }
+  return w;
+}
+
+/**
+ * The units of the window that a removal takes out, in the text's offsets: each word or run of
+ * punctuation with the white space before it ("the hair was" -> "the", " hair", " was").
+ */
+export function windowUnits(text: string, from: number, to: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  const re = /\s*(?:[\p{L}\p{M}\p{N}_]+|[^\s\p{L}\p{M}\p{N}_]+)/gu;
+  re.lastIndex = from;
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
+    const end = Math.min(m.index + m[0].length, to);
+    if (text.slice(m.index, end).trim()) out.push({ start: m.index, end });
+    if (end >= to) break;
+  }
+  return out;
+}
+
+/** A memory view without the entries whose token lies in [start, end) of the document. */
+function viewWithout(m: DocumentMemory<KvCache>, at: number, view: MemoryView, start: number, end: number): MemoryView {
+  const keep: number[] = [];
+  for (let i = 0; i < view.count; i++) {
+    const place = m.placeOf(at, i);
+    if (!place || place.end <= start || place.start >= end) keep.push(i);
+  }
+  if (keep.length === view.count) return view;
+  const keys = new Float32Array(keep.length * view.dim);
+  const next = new Int32Array(keep.length);
+  const stamps = view.stamps ? new Float64Array(keep.length) : undefined;
+  keep.forEach((i, j) => {
+    keys.set(view.keys.subarray(i * view.dim, (i + 1) * view.dim), j * view.dim);
+    next[j] = view.next[i];
+    if (stamps) stamps[j] = view.stamps![i];
+  });
+  return { keys, next, ...(stamps ? { stamps } : {}), count: keep.length, dim: view.dim };
+}
+
+export interface ExplainOptions {
+  options: Settings["suggest"];
+  /** the memory to read (an open document's, or one made over the text); absent: the model alone */
+  memory?: DocumentMemory<KvCache>;
+  /** where text starts in its document */
+  offset?: number;
+}
+
+/** The explanation of the prediction at the end of `text`. */
+export async function explain(engine: Engine, text: string, o: ExplainOptions): Promise<Explanation> {
+  const t0 = performance.now();
+  const offset = o.offset ?? 0;
+  const params = { ...o.options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false };
+  const prediction = await engine.suggest(text, params, undefined, offset, o.memory);
+  const first = prediction.alternatives[0];
+  if (!first) throw new HostError("input", text.trim() ? "the model suggests no word after this text (it ends inside a word no known word completes, or in a very long one)" : "the text is empty: there is nothing to explain");
+  // the state the word's first token follows: before the typed part, unless the typed word was already whole
+  const typed = prediction.typed ?? "";
+  const whole = prediction.startsNewWord && typed.trim() !== "";
+  const context = whole ? text : text.slice(0, text.length - typed.length);
+  const ids = engine.contextIds(context.replace(/\r\n?/g, "\n"), o.options.maxContextTokens, offset);
+  const token = first.tokens?.[0] ?? engine.tokenizer.encode(first.word)[0];
+  const cfg = engine.folder.config;
+  const run = await engine.model.run(null, ids, { attentions: true, hidden: true });
+  const modelLogit = run.logits[token];
+  const base: Explanation = {
+    word: first.word,
+    p: first.p,
+    modelP: first.modelP ?? first.p,
+    memoryP: first.memoryP ?? 0,
+    share: prediction.share ?? 0,
+    token: engine.tokenizer.tokenText(token),
+    logit: modelLogit,
+    windowStart: (prediction.windowStart ?? offset) - offset,
+    windowTokens: ids.length,
+    words: prediction.alternatives.map(({ word, p, modelP, memoryP }) => ({ word, p, modelP: modelP ?? p, memoryP: memoryP ?? 0 })),
+    components: [],
+    layers: [],
+    removals: [],
+    ms: 0,
+  };
+  const w = weights(engine);
+  if ("problem" in w || !run.hidden || !run.attentions) {
+    base.internalsProblem = "problem" in w ? `no split by part or layer: ${w.problem}` : "no split by part or layer: the model gives no hidden states or attention";
+  } else {
+    const a = attribute(w, { hidden: run.hidden, attentions: run.attentions, T: ids.length, H: cfg.nHead }, token);
+    if (a.check > 1e-2) {
+      base.internalsProblem = `no split by part or layer: this arithmetic does not reproduce the model's own final state (off by ${a.check.toPrecision(2)}), so the weights are not read as the model uses them`;
+    } else {
+      base.components = a.components;
+      base.layers = a.streams.map((stream, l) => {
+        // the last layer's too (not the run's own logits): the test holds it to the model's answer
+        const logits = lensLogits(w, stream);
+        const rank = rankOf(logits, token);
+        return { layer: l + 1, top: topTokens(logits, LENS_TOKENS).map(({ id, p }) => ({ token: engine.tokenizer.tokenText(id), p })), tokenP: probOf(logits, token), tokenRank: rank };
+      });
+    }
+  }
+  // the typed word, when it was whole, read as the search read it (its canonical tokens); a completion's
+  // probability is given the typed part, over its readings, so a removal runs the search itself
+  const typedTokens = whole ? engine.tokenizer.encode(typed.replace(/\r\n?/g, "\n")) : undefined;
+  // (the typed word itself is not an earlier word: the units end where it begins)
+  base.removals = await removals(engine, text, text.slice(0, text.length - typed.length), ids, run.cache, first, prediction.windowStart ?? offset, params, o, prediction.startsNewWord ? (typedTokens ?? []) : undefined);
+  base.ms = performance.now() - t0;
+  return base;
+}
+
+/** The suggestion's probability with each unit of the window taken out of the text, in one pass over them. */
+async function removals(engine: Engine, text: string, context: string, ids: number[], cache: KvCache, first: WordProb, windowStart: number, params: Settings["suggest"] & { useCache: boolean }, o: ExplainOptions, typed: number[] | undefined): Promise<Removal[]> {
+  const offset = o.offset ?? 0;
+  const units = windowUnits(text, windowStart - offset, context.length);
+  const m = o.memory;
+  const at = offset + context.length;
+  const full = m?.view(at) ?? null;
+  const out: Removal[] = [];
+  for (const u of units) {
+    const cut = text.slice(0, u.start) + text.slice(u.end);
+    const how = {
+      from: { ids, cache },
+      ...(m && full ? { memory: () => viewWithout(m, at, full, offset + u.start, offset + u.end) } : {}),
+    };
+    if (typed && first.tokens) {
+      // a new word: its probability is its own tokens' and boundary's, scored directly (what the search finds for it)
+      out.push({ start: u.start, end: u.end, text: text.slice(u.start, u.end), p: await engine.unitProbability(cut, typed, first.tokens, params, offset, m, how) });
+      continue;
+    }
+    const r = await engine.suggest(cut, params, undefined, offset, m, how);
+    const found = r.alternatives.find((x) => x.word === first.word);
+    const last = r.alternatives[r.alternatives.length - 1];
+    out.push({ start: u.start, end: u.end, text: text.slice(u.start, u.end), p: found?.p ?? 0, ...(found ? {} : { below: last?.p ?? 0 }) });
+  }
+  return out;
+}
+
+function probOf(logits: Float32Array, token: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  return Math.exp(logits[token] - max) / sum;
+}
+
+function rankOf(logits: Float32Array, token: number): number {
+  let rank = 1;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > logits[token]) rank++;
+  return rank;
+}
