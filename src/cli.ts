@@ -30,7 +30,8 @@ const USAGE = `usage:
       --json: one JSON line per file and a last one for all, with file, tokens, words, bitsPerByte and
       wordPerplexity
   lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--no-memory] [--json] TEXT
-      attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin);
+      attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin;
+      a TEXT of more than N tokens (default 512) is cut at its start, at a word: its end is analysed);
       --json also gives "nextWords" (the 10 most likely next words after TEXT: predict --top 10's list,
       the memory of TEXT included unless --no-memory)
       and "predictions" (per token, the 10 most likely next tokens: token-level, not words)
@@ -69,7 +70,7 @@ function explanationText(x: Awaited<ReturnType<typeof explain>>): string {
     for (const l of x.layers) lines.push(`after layer ${l.layer}: ${l.top.map((t) => `${JSON.stringify(t.token)} ${pct(t.p)}`).join(", ")}; ${JSON.stringify(x.token)} ${pct(l.tokenP)} (rank ${l.tokenRank})`);
   }
   const effects = [...x.removals].sort((a, b) => a.p - b.p).slice(0, 5);
-  if (effects.length) lines.push(`without: ${effects.map((r) => `${JSON.stringify(r.text.trim())} -> ${pct(r.p)}${r.below !== undefined ? ` (below ${pct(r.below)})` : ""}`).join(", ")}`);
+  if (effects.length) lines.push(`without: ${effects.map((r) => `${JSON.stringify(r.text.trim())} -> ${pct(r.p)}`).join(", ")}`);
   lines.push(`(${x.ms.toFixed(0)} ms)`);
   return lines.join("\n") + "\n";
 }
@@ -286,7 +287,8 @@ async function main(argv: string[]): Promise<number> {
     const engine = await Engine.load(modelDir, { quantize: !values.exact });
     try {
       const max = positiveInt(values["max-tokens"], "max-tokens", Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions), Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions));
-      const r = await engine.attention(text, max, undefined, values["no-memory"] ? 0 : DEFAULT_MEMORY_TOKENS);
+      // a long TEXT keeps its end (as "Why this word?"): the next words are those after TEXT, as predict's
+      const r = await engine.attention(text, max, undefined, values["no-memory"] ? 0 : DEFAULT_MEMORY_TOKENS, "end");
       const T = r.tokens.length;
       // [layer][head][query][key], the same numbers the panel shows
       const nested = Array.from({ length: r.nLayer }, (_, l) =>
@@ -295,9 +297,11 @@ async function main(argv: string[]): Promise<number> {
       if (values.json) {
         const words = r.nextWords.map((w) => ({ word: w.word, p: round(w.p) }));
         const predictions = r.predictions.map((row) => row.map((t) => ({ token: t.token, p: round(t.p) })));
-        process.stdout.write(JSON.stringify({ tokens: r.tokens.map((t) => t.text), attentions: nested, truncated: r.truncated, nextWords: words, predictions }) + "\n");
+        const cut = r.cutChars ?? 0;
+        process.stdout.write(JSON.stringify({ tokens: r.tokens.map((t) => t.text), attentions: nested, truncated: r.truncated || cut > 0, ...(cut > 0 ? { cutChars: cut } : {}), nextWords: words, predictions }) + "\n");
       } else {
-        process.stdout.write(`${T} tokens${r.truncated ? ` (truncated from ${r.totalTokens ?? "more"})` : ""}: ${r.tokens.map((t) => JSON.stringify(t.text)).join(" ")}\n`);
+        const cut = r.cutChars ?? 0;
+        process.stdout.write(`${T} tokens${cut > 0 ? ` (the text's first ${cut} characters left out)` : r.truncated ? ` (truncated from ${r.totalTokens ?? "more"})` : ""}: ${r.tokens.map((t) => JSON.stringify(t.text)).join(" ")}\n`);
         nested.forEach((layer, l) =>
           layer.forEach((head, h) => {
             const last = head[T - 1];
@@ -332,7 +336,7 @@ async function main(argv: string[]): Promise<number> {
           logit: fixed(x.logit),
           components: x.components.map((c) => ({ name: c.name, logit: fixed(c.logit) })),
           layers: x.layers.map((l) => ({ layer: l.layer, top: l.top.map((t) => ({ token: t.token, p: round(t.p) })), tokenP: round(l.tokenP), tokenRank: l.tokenRank })),
-          removals: x.removals.map((r) => ({ ...r, p: round(r.p), ...(r.below !== undefined ? { below: round(r.below) } : {}) })),
+          removals: x.removals.map((r) => ({ ...r, p: round(r.p) })),
           ms: Number(ms.toFixed(1)),
         };
         process.stdout.write(JSON.stringify(out) + "\n");

@@ -29,7 +29,7 @@ export class SupersededError extends Error {}
 
 export class AttentionRuns {
   /** the latest first() run, kept for its details() */
-  private last: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { at: number; offset: number; options: Settings["suggest"]; doc?: string } } | null = null;
+  private last: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { before: string; offset: number; options: Settings["suggest"]; doc?: string } } | null = null;
   private runs = 0;
 
   constructor(private readonly engine: AttentionHost) {}
@@ -38,8 +38,11 @@ export class AttentionRuns {
     this.last = null;
   }
 
-  /** Attention probabilities over exactly the tokens of the text (its first maxTokens), with predictions. */
-  async whole(textIn: string, maxTokens: number, words?: PanelWords, memoryTokens = 0): Promise<AttentionResult> {
+  /**
+   * Attention probabilities over exactly the tokens of the text (its first maxTokens, or with fit "end"
+   * its last), with predictions and the next words after the analysed text.
+   */
+  async whole(textIn: string, maxTokens: number, words?: PanelWords, memoryTokens = 0, fit: "start" | "end" = "start"): Promise<AttentionResult & { cutChars?: number }> {
     // the CLI: the next words read a memory of the whole text, as predict's do (an open document's is the host's)
     const key = "\u0000attention";
     if (memoryTokens > 0 && this.engine.hasHidden && !words?.doc) {
@@ -47,7 +50,7 @@ export class AttentionRuns {
       words = { at: words?.at ?? textIn.length, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: key };
     }
     try {
-      const first = await this.first(textIn, maxTokens, words);
+      const first = await this.first(textIn, maxTokens, words, fit);
       const { detailsId: _, ...core } = first;
       return { ...core, ...(await this.details(first.detailsId)) };
     } finally {
@@ -78,7 +81,7 @@ export class AttentionRuns {
     const L = cfg.nLayer;
     const H = cfg.nHead;
     if (ids.length === 0) {
-      this.last = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), words: { at: 0, offset: 0, options: DEFAULT_SETTINGS.suggest } };
+      this.last = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), words: { before: "", offset: 0, options: DEFAULT_SETTINGS.suggest } };
       return { text: "", tokens: [], nLayer: L, nHead: H, attentions: new Float32Array(0), headMeans: new Float32Array(0), truncated: false, totalTokens: 0, model: this.engine.folder.name, detailsId, cutChars };
     }
     const tokens = tokenRanges(this.engine.tokenizer, ids);
@@ -89,7 +92,10 @@ export class AttentionRuns {
     (r.attentions ?? []).forEach((a, l) => attentions.set(a, l * H * T * T));
     // the list is about the analysed text: a point past its end (the text was cut) is its end
     const at = Math.min(words?.at ?? text.length, text.length);
-    this.last = { detailsId, T, text, attentions, logits: r.logits, words: { at, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: words?.doc } };
+    // The prediction reads the text it was sent, not the analysed part: with its start left out (fit "end"),
+    // the window is placed in the whole text as the ghost text's is, and the numbers are the ghost text's.
+    const before = cutChars > 0 ? { before: textWhole.slice(0, wordsWhole?.at ?? textWhole.length), offset: wordsWhole?.offset ?? 0 } : { before: text.slice(0, at), offset: words?.offset ?? 0 };
+    this.last = { detailsId, T, text, attentions, logits: r.logits, words: { ...before, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: words?.doc } };
     const shape = { nLayer: L, nHead: H, T };
     const means = headMeans(attentions, shape);
     // the one matrix the first heatmap needs (a layer or head this model lacks: layer 1's average)
@@ -104,16 +110,16 @@ export class AttentionRuns {
   async details(detailsId: number): Promise<AttentionDetails> {
     const a = this.last;
     if (!a || a.detailsId !== detailsId) throw new SupersededError("a newer attention request replaced this one");
-    const { T, text, attentions, logits } = a;
+    const { T, attentions, logits } = a;
     if (T === 0) return { rollout: new Float32Array(0), predictions: [], nextWords: [] };
     const cfg = this.engine.folder.config;
     const V = cfg.vocabSize;
     const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.engine.tokenizer.tokenText(id), p })));
     // the panel shows what the model computes with the document's whole memory, not with part of it
     if (a.words.doc) await this.engine.memories.fill(a.words.doc);
-    const prediction = await this.engine.panelWords(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc);
+    const prediction = await this.engine.panelWords(a.words.before, a.words.offset, a.words.options, a.words.doc);
     const nextWords = prediction.alternatives;
-    const memory = a.words.doc ? await this.engine.memoryReadout(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc, prediction) : undefined;
+    const memory = a.words.doc ? await this.engine.memoryReadout(a.words.before, a.words.offset, a.words.options, a.words.doc, prediction) : undefined;
     // derived here, in the model host, so the extension host never spends time on T^3 products
     return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords, ...(memory ? { memory } : {}) };
   }

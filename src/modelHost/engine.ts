@@ -375,27 +375,50 @@ export class Engine {
   }
 
   /**
-   * One unit's probability after textBefore (its tokens, `unit`), as the word search scores it: the typed
-   * part (`typed`: the tokens the search read it as; none at a word boundary) first, token by token, then
-   * the unit's tokens and the boundary after them, on the mixture. explain.ts's removals read it.
+   * Units' probabilities after textBefore (each its tokens), as the word search scores them: the typed part
+   * (`typed`: the tokens the search read it as, when it was a whole word; none otherwise) first, token by
+   * token, then each unit's tokens and the boundary after them, on the mixture; units that share tokens
+   * share their runs. explain.ts's removals read it.
    */
-  async unitProbability(textBefore: string, typed: readonly number[], unit: readonly number[], p: SuggestParams, offset: number, memoryOf: DocumentMemory<KvCache> | undefined, how: SuggestHow): Promise<number> {
+  async unitProbabilities(textBefore: string, typed: readonly number[], units: readonly (readonly number[])[], p: SuggestParams, offset: number, memoryOf: DocumentMemory<KvCache> | undefined, how: SuggestHow): Promise<number[]> {
     const { context, pending } = splitPending(textBefore.replace(/\r\n?/g, "\n"));
     const ids = this.contextIds(context, p.maxContextTokens, offset);
-    if (ids.length === 0 || unit.length === 0) return 0;
+    if (ids.length === 0) return units.map(() => 0);
     const view = memoryOf?.view(offset + textBefore.length - pending.length) ?? null;
     const memory = view && how.memory ? how.memory(view) : view;
     const model = this.stepModel(() => undefined, false, memory);
-    let state = await this.mixed(await this.base(ids, false, () => undefined, how.from), memory);
-    for (const t of typed) state = await model.extend(state.cache, [t], true);
-    let logp = 0;
-    for (const t of unit) {
-      logp += state.logits[t] - softmaxSums(state.logits, null).logZ;
-      state = await model.extend(state.cache, [t], true);
+    let start = await this.mixed(await this.base(ids, false, () => undefined, how.from), memory);
+    for (const t of typed) start = await model.extend(start.cache, [t], true);
+    // a typed word counts as finished only where the search reads it so (nextWord.ts): where it would be
+    // completed instead after this text, no next word is suggested
+    if (typed.length > 0 && !(await this.suggest(textBefore, { ...p, k: 1, words: 1, temperature: 0, useCache: false }, undefined, offset, memoryOf, how)).startsNewWord) return units.map(() => 0);
+    const after = new Map<string, Promise<{ cache: KvCache; logits: Float32Array }>>([["", Promise.resolve(start)]]);
+    const stateAfter = (tokens: readonly number[]): Promise<{ cache: KvCache; logits: Float32Array }> => {
+      const key = tokens.join(",");
+      let s = after.get(key);
+      if (!s) {
+        s = stateAfter(tokens.slice(0, -1)).then((prev) => model.extend(prev.cache, [tokens[tokens.length - 1]], true));
+        after.set(key, s);
+      }
+      return s;
+    };
+    const out: number[] = [];
+    for (const unit of units) {
+      let logp = 0;
+      for (let i = 0; i < unit.length; i++) {
+        const { logits } = await stateAfter(unit.slice(0, i));
+        logp += logits[unit[i]] - softmaxSums(logits, null).logZ;
+      }
+      const { logits } = await stateAfter(unit);
+      out.push(unit.length === 0 ? 0 : Math.exp(logp) * Math.max(1e-12, 1 - this.unitGoesOn(unit, logits)));
     }
-    const phase = advance(Phase.Leading, 0, this.table.bytes.length ? concatBytes(unit.map((t) => this.table.bytes[t])) : new Uint8Array(0)).phase;
-    const goesOn = phase === Phase.Word || phase === Phase.Punct ? softmaxSums(state.logits, this.table.continues[phase]).masked : 0;
-    return Math.exp(logp) * Math.max(1e-12, 1 - goesOn);
+    return out;
+  }
+
+  /** The probability that a unit (its tokens) goes on after them: the mass of the tokens that continue it. */
+  private unitGoesOn(unit: readonly number[], logits: Float32Array): number {
+    const phase = advance(Phase.Leading, 0, concatBytes(unit.map((t) => this.table.bytes[t]))).phase;
+    return phase === Phase.Word || phase === Phase.Punct ? softmaxSums(logits, this.table.continues[phase]).masked : 0;
   }
 
   /**

@@ -40,6 +40,9 @@ function weights(engine: Engine): Gpt2Weights | { problem: string } {
 export function windowUnits(text: string, from: number, to: number): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   const re = /\s*(?:[\p{L}\p{M}\p{N}_]+|[^\s\p{L}\p{M}\p{N}_]+)/gu;
+  // a window that begins inside a word (at a token of it) leaves that word out: only part of it is read
+  const inWord = /[\p{L}\p{M}\p{N}_]/u;
+  while (from > 0 && from < to && inWord.test(text[from - 1]) && inWord.test(text[from])) from++;
   re.lastIndex = from;
   for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
     const end = Math.min(m.index + m[0].length, to);
@@ -130,34 +133,37 @@ export async function explain(engine: Engine, text: string, o: ExplainOptions): 
   // probability is given the typed part, over its readings, so a removal runs the search itself
   const typedTokens = whole ? engine.tokenizer.encode(typed.replace(/\r\n?/g, "\n")) : undefined;
   // (the typed word itself is not an earlier word: the units end where it begins)
-  base.removals = await removals(engine, text, text.slice(0, text.length - typed.length), ids, run.cache, first, prediction.windowStart ?? offset, params, o, prediction.startsNewWord ? (typedTokens ?? []) : undefined);
+  base.removals = await removals(engine, text, text.slice(0, text.length - typed.length), ids, run.cache, first, prediction.windowStart ?? offset, params, o, typedTokens ?? [], prediction.startsNewWord ? undefined : prediction.readings);
   base.ms = performance.now() - t0;
   return base;
 }
 
-/** The suggestion's probability with each unit of the window taken out of the text, in one pass over them. */
-async function removals(engine: Engine, text: string, context: string, ids: number[], cache: KvCache, first: WordProb, windowStart: number, params: Settings["suggest"] & { useCache: boolean }, o: ExplainOptions, typed: number[] | undefined): Promise<Removal[]> {
+/**
+ * The suggestion's probability with each unit of the window taken out of the text, in one pass over them:
+ * the context runs again from where the unit was (the window's earlier tokens are kept), and the word is
+ * scored as the search scores it. A completion of a typed word is given the typed part over the
+ * prediction's own readings of it (`readings`), each scored after the shorter text.
+ */
+async function removals(engine: Engine, text: string, context: string, ids: number[], cache: KvCache, first: WordProb, windowStart: number, params: Settings["suggest"] & { useCache: boolean }, o: ExplainOptions, typed: number[], readings: number[][] | undefined): Promise<Removal[]> {
   const offset = o.offset ?? 0;
   const units = windowUnits(text, windowStart - offset, context.length);
   const m = o.memory;
   const at = offset + context.length;
   const full = m?.view(at) ?? null;
   const out: Removal[] = [];
+  if (!first.tokens) return out;
+  const scored = readings ?? [first.tokens];
+  const index = readings ? readings.findIndex((r) => r.join(",") === first.tokens!.join(",")) : 0;
+  if (index < 0) return out;
   for (const u of units) {
     const cut = text.slice(0, u.start) + text.slice(u.end);
     const how = {
       from: { ids, cache },
       ...(m && full ? { memory: () => viewWithout(m, at, full, offset + u.start, offset + u.end) } : {}),
     };
-    if (typed && first.tokens) {
-      // a new word: its probability is its own tokens' and boundary's, scored directly (what the search finds for it)
-      out.push({ start: u.start, end: u.end, text: text.slice(u.start, u.end), p: await engine.unitProbability(cut, typed, first.tokens, params, offset, m, how) });
-      continue;
-    }
-    const r = await engine.suggest(cut, params, undefined, offset, m, how);
-    const found = r.alternatives.find((x) => x.word === first.word);
-    const last = r.alternatives[r.alternatives.length - 1];
-    out.push({ start: u.start, end: u.end, text: text.slice(u.start, u.end), p: found?.p ?? 0, ...(found ? {} : { below: last?.p ?? 0 }) });
+    const ps = await engine.unitProbabilities(cut, typed, scored, params, offset, m, how);
+    const mass = readings ? ps.reduce((a, b) => a + b, 0) : 1;
+    out.push({ start: u.start, end: u.end, text: text.slice(u.start, u.end), p: mass > 0 ? ps[index] / mass : 0 });
   }
   return out;
 }

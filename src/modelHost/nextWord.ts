@@ -62,9 +62,10 @@ const encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8");
 
 /**
- * A typed word's completions are given probabilities over this many of the most likely readings of the
- * typed part (the word as it stands included), whatever the number asked for: the ghost text (one
- * alternative), the panel (ten) and predict --top 1 then give one word one probability.
+ * A typed word's completions are given probabilities over the best COMPLETIONS_NORMALIZED_OVER + 1
+ * readings of the typed part (the word as it stands among them where it is one), whatever the number asked
+ * for: the ghost text (one alternative), the panel (ten) and predict --top 50 then give one word one
+ * probability.
  */
 export const COMPLETIONS_NORMALIZED_OVER = 10;
 
@@ -179,11 +180,15 @@ export async function suggestWords<C>(
     hyps = await searchUnits(model, table, base, pendingBytes, { ...search, k: completions + 1, beam: Math.max(search.beam, completions + 1), accept, viableChildren });
   }
   let given: { mixed: number; model: number; memory: number } | undefined;
+  let readingTokens: number[][] | undefined;
   if (!startsNewWord) {
     // completing the typed word: "" (the word as it stands) is not a suggestion, and probabilities
     // are given the typed part, over the readings found ("" included; COMPLETIONS_NORMALIZED_OVER)
-    const sum = (f: (h: WordHyp<C>) => number) => hyps.reduce((a, h) => a + Math.exp(f(h)), 0);
+    // (the best readings only, so that a longer list asked for does not change the figures)
+    const readings = hyps.slice(0, COMPLETIONS_NORMALIZED_OVER + 1);
+    const sum = (f: (h: WordHyp<C>) => number) => readings.reduce((a, h) => a + Math.exp(f(h)), 0);
     given = { mixed: sum((h) => h.logp), model: sum((h) => h.logpModel), memory: sum((h) => h.logpMemory) };
+    readingTokens = readings.map((h) => h.tokens);
     hyps = hyps.filter((h) => completionText(h.bytes, pendingBytes) !== "");
   }
   if (hyps.length === 0) return { text: "", alternatives: [], startsNewWord };
@@ -202,5 +207,5 @@ export async function suggestWords<C>(
     text += piece;
     if (/[\p{L}\p{N}]/u.test(piece)) words++;
   }
-  return { text, alternatives, startsNewWord };
+  return { text, alternatives, startsNewWord, ...(readingTokens ? { readings: readingTokens } : {}) };
 }

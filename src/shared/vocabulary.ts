@@ -76,6 +76,8 @@ export interface Suggestion {
   alternatives: WordProb[];
   /** true when the typed partial word was complete and the suggestion starts a new word */
   startsNewWord: boolean;
+  /** completing a typed word: the token ids of the readings its probabilities are given over (nextWord.ts) */
+  readings?: number[][];
 }
 
 /** A suggestion as the model host answers it, with what it cost. */
@@ -106,10 +108,11 @@ export interface Removal {
   start: number;
   end: number;
   text: string;
-  /** the suggested word's probability (mixed, as p) after the text without the span */
+  /**
+   * the suggested word's probability (mixed, as p) after the text without the span, as predict gives it
+   * there: 0 where the text would then end in a word being typed (the search would complete it instead)
+   */
   p: number;
-  /** present when the word is no longer among the ten most likely: p is then 0, and its probability is below this (the tenth's) */
-  below?: number;
 }
 
 /** A part of the model and what it added to the suggestion's first-token logit (direct logit attribution). */

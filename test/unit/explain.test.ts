@@ -30,7 +30,7 @@ interface Explained {
   logit: number;
   components: { name: string; logit: number }[];
   layers: { layer: number; top: { token: string; p: number }[]; tokenP: number; tokenRank: number }[];
-  removals: { start: number; end: number; text: string; p: number; below?: number }[];
+  removals: { start: number; end: number; text: string; p: number }[];
 }
 type Words = { words: { word: string; p: number }[] };
 
@@ -105,4 +105,6 @@ test("the window's units: each word or punctuation with the white space before i
   const t = "the hair, was  still";
   assert.deepEqual(windowUnits(t, 0, t.length).map((u) => t.slice(u.start, u.end)), ["the", " hair", ",", " was", "  still"]);
   assert.deepEqual(windowUnits(t, 4, 13).map((u) => t.slice(u.start, u.end)), ["hair", ",", " was"]);
+  // a window that starts inside a word leaves that word out
+  assert.deepEqual(windowUnits(t, 6, 13).map((u) => t.slice(u.start, u.end)), [",", " was"]);
 });
