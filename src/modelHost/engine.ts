@@ -284,6 +284,7 @@ export class Engine {
       isCancelled,
       ...(this.lexicon ? this.knownWord(textBefore, pending, p.knownWords) : {}),
       canonical: this.canonical,
+      figures: p.figures,
     }, endingPhase(context));
     const ms = performance.now() - t0;
     if (useCache) this.prefetch(ids, this.windowLimit(p.maxContextTokens), context, offset);

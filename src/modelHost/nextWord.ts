@@ -25,6 +25,12 @@ export interface SuggestOptions {
    * known words ("lighth" -> "ouse" when the text has "lighthouse", never "ed"). Absent: every word.
    */
   isKnownWord?: (word: string) => boolean;
+  /**
+   * Give a typed word's completions their probability given the typed part, over the best readings of it
+   * (COMPLETIONS_NORMALIZED_OVER): the figures the lists show. False: only as many readings as ranking the
+   * k asked for needs (the ghost text's own request: the same words, fewer model runs, no figure shown).
+   */
+  figures?: boolean;
   /** Whether some known word starts with these letters (lower-cased); with isKnownWord, it prunes the search. */
   isKnownPrefix?: (prefix: string) => boolean;
 }
@@ -162,7 +168,7 @@ export async function suggestWords<C>(
   // a typed word of letters goes on only along letters that begin a known word ("lighth" + "ou" for
   // "lighthouse"): the search's bounded runs are not spent on completions that would be refused
   const viableChildren = !startsNewWord && known && opts.isKnownPrefix && lettersTyped ? knownContinuations(opts.isKnownPrefix) : undefined;
-  const completions = Math.max(search.k, COMPLETIONS_NORMALIZED_OVER);
+  const completions = opts.figures === false ? search.k : Math.max(search.k, COMPLETIONS_NORMALIZED_OVER);
   let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined, accept, viableChildren });
   // The typed word is already whole when the most likely reading ends it here, ending is more likely
   // than going on, and the lexicon knows it as a word: then the suggestion is the next word ("the hair
@@ -174,7 +180,7 @@ export async function suggestWords<C>(
     hyps = await searchUnits(model, table, { cache: best.cache, logits: best.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: best.phase as Phase.Word | Phase.Punct });
     pendingBytes = new Uint8Array(0);
     startsNewWord = true;
-  } else if (!startsNewWord) {
+  } else if (!startsNewWord && (opts.figures !== false || hyps.some((h) => completionText(h.bytes, pendingBytes) === ""))) {
     // the word goes on: its readings, enough of them to give each completion its probability the same way
     // whatever k is (the slot "" takes is given to one more completion)
     hyps = await searchUnits(model, table, base, pendingBytes, { ...search, k: completions + 1, beam: Math.max(search.beam, completions + 1), accept, viableChildren });

@@ -28,6 +28,11 @@ const suggestOptions = v.object({
   seed: intIn(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
   /** false: recompute from scratch every time (the benchmark's no-cache peer) */
   useCache: v.optional(v.boolean()),
+  /**
+   * false: a typed word's completions need not carry their probability given the typed part (the ghost
+   * text shows no figure; the search then reads only the readings it needs to rank them). Default true.
+   */
+  figures: v.optional(v.boolean()),
   /** words of the document beyond the text sent that start like the typed word */
   knownWords: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(64))),
 });

@@ -88,7 +88,7 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
       const doc = this.deps.memoryKey?.(document);
       const r = await this.deps.client.request(
         "suggest",
-        { text, offset: start, options: { ...s.suggest, k: explicit ? s.suggest.k : 1, ...(knownWords.length ? { knownWords } : {}) }, ...(doc ? { doc } : {}) },
+        { text, offset: start, options: { ...s.suggest, k: explicit ? s.suggest.k : 1, figures: false, ...(knownWords.length ? { knownWords } : {}) }, ...(doc ? { doc } : {}) },
         token,
       );
       if (token.isCancellationRequested) return undefined;
