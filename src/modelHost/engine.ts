@@ -389,10 +389,14 @@ export class Engine {
     const memory = view && how.memory ? how.memory(view) : view;
     const model = this.stepModel(() => undefined, false, memory);
     let start = await this.mixed(await this.base(ids, false, () => undefined, how.from), memory);
+    if (typed.length > 0) {
+      // a typed word counts as finished only where the search reads it so (nextWord.ts, as suggest asks):
+      // where it would be completed instead after this text, no next word is suggested
+      const known = this.lexicon ? this.knownWord(textBefore, pending, p.knownWords) : {};
+      const s = await suggestWords(model, this.table, start, pending, { ...p, k: 1, words: 1, temperature: 0, ...known, canonical: this.canonical, figures: false }, endingPhase(context));
+      if (!s.startsNewWord) return units.map(() => 0);
+    }
     for (const t of typed) start = await model.extend(start.cache, [t], true);
-    // a typed word counts as finished only where the search reads it so (nextWord.ts): where it would be
-    // completed instead after this text, no next word is suggested
-    if (typed.length > 0 && !(await this.suggest(textBefore, { ...p, k: 1, words: 1, temperature: 0, useCache: false }, undefined, offset, memoryOf, how)).startsNewWord) return units.map(() => 0);
     const after = new Map<string, Promise<{ cache: KvCache; logits: Float32Array }>>([["", Promise.resolve(start)]]);
     const stateAfter = (tokens: readonly number[]): Promise<{ cache: KvCache; logits: Float32Array }> => {
       const key = tokens.join(",");
