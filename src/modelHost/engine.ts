@@ -376,52 +376,32 @@ export class Engine {
   }
 
   /**
-   * Units' probabilities after textBefore (each its tokens), as the word search scores them: the typed part
-   * (`typed`: the tokens the search read it as, when it was a whole word; none otherwise) first, token by
-   * token, then each unit's tokens and the boundary after them, on the mixture; units that share tokens
-   * share their runs. explain.ts's removals read it.
+   * The state after the context of textBefore, computed as suggest computes it (with `how`), with the
+   * memory's view it reads; null when the text has no context, or when `wholeTyped` and the search would
+   * not read the typed word as finished there (it would complete it, and suggest no next word).
    */
-  async unitProbabilities(textBefore: string, typed: readonly number[], units: readonly (readonly number[])[], p: SuggestParams, offset: number, memoryOf: DocumentMemory<KvCache> | undefined, how: SuggestHow): Promise<number[]> {
+  async contextState(textBefore: string, p: SuggestParams, offset: number, memoryOf: DocumentMemory<KvCache> | undefined, how: SuggestHow, wholeTyped: boolean): Promise<{ state: { cache: KvCache; logits: Float32Array }; memory: MemoryView | null } | null> {
     const { context, pending } = splitPending(textBefore.replace(/\r\n?/g, "\n"));
     const ids = this.contextIds(context, p.maxContextTokens, offset);
-    if (ids.length === 0) return units.map(() => 0);
+    if (ids.length === 0) return null;
     const view = memoryOf?.view(offset + textBefore.length - pending.length) ?? null;
     const memory = view && how.memory ? how.memory(view) : view;
-    const model = this.stepModel(() => undefined, false, memory);
-    let start = await this.mixed(await this.base(ids, false, () => undefined, how.from), memory);
-    if (typed.length > 0) {
-      // a typed word counts as finished only where the search reads it so (nextWord.ts, as suggest asks):
-      // where it would be completed instead after this text, no next word is suggested
+    const state = await this.mixed(await this.base(ids, false, () => undefined, how.from), memory);
+    if (wholeTyped) {
       const known = this.lexicon ? this.knownWord(textBefore, pending, p.knownWords) : {};
-      const s = await suggestWords(model, this.table, start, pending, { ...p, k: 1, words: 1, temperature: 0, ...known, canonical: this.canonical, figures: false }, endingPhase(context));
-      if (!s.startsNewWord) return units.map(() => 0);
+      const s = await suggestWords(this.stepModel(() => undefined, false, memory), this.table, state, pending, { ...p, k: 1, words: 1, temperature: 0, ...known, canonical: this.canonical, figures: false }, endingPhase(context));
+      if (!s.startsNewWord) return null;
     }
-    for (const t of typed) start = await model.extend(start.cache, [t], true);
-    const after = new Map<string, Promise<{ cache: KvCache; logits: Float32Array }>>([["", Promise.resolve(start)]]);
-    const stateAfter = (tokens: readonly number[]): Promise<{ cache: KvCache; logits: Float32Array }> => {
-      const key = tokens.join(",");
-      let s = after.get(key);
-      if (!s) {
-        s = stateAfter(tokens.slice(0, -1)).then((prev) => model.extend(prev.cache, [tokens[tokens.length - 1]], true));
-        after.set(key, s);
-      }
-      return s;
-    };
-    const out: number[] = [];
-    for (const unit of units) {
-      let logp = 0;
-      for (let i = 0; i < unit.length; i++) {
-        const { logits } = await stateAfter(unit.slice(0, i));
-        logp += logits[unit[i]] - softmaxSums(logits, null).logZ;
-      }
-      const { logits } = await stateAfter(unit);
-      out.push(unit.length === 0 ? 0 : Math.exp(logp) * Math.max(1e-12, 1 - this.unitGoesOn(unit, logits)));
-    }
-    return out;
+    return { state, memory };
+  }
+
+  /** A state's logits with the memory's view mixed in (the final hidden state `h` is the memory's query). */
+  async mixedLogits(state: { cache: KvCache; logits: Float32Array; h?: Float32Array }, memory: MemoryView | null): Promise<Float32Array> {
+    return (await this.mixed(state, memory)).logits;
   }
 
   /** The probability that a unit (its tokens) goes on after them: the mass of the tokens that continue it. */
-  private unitGoesOn(unit: readonly number[], logits: Float32Array): number {
+  unitGoesOn(unit: readonly number[], logits: Float32Array): number {
     const phase = advance(Phase.Leading, 0, concatBytes(unit.map((t) => this.table.bytes[t]))).phase;
     return phase === Phase.Word || phase === Phase.Punct ? softmaxSums(logits, this.table.continues[phase]).masked : 0;
   }

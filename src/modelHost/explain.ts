@@ -16,6 +16,7 @@ import type { MemoryView } from "./tokenMemory";
 import { readGpt2Weights, type Gpt2Weights } from "./gpt2Weights";
 import { attribute, lensLogits } from "./explainMath";
 import { topTokens } from "./softmax";
+import { unitProbabilities } from "./removalScores";
 
 /** tokens listed per layer of the logit lens */
 const LENS_TOKENS = 5;
@@ -155,16 +156,16 @@ async function removals(engine: Engine, text: string, context: string, ids: numb
   const scored = readings ?? [first.tokens];
   const index = readings ? readings.findIndex((r) => r.join(",") === first.tokens!.join(",")) : 0;
   if (index < 0) return out;
-  for (const u of units) {
-    const cut = text.slice(0, u.start) + text.slice(u.end);
-    const how = {
-      from: { ids, cache },
-      ...(m && full ? { memory: () => viewWithout(m, at, full, offset + u.start, offset + u.end) } : {}),
-    };
-    const ps = await engine.unitProbabilities(cut, typed, scored, params, offset, m, how);
+  const texts = units.map((u) => ({
+    textBefore: text.slice(0, u.start) + text.slice(u.end),
+    how: { from: { ids, cache }, ...(m && full ? { memory: () => viewWithout(m, at, full, offset + u.start, offset + u.end) } : {}) },
+  }));
+  const scores = await unitProbabilities(engine, texts, typed, scored, params, offset, m);
+  units.forEach((u, i) => {
+    const ps = scores[i];
     const mass = readings ? ps.reduce((a, b) => a + b, 0) : 1;
     out.push({ start: u.start, end: u.end, text: text.slice(u.start, u.end), p: mass > 0 ? ps[index] / mass : 0 });
-  }
+  });
   return out;
 }
 

@@ -13,6 +13,11 @@ import { matmulGraph } from "./matmulGraph";
 import type { ModelConfig, ModelFolder } from "./modelFolder";
 import { ModelFolderError } from "./modelFolder";
 
+/** onnxruntime's tensor, for the modules that lay out runs of their own (batchSteps.ts); only this module imports onnxruntime */
+export type Tensor = ort.Tensor;
+export const floatTensor = (data: Float32Array, dims: number[]): Tensor => new ort.Tensor("float32", data, dims);
+export const int64Tensor = (data: BigInt64Array, dims: number[]): Tensor => new ort.Tensor("int64", data, dims);
+
 export interface KvCache {
   /** the tokens the cache holds, in order */
   ids: readonly number[];
@@ -417,6 +422,14 @@ export class OnnxModel {
     if (wants.hidden) result.hidden = Array.from({ length: cfg.nLayer + 1 }, (_, i) => out[`hidden_states.${i}`].data as Float32Array);
     if (wants.finalHidden) result.finalHidden = out[finalName].data as Float32Array;
     return result;
+  }
+
+  /**
+   * Run prepared inputs on the 8-bit session (where there is one and `fast`) or the float32 one: for
+   * batchSteps.ts, which runs one token after each of many caches at once.
+   */
+  async runFeeds(fast: boolean, feeds: Record<string, Tensor>, fetches: string[]): Promise<Record<string, Tensor>> {
+    return (fast && this.fast ? this.fast : this.session).run(feeds, fetches);
   }
 
   /** the memory's dot-product session, made on first use */

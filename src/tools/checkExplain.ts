@@ -16,6 +16,7 @@ import { Engine } from "../modelHost/engine";
 import { explain } from "../modelHost/explain";
 import { DEFAULT_MEMORY_TOKENS, DEFAULT_SETTINGS } from "../core/settings";
 import { mulberry32 } from "../modelHost/nextWord";
+import { HostError } from "../shared/hostProtocol";
 
 const ROOT = join(__dirname, "..");
 const SOURCES = ["docs", "linux-doc", "postgresql-doc", "rust-doc"];
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   const options = DEFAULT_SETTINGS.suggest;
   const rows: Row[] = [];
   const long: number[] = [];
+  let noWord = 0;
   try {
     for (const [si, source] of SOURCES.entries()) {
       const text = readFileSync(join(corpus, "heldout", `${source}.txt`), "utf8");
@@ -78,7 +80,15 @@ async function main(): Promise<void> {
           const panel = await engine.attention(context, 512, undefined, tokens, "end");
           const t0 = performance.now();
           const m = memory ? await engine.memories.over(context, DEFAULT_MEMORY_TOKENS) : undefined;
-          const x = await explain(engine, context, { options, ...(m ? { memory: m } : {}) });
+          let x;
+          try {
+            x = await explain(engine, context, { options, ...(m ? { memory: m } : {}) });
+          } catch (e) {
+            // no word to explain: predict and the panel must have none either
+            if (!(e instanceof HostError) || predicted.alternatives.length > 0 || panel.nextWords.length > 0) throw e;
+            noWord++;
+            continue;
+          }
           const ms = performance.now() - t0;
           const sum = x.components.reduce((a, c) => a + c.logit, 0);
           const row: Row = { source, memory, kind, word: x.word, p: x.p, predictP: predicted.alternatives[0]?.p ?? NaN, panelP: panel.nextWords[0]?.p ?? NaN, sameWord: x.word === predicted.alternatives[0]?.word && x.word === panel.nextWords[0]?.word, logitGap: Math.abs(sum - x.logit), ms };
@@ -108,6 +118,7 @@ async function main(): Promise<void> {
   const gap = (r: Row) => Math.max(Math.abs(r.p - r.predictP), Math.abs(r.p - r.panelP));
   const summary = {
     contexts: rows.length,
+    noWordAnywhere: noWord,
     sameWord: rows.filter((r) => r.sameWord).length,
     pWithin1e4: rows.filter((r) => gap(r) <= 1e-4).length,
     maxPGap: Math.max(...rows.map(gap)),
