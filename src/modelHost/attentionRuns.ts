@@ -121,6 +121,7 @@ export class AttentionRuns {
     const nextWords = prediction.alternatives;
     const memory = a.words.doc ? await this.engine.memoryReadout(a.words.before, a.words.offset, a.words.options, a.words.doc, prediction) : undefined;
     // derived here, in the model host, so the extension host never spends time on T^3 products
-    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords, ...(memory ? { memory } : {}) };
+    const nextWordsWindow = { start: prediction.windowStart ?? a.words.offset, tokens: prediction.contextTokens };
+    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords, nextWordsWindow, ...(memory ? { memory } : {}) };
   }
 }

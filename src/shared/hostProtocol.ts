@@ -128,7 +128,7 @@ export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "
 
 /** Where the attention panel's next-word list is asked for: after text.slice(0, at), with the user's suggestion settings. */
 export type PanelWords = v.InferOutput<typeof panelWords>;
-export type AttentionDetails = Pick<AttentionResult, "rollout" | "predictions" | "nextWords" | "memory">;
+export type AttentionDetails = Pick<AttentionResult, "rollout" | "predictions" | "nextWords" | "memory" | "nextWordsWindow">;
 
 interface Results {
   load: ModelInfo;

@@ -152,7 +152,7 @@ export interface Explanation {
   layers: LensLayer[];
   /** one per unit of the window, in text order */
   removals: Removal[];
-  /** where the window the model read begins in the text (UTF-16 offset), and its tokens */
+  /** where the window the model read begins in the text (UTF-16 offset), and its tokens (a whole typed word's included) */
   windowStart: number;
   windowTokens: number;
   /** why there are no components or layers */
@@ -197,6 +197,11 @@ export interface AttentionCore {
   nextWords: WordProb[];
   /** where the next words are asked for, in the analysed text (absent: its end) */
   nextWordsAt?: number;
+  /**
+   * the window the next words' prediction read: where it begins in the document (UTF-16 offset; it
+   * ends at the point of the next words) and its tokens; the view may show a longer span
+   */
+  nextWordsWindow?: { start: number; tokens: number };
   /** where the next words' document memory came in (absent: no memory was read) */
   memory?: MemoryReadout;
 }

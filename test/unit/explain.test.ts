@@ -70,6 +70,11 @@ test("the logit lens's last layer is the model's own next-token distribution ove
     const x = await explain(engine, text, { options: SUGGEST });
     const ids = engine.contextIds(text, SUGGEST.maxContextTokens);
     assert.equal(x.windowTokens, ids.length);
+    // the attention answer says which window its next words read: the explanation's
+    const panel = await engine.attention(text, 512, undefined, 0, "end");
+    assert.equal(panel.nextWordsWindow?.start, x.windowStart);
+    // (a typed word that is whole is read after the window: explain's run holds it too)
+    assert.ok(panel.nextWordsWindow!.tokens <= x.windowTokens && x.windowTokens - panel.nextWordsWindow!.tokens <= 2);
     const model = topTokens((await engine.model.run(null, ids)).logits, 5);
     const lens = x.layers[x.layers.length - 1].top;
     assert.deepEqual(lens.map((t) => t.token), model.map((t) => engine.tokenizer.tokenText(t.id)));
