@@ -34,6 +34,8 @@ interface Row {
   sameWord: boolean;
   logitGap: number;
   removalGap?: number;
+  /** the word is not in predict's 50 after the shorter text: its probability is checked against the fiftieth's */
+  removalBelowList?: boolean;
   ms: number;
 }
 
@@ -97,7 +99,10 @@ async function main(): Promise<void> {
             const cut = context.slice(0, biggest.start) + context.slice(biggest.end);
             const list = await engine.suggestInText(cut, { ...options, k: 50, words: 1 }, 0);
             const same = list.alternatives.find((w) => w.word === x.word);
-            row.removalGap = same ? Math.abs(same.p - biggest.p) : biggest.p === 0 ? 0 : Infinity;
+            // a word below predict's fiftieth is checked against that bound
+            const last = list.alternatives[list.alternatives.length - 1]?.p ?? 0;
+            row.removalGap = same ? Math.abs(same.p - biggest.p) : Math.max(0, biggest.p - last);
+            if (!same) row.removalBelowList = true;
           }
           rows.push(row);
         }
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
     maxLogitGap: Math.max(...rows.map((r) => r.logitGap)),
     removalsChecked: rows.filter((r) => r.removalGap !== undefined).length,
     removalWithin1e3: rows.filter((r) => r.removalGap !== undefined && r.removalGap <= 1e-3).length,
+    removalBelowList: rows.filter((r) => r.removalBelowList).length,
     maxRemovalGap: Math.max(...rows.filter((r) => r.removalGap !== undefined).map((r) => r.removalGap!)),
     medianMs: median(rows.map((r) => r.ms)),
     long20kMs: long.map((x) => Math.round(x)),
