@@ -61,8 +61,11 @@ export class BatchState {
     return new BatchState(model, past, mask, caches.map((c) => c.ids.length), P);
   }
 
-  /** Each row reads `token`: its logits (and final hidden state) there, and the rows' state after it. */
-  async step(token: number, fast: boolean, finalHidden: boolean): Promise<{ rows: RowStep[]; next: BatchState }> {
+  /**
+   * Each row reads `token`: its logits (and final hidden state) there, and the rows' state after it
+   * (unless `keep` is false: a last step, whose keys and values are not fetched).
+   */
+  async step(token: number, fast: boolean, finalHidden: boolean, keep = true): Promise<{ rows: RowStep[]; next?: BatchState }> {
     const cfg = this.model.config;
     const B = this.rows;
     const L = cfg.nLayer;
@@ -81,7 +84,7 @@ export class BatchState {
     for (let i = 0; i < L; i++) {
       feeds[`past_key_values.${i}.key`] = this.past[2 * i];
       feeds[`past_key_values.${i}.value`] = this.past[2 * i + 1];
-      fetches.push(`present.${i}.key`, `present.${i}.value`);
+      if (keep) fetches.push(`present.${i}.key`, `present.${i}.value`);
     }
     if (finalHidden) fetches.push(`hidden_states.${L}`);
     const r = await this.model.runFeeds(fast, feeds, fetches);
@@ -90,6 +93,7 @@ export class BatchState {
     const logits = r.logits.data as Float32Array;
     const hidden = finalHidden ? (r[`hidden_states.${L}`].data as Float32Array) : undefined;
     const rows = Array.from({ length: B }, (_, b) => ({ logits: logits.slice(b * V, (b + 1) * V), ...(hidden ? { h: hidden.slice(b * E, (b + 1) * E) } : {}) }));
+    if (!keep) return { rows };
     const present = Array.from({ length: 2 * L }, (_, t) => r[`present.${t >> 1}.${t & 1 ? "value" : "key"}`]);
     return { rows, next: new BatchState(this.model, present, mask, this.lengths.map((n) => n + 1), P + 1) };
   }

@@ -57,8 +57,11 @@ export class DocumentMemories {
     if (memo && sameEntries(memo, view)) return memo.logits;
     const h = this.query(hidden);
     let dots: Float32Array;
-    const reused = memo && view.stamps ? reuseDots(memo, view) : null;
-    if (reused && reused.missing.length <= FEW_NEW_ENTRIES) {
+    const reused = memo && view.stamps && !view.within ? reuseDots(memo, view) : null;
+    if (view.within) {
+      const all = await this.model.dots(view.within.view.keys, view.within.view.count, h);
+      dots = Float32Array.from(view.within.index, (i) => all[i]);
+    } else if (reused && reused.missing.length <= FEW_NEW_ENTRIES) {
       dots = reused.dots;
       for (const i of reused.missing) dots[i] = entryDot(view, h, i);
     } else {

@@ -32,16 +32,20 @@ export async function unitProbabilities(engine: Engine, texts: readonly { textBe
   const chunks = <T,>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / MAX_ROWS) }, (_, c) => xs.slice(c * MAX_ROWS, (c + 1) * MAX_ROWS));
   const first = alive.map((i) => rows[i].state);
   let starts: Rows = { batches: batched ? chunks(first.map((x) => x.cache)).map((c) => BatchState.of(engine.model, c)) : null, caches: first.map((x) => x.cache), logits: first.map((x) => x.logits) };
-  const step = async (from: Rows, token: number): Promise<Rows> => {
+  // a state is kept (its keys and values) only where a longer unit goes on from it
+  const parents = new Set<string>([""]);
+  for (const unit of units) for (let k = 1; k < unit.length; k++) parents.add(unit.slice(0, k).join(","));
+  const step = async (from: Rows, token: number, keep: boolean): Promise<Rows> => {
     const out: { logits: Float32Array; h?: Float32Array; cache?: KvCache }[] = [];
     let batches: BatchState[] | null = null;
     if (from.batches) {
       batches = [];
       for (const b of from.batches) {
-        const r = await b.step(token, true, engine.hasHidden);
+        const r = await b.step(token, true, engine.hasHidden, keep);
         out.push(...r.rows);
-        batches.push(r.next);
+        if (r.next) batches.push(r.next);
       }
+      if (!keep) batches = null;
     } else {
       for (const c of from.caches) {
         const r = await engine.model.run(c, [token], { fast: true, finalHidden: engine.hasHidden });
@@ -52,13 +56,13 @@ export async function unitProbabilities(engine: Engine, texts: readonly { textBe
     const logits = await Promise.all(out.map(async (x, j) => engine.mixedLogits({ cache: caches[j], logits: x.logits, h: x.h }, rows[alive[j]].memory)));
     return { batches, caches, logits };
   };
-  for (const t of typed) if (alive.length) starts = await step(starts, t);
+  for (const t of typed) if (alive.length) starts = await step(starts, t, true);
   const after = new Map<string, Rows>([["", starts]]);
   const stateAfter = async (tokens: readonly number[]): Promise<Rows> => {
     const key = tokens.join(",");
     let s = after.get(key);
     if (!s) {
-      s = await step(await stateAfter(tokens.slice(0, -1)), tokens[tokens.length - 1]);
+      s = await step(await stateAfter(tokens.slice(0, -1)), tokens[tokens.length - 1], parents.has(key));
       after.set(key, s);
     }
     return s;

@@ -48,6 +48,11 @@ export interface MemoryView {
   stamps?: Float64Array;
   count: number;
   dim: number;
+  /**
+   * Entries `index` of another view, whose keys are not copied (keys is then empty): explain's removals
+   * read the memory less a few entries, dozens of times. Their dot products are that view's, picked out.
+   */
+  within?: { view: MemoryView; index: Int32Array };
 }
 
 /**

@@ -14,7 +14,7 @@ test("a batch of caches of different lengths: each row's logits and hidden state
   const [red, dot] = [e.tokenizer.encode(" red")[0], e.tokenizer.encode(".")[0]];
   for (const fast of [false, true]) {
     const first = await BatchState.of(e.model, caches).step(red, fast, true);
-    const second = await first.next.step(dot, fast, true);
+    const second = await first.next!.step(dot, fast, true);
     let worst = 0;
     for (let b = 0; b < texts.length; b++) {
       const one = await e.model.run(caches[b], [red], { fast, finalHidden: true });
