@@ -19,6 +19,18 @@ import { lastRow } from "../core/contextWindow";
  * texts at once (batchSteps.ts), once per distinct token prefix of the units.
  */
 export async function unitProbabilities(engine: Engine, texts: readonly { textBefore: string; how: SuggestHow }[], typed: readonly number[], units: readonly (readonly number[])[], p: SuggestParams, offset: number, memoryOf: DocumentMemory<KvCache> | undefined): Promise<number[][]> {
+  const out = texts.map(() => units.map(() => 0));
+  // a chunk of texts at a time: what a chunk holds (its contexts' caches, its steps' padded caches) is
+  // freed before the next one starts
+  for (let from = 0; from < texts.length; from += MAX_ROWS) {
+    const chunk = texts.slice(from, from + MAX_ROWS);
+    const scores = await chunkScores(engine, chunk, typed, units, p, offset, memoryOf);
+    scores.forEach((row, i) => (out[from + i] = row));
+  }
+  return out;
+}
+
+async function chunkScores(engine: Engine, texts: readonly { textBefore: string; how: SuggestHow }[], typed: readonly number[], units: readonly (readonly number[])[], p: SuggestParams, offset: number, memoryOf: DocumentMemory<KvCache> | undefined): Promise<number[][]> {
   const rows: { memory: MemoryView | null; state: { cache: KvCache; logits: Float32Array } }[] = [];
   const alive: number[] = [];
   for (const [i, { textBefore, how }] of texts.entries()) {
@@ -27,34 +39,29 @@ export async function unitProbabilities(engine: Engine, texts: readonly { textBe
     if (c) alive.push(i);
   }
   // one batched step for every row: the typed tokens, then each distinct prefix of the units
-  type Rows = { batches: BatchState[] | null; caches: KvCache[]; logits: Float32Array[] };
+  type Rows = { batch: BatchState | null; caches: KvCache[]; logits: Float32Array[] };
   const batched = BatchState.supported(engine.model) && alive.every((i) => rows[i].state.cache.tensors && !rows[i].state.cache.base);
-  const chunks = <T,>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / MAX_ROWS) }, (_, c) => xs.slice(c * MAX_ROWS, (c + 1) * MAX_ROWS));
   const first = alive.map((i) => rows[i].state);
-  let starts: Rows = { batches: batched ? chunks(first.map((x) => x.cache)).map((c) => BatchState.of(engine.model, c)) : null, caches: first.map((x) => x.cache), logits: first.map((x) => x.logits) };
+  let starts: Rows = { batch: batched && first.length ? BatchState.of(engine.model, first.map((x) => x.cache)) : null, caches: first.map((x) => x.cache), logits: first.map((x) => x.logits) };
   // a state is kept (its keys and values) only where a longer unit goes on from it
   const parents = new Set<string>([""]);
   for (const unit of units) for (let k = 1; k < unit.length; k++) parents.add(unit.slice(0, k).join(","));
   const step = async (from: Rows, token: number, keep: boolean): Promise<Rows> => {
     const out: { logits: Float32Array; h?: Float32Array; cache?: KvCache }[] = [];
-    let batches: BatchState[] | null = null;
-    if (from.batches) {
-      batches = [];
-      for (const b of from.batches) {
-        const r = await b.step(token, true, engine.hasHidden, keep);
-        out.push(...r.rows);
-        if (r.next) batches.push(r.next);
-      }
-      if (!keep) batches = null;
+    let batch: BatchState | null = null;
+    if (from.batch) {
+      const r = await from.batch.step(token, true, engine.hasHidden, keep);
+      out.push(...r.rows);
+      batch = r.next ?? null;
     } else {
       for (const c of from.caches) {
         const r = await engine.model.run(c, [token], { fast: true, finalHidden: engine.hasHidden });
-        out.push({ logits: r.logits, h: lastRow(r.finalHidden, engine.folder.config.nEmbd), cache: r.cache });
+        out.push({ logits: r.logits, h: lastRow(r.finalHidden, engine.folder.config.nEmbd), cache: keep ? r.cache : undefined });
       }
     }
     const caches = out.map((x) => x.cache ?? engine.model.emptyCache());
     const logits = await Promise.all(out.map(async (x, j) => engine.mixedLogits({ cache: caches[j], logits: x.logits, h: x.h }, rows[alive[j]].memory)));
-    return { batches, caches, logits };
+    return { batch, caches, logits };
   };
   for (const t of typed) if (alive.length) starts = await step(starts, t, true);
   const after = new Map<string, Rows>([["", starts]]);
