@@ -72,6 +72,27 @@ export class DocumentMemories {
     return logits;
   }
 
+  /**
+   * Many states' logits, each mixed with its view, where the views are all the same view or parts of it
+   * (MemoryView.within: explain's removals): the dot products of every state with that view's keys in one
+   * run. Otherwise each state is mixed by itself (mix).
+   */
+  async mixMany(states: readonly { logits: Float32Array; h?: Float32Array }[], views: readonly (MemoryView | null)[]): Promise<Float32Array[]> {
+    const full = views[0]?.within?.view ?? views[0];
+    const shared = full && states.every((s) => s.h) && views.every((v) => v && (v === full || v.within?.view === full));
+    if (!shared || !full) return Promise.all(states.map(async (s, j) => (views[j] && s.h ? this.mix(s, s.h, views[j]!) : s.logits)));
+    const D = this.folder.config.nEmbd;
+    const q = new Float32Array(states.length * D);
+    states.forEach((s, j) => q.set(this.query(s.h!), j * D));
+    const all = await this.model.dotsMany(full.keys, full.count, q, states.length);
+    const B = states.length;
+    return states.map((s, j) => {
+      const v = views[j]!;
+      const dots = v.within ? Float32Array.from(v.within.index, (i) => all[i * B + j]) : Float32Array.from({ length: full.count }, (_, i) => all[i * B + j]);
+      return mixLogits(s.logits, q.subarray(j * D, (j + 1) * D), v, this.params, dots);
+    });
+  }
+
   /** A new, empty memory of `capacity` entries. */
   create(capacity: number): DocumentMemory<KvCache> {
     if (!this.model.io.hasHidden) throw new ModelFolderError(`${this.folder.onnxPath}: the document memory needs the model's hidden states: ${this.model.io.hiddenProblem ?? "it has no hidden_states.* outputs"}`, this.folder.onnxPath);

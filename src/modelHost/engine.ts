@@ -395,11 +395,6 @@ export class Engine {
     return { state, memory };
   }
 
-  /** A state's logits with the memory's view mixed in (the final hidden state `h` is the memory's query). */
-  async mixedLogits(state: { cache: KvCache; logits: Float32Array; h?: Float32Array }, memory: MemoryView | null): Promise<Float32Array> {
-    return (await this.mixed(state, memory)).logits;
-  }
-
   /** The probability that a unit (its tokens) goes on after them: the mass of the tokens that continue it. */
   unitGoesOn(unit: readonly number[], logits: Float32Array): number {
     const phase = advance(Phase.Leading, 0, concatBytes(unit.map((t) => this.table.bytes[t]))).phase;

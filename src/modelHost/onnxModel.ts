@@ -447,7 +447,22 @@ export class OnnxModel {
     return out.Y.data as Float32Array;
   }
 
+  /** the dot products of many queries, made on first use */
+  private dotsManySession: Promise<ort.InferenceSession> | undefined;
+
+  /** keys [count, dim] · queries^T, queries [rows, dim] -> [count, rows] (row-major): one run for many states. */
+  async dotsMany(keys: Float32Array, count: number, queries: Float32Array, rows: number): Promise<Float32Array> {
+    const D = this.config.nEmbd;
+    this.dotsManySession ??= ort.InferenceSession.create(matmulGraph(["n", D], [D, "b"]), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all" });
+    const session = await this.dotsManySession;
+    const qt = new Float32Array(D * rows);
+    for (let r = 0; r < rows; r++) for (let d = 0; d < D; d++) qt[d * rows + r] = queries[r * D + d];
+    const out = await session.run({ A: new ort.Tensor("float32", keys.subarray(0, count * D), [count, D]), B: new ort.Tensor("float32", qt, [D, rows]) });
+    return out.Y.data as Float32Array;
+  }
+
   async release(): Promise<void> {
+    await (await this.dotsManySession?.catch(() => undefined))?.release();
     await (await this.dotSession?.catch(() => undefined))?.release();
     try {
       await this.session.release();

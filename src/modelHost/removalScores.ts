@@ -60,7 +60,8 @@ async function chunkScores(engine: Engine, texts: readonly { textBefore: string;
       }
     }
     const caches = out.map((x) => x.cache ?? engine.model.emptyCache());
-    const logits = await Promise.all(out.map(async (x, j) => engine.mixedLogits({ cache: caches[j], logits: x.logits, h: x.h }, rows[alive[j]].memory)));
+    // every row's memory is the document's less a word: their dot products come from one run
+    const logits = await engine.memories.mixMany(out, alive.map((i) => rows[i].memory));
     return { batch, caches, logits };
   };
   for (const t of typed) if (alive.length) starts = await step(starts, t, true);
