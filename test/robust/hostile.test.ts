@@ -4,7 +4,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/modelHost/engine";
@@ -108,6 +108,27 @@ const FOLDERS: FolderCase[] = [
     breakIt: (d) => editJson(d, "config.json", (j) => (j.n_positions = 1024)) },
   { name: "config.json with a fractional n_head", file: "config.json", says: /"n_head" must be an integer \(it is 4.5\)/,
     breakIt: (d) => editJson(d, "config.json", (j) => (j.n_head = 4.5)) },
+  { name: "words.txt as a symlink to /dev/zero", file: "words.txt", says: /words\.txt: not a regular file/,
+    breakIt: (d) => {
+      rmSync(join(d, "words.txt"));
+      symlinkSync("/dev/zero", join(d, "words.txt"));
+    } },
+  { name: "a FIFO as words.txt", file: "words.txt", says: /words\.txt: not a regular file/,
+    breakIt: (d) => {
+      rmSync(join(d, "words.txt"));
+      execFileSync("mkfifo", [join(d, "words.txt")]);
+    } },
+  { name: "a folder named words.txt", file: "words.txt", says: /words\.txt: is a folder, not a file/,
+    breakIt: (d) => {
+      rmSync(join(d, "words.txt"));
+      mkdirSync(join(d, "words.txt"));
+    } },
+  { name: "words.txt with 200 words of 16,000 letters", file: "words.txt", says: /words\.txt: line 1: a word of 16000 characters, "a{20}"… \(16000 characters\) \(at most 64\)/,
+    breakIt: (d) => writeFileSync(join(d, "words.txt"), Array.from({ length: 200 }, (_, i) => `${"a".repeat(15999)}${String.fromCharCode(97 + (i % 26))}\t5\t0.5`).join("\n")) },
+  { name: "words.txt with 10 million lines", file: "words.txt", says: /words\.txt: more than 2000000 lines/,
+    breakIt: (d) => writeFileSync(join(d, "words.txt"), "w\t1\t1\n".repeat(10_000_000)) },
+  { name: "an empty words.txt", file: "words.txt", says: /words\.txt: no words/,
+    breakIt: (d) => writeFileSync(join(d, "words.txt"), "\n\n") },
   { name: "config.json with n_positions 0", file: "config.json", says: /"n_positions" is 0, outside 1 to/,
     breakIt: (d) => editJson(d, "config.json", (j) => (j.n_positions = 0)) },
 ];
