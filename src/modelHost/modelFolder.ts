@@ -80,9 +80,12 @@ export function parseConfig(json: unknown, file: string): ModelConfig {
     nEmbd: int(o, ["n_embd", "hidden_size"], file, true, B.n_embd, 1)!,
     nLayer: int(o, ["n_layer", "num_hidden_layers"], file, true, B.n_layer, 1)!,
     nHead: int(o, ["n_head", "num_attention_heads"], file, true, B.n_head, 1)!,
-    bosTokenId: int(o, ["bos_token_id"], file, false, B.vocab_size - 1),
-    eosTokenId: int(o, ["eos_token_id"], file, false, B.vocab_size - 1),
+    bosTokenId: undefined,
+    eosTokenId: undefined,
   };
+  // a start or end token past the vocabulary would fail every suggestion later, naming nothing
+  cfg.bosTokenId = int(o, ["bos_token_id"], file, false, cfg.vocabSize - 1);
+  cfg.eosTokenId = int(o, ["eos_token_id"], file, false, cfg.vocabSize - 1);
   if (cfg.nEmbd % cfg.nHead !== 0) throw new ModelFolderError(`${file}: n_embd (${cfg.nEmbd}) is not a multiple of n_head (${cfg.nHead})`, file);
   return cfg;
 }

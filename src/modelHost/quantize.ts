@@ -28,7 +28,7 @@ export interface QuantizeResult {
 }
 
 /** The float values of an initializer, or undefined when it is not a float tensor held in the file. */
-function floatValues(t: onnx.ITensorProto): Float32Array | undefined {
+export function floatValues(t: onnx.ITensorProto): Float32Array | undefined {
   if (t.dataType !== FLOAT || t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return undefined;
   if (t.rawData && t.rawData.length > 0) {
     const raw = t.rawData;

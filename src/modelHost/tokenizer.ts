@@ -131,6 +131,7 @@ export class TextTokenizer {
     if (typeof vocab !== "object" || vocab === null || Array.isArray(vocab)) {
       throw new TokenizerError(`${source}: model.vocab must be an object from token to id (it is ${Array.isArray(vocab) ? "an array" : JSON.stringify(typeof vocab)})`);
     }
+    if (Object.keys(vocab).length === 0) throw new TokenizerError(`${source}: model.vocab is empty (a tokenizer needs tokens to read text with)`);
     const tooBig = (id: number) => `${source}: token id ${id} is beyond the model's vocab_size ${maxVocab}: the tokenizer and config.json belong to different models`;
     for (const [piece, id] of Object.entries(vocab as Record<string, unknown>)) {
       if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw new TokenizerError(`${source}: model.vocab[${JSON.stringify(piece.slice(0, 40))}] must be a non-negative integer id (it is ${JSON.stringify(id)?.slice(0, 40)})`);

@@ -13,6 +13,7 @@ import { resolveModelPath } from "../../src/ui/modelPath";
 import { ModelHostClient } from "../../src/client/modelHostClient";
 import { HostError } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "../unit/helpers";
+import { onnx } from "onnx-proto";
 
 const CLI = join(ROOT, "dist", "cli.js");
 /** a freeze, not a figure */
@@ -38,6 +39,17 @@ function editJson(dir: string, file: string, edit: (j: Record<string, unknown>) 
   writeFileSync(join(dir, file), JSON.stringify(j));
 }
 const tok = (j: Record<string, unknown>) => j.model as { vocab: Record<string, number>; merges?: unknown };
+
+/** One float weight of the model (the sixth entry of its largest float initializer) set to `value`, as a damaged file would hold it. */
+function setWeight(dir: string, value: number): void {
+  const path = join(dir, "onnx", "model.onnx");
+  const m = onnx.ModelProto.decode(readFileSync(path));
+  const t = [...m.graph!.initializer!].filter((i) => i.dataType === onnx.TensorProto.DataType.FLOAT && i.rawData?.length).sort((a, b) => b.rawData!.length - a.rawData!.length)[0];
+  const raw = Buffer.from(t.rawData!);
+  raw.writeFloatLE(value, 5 * 4);
+  t.rawData = raw;
+  writeFileSync(path, onnx.ModelProto.encode(m).finish());
+}
 
 /** The CLI with a bounded heap and time; the result, with what a user would see. */
 function cli(args: string[], input?: string, opts: { asNobody?: boolean } = {}) {
@@ -129,6 +141,17 @@ const FOLDERS: FolderCase[] = [
     breakIt: (d) => writeFileSync(join(d, "words.txt"), "w\t1\t1\n".repeat(10_000_000)) },
   { name: "an empty words.txt", file: "words.txt", says: /words\.txt: no words/,
     breakIt: (d) => writeFileSync(join(d, "words.txt"), "\n\n") },
+  { name: "config.json with a bos_token_id past the vocabulary", file: "config.json", says: /"bos_token_id" is 9000, outside 0 to 8191/,
+    breakIt: (d) => editJson(d, "config.json", (j) => (j.bos_token_id = 9000)) },
+  { name: "a tokenizer with an empty vocabulary", file: "tokenizer.json", says: /model\.vocab is empty/,
+    breakIt: (d) => editJson(d, "tokenizer.json", (j) => {
+      tok(j).vocab = {};
+      tok(j).merges = [];
+    }) },
+  { name: "model.onnx with a NaN weight", file: "onnx/model.onnx", says: /the weight .+\[5\] is NaN \(NaN or infinite weights: the file is damaged\)/,
+    breakIt: (d) => setWeight(d, NaN) },
+  { name: "model.onnx with an infinite weight", file: "onnx/model.onnx", says: /the weight .+\[5\] is Infinity/,
+    breakIt: (d) => setWeight(d, Infinity) },
   { name: "config.json with n_positions 0", file: "config.json", says: /"n_positions" is 0, outside 1 to/,
     breakIt: (d) => editJson(d, "config.json", (j) => (j.n_positions = 0)) },
 ];
