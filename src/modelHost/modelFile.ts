@@ -28,13 +28,14 @@ export function statOf(path: string, what: string): Stats | null {
  * A regular file's bytes, or one line naming the file: a folder, a FIFO or a device (a symlink to
  * /dev/zero) is not read at all, and no more than maxBytes are ever read, whatever the file's size says
  * (a file of /proc says 0 and has more). The file is opened without blocking and checked again once open.
+ * `prefix`: a longer file is not refused; its first maxBytes bytes are read (lm-lens score --max-tokens).
  */
-export function readRegularFile(path: string, maxBytes: number): Buffer {
+export function readRegularFile(path: string, maxBytes: number, opts: { prefix?: boolean } = {}): Buffer {
   const st = statOf(path, "file");
   if (!st) throw new ModelFolderError(`${path}: file not found`, path);
   if (st.isDirectory()) throw new ModelFolderError(`${path}: is a folder, not a file`, path);
   if (!st.isFile()) throw new ModelFolderError(`${path}: not a regular file (a pipe, socket or device is not read)`, path);
-  if (st.size > maxBytes) throw new ModelFolderError(`${path}: ${st.size} bytes is too large for this file (at most ${maxBytes})`, path);
+  if (st.size > maxBytes && !opts.prefix) throw new ModelFolderError(`${path}: ${st.size} bytes is too large for this file (at most ${maxBytes})`, path);
   const cannot = (e: unknown) => {
     const code = (e as NodeJS.ErrnoException).code;
     return new ModelFolderError(`${path}: ${code === "EACCES" || code === "EPERM" ? "permission denied" : `cannot be read (${code ?? (e as Error).message})`}`, path);
@@ -62,6 +63,7 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       size += n;
+      if (size > maxBytes && opts.prefix) return Buffer.concat(chunks, size).subarray(0, maxBytes);
       if (size > maxBytes) throw new ModelFolderError(`${path}: more than ${maxBytes} bytes is too large for this file`, path);
     }
     return Buffer.concat(chunks, size);

@@ -307,6 +307,25 @@ for (const [name, args, names] of CLI_CASES) {
   });
 }
 
+// what the user sees is one short line that names the file or flag, with control characters escaped
+const CLI_LINES: [string, string[], (string | RegExp)[]][] = [
+  ['attention ""', ["attention", ""], ["attention: TEXT is empty"]],
+  ["score /proc/self/mem", ["score", "/proc/self/mem"], ["/proc/self/mem: cannot be read (EIO)"]],
+  ["score of a path with a newline and an escape sequence", ["score", "/nonexistent/a\nb\u001b[31m\u202e.txt"], ["/nonexistent/a\\nb\\x1b[31m\\u202e.txt: no such file"]],
+  ["--top with a 100,000-character value", ["predict", "--top", "7".repeat(100000), "x"], ["--top must be an integer from 1 to 50", /… \(\d+ characters\)/]],
+];
+for (const [name, args, names] of CLI_LINES) {
+  test(`CLI: ${name}: one short escaped line naming it, exit 2`, () => {
+    const r = cli(args);
+    assert.equal(r.status, 2, r.stderr.slice(0, 500));
+    const first = r.stderr.split("\n")[0];
+    for (const n of names) assert.ok(typeof n === "string" ? first.includes(n) : n.test(first), `stderr names ${n}: ${first.slice(0, 500)}`);
+    assert.ok(first.length <= 500, `${first.length} characters`);
+    assert.ok(![...r.stderr].some((c) => (c < " " && c !== "\n") || c === "\u202e"), "no raw control characters");
+    assert.doesNotMatch(r.stderr, /\n\s+at |Cannot read properties/);
+  });
+}
+
 test("CLI: predict and attention with a 100,000-character argument exit 0 with a result", () => {
   const long = "the hair was still red and the night was long. ".repeat(2100).slice(0, 100000);
   const p = cli(["predict", "--json", long]);
