@@ -1,6 +1,8 @@
 // The model's tokenizer, through @huggingface/tokenizers (the same library encodes the training corpus),
 // plus the byte table of every token that the word search needs: a byte-level BPE token is a run of
 // UTF-8 bytes, and a word boundary or a typed prefix can fall inside a token or inside a character.
+import { slowTokenizerRegex } from "./tokenizerRegex";
+import { quoted } from "../shared/errorLine";
 import { Tokenizer } from "@huggingface/tokenizers";
 import type { AttentionToken } from "../shared/vocabulary";
 
@@ -149,6 +151,8 @@ export class TextTokenizer {
     if (!isByteLevel(j)) {
       throw new TokenizerError(`${source}: only byte-level BPE tokenizers (the GPT-2 family) are supported`);
     }
+    const slow = slowTokenizerRegex(j);
+    if (slow) throw new TokenizerError(`${source}: ${slow.path} ${quoted(slow.pattern)} repeats a repeated group, which can take exponential time on some texts (catastrophic backtracking)`);
     if (config !== undefined && (typeof config !== "object" || config === null || Array.isArray(config))) throw new TokenizerError(`${configSource}: not a JSON object`, configSource);
     let tokenizer: Tokenizer;
     try {

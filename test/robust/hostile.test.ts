@@ -152,6 +152,8 @@ const FOLDERS: FolderCase[] = [
     breakIt: (d) => setWeight(d, NaN) },
   { name: "model.onnx with an infinite weight", file: "onnx/model.onnx", says: /the weight .+\[5\] is Infinity/,
     breakIt: (d) => setWeight(d, Infinity) },
+  { name: "a tokenizer normalizer regex (a+)+$ that backtracks for exponential time", file: "tokenizer.json", says: /normalizer\.pattern\.Regex "\(a\+\)\+\$" repeats a repeated group/,
+    breakIt: (d) => editJson(d, "tokenizer.json", (j) => (j.normalizer = { type: "Replace", pattern: { Regex: "(a+)+$" }, content: "b" })) },
   { name: "config.json with n_positions 0", file: "config.json", says: /"n_positions" is 0, outside 1 to/,
     breakIt: (d) => editJson(d, "config.json", (j) => (j.n_positions = 0)) },
 ];
