@@ -5,12 +5,14 @@
 //   lm-lens explain [--model DIR] [--exact] [--no-memory] [--json] TEXT
 //   lm-lens neighbours [--model DIR] [--space pooled|static|contextual] [--layer L] [--k K] [--metric cosine|euclidean] [--json] WORD
 import { parseArgs } from "node:util";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { bitsPerByte, wordPerplexity } from "./modelHost/scoreText";
 import { join } from "node:path";
 import { Engine } from "./modelHost/engine";
 import { explain } from "./modelHost/explain";
-import { ModelFolderError, readModelFolder } from "./modelHost/modelFolder";
+import { readModelFolder, readRegularFile } from "./modelHost/modelFolder";
+import { charsForTokens } from "./core/attentionSource";
+import { errorMessage, escapeControls } from "./shared/errorLine";
 import { NeighbourSpace } from "./modelHost/neighbourSpace";
 import { hasPooled, UnknownWordError } from "./modelHost/pooled";
 import { MAX_ALTERNATIVES, MAX_VIEW_TOKENS, NEIGHBOUR_MODES, NEIGHBOURS_K, type NeighbourMode } from "./shared/vocabulary";
@@ -75,17 +77,14 @@ function explanationText(x: Awaited<ReturnType<typeof explain>>): string {
   return lines.join("\n") + "\n";
 }
 
-/** A file to score: one line naming it when it cannot be read as text. */
-function readTextFile(path: string): string {
-  let st;
+/** A file to score, or its first maxBytes bytes: one line naming it when it cannot be read as text. */
+function readTextFile(path: string, maxBytes?: number): string {
+  if (!statSync(path, { throwIfNoEntry: false })) throw new UsageError(`${path}: no such file`);
   try {
-    st = statSync(path);
+    return readRegularFile(path, maxBytes ?? MAX_INPUT_BYTES, { prefix: maxBytes !== undefined }).toString("utf8");
   } catch (e) {
-    throw new UsageError(`${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    throw new UsageError((e as Error).message);
   }
-  if (!st.isFile()) throw new UsageError(`${path}: not a regular file`);
-  if (st.size > MAX_INPUT_BYTES) throw new UsageError(`${path}: larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
-  return readFileSync(path, "utf8");
 }
 
 function defaultModelDir(): string {
@@ -260,7 +259,8 @@ async function main(argv: string[]): Promise<number> {
     const window = positiveInt(values.window, "window", 256, 4096);
     const stride = positiveInt(values.stride, "stride", Math.min(128, window), window);
     const maxTokens = values["max-tokens"] === undefined ? undefined : positiveInt(values["max-tokens"], "max-tokens", 0, 1e9);
-    const texts = positionals.map((f) => ({ file: f, text: readTextFile(f) }));
+    // --max-tokens: only what is scored is read (UTF-8 holds at most 3 bytes per UTF-16 unit)
+    const texts = positionals.map((f) => ({ file: f, text: readTextFile(f, maxTokens === undefined ? undefined : 3 * charsForTokens(maxTokens + 1)) }));
     const engine = await Engine.load(modelDir);
     try {
       if (window > engine.folder.config.nPositions) throw new UsageError(`--window must be at most the model's ${engine.folder.config.nPositions} positions (got ${window})`);
@@ -268,7 +268,7 @@ async function main(argv: string[]): Promise<number> {
       const total = { tokens: 0, bytes: 0, words: 0, nll: 0 };
       const line = (file: string, s: typeof total) => ({ file, tokens: s.tokens, words: s.words, bytes: s.bytes, bitsPerByte: Number(bitsPerByte(s).toFixed(5)), wordPerplexity: Number(wordPerplexity(s).toFixed(2)) });
       const print = (o: ReturnType<typeof line>) =>
-        process.stdout.write(values.json ? JSON.stringify(o) + "\n" : `${o.file}: ${o.tokens} tokens, ${o.words} words, ${o.bitsPerByte.toFixed(4)} bits per byte, word perplexity ${o.wordPerplexity.toFixed(1)}\n`);
+        process.stdout.write(values.json ? JSON.stringify(o) + "\n" : `${escapeControls(o.file)}: ${o.tokens} tokens, ${o.words} words, ${o.bitsPerByte.toFixed(4)} bits per byte, word perplexity ${o.wordPerplexity.toFixed(1)}\n`);
       for (const { file, text } of texts) {
         const s = await engine.score(text, { window, stride, maxTokens, memoryTokens });
         for (const k of ["tokens", "bytes", "words", "nll"] as const) total[k] += s[k];
@@ -289,6 +289,7 @@ async function main(argv: string[]): Promise<number> {
       const max = positiveInt(values["max-tokens"], "max-tokens", Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions), Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions));
       // a long TEXT keeps its end (as "Why this word?"): the next words are those after TEXT, as predict's
       const r = await engine.attention(text, max, undefined, values["no-memory"] ? 0 : DEFAULT_MEMORY_TOKENS, "end");
+      if (r.tokens.length === 0) throw new UsageError("attention: TEXT is empty (give some text, or - to read it from stdin)");
       const T = r.tokens.length;
       // [layer][head][query][key], the same numbers the panel shows
       const nested = Array.from({ length: r.nLayer }, (_, l) =>
@@ -378,7 +379,7 @@ async function main(argv: string[]): Promise<number> {
       } catch (e) {
         if (!(e instanceof UnknownWordError)) throw e;
         // not an answer, and not a usage error: one line, exit code 1
-        process.stderr.write(`${e.message}\n`);
+        process.stderr.write(`${errorMessage(e)}\n`);
         return 1;
       }
     }
@@ -390,7 +391,7 @@ async function main(argv: string[]): Promise<number> {
       const how = r.terms.flatMap((t) => t.words).map((w) =>
         w.count !== undefined ? `${w.word}: mean of ${w.count} uses` : `${w.word} = ${w.tokens.length === 1 ? "row" : `mean of ${w.tokens.length} tokens`} ${w.tokens.map((t) => JSON.stringify(t)).join(" + ")}`,
       );
-      process.stdout.write(`${r.query}  (${how.join("; ")}; ${r.indexSize} words, ${r.source})\n`);
+      process.stdout.write(`${escapeControls(r.query)}  (${how.join("; ")}; ${r.indexSize} words, ${r.source})\n`);
       const width = Math.max(4, ...neighbours.map((n) => n.word.length));
       for (const n of neighbours) process.stdout.write(`${n.word.padEnd(width)}  ${metric === "cosine" ? n.similarity.toFixed(4) : `${(-n.similarity).toFixed(4)} (distance)`}\n`);
     }
@@ -410,9 +411,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError) process.stderr.write(`lm-lens: ${e.message}\n${USAGE}\n`);
-    else if (e instanceof ModelFolderError) process.stderr.write(`lm-lens: ${e.message}\n`);
-    else process.stderr.write(`lm-lens: ${(e as Error)?.message ?? String(e)}\n`);
+    // one short line, escaped: a path or an argument may hold a newline, an escape sequence or 100 KB (errorLine.ts)
+    process.stderr.write(`lm-lens: ${errorMessage(e)}\n${e instanceof UsageError ? `${USAGE}\n` : ""}`);
     process.exitCode = e instanceof UsageError ? 2 : 1;
   },
 );

@@ -10,6 +10,7 @@
 // after it: entry i is (h_i, x_{i+1}), and a query after position t reads only entries whose next token
 // ends at or before t.
 import type { MemoryView } from "./tokenMemory";
+import { charsForTokens, tailStart } from "../core/attentionSource";
 
 /** tokens of context in front of each window's states */
 export const FILL_CONTEXT = 128;
@@ -102,7 +103,11 @@ export class DocumentMemory<C> {
    * text up to the first change stays (an edit drops only what lies after the edit point); the rest is
    * tokenized again and filled later. A text that starts before the old one is read anew.
    */
-  sync(offset: number, text: string): void {
+  sync(offsetIn: number, textIn: string): void {
+    // only the end of a long text is ever held (trimFront): the rest is not tokenized at all (a 16 MiB text took 44 s)
+    const cut = tailStart(textIn, charsForTokens(this.capacity + FILL_CONTEXT));
+    const offset = offsetIn + cut;
+    const text = cut > 0 ? textIn.slice(cut) : textIn;
     const oldEnd = this.start + this.text.length;
     let keepTo = -1; // document offset up to which the old tokens (and their states) stay
     if (this.ids.length > 0 && offset >= this.start && offset <= oldEnd) {

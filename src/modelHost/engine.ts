@@ -1,9 +1,8 @@
 // The model-side engine: one model folder, one ONNX session, and the key/value cache of the last context,
 // so that a keystroke runs only the tokens that changed. Used by the model host process and by the CLI.
 import { performance } from "node:perf_hooks";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseWordList, wordsStartingWith } from "../core/wordIndex";
+import { wordsStartingWith } from "../core/wordIndex";
+import type { Lexicon } from "../core/lexicon";
 import type { Settings } from "../core/settings";
 import { commonPrefix, lastRow, stickyWindow, textWindow, tokenWindow, windowStart, windowStartIn, windowStride } from "../core/contextWindow";
 import { suggestWords } from "./nextWord";
@@ -81,9 +80,7 @@ export class Engine {
   private readonly attentionRuns = new AttentionRuns(this);
   readonly table: TokenTable;
   /** lower-cased whole words of the training text (words.txt), when the model folder has them */
-  private readonly lexicon: Set<string> | undefined;
-  /** every prefix of a lexicon word, for the search of a typed word's completions */
-  private readonly lexiconPrefixes = new Set<string>();
+  private readonly lexicon: Lexicon | undefined;
 
   private constructor(
     readonly folder: ModelFolder,
@@ -92,12 +89,7 @@ export class Engine {
   ) {
     this.table = new TokenTable(folder.tokenizer.tokenBytes, folder.tokenizer.special);
     this.memories = new DocumentMemories(model, folder);
-    const wordsPath = join(folder.dir, "words.txt");
-    if (existsSync(wordsPath)) {
-      this.lexicon = new Set(Array.from(parseWordList(readFileSync(wordsPath, "utf8")), (w) => w.toLowerCase()));
-      // made once at load: a keystroke never waits for it
-      for (const w of this.lexicon) for (let i = 1; i <= w.length; i++) this.lexiconPrefixes.add(w.slice(0, i));
-    }
+    this.lexicon = folder.lexicon;
   }
 
   static async load(dir: string, opts: SessionOptions = {}): Promise<Engine> {
@@ -144,7 +136,7 @@ export class Engine {
         return this.lexicon!.has(w) || inText().has(w);
       },
       isKnownPrefix: (prefix) => {
-        if (this.lexiconPrefixes.has(prefix)) return true;
+        if (this.lexicon?.hasPrefix(prefix)) return true;
         for (const w of inText()) if (w.startsWith(prefix)) return true;
         return false;
       },

@@ -17,6 +17,7 @@ import { readGpt2Weights, type Gpt2Weights } from "./gpt2Weights";
 import { attribute, lensLogits } from "./explainMath";
 import { topTokens } from "./softmax";
 import { unitProbabilities } from "./removalScores";
+import { windowStart as windowStartAt } from "../core/contextWindow";
 
 /** tokens listed per layer of the logit lens */
 const LENS_TOKENS = 5;
@@ -152,11 +153,14 @@ async function removals(engine: Engine, text: string, context: string, ids: numb
   const scored = readings ?? [first.tokens];
   const index = readings ? readings.findIndex((r) => r.join(",") === first.tokens!.join(",")) : 0;
   if (index < 0) return out;
+  // each shorter text from where any of their windows can begin (windowStart is monotonic in the end, and
+  // no shorter text ends before the window does): a long text is not copied once per removal
+  const from = Math.max(0, windowStartAt(windowStart, params.maxContextTokens) - offset);
   const texts = units.map((u) => ({
-    textBefore: text.slice(0, u.start) + text.slice(u.end),
+    textBefore: text.slice(from, u.start) + text.slice(u.end),
     how: { from: { ids, cache }, ...(m && full ? { memory: () => viewWithout(m, at, full, offset + u.start, offset + u.end) } : {}) },
   }));
-  const scores = await unitProbabilities(engine, texts, typed, scored, params, offset, m);
+  const scores = await unitProbabilities(engine, texts, typed, scored, params, offset + from, m);
   units.forEach((u, i) => {
     const ps = scores[i];
     const mass = readings ? ps.reduce((a, b) => a + b, 0) : 1;

@@ -1,18 +1,14 @@
 // Reading a model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/*.onnx) with errors
 // that name the file and what is wrong with it. Shapes and token ids come from these files, never from
 // constants in the code.
-import { readFileSync, statSync, type Stats } from "node:fs";
+import type { Stats } from "node:fs";
 import { join, resolve } from "node:path";
 import { MAX_VOCAB, TextTokenizer, TokenizerError } from "./tokenizer";
+import { ModelFolderError, readRegularFile, statOf } from "./modelFile";
+import { readLexicon } from "./wordList";
+import type { Lexicon } from "../core/lexicon";
 
-export class ModelFolderError extends Error {
-  constructor(
-    message: string,
-    readonly file?: string,
-  ) {
-    super(message);
-  }
-}
+export { ModelFolderError, readRegularFile } from "./modelFile";
 
 export interface ModelConfig {
   modelType: string;
@@ -32,40 +28,14 @@ export interface ModelFolder {
   tokenizer: TextTokenizer;
   onnxPath: string;
   onnxBytes: number;
+  /** the whole words of the training text (words.txt), when the folder has them */
+  lexicon: Lexicon | undefined;
 }
 
 const ONNX_CANDIDATES = ["onnx/model.onnx", "onnx/decoder_model_merged.onnx", "onnx/decoder_with_past_model.onnx", "onnx/decoder_model.onnx", "model.onnx"];
 
 /** a JSON file of a model folder larger than this is not one (GPT-2's tokenizer.json is 1.4 MB) */
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
-
-/** What is at a path, or one line saying why it cannot be read (not found, permission, not a file). */
-function statOf(path: string, what: string): Stats | null {
-  try {
-    return statSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return null;
-    if (code === "EACCES" || code === "EPERM") throw new ModelFolderError(`${path}: permission denied (the ${what} cannot be read)`, path);
-    if (code === "ENOTDIR") throw new ModelFolderError(`${path}: a part of this path is a file, not a folder`, path);
-    throw new ModelFolderError(`${path}: cannot be read (${code ?? (e as Error).message})`, path);
-  }
-}
-
-/** A regular file's bytes, or one line naming the file: a folder, a FIFO or a device is not read at all. */
-export function readRegularFile(path: string, maxBytes: number): Buffer {
-  const st = statOf(path, "file");
-  if (!st) throw new ModelFolderError(`${path}: file not found`, path);
-  if (st.isDirectory()) throw new ModelFolderError(`${path}: is a folder, not a file`, path);
-  if (!st.isFile()) throw new ModelFolderError(`${path}: not a regular file (a pipe, socket or device is not read)`, path);
-  if (st.size > maxBytes) throw new ModelFolderError(`${path}: ${st.size} bytes is too large for this file (at most ${maxBytes})`, path);
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFolderError(`${path}: ${code === "EACCES" || code === "EPERM" ? "permission denied" : `cannot be read (${code ?? (e as Error).message})`}`, path);
-  }
-}
 
 export function readJson(path: string): unknown {
   // a UTF-8 byte-order mark, as some Windows editors write it, is not part of the JSON
@@ -110,9 +80,12 @@ export function parseConfig(json: unknown, file: string): ModelConfig {
     nEmbd: int(o, ["n_embd", "hidden_size"], file, true, B.n_embd, 1)!,
     nLayer: int(o, ["n_layer", "num_hidden_layers"], file, true, B.n_layer, 1)!,
     nHead: int(o, ["n_head", "num_attention_heads"], file, true, B.n_head, 1)!,
-    bosTokenId: int(o, ["bos_token_id"], file, false, B.vocab_size - 1),
-    eosTokenId: int(o, ["eos_token_id"], file, false, B.vocab_size - 1),
+    bosTokenId: undefined,
+    eosTokenId: undefined,
   };
+  // a start or end token past the vocabulary would fail every suggestion later, naming nothing
+  cfg.bosTokenId = int(o, ["bos_token_id"], file, false, cfg.vocabSize - 1);
+  cfg.eosTokenId = int(o, ["eos_token_id"], file, false, cfg.vocabSize - 1);
   if (cfg.nEmbd % cfg.nHead !== 0) throw new ModelFolderError(`${file}: n_embd (${cfg.nEmbd}) is not a multiple of n_head (${cfg.nHead})`, file);
   return cfg;
 }
@@ -152,6 +125,8 @@ export function readModelFolder(dirIn: string): ModelFolder {
   if (!onnxStat.isFile()) throw new ModelFolderError(`${onnxPath}: not a regular file`, onnxPath);
   const onnxBytes = onnxStat.size;
   if (onnxBytes === 0) throw new ModelFolderError(`${onnxPath}: the file is empty`, onnxPath);
-  return { dir, name: dir.split(/[\\/]/).filter(Boolean).pop() ?? dir, config, tokenizer, onnxPath, onnxBytes };
+  // read before the model is: a broken word list is refused before onnxruntime spends time on the graph
+  const lexicon = readLexicon(dir);
+  return { dir, name: dir.split(/[\\/]/).filter(Boolean).pop() ?? dir, config, tokenizer, onnxPath, onnxBytes, lexicon };
 }
 

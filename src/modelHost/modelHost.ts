@@ -10,6 +10,7 @@ import { CancelledError } from "./wordSearch";
 import { explain } from "./explain";
 import { HostError, parseRequest, type ErrorCode, type HostReply, type HostRequest } from "../shared/hostProtocol";
 import { Channel, isNotice, type CancelToken } from "../shared/messaging";
+import { errorLine, errorMessage } from "../shared/errorLine";
 
 /** Methods the tests add (a request that never answers); the production host has none. */
 export type ExtraMethods = Record<string, (params: unknown) => Promise<unknown>>;
@@ -19,6 +20,11 @@ interface Queued {
   id: number;
   req: HostRequest;
   token: CancelToken;
+}
+
+/** A file system error that names its file (EISDIR, EIO, ...): the file is said, and it is the model's problem, not an internal one. */
+function isFileError(e: unknown): e is NodeJS.ErrnoException & { path: string; code: string } {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && typeof (e as NodeJS.ErrnoException).path === "string";
 }
 
 export function serveModelHost(extra: ExtraMethods = {}): void {
@@ -33,7 +39,8 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
     if (process.send) process.send(m);
   };
   const channel = new Channel<HostReply, never>(post, { notify: post });
-  const fail = (id: number, code: ErrorCode, message: string, file?: string) => channel.send({ ok: false, error: { code, message, ...(file ? { file } : {}) } }, id);
+  // every refusal is one short line, whatever it quotes (errorLine.ts)
+  const fail = (id: number, code: ErrorCode, message: string, file?: string) => channel.send({ ok: false, error: { code, message: errorLine(message), ...(file ? { file } : {}) } }, id);
   const needEngine = (): Engine => {
     if (!engine) throw new ModelFolderError("no model loaded");
     return engine;
@@ -110,7 +117,8 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
           else if (e instanceof ModelFolderError) fail(id, "model", e.message, e.file);
           else if (e instanceof HostError) fail(id, e.code, e.message, e.file);
           else if (e instanceof TypeError || e instanceof RangeError) fail(id, "input", e.message);
-          else fail(id, "internal", (e as Error)?.message ?? String(e));
+          else if (isFileError(e)) fail(id, "model", `${e.path}: cannot be read (${e.code})`, e.path);
+          else fail(id, "internal", errorMessage(e));
         }
       }
     } finally {
@@ -143,6 +151,15 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
   }
 
   process.on("message", (m: unknown) => {
+    try {
+      receive(m);
+    } catch (e) {
+      // nothing a message holds may take the host down: it is refused, and the host serves on
+      process.stderr.write(`ignored a message that could not be read: ${errorMessage(e)}\n`);
+    }
+  });
+
+  function receive(m: unknown): void {
     if (isNotice(m)) {
       // a cancel: the request's token fires (a queued one leaves the queue, a running one stops at its next check)
       channel.receive(m);
@@ -172,7 +189,7 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
     });
     queue.push(q);
     void pump();
-  });
+  }
 
   // the extension host went away: nothing left to serve
   process.on("disconnect", () => process.exit(0));

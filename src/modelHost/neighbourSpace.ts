@@ -4,13 +4,12 @@
 // after <|endoftext|>); and the pooled space, the lexicon's words with their hidden states averaged over
 // the training text (pooled.ts, read on first use). Queries are parsed by src/core/vectorQuery.ts and
 // searched by neighbours.ts.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { nearest, vectorTable, type VectorTable } from "./neighbours";
 import { pca } from "./pca";
 import { parseVectorQuery, queryWords, singleWord, type VectorQuery } from "../core/vectorQuery";
-import { buildWordIndex, INDEX_MIN_SHARE, parseWordList, type WordIndex } from "../core/wordIndex";
+import { buildWordIndex, INDEX_MIN_SHARE, type WordIndex } from "../core/wordIndex";
+import { readWordList } from "./wordList";
 import type { NeighboursRequest } from "../shared/hostProtocol";
 import type { EmbeddedTerm, IndexProgress, NeighbourList } from "../shared/vocabulary";
 import { readTokenEmbedding, type TokenEmbedding } from "./embeddings";
@@ -56,8 +55,7 @@ export class NeighbourSpace {
     const cfg = folder.config;
     const embedding = readTokenEmbedding(folder.onnxPath, cfg.vocabSize, cfg.nEmbd);
     // words.txt (written by the recipe) says which vocabulary entries the training text used as whole words
-    const wordsPath = join(folder.dir, "words.txt");
-    const known = existsSync(wordsPath) ? parseWordList(readFileSync(wordsPath, "utf8"), INDEX_MIN_SHARE) : undefined;
+    const known = readWordList(folder.dir, INDEX_MIN_SHARE);
     const index = buildWordIndex(folder.tokenizer.tokenBytes.slice(0, cfg.vocabSize), known);
     const D = cfg.nEmbd;
     const data = new Float32Array(index.ids.length * D);

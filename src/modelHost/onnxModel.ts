@@ -12,6 +12,7 @@ import { quantizeWeights } from "./quantize";
 import { matmulGraph } from "./matmulGraph";
 import type { ModelConfig, ModelFolder } from "./modelFolder";
 import { ModelFolderError } from "./modelFolder";
+import { firstNonFiniteWeight } from "./weightCheck";
 
 /** onnxruntime's tensor, for the modules that lay out runs of their own (batchSteps.ts); only this module imports onnxruntime */
 export type Tensor = ort.Tensor;
@@ -152,6 +153,7 @@ export class OnnxModel {
     // the file's bytes, read at most once, for the rewrites made in memory
     let fileBytes: Uint8Array | undefined;
     const bytes = () => (fileBytes ??= readFileSync(path));
+    await refuseNonFinite(path, bytes, session);
     // a bring-your-own export without attention or hidden-state outputs: add them in memory (graphSurgery.ts)
     const lacks = (names: string[]) => !names.every((n) => session.outputNames.includes(n));
     const lacksAttentions = lacks(Array.from({ length: cfg.nLayer }, (_, i) => `attentions.${i}`));
@@ -345,6 +347,7 @@ export class OnnxModel {
     const dims = (name: string) => out[name].dims.join(", ");
     const logits = out.logits.dims;
     if (logits[logits.length - 1] !== cfg.vocabSize) throw new ModelFolderError(`${configPath}: vocab_size is ${cfg.vocabSize}, but ${this.path} gives ${logits[logits.length - 1]} logits per position`, configPath);
+    if (!(out.logits.data as Float32Array).every(Number.isFinite)) throw new ModelFolderError(`${this.path}: a test run gives logits that are not finite numbers (NaN or infinite weights: the file is damaged)`, this.path);
     const D = this.headDim;
     if (out["present.0.key"] && dims("present.0.key") !== `1, ${cfg.nHead}, 1, ${D}`) {
       throw new ModelFolderError(`${configPath}: n_head ${cfg.nHead} and n_embd ${cfg.nEmbd} say keys of [1, ${cfg.nHead}, 1, ${D}], but ${this.path} gives [${dims("present.0.key")}]`, configPath);
@@ -470,4 +473,17 @@ export class OnnxModel {
       await this.fast?.release();
     }
   }
+}
+
+/** A file whose float weights are not all finite is refused at load, naming the first bad weight (weightCheck.ts). */
+async function refuseNonFinite(path: string, bytes: () => Uint8Array, session: ort.InferenceSession): Promise<void> {
+  let bad: ReturnType<typeof firstNonFiniteWeight>;
+  try {
+    bad = firstNonFiniteWeight(bytes());
+  } catch {
+    return; // onnxruntime read it; a file the proto reader cannot is checked by the test runs alone
+  }
+  if (!bad) return;
+  await session.release().catch(() => undefined);
+  throw new ModelFolderError(`${path}: the weight ${bad.name}[${bad.index}] is ${bad.value} (NaN or infinite weights: the file is damaged)`, path);
 }

@@ -6,6 +6,8 @@
 import type { OnnxModel } from "./onnxModel";
 import type { TextTokenizer } from "./tokenizer";
 import { logSoftmax } from "./softmax";
+import { safeCut } from "./documentMemory";
+import { charsForTokens, headEnd } from "../core/attentionSource";
 import { bestDot, memoryDots, memoryShare, unitVector, weightsFromDots, type MemoryParams } from "./tokenMemory";
 
 export interface ScoreOptions {
@@ -73,8 +75,20 @@ class EntryBuffer {
   }
 }
 
+/**
+ * The start of a text that holds its first maxTokens tokens (all of it without a bound): cut where the
+ * part before tokenizes as in the whole text (safeCut), so a 24 MB file scored for 100 tokens is not tokenized whole.
+ */
+export function scoredText(text: string, maxTokens: number | undefined): string {
+  if (maxTokens === undefined) return text;
+  const want = charsForTokens(maxTokens + 1);
+  if (text.length <= want) return text;
+  const cut = safeCut(text, want);
+  return text.slice(0, cut > 0 ? cut : headEnd(text, want));
+}
+
 export async function scoreText(model: OnnxModel, tokenizer: TextTokenizer, bos: number | undefined, text: string, o: ScoreOptions): Promise<Score> {
-  const all = tokenizer.encode(text.replace(/\r\n?/g, "\n"));
+  const all = tokenizer.encode(scoredText(text, o.maxTokens).replace(/\r\n?/g, "\n"));
   const tokens = o.maxTokens !== undefined ? all.slice(0, o.maxTokens) : all;
   // a document's start, as in training and as the suggestion's window marks it
   const ids = bos !== undefined ? [bos, ...tokens] : tokens;

@@ -1,6 +1,8 @@
 // The model's tokenizer, through @huggingface/tokenizers (the same library encodes the training corpus),
 // plus the byte table of every token that the word search needs: a byte-level BPE token is a run of
 // UTF-8 bytes, and a word boundary or a typed prefix can fall inside a token or inside a character.
+import { slowTokenizerRegex } from "./tokenizerRegex";
+import { quoted } from "../shared/errorLine";
 import { Tokenizer } from "@huggingface/tokenizers";
 import type { AttentionToken } from "../shared/vocabulary";
 
@@ -131,6 +133,7 @@ export class TextTokenizer {
     if (typeof vocab !== "object" || vocab === null || Array.isArray(vocab)) {
       throw new TokenizerError(`${source}: model.vocab must be an object from token to id (it is ${Array.isArray(vocab) ? "an array" : JSON.stringify(typeof vocab)})`);
     }
+    if (Object.keys(vocab).length === 0) throw new TokenizerError(`${source}: model.vocab is empty (a tokenizer needs tokens to read text with)`);
     const tooBig = (id: number) => `${source}: token id ${id} is beyond the model's vocab_size ${maxVocab}: the tokenizer and config.json belong to different models`;
     for (const [piece, id] of Object.entries(vocab as Record<string, unknown>)) {
       if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw new TokenizerError(`${source}: model.vocab[${JSON.stringify(piece.slice(0, 40))}] must be a non-negative integer id (it is ${JSON.stringify(id)?.slice(0, 40)})`);
@@ -148,6 +151,8 @@ export class TextTokenizer {
     if (!isByteLevel(j)) {
       throw new TokenizerError(`${source}: only byte-level BPE tokenizers (the GPT-2 family) are supported`);
     }
+    const slow = slowTokenizerRegex(j);
+    if (slow) throw new TokenizerError(`${source}: ${slow.path} ${quoted(slow.pattern)} repeats a repeated group, which can take exponential time on some texts (catastrophic backtracking)`);
     if (config !== undefined && (typeof config !== "object" || config === null || Array.isArray(config))) throw new TokenizerError(`${configSource}: not a JSON object`, configSource);
     let tokenizer: Tokenizer;
     try {

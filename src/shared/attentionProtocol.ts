@@ -6,7 +6,7 @@
 // sends is checked lightly on arrival against a schema that a compile-time check ties to AttentionView.
 import * as v from "valibot";
 import type { Envelope } from "./messaging";
-import { COMMON_FROM_WEBVIEW, bodyValidator, guard, indexBelow, plainObject, validateEnvelope } from "./schema";
+import { COMMON_FROM_WEBVIEW, bodyValidator, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./schema";
 import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, type AttentionCore, type MemoryReadout, type ShownMatrix, type TokenProb, type ViewToken, type WordProb } from "./vocabulary";
 
 // the vocabulary's shapes that the attention webview reads, through its one door to the extension
@@ -190,6 +190,12 @@ export function validateFromWebviewMessage(raw: unknown, opts: ValidateOptions =
 // ---- the webview's light check of what the extension sends (trusted, but a wrong shape should not throw deep in the UI)
 
 const f32 = v.custom<Float32Array>((x) => x instanceof Float32Array, "a Float32Array");
+// what the views read of each token, word and prediction: a shape the extension never sends (a token that is
+// null, a NaN probability, 10^6 entries) is refused here instead of throwing deep in a view
+const finite = v.pipe(v.number(), v.finite());
+const tokensShape = v.pipe(v.array(v.object({ text: v.string(), start: finite, end: finite })), v.maxLength(MAX_VIEW_TOKENS));
+const wordsShape = v.pipe(v.array(v.object({ word: v.string(), p: finite })), v.maxLength(1000));
+const predictionsShape = v.pipe(v.array(v.pipe(v.array(v.object({ token: v.string(), p: finite })), v.maxLength(1000))), v.maxLength(MAX_VIEW_TOKENS));
 const placeShape = v.object({ start: v.number(), end: v.number(), weight: v.number(), token: v.string() });
 const memoryShape = v.object({
   entries: v.number(),
@@ -206,15 +212,15 @@ const memoryFields = { memory: v.optional(memoryShape), memoryPlaces: v.optional
 /** the part of an AttentionView that the webview's drawing indexes into: the tensors' sizes against the token count */
 const viewShape = v.pipe(
   v.object({
-    tokens: v.array(v.unknown()),
-    nLayer: v.number(),
-    nHead: v.number(),
+    tokens: tokensShape,
+    nLayer: intIn(0, 1 << 16),
+    nHead: intIn(0, 1 << 16),
     pending: v.boolean(),
     attentions: f32,
     headMeans: f32,
     rollout: f32,
-    predictions: v.array(v.unknown()),
-    nextWords: v.array(v.unknown()),
+    predictions: predictionsShape,
+    nextWords: wordsShape,
     nextWordsAt: v.optional(v.number()),
     shown: v.optional(v.object({ layer: v.number(), head: v.nullable(v.number()), matrix: f32 })),
     ...memoryFields,
@@ -228,7 +234,7 @@ const viewShape = v.pipe(
     return d.attentions.length === size(L * H * T * T) && d.headMeans.length === size(L * T * T) && d.rollout.length === size(T * T) && (d.pending ? shownFits : s === undefined);
   }),
 );
-const detailsShape = v.object({ viewId: v.number(), attentions: f32, headMeans: f32, rollout: f32, predictions: v.array(v.unknown()), nextWords: v.array(v.unknown()), ...memoryFields });
+const detailsShape = v.object({ viewId: v.number(), attentions: f32, headMeans: f32, rollout: f32, predictions: predictionsShape, nextWords: wordsShape, ...memoryFields });
 const toWebviewShape = v.object({
   messageId: v.number(),
   body: v.variant("type", [

@@ -8,6 +8,7 @@
 import * as v from "valibot";
 import type { Envelope } from "./messaging";
 import { intIn } from "./schema";
+import { describeValue, errorLine, quoted } from "./errorLine";
 import { MAX_ALTERNATIVES, MAX_LAYERS_OR_HEADS, MAX_MEMORY_TOKENS, MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, MAX_VIEW_TOKENS, NEIGHBOUR_METRICS, NEIGHBOUR_MODES, NEIGHBOURS_K } from "./vocabulary";
 import type { AttentionResult, Explanation, IndexProgress, MemoryInfo, ModelInfo, NeighbourList, ShownMatrix, SuggestResult } from "./vocabulary";
 import { LIMITS } from "../core/settings";
@@ -162,20 +163,31 @@ const isId = (id: unknown): id is number => typeof id === "number" && Number.isS
  * ("suggest: options.k: 1000000 is more than 50") and the id to answer it under, when it has a usable one.
  */
 export function parseRequest(m: unknown, extra: readonly string[] = []): { ok: true; id: number; request: HostRequest } | { ok: false; id?: number; message: string } {
+  try {
+    return checkRequest(m, extra);
+  } catch (e) {
+    // a refusal never throws: whatever a getter or a proxy does, the message is refused in one line
+    return { ok: false, ...(isObject(m) && isId(m.messageId) ? { id: m.messageId } : {}), message: errorLine(`a request that cannot be read (${(e as Error)?.message ?? describeValue(e)})`) };
+  }
+}
+
+function checkRequest(m: unknown, extra: readonly string[]): { ok: true; id: number; request: HostRequest } | { ok: false; id?: number; message: string } {
   if (!isObject(m) || !isId(m.messageId)) return { ok: false, message: "a request needs a non-negative integer messageId" };
   const id = m.messageId;
   const body = m.body;
   if (!isObject(body) || typeof body.method !== "string") return { ok: false, id, message: "a request needs a body with a method" };
   const method = body.method;
   if (extra.includes(method)) return { ok: true, id, request: body as unknown as HostRequest };
-  if (!Object.hasOwn(PARAMS, method)) return { ok: false, id, message: `unknown method ${JSON.stringify(method.slice(0, 40))}` };
-  const r = v.safeParse(PARAMS[method as Method], body.params);
+  if (!Object.hasOwn(PARAMS, method)) return { ok: false, id, message: `unknown method ${quoted(method, 40)}` };
+  // every method's params are an object (valibot's object schema would take an array, even one of 10^9 holes)
+  if (!isObject(body.params)) return { ok: false, id, message: errorLine(`${method}: params: expected Object, got ${describeValue(body.params)}`) };
+  // the first issue is all the refusal says: an array of 10^9 bad entries is not walked to the end
+  const r = v.safeParse(PARAMS[method as Method], body.params, { abortEarly: true });
   if (!r.success) {
     const issue = r.issues[0];
     const path = issue.path?.map((p) => String(p.key)).join(".") ?? "params";
-    const got = typeof issue.input === "string" ? `a string of ${issue.input.length} characters` : JSON.stringify(issue.input)?.slice(0, 40);
-    if (issue.input === undefined) return { ok: false, id, message: `${method}: ${path} is missing` };
-    return { ok: false, id, message: `${method}: ${path}: ${issue.expected ? `expected ${issue.expected}, got ${got}` : issue.message}` };
+    if (issue.input === undefined) return { ok: false, id, message: errorLine(`${method}: ${path} is missing`) };
+    return { ok: false, id, message: errorLine(`${method}: ${path}: ${issue.expected ? `expected ${issue.expected}, got ${describeValue(issue.input)}` : issue.message}`) };
   }
   return { ok: true, id, request: { method, params: r.output } as HostRequest };
 }

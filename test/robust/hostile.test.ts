@@ -4,7 +4,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine } from "../../src/modelHost/engine";
@@ -13,6 +13,7 @@ import { resolveModelPath } from "../../src/ui/modelPath";
 import { ModelHostClient } from "../../src/client/modelHostClient";
 import { HostError } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT, SUGGEST } from "../unit/helpers";
+import { onnx } from "onnx-proto";
 
 const CLI = join(ROOT, "dist", "cli.js");
 /** a freeze, not a figure */
@@ -38,6 +39,17 @@ function editJson(dir: string, file: string, edit: (j: Record<string, unknown>) 
   writeFileSync(join(dir, file), JSON.stringify(j));
 }
 const tok = (j: Record<string, unknown>) => j.model as { vocab: Record<string, number>; merges?: unknown };
+
+/** One float weight of the model (the sixth entry of its largest float initializer) set to `value`, as a damaged file would hold it. */
+function setWeight(dir: string, value: number): void {
+  const path = join(dir, "onnx", "model.onnx");
+  const m = onnx.ModelProto.decode(readFileSync(path));
+  const t = [...m.graph!.initializer!].filter((i) => i.dataType === onnx.TensorProto.DataType.FLOAT && i.rawData?.length).sort((a, b) => b.rawData!.length - a.rawData!.length)[0];
+  const raw = Buffer.from(t.rawData!);
+  raw.writeFloatLE(value, 5 * 4);
+  t.rawData = raw;
+  writeFileSync(path, onnx.ModelProto.encode(m).finish());
+}
 
 /** The CLI with a bounded heap and time; the result, with what a user would see. */
 function cli(args: string[], input?: string, opts: { asNobody?: boolean } = {}) {
@@ -108,6 +120,40 @@ const FOLDERS: FolderCase[] = [
     breakIt: (d) => editJson(d, "config.json", (j) => (j.n_positions = 1024)) },
   { name: "config.json with a fractional n_head", file: "config.json", says: /"n_head" must be an integer \(it is 4.5\)/,
     breakIt: (d) => editJson(d, "config.json", (j) => (j.n_head = 4.5)) },
+  { name: "words.txt as a symlink to /dev/zero", file: "words.txt", says: /words\.txt: not a regular file/,
+    breakIt: (d) => {
+      rmSync(join(d, "words.txt"));
+      symlinkSync("/dev/zero", join(d, "words.txt"));
+    } },
+  { name: "a FIFO as words.txt", file: "words.txt", says: /words\.txt: not a regular file/,
+    breakIt: (d) => {
+      rmSync(join(d, "words.txt"));
+      execFileSync("mkfifo", [join(d, "words.txt")]);
+    } },
+  { name: "a folder named words.txt", file: "words.txt", says: /words\.txt: is a folder, not a file/,
+    breakIt: (d) => {
+      rmSync(join(d, "words.txt"));
+      mkdirSync(join(d, "words.txt"));
+    } },
+  { name: "words.txt with 200 words of 16,000 letters", file: "words.txt", says: /words\.txt: line 1: a word of 16000 characters, "a{20}"… \(16000 characters\) \(at most 64\)/,
+    breakIt: (d) => writeFileSync(join(d, "words.txt"), Array.from({ length: 200 }, (_, i) => `${"a".repeat(15999)}${String.fromCharCode(97 + (i % 26))}\t5\t0.5`).join("\n")) },
+  { name: "words.txt with 10 million lines", file: "words.txt", says: /words\.txt: more than 2000000 lines/,
+    breakIt: (d) => writeFileSync(join(d, "words.txt"), "w\t1\t1\n".repeat(10_000_000)) },
+  { name: "an empty words.txt", file: "words.txt", says: /words\.txt: no words/,
+    breakIt: (d) => writeFileSync(join(d, "words.txt"), "\n\n") },
+  { name: "config.json with a bos_token_id past the vocabulary", file: "config.json", says: /"bos_token_id" is 9000, outside 0 to 8191/,
+    breakIt: (d) => editJson(d, "config.json", (j) => (j.bos_token_id = 9000)) },
+  { name: "a tokenizer with an empty vocabulary", file: "tokenizer.json", says: /model\.vocab is empty/,
+    breakIt: (d) => editJson(d, "tokenizer.json", (j) => {
+      tok(j).vocab = {};
+      tok(j).merges = [];
+    }) },
+  { name: "model.onnx with a NaN weight", file: "onnx/model.onnx", says: /the weight .+\[5\] is NaN \(NaN or infinite weights: the file is damaged\)/,
+    breakIt: (d) => setWeight(d, NaN) },
+  { name: "model.onnx with an infinite weight", file: "onnx/model.onnx", says: /the weight .+\[5\] is Infinity/,
+    breakIt: (d) => setWeight(d, Infinity) },
+  { name: "a tokenizer normalizer regex (a+)+$ that backtracks for exponential time", file: "tokenizer.json", says: /normalizer\.pattern\.Regex "\(a\+\)\+\$" repeats a repeated group/,
+    breakIt: (d) => editJson(d, "tokenizer.json", (j) => (j.normalizer = { type: "Replace", pattern: { Regex: "(a+)+$" }, content: "b" })) },
   { name: "config.json with n_positions 0", file: "config.json", says: /"n_positions" is 0, outside 1 to/,
     breakIt: (d) => editJson(d, "config.json", (j) => (j.n_positions = 0)) },
 ];
@@ -260,6 +306,25 @@ for (const [name, args, names] of CLI_CASES) {
     assert.equal(r.status, 2, r.stderr);
     assert.ok(names.every((n) => (typeof n === "string" ? r.stderr.split("\n")[0].includes(n) : n.test(r.stderr.split("\n")[0]))), r.stderr.split("\n")[0]);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+}
+
+// what the user sees is one short line that names the file or flag, with control characters escaped
+const CLI_LINES: [string, string[], (string | RegExp)[]][] = [
+  ['attention ""', ["attention", ""], ["attention: TEXT is empty"]],
+  ["score /proc/self/mem", ["score", "/proc/self/mem"], ["/proc/self/mem: cannot be read (EIO)"]],
+  ["score of a path with a newline and an escape sequence", ["score", "/nonexistent/a\nb\u001b[31m\u202e.txt"], ["/nonexistent/a\\nb\\x1b[31m\\u202e.txt: no such file"]],
+  ["--top with a 100,000-character value", ["predict", "--top", "7".repeat(100000), "x"], ["--top must be an integer from 1 to 50", /… \(\d+ characters\)/]],
+];
+for (const [name, args, names] of CLI_LINES) {
+  test(`CLI: ${name}: one short escaped line naming it, exit 2`, () => {
+    const r = cli(args);
+    assert.equal(r.status, 2, r.stderr.slice(0, 500));
+    const first = r.stderr.split("\n")[0];
+    for (const n of names) assert.ok(typeof n === "string" ? first.includes(n) : n.test(first), `stderr names ${n}: ${first.slice(0, 500)}`);
+    assert.ok(first.length <= 500, `${first.length} characters`);
+    assert.ok(![...r.stderr].some((c) => (c < " " && c !== "\n") || c === "\u202e"), "no raw control characters");
+    assert.doesNotMatch(r.stderr, /\n\s+at |Cannot read properties/);
   });
 }
 

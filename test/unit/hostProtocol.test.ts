@@ -45,3 +45,24 @@ test("isHostReply: an answer to a request, with a result or an error that has a 
   ];
   for (const m of bad) assert.equal(isHostReply(m), false, JSON.stringify(m));
 });
+
+test("parseRequest: a refusal never throws, whatever the value (a BigInt, a cycle, a sparse array of 10^9, a throwing getter), and stays one short line", () => {
+  const cyclic: Record<string, unknown> = { text: "x", options: {} };
+  cyclic.offset = cyclic;
+  const trap = new Proxy({}, { get: () => { throw new Error("trap"); }, getPrototypeOf: () => { throw new Error("trap"); } });
+  const cases: [unknown, RegExp][] = [
+    [{ messageId: 1, body: { method: "memorySync", params: { doc: "d", offset: 5n, text: "x", capacity: 8 } } }, /memorySync: offset: expected number, got the BigInt 5n/],
+    [{ messageId: 1, body: { method: "suggest", params: cyclic } }, /suggest: offset: expected number, got an object/],
+    [{ messageId: 1, body: { method: "memoryInfo", params: new Array(1e9) } }, /got an array of 1000000000 entries/],
+    [{ messageId: 1, body: { method: "memoryClose", params: { doc: trap } } }, /a request that cannot be read \(trap\)/],
+    [{ messageId: 1, body: trap }, /./],
+    [{ messageId: 1, body: { method: "memoryClose", params: { doc: "\u001b[2J\n".repeat(50000) } } }, /memoryClose: doc: expected <=4096, got a string of 250000 characters/],
+  ];
+  for (const [m, says] of cases) {
+    const r = parseRequest(m);
+    assert.equal(r.ok, false);
+    if (r.ok) continue;
+    assert.match(r.message, says);
+    assert.ok(r.message.length <= 500 && ![...r.message].some((c) => c.charCodeAt(0) < 0x20), r.message);
+  }
+});

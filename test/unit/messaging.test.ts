@@ -137,3 +137,12 @@ test("isCancellation: a cancelled or superseded error, or anything after our own
   s.cancel();
   assert.equal(isCancellation(new Error("model"), s.token), true);
 });
+
+test("a cancel for a request that is not being served is dropped: a later request under that id is served, not cancelled", () => {
+  const { server } = pair();
+  for (let i = 0; i < 1000; i++) server.receive({ messageId: 10000 + i, cancel: i });
+  const token = server.accept(7);
+  assert.equal(token.isCancellationRequested, false);
+  server.receive({ messageId: 20000, cancel: 7 });
+  assert.equal(token.isCancellationRequested, true, "a cancel for a request being served still fires");
+});

@@ -61,7 +61,7 @@ test("score: text output, and one line naming the file or the flag for bad input
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /nope\.txt: no such file/);
   const folder = cli(["score", dir]);
-  assert.match(folder.stderr, /not a regular file/);
+  assert.match(folder.stderr, /is a folder, not a file/);
   assert.match(cli(["score", "--window", "0", readme]).stderr, /--window must be an integer/);
   assert.match(cli(["score", "--window", "100000", readme]).stderr, /--window must be an integer from 1 to 4096/);
   assert.match(cli(["score", "--window", "1024", readme]).stderr, /--window must be at most the model's 512 positions/);

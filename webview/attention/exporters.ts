@@ -43,8 +43,8 @@ export function heatmapSvg(m: Float32Array, labels: readonly string[], caption: 
   if (T <= 120) {
     const axes = node("g", { fill: fg });
     labels.forEach((l, i) => {
-      axes.append(node("text", { x: x0 - 4, y: y0 + (i + 0.5) * cell, "text-anchor": "end", "dominant-baseline": "middle" }, l));
-      axes.append(node("text", { transform: `translate(${x0 + (i + 0.5) * cell},${y0 - 4}) rotate(-90)`, "dominant-baseline": "middle" }, l));
+      axes.append(node("text", { x: x0 - 4, y: y0 + (i + 0.5) * cell, "text-anchor": "end", "dominant-baseline": "middle", "unicode-bidi": "isolate" }, l));
+      axes.append(node("text", { transform: `translate(${x0 + (i + 0.5) * cell},${y0 - 4}) rotate(-90)`, "dominant-baseline": "middle", "unicode-bidi": "isolate" }, l));
     });
     root.append(axes);
   }

@@ -103,7 +103,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, p: HeatmapPicture): Layou
   // labels when the cells are tall enough to carry them; otherwise index ticks
   const roughCell = Math.floor((Math.min(p.maxWidth, p.maxHeight) - 40) / Math.max(1, T));
   const withLabels = T > 0 && roughCell >= theme.fontSize + 2;
-  const labelWidth = withLabels ? Math.min(110, Math.max(...labels.map((l) => ctx.measureText(l).width))) + 8 : 28;
+  const labelWidth = withLabels ? Math.min(110, labels.reduce((m, l) => Math.max(m, ctx.measureText(l).width), 0)) + 8 : 28;
   const x0 = Math.ceil(labelWidth);
   const y0 = Math.ceil(labelWidth);
   const fit = Math.min(p.maxWidth - x0 - 4, p.maxHeight - y0 - 4);
