@@ -20,7 +20,7 @@ export interface AttentionHost {
   readonly memories: DocumentMemories;
   readonly hasHidden: boolean;
   readonly tokenizer: ModelFolder["tokenizer"];
-  panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string): Promise<SuggestResult>;
+  panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string, wordEnds?: boolean): Promise<SuggestResult>;
   memoryReadout(textBefore: string, offset: number, options: Settings["suggest"], doc: string, prediction: SuggestResult): Promise<MemoryReadout | undefined>;
 }
 
@@ -29,7 +29,7 @@ export class SupersededError extends Error {}
 
 export class AttentionRuns {
   /** the latest first() run, kept for its details() */
-  private last: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { at: number; offset: number; options: Settings["suggest"]; doc?: string } } | null = null;
+  private last: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { at: number; offset: number; options: Settings["suggest"]; doc?: string; wordEnds?: boolean } } | null = null;
   private runs = 0;
 
   constructor(private readonly engine: AttentionHost) {}
@@ -89,7 +89,7 @@ export class AttentionRuns {
     (r.attentions ?? []).forEach((a, l) => attentions.set(a, l * H * T * T));
     // the list is about the analysed text: a point past its end (the text was cut) is its end
     const at = Math.min(words?.at ?? text.length, text.length);
-    this.last = { detailsId, T, text, attentions, logits: r.logits, words: { at, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: words?.doc } };
+    this.last = { detailsId, T, text, attentions, logits: r.logits, words: { at, offset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: words?.doc, wordEnds: words?.wordEnds } };
     const shape = { nLayer: L, nHead: H, T };
     const means = headMeans(attentions, shape);
     // the one matrix the first heatmap needs (a layer or head this model lacks: layer 1's average)
@@ -111,10 +111,13 @@ export class AttentionRuns {
     const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.engine.tokenizer.tokenText(id), p })));
     // the panel shows what the model computes with the document's whole memory, not with part of it
     if (a.words.doc) await this.engine.memories.fill(a.words.doc);
-    const prediction = await this.engine.panelWords(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc);
+    const prediction = await this.engine.panelWords(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc, a.words.wordEnds);
     const nextWords = prediction.alternatives;
+    // what the list is (completions of a typed part, or whole next words) and the window it was computed over
+    const completes = !prediction.startsNewWord && prediction.typed?.trim() ? prediction.typed.trim() : undefined;
+    const windowStart = prediction.windowStart !== undefined ? prediction.windowStart - a.words.offset : undefined;
     const memory = a.words.doc ? await this.engine.memoryReadout(text.slice(0, a.words.at), a.words.offset, a.words.options, a.words.doc, prediction) : undefined;
     // derived here, in the model host, so the extension host never spends time on T^3 products
-    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords, ...(memory ? { memory } : {}) };
+    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords, ...(memory ? { memory } : {}), ...(completes ? { completes } : {}), ...(windowStart !== undefined ? { windowStart } : {}) };
   }
 }
