@@ -7,6 +7,7 @@ import { type DeepReadonly } from "../../common/store";
 import { tokensEl } from "../skeleton";
 import { type ViewEvents } from "./events";
 import { predictionWindow } from "../derived";
+import { removalChange } from "./why";
 
 /**
  * the tokens the chips were built for (a view's "details" keep its tokens; a new view brings new ones): a
@@ -53,14 +54,14 @@ function markTokens(s: ReadState): void {
   if (!view) return;
   const win = predictionWindow(view);
   const why = view.why?.state === "done" ? view.why : undefined;
-  const change = new Map<number, { d: number; text: string }>();
+  const change = new Map<number, { d: number; text: string; below?: number }>();
   let max = 1e-9;
   if (why) {
     why.explanation.removals.forEach((r, i) => {
       const range = why.removalTokens[i];
-      const d = r.p - why.explanation.p;
+      const d = removalChange(r, why.explanation.p);
       max = Math.max(max, Math.abs(d));
-      if (range) for (let k = range[0]; k <= range[1]; k++) change.set(k, { d, text: r.text });
+      if (range) for (let k = range[0]; k <= range[1]; k++) change.set(k, { d, text: r.text, below: r.below });
     });
   }
   view.tokens.forEach((_t, i) => {
@@ -80,7 +81,7 @@ function markTokens(s: ReadState): void {
       bar.style.width = `${Math.max(12, Math.min(1, Math.abs(c.d) / max) * 100)}%`;
       chip.append(bar);
       const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
-      notes.push(`without “${c.text.trim()}”, “${why.explanation.word.trim()}” ${c.d < 0 ? "falls" : "rises"} from ${pct(why.explanation.p)} to ${pct(why.explanation.p + c.d)}`);
+      notes.push(`without “${c.text.trim()}”, “${why.explanation.word.trim()}” ${c.d < 0 ? "falls" : "rises"} from ${pct(why.explanation.p)} to ${c.below !== undefined ? `below ${pct(c.below)}` : pct(why.explanation.p + c.d)}`);
     }
     chip.title = notes.length ? `${base}; ${notes.join("; ")}` : base;
   });

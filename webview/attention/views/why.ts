@@ -5,7 +5,7 @@
 // figure is the explanation's own; nothing is recomputed here but the attention row's sums, read from the
 // matrix the heatmap shows. Document text goes in as text only.
 import { visibleWhitespace } from "../../../src/shared/tokenDisplay";
-import { type Explanation, type LogitPart, type WhyDone } from "../../../src/shared/attentionProtocol";
+import { type Explanation, type LogitPart, type Removal, type WhyDone } from "../../../src/shared/attentionProtocol";
 import { el } from "../../common/dom";
 import { type DeepReadonly } from "../../common/store";
 import { type ReadState } from "../state";
@@ -60,7 +60,9 @@ function wordsSection(s: ReadState, w: DeepReadonly<WhyDone>, on: ViewEvents): H
       attention = 0;
       for (let k = tokens[0]; k <= Math.min(tokens[1], q); k++) attention += m[q * T + k];
     }
-    return { r, tokens, change: r.p - x.p, attention };
+    // a word that dropped out of the ten: its probability is known only to lie below the tenth's, so the
+    // change drawn is the least it can be
+    return { r, tokens, change: removalChange(r, x.p), attention };
   });
   const max = Math.max(1e-9, ...rows.map((row) => Math.abs(row.change)));
   const order = [...rows].sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
@@ -68,13 +70,13 @@ function wordsSection(s: ReadState, w: DeepReadonly<WhyDone>, on: ViewEvents): H
   const items = shown.map(({ r, tokens, change, attention }) => {
     const without = r.below !== undefined ? `below ${percent(r.below)} (no longer among its ten most likely words)` : percent(r.p);
     const att = attention === undefined ? "" : ` ${looking}, the token that predicts, pays it ${percent(attention)} of its attention (${selectionName(s)}).`;
-    const title = `Without ${quote(r.text)}: ${quote(x.word)} ${without} instead of ${percent(x.p)} (${points(change)}).${att}`;
+    const title = `Without ${quote(r.text)}: ${quote(x.word)} ${without} instead of ${percent(x.p)} (${r.below !== undefined ? "at least " : ""}${points(change)}).${att}`;
     const attBar = el("span", { className: "fill attention" });
     attBar.style.width = `${Math.min(1, attention ?? 0) * 100}%`;
     const button = el("button", { className: "why-row", attrs: { type: "button", title, "aria-label": title } }, [
       el("span", { className: "word", text: r.text.trim() || visibleWhitespace(r.text) }),
       signedBar(change, max, "falls", "rises"),
-      el("span", { className: `p ${change < 0 ? "falls-text" : "rises-text"}`, text: r.below !== undefined ? `< ${points(r.below - x.p)}` : points(change) }),
+      el("span", { className: `p ${change < 0 ? "falls-text" : "rises-text"}`, text: r.below !== undefined ? `≤ ${points(change)}` : points(change) }),
       el("span", { className: "track attention-track", attrs: { "aria-hidden": "true" } }, [attBar]),
       el("span", { className: "p", text: attention === undefined ? "—" : percent(attention) }),
     ]);
@@ -98,6 +100,11 @@ function wordsSection(s: ReadState, w: DeepReadonly<WhyDone>, on: ViewEvents): H
     x.removals.length === 0 ? el("p", { className: "hint", text: "No earlier word in the window." }) : el("ol", { className: "why-rows", attrs: { "aria-label": "Words of the window, largest change first. Enter chooses the word in the token strip" } }, items),
     ...moreButton(TOP_WORDS, rows.length, s.whyAll.words, "words", () => on.toggleWhyAll("words")),
   ]);
+}
+
+/** how the suggestion's probability changes without a removal's word: p − p₀, or its bound when the word left the list */
+export function removalChange(r: DeepReadonly<Removal>, p: number): number {
+  return r.below !== undefined ? Math.min(0, r.below - p) : r.p - p;
 }
 
 /** "L2H3" -> "layer 2, head 3", for the tooltip */
