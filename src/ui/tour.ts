@@ -91,8 +91,10 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
         const end = editor.document.positionAt(editor.document.getText().length);
         editor.selection = new vscode.Selection(end, end);
       }
-      // the ghost text first, so that the panel explains the word the user sees (not the text without it)
-      await ghostTextAt(editor);
+      // the ghost text first, so that the panel explains the word the user sees (not the text without it);
+      // the memory filled before it, as the explanation reads it filled: one word, one probability
+      await deps.memory.syncNow();
+      await ghostTextAt(editor, true);
       await vscode.commands.executeCommand("lmLens.whyThisWord");
     }),
     vscode.commands.registerCommand(TOUR_COMMANDS.memory, async () => {

@@ -376,23 +376,26 @@ for (const theme of ["light", "dark"] as const) {
         assert.ok((await frame.locator(".tokens .token.ghost").count()) >= 1, "the suggested token is marked in the strip");
         assert.match((await frame.locator(".tokens .token.chosen .text").first().textContent()) ?? "", /still$/, "the row of the word before the suggestion is shown");
         // the ghost text's word first: the panel is named after it
-        const word = ghost.trim().split(/\s+/)[0];
-        assert.match((await frame.locator("h1").first().textContent()) ?? "", new RegExp(`^Why “${word}”\\?`), "the panel names the ghost text's word");
+        const title = (await frame.locator("h1").first().textContent()) ?? "";
+        const word = /^Why “(\p{L}+)”\?/u.exec(title)?.[1];
+        assert.ok(word, `the panel is named after the ghost text's word: ${JSON.stringify(title)}`);
         await page!.waitForTimeout(400);
         await shot(page!, `tour-2-why-${theme}`);
         // the explanation follows: the words that mattered, the parts of the model, the layers
-        await frame.locator(".why .why-part h3").nth(2).waitFor({ state: "visible", timeout: 45000 });
-        assert.deepEqual(await frame.locator(".why .why-part h3").allTextContents(), ["The words that mattered", "What each part of the model added", "What each layer would say"]);
+        await frame.locator(".explain .why-part h3").nth(2).waitFor({ state: "visible", timeout: 45000 });
+        assert.deepEqual(await frame.locator(".explain .why-part h3").allTextContents(), ["The words that mattered", "What each part of the model added", "What each layer would say"]);
         assert.ok((await frame.locator(".tokens .token .effect").count()) >= 3, "the token strip shows what each word's removal does");
-        assert.match((await frame.locator(".why .lens li.answer .layer-name").textContent()) ?? "", /^Layer 4: the answer$/);
-        await frame.locator(".why").scrollIntoViewIfNeeded();
+        assert.match((await frame.locator(".explain .lens li.answer .layer-name").textContent()) ?? "", /^Layer 4: the answer$/);
+        assert.equal(await frame.locator("section.explain h2").first().textContent(), `Why “${word}”?`, "the explanation is of the ghost text's word");
+        assert.equal(await frame.locator("section.explain .notice").count(), 0, "no notice that the ghost text showed another word");
+        await frame.locator("section.explain").scrollIntoViewIfNeeded();
         await page!.waitForTimeout(300);
         await shot(page!, `tour-2-why-explained-${theme}`);
         // all the parts, by keyboard: the "Show all" button opens the list
-        await frame.locator(".why button.link-button", { hasText: "parts" }).focus();
+        await frame.locator(".explain button.link-button", { hasText: "parts" }).focus();
         await page!.keyboard.press("Enter");
-        await frame.locator(".why .bars.signed li").nth(20).waitFor({ state: "visible", timeout: 5000 });
-        await frame.locator(".why .why-part").nth(1).scrollIntoViewIfNeeded();
+        await frame.locator(".explain .bars.signed li").nth(20).waitFor({ state: "visible", timeout: 5000 });
+        await frame.locator(".explain .why-part").nth(1).scrollIntoViewIfNeeded();
         await shot(page!, `tour-2-why-parts-${theme}`);
         // 2b. the document memory: the story's memory filled, the word it brings up, the earlier line it points to;
         // pressing that place marks the line in the editor (test/unit/tour.test.ts checks the claim against the model)

@@ -47,7 +47,7 @@ export const nextWordsEl = el("ol", { className: "bars" });
 /** which tokens the list's window holds, and for a selection ending in a word the button that reads it the other way */
 export const nextWordsNote = el("div", { className: "next-note hint" });
 /** "Why this word?": the explanation's three sections */
-export const whyEl = el("section", { className: "why", attrs: { "aria-label": "Why this word", hidden: true } });
+export const whyEl = el("section", { className: "explain", attrs: { "aria-label": "Why this word", hidden: true } });
 export const predictionsTitle = el("h2");
 export const predictionsEl = el("ol", { className: "bars" });
 export const beforeEl = el("p", { className: "before" });
