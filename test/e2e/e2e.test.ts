@@ -397,6 +397,9 @@ for (const theme of ["light", "dark"] as const) {
         await frame.locator(".explain .bars.signed li").nth(20).waitFor({ state: "visible", timeout: 5000 });
         await frame.locator(".explain .why-part").nth(1).scrollIntoViewIfNeeded();
         await shot(page!, `tour-2-why-parts-${theme}`);
+        await frame.locator(".explain .lens").scrollIntoViewIfNeeded();
+        await page!.waitForTimeout(200);
+        await shot(page!, `tour-2-why-layers-${theme}`);
         // 2b. the document memory: the story's memory filled, the word it brings up, the earlier line it points to;
         // pressing that place marks the line in the editor (test/unit/tour.test.ts checks the claim against the model)
         await openTour(page!);

@@ -29,6 +29,12 @@ function points(d: number): string {
   return `${d < 0 ? "−" : d > 0 ? "+" : "±"}${v} pts`;
 }
 
+/** a logit with its sign, two decimals ("0.00" where it rounds to nothing, never "−0.00") */
+function signed(v: number): string {
+  const r = Math.abs(v).toFixed(2);
+  return Number(r) === 0 ? r : `${v < 0 ? "−" : "+"}${r}`;
+}
+
 /** a signed bar: left of the middle for a negative value, right for a positive one, scaled to `max` */
 function signedBar(value: number, max: number, negClass: string, posClass: string): HTMLElement {
   const fill = el("span", { className: `fill ${value < 0 ? negClass : posClass}` });
@@ -74,7 +80,8 @@ function wordsSection(s: ReadState, w: DeepReadonly<WhyDone>, on: ViewEvents): H
     const attBar = el("span", { className: "fill attention" });
     attBar.style.width = `${Math.min(1, attention ?? 0) * 100}%`;
     const button = el("button", { className: "why-row", attrs: { type: "button", title, "aria-label": title } }, [
-      el("span", { className: "word", text: r.text.trim() || visibleWhitespace(r.text) }),
+      // the token number beside the word, as in the strip: a word that comes twice is told apart
+      el("span", { className: "word" }, [r.text.trim() || visibleWhitespace(r.text), ...(tokens ? [el("sub", { text: String(tokens[1]) })] : [])]),
       signedBar(change, max, "falls", "rises"),
       el("span", { className: `p ${change < 0 ? "falls-text" : "rises-text"}`, text: r.below !== undefined ? `≤ ${points(change)}` : points(change) }),
       el("span", { className: "track attention-track", attrs: { "aria-hidden": "true" } }, [attBar]),
@@ -130,7 +137,7 @@ function partsSection(s: ReadState, x: DeepReadonly<Explanation>, on: ViewEvents
     el("li", { attrs: { title: `${partName(p.name)}: ${p.logit >= 0 ? "+" : ""}${p.logit.toFixed(3)} to the logit of ${quote(x.token)}` } }, [
       el("span", { className: "word", text: p.name }),
       signedBar(p.logit, max, "lowers", "raises"),
-      el("span", { className: "p", text: `${p.logit >= 0 ? "+" : "−"}${Math.abs(p.logit).toFixed(2)}` }),
+      el("span", { className: "p", text: signed(p.logit) }),
     ]);
   return el("section", { className: "why-part", attrs: { "aria-labelledby": "why-parts-h" } }, [
     el("h3", { id: "why-parts-h", text: "What each part of the model added" }),
