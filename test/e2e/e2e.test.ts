@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { ROOT, startCodeServer, type CodeServer } from "./codeServer";
+import { checkWhyThisWord, neighbourWords } from "./whyThisWord";
 import { GHOST, currentLine, editorLines, editorTab, findFrame, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot, typeAndAccept } from "./workbench";
 
 /** The frame of our attention webview, once its token strip has tokens. */
@@ -375,31 +376,7 @@ for (const theme of ["light", "dark"] as const) {
         assert.match((await frame.locator(".bars li.marked .word").first().textContent()) ?? "", /^➜ \p{L}+/u, "the suggested word is marked in the list");
         assert.ok((await frame.locator(".tokens .token.ghost").count()) >= 1, "the suggested token is marked in the strip");
         assert.match((await frame.locator(".tokens .token.chosen .text").first().textContent()) ?? "", /still$/, "the row of the word before the suggestion is shown");
-        // the ghost text's word first: the panel is named after it
-        const title = (await frame.locator("h1").first().textContent()) ?? "";
-        const word = /^Why “(\p{L}+)”\?/u.exec(title)?.[1];
-        assert.ok(word, `the panel is named after the ghost text's word: ${JSON.stringify(title)}`);
-        await page!.waitForTimeout(400);
-        await shot(page!, `tour-2-why-${theme}`);
-        // the explanation follows: the words that mattered, the parts of the model, the layers
-        await frame.locator(".explain .why-part h3").nth(2).waitFor({ state: "visible", timeout: 45000 });
-        assert.deepEqual(await frame.locator(".explain .why-part h3").allTextContents(), ["The words that mattered", "What each part of the model added", "What each layer would say"]);
-        assert.ok((await frame.locator(".tokens .token .effect").count()) >= 3, "the token strip shows what each word's removal does");
-        assert.match((await frame.locator(".explain .lens li.answer .layer-name").textContent()) ?? "", /^Layer 4: the answer$/);
-        assert.equal(await frame.locator("section.explain h2").first().textContent(), `Why “${word}”?`, "the explanation is of the ghost text's word");
-        assert.equal(await frame.locator("section.explain .notice").count(), 0, "no notice that the ghost text showed another word");
-        await frame.locator("section.explain").scrollIntoViewIfNeeded();
-        await page!.waitForTimeout(300);
-        await shot(page!, `tour-2-why-explained-${theme}`);
-        // all the parts, by keyboard: the "Show all" button opens the list
-        await frame.locator(".explain button.link-button", { hasText: "parts" }).focus();
-        await page!.keyboard.press("Enter");
-        await frame.locator(".explain .bars.signed li").nth(20).waitFor({ state: "visible", timeout: 5000 });
-        await frame.locator(".explain .why-part").nth(1).scrollIntoViewIfNeeded();
-        await shot(page!, `tour-2-why-parts-${theme}`);
-        await frame.locator(".explain .lens").scrollIntoViewIfNeeded();
-        await page!.waitForTimeout(200);
-        await shot(page!, `tour-2-why-layers-${theme}`);
+        await checkWhyThisWord(page!, frame, theme); // named after the ghost text's word; three sections
         // 2b. the document memory: the story's memory filled, the word it brings up, the earlier line it points to;
         // pressing that place marks the line in the editor (test/unit/tour.test.ts checks the claim against the model)
         await openTour(page!);
@@ -448,14 +425,7 @@ for (const theme of ["light", "dark"] as const) {
         const nframe = await findFrame(page!, "ol.rows li .word", 5, 45000);
         const named = Array.from(readFileSync(join(ROOT, "media", "tour", "neighbours.md"), "utf8").matchAll(/such as "(\w+)" and "(\w+)"/g)).flatMap((m) => m.slice(1));
         assert.equal(named.length, 2);
-        // the view follows the selection: the previous step's words may still show for a moment (a loaded
-        // machine once read them 800 ms after the step, and the view showed "father"'s a moment later)
-        let words: string[] = [];
-        for (let waited = 0; waited < 15000; waited += 250) {
-          words = await nframe.locator("ol.rows li .word").allTextContents();
-          if (named.every((c) => words.includes(c))) break;
-          await page!.waitForTimeout(250);
-        }
+        const words = await neighbourWords(page!, nframe, named);
         assert.ok(named.every((c) => words.includes(c)), `${named.join(", ")} among ${words.join(", ")}`);
         await shot(page!, `tour-4-neighbours-${theme}`);
         // 5. the temperature setting opens; setting it completes the step (set back to 0 after)

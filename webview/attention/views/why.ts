@@ -157,7 +157,8 @@ function layersSection(x: DeepReadonly<Explanation>): HTMLElement {
   const rows = x.layers.map((l) => {
     const answer = l.layer === last;
     return el("li", { className: answer ? "answer" : "", attrs: { title: `The model stopped after layer ${l.layer}: its ${l.top.length} most likely next tokens. ${quote(x.token)} is number ${l.tokenRank} there, at ${percent(l.tokenP)}.` } }, [
-      el("span", { className: "layer-name", text: answer ? `Layer ${l.layer}: the answer` : `After layer ${l.layer}` }),
+      // the model's own answer: the memory, where it has a share, is mixed in after it (the list's figures)
+      el("span", { className: "layer-name", text: answer ? `Layer ${l.layer}: the model's answer${x.share > 0.005 ? ", before the memory" : ""}` : `After layer ${l.layer}` }),
       el(
         "span",
         { className: "lens-top" },
