@@ -33,7 +33,8 @@ const USAGE = `usage:
       wordPerplexity
   lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--no-memory] [--json] TEXT
       attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin;
-      a TEXT of more than N tokens (default 512) is cut at its start, at a word: its end is analysed);
+      a TEXT of more than N tokens (default 512) is cut at its start, at a word: its end is analysed;
+      the arrays count from 0: [0][0] is layer 1, head 1, as the text output and the panel name them);
       --json also gives "nextWords" (the 10 most likely next words after TEXT: predict --top 10's list,
       the memory of TEXT included unless --no-memory)
       and "predictions" (per token, the 10 most likely next tokens: token-level, not words)

@@ -20,7 +20,7 @@ export interface AttentionHost {
   readonly memories: DocumentMemories;
   readonly hasHidden: boolean;
   readonly tokenizer: ModelFolder["tokenizer"];
-  panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string): Promise<SuggestResult>;
+  panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string, wordEnds?: boolean): Promise<SuggestResult>;
   memoryReadout(textBefore: string, offset: number, options: Settings["suggest"], doc: string, prediction: SuggestResult): Promise<MemoryReadout | undefined>;
 }
 
@@ -29,7 +29,7 @@ export class SupersededError extends Error {}
 
 export class AttentionRuns {
   /** the latest first() run, kept for its details() */
-  private last: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { before: string; offset: number; options: Settings["suggest"]; doc?: string } } | null = null;
+  private last: { detailsId: number; T: number; text: string; attentions: Float32Array; logits: Float32Array; words: { before: string; offset: number; analysedOffset: number; options: Settings["suggest"]; doc?: string; wordEnds?: boolean } } | null = null;
   private runs = 0;
 
   constructor(private readonly engine: AttentionHost) {}
@@ -81,7 +81,7 @@ export class AttentionRuns {
     const L = cfg.nLayer;
     const H = cfg.nHead;
     if (ids.length === 0) {
-      this.last = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), words: { before: "", offset: 0, options: DEFAULT_SETTINGS.suggest } };
+      this.last = { detailsId, T: 0, text: "", attentions: new Float32Array(0), logits: new Float32Array(0), words: { before: "", offset: 0, analysedOffset: 0, options: DEFAULT_SETTINGS.suggest } };
       return { text: "", tokens: [], nLayer: L, nHead: H, attentions: new Float32Array(0), headMeans: new Float32Array(0), truncated: false, totalTokens: 0, model: this.engine.folder.name, detailsId, cutChars };
     }
     const tokens = tokenRanges(this.engine.tokenizer, ids);
@@ -95,7 +95,7 @@ export class AttentionRuns {
     // The prediction reads the text it was sent, not the analysed part: with its start left out (fit "end"),
     // the window is placed in the whole text as the ghost text's is, and the numbers are the ghost text's.
     const before = cutChars > 0 ? { before: textWhole.slice(0, wordsWhole?.at ?? textWhole.length), offset: wordsWhole?.offset ?? 0 } : { before: text.slice(0, at), offset: words?.offset ?? 0 };
-    this.last = { detailsId, T, text, attentions, logits: r.logits, words: { ...before, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: words?.doc } };
+    this.last = { detailsId, T, text, attentions, logits: r.logits, words: { ...before, analysedOffset: words?.offset ?? 0, options: words?.options ?? DEFAULT_SETTINGS.suggest, doc: words?.doc, wordEnds: words?.wordEnds } };
     const shape = { nLayer: L, nHead: H, T };
     const means = headMeans(attentions, shape);
     // the one matrix the first heatmap needs (a layer or head this model lacks: layer 1's average)
@@ -117,11 +117,15 @@ export class AttentionRuns {
     const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.engine.tokenizer.tokenText(id), p })));
     // the panel shows what the model computes with the document's whole memory, not with part of it
     if (a.words.doc) await this.engine.memories.fill(a.words.doc);
-    const prediction = await this.engine.panelWords(a.words.before, a.words.offset, a.words.options, a.words.doc);
+    const prediction = await this.engine.panelWords(a.words.before, a.words.offset, a.words.options, a.words.doc, a.words.wordEnds);
     const nextWords = prediction.alternatives;
+    // what the list is (completions of a typed part, or whole next words) and the window it was computed over
+    const completes = !prediction.startsNewWord && prediction.typed?.trim() ? prediction.typed.trim() : undefined;
+    // (windowStart: in the analysed text, as the view's tokens are; nextWordsWindow: in the document)
+    const windowStart = prediction.windowStart !== undefined ? prediction.windowStart - a.words.analysedOffset : undefined;
+    const nextWordsWindow = { start: prediction.windowStart ?? a.words.offset, tokens: prediction.contextTokens };
     const memory = a.words.doc ? await this.engine.memoryReadout(a.words.before, a.words.offset, a.words.options, a.words.doc, prediction) : undefined;
     // derived here, in the model host, so the extension host never spends time on T^3 products
-    const nextWordsWindow = { start: prediction.windowStart ?? a.words.offset, tokens: prediction.contextTokens };
-    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords, nextWordsWindow, ...(memory ? { memory } : {}) };
+    return { rollout: rollout(attentions, { nLayer: cfg.nLayer, nHead: cfg.nHead, T }), predictions, nextWords, nextWordsWindow, ...(memory ? { memory } : {}), ...(completes ? { completes } : {}), ...(windowStart !== undefined ? { windowStart } : {}) };
   }
 }

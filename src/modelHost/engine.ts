@@ -54,6 +54,8 @@ export interface SuggestHow {
   from?: Prefix;
   /** the memory's view to read instead of the one the memory gives at this point */
   memory?: (view: MemoryView) => MemoryView;
+  /** the text's last word is finished: it is all context, and the search gives the next word (the attention panel, for a selection the document goes on after with a space or punctuation) */
+  wordEnds?: boolean;
 }
 
 /** A model state: the cache after some tokens, the logits there and the final hidden state there (the memory's query). */
@@ -253,7 +255,9 @@ export class Engine {
     let runs = 0;
     const onRun = () => runs++;
     // the model was trained on \n line ends; what is inserted after the cursor is unaffected
-    const { context, pending } = splitPending(textBefore.replace(/\r\n?/g, "\n"));
+    const split = splitPending(textBefore.replace(/\r\n?/g, "\n"));
+    // a finished last word (how.wordEnds) is context: nothing is pending, and the search starts the next word
+    const { context, pending } = how.wordEnds && split.pending.trim() ? { context: split.context + split.pending, pending: "" } : split;
     const useCache = p.useCache !== false;
     const ids = this.contextIds(context, p.maxContextTokens, offset, useCache);
     if (ids.length === 0 || Buffer.byteLength(pending) > MAX_PENDING_BYTES) {
@@ -363,8 +367,8 @@ export class Engine {
    * the user's window), for PANEL_WORDS words, greedy, one word. It leaves the suggestion session's caches
    * alone (useCache false), so the numbers are those of predict on the same text.
    */
-  async panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string): Promise<SuggestResult> {
-    return this.suggest(context, { ...options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false }, undefined, offset, doc);
+  async panelWords(context: string, offset: number, options: Settings["suggest"], doc?: string, wordEnds = false): Promise<SuggestResult> {
+    return this.suggest(context, { ...options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false }, undefined, offset, doc, wordEnds ? { wordEnds } : {});
   }
 
   /**
@@ -373,7 +377,9 @@ export class Engine {
    * not read the typed word as finished there (it would complete it, and suggest no next word).
    */
   async contextState(textBefore: string, p: SuggestParams, offset: number, memoryOf: DocumentMemory<KvCache> | undefined, how: SuggestHow, wholeTyped: boolean): Promise<{ state: { cache: KvCache; logits: Float32Array }; memory: MemoryView | null } | null> {
-    const { context, pending } = splitPending(textBefore.replace(/\r\n?/g, "\n"));
+    const split = splitPending(textBefore.replace(/\r\n?/g, "\n"));
+    // a finished last word (how.wordEnds) is context: nothing is pending, and the search starts the next word
+    const { context, pending } = how.wordEnds && split.pending.trim() ? { context: split.context + split.pending, pending: "" } : split;
     const ids = this.contextIds(context, p.maxContextTokens, offset);
     if (ids.length === 0) return null;
     const view = memoryOf?.view(offset + textBefore.length - pending.length) ?? null;

@@ -81,7 +81,8 @@ export interface ExplainOptions {
 export async function explain(engine: Engine, text: string, o: ExplainOptions): Promise<Explanation> {
   const t0 = performance.now();
   const offset = o.offset ?? 0;
-  const params = { ...o.options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false };
+  // the list people read: every figure given as predict and the panel give it (figures), whatever the request said
+  const params = { ...o.options, k: PANEL_WORDS, words: 1, temperature: 0, useCache: false, figures: true };
   const prediction = await engine.suggest(text, params, undefined, offset, o.memory);
   const first = prediction.alternatives[0];
   if (!first) throw new HostError("input", text.trim() ? "the model suggests no word after this text (it ends inside a word no known word completes, or in a very long one)" : "the text is empty: there is nothing to explain");

@@ -7,10 +7,10 @@
 import * as v from "valibot";
 import type { Envelope } from "./messaging";
 import { COMMON_FROM_WEBVIEW, bodyValidator, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./schema";
-import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, type AttentionCore, type MemoryReadout, type ShownMatrix, type TokenProb, type ViewToken, type WordProb } from "./vocabulary";
+import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, type AttentionCore, type Explanation, type MemoryReadout, type ShownMatrix, type TokenProb, type ViewToken, type WordProb } from "./vocabulary";
 
 // the vocabulary's shapes that the attention webview reads, through its one door to the extension
-export type { MemoryPlace, MemoryReadout, MemoryWord, ShownMatrix, TokenProb, ViewToken, WordProb } from "./vocabulary";
+export type { Explanation, LensLayer, LogitPart, MemoryPlace, MemoryReadout, MemoryWord, Removal, ShownMatrix, TokenProb, ViewToken, WordProb } from "./vocabulary";
 
 /** longest export payload accepted from a webview (characters); the JSON of 512 tokens stays far below it */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
@@ -67,8 +67,38 @@ export interface MemoryShown {
   noMemory?: string;
 }
 
+/**
+ * How a selection's last word is read when it ends in letters or digits: "finished" (the document goes on
+ * with a space or punctuation: the list is the next word after it) or "typing" (the document's next
+ * character continues it, or the user asked: the list completes it, as the ghost text would there).
+ */
+export type LastWord = "finished" | "typing";
+
+/** What the next-word list is, once the model host has it (the details). */
+export interface NextWordsKind {
+  /** the words complete this typed part of the last word ("sea" -> "son"); absent: they are whole next words */
+  completes?: string;
+  /** where the window the list was computed over starts, in the analysed text: its numbers come from that window only */
+  windowStart?: number;
+}
+
+/** "Why this word?"'s explanation (lm-lens explain's), placed on the view's tokens. */
+export interface WhyDone {
+  state: "done";
+  explanation: Explanation;
+  /** per removal of the explanation, the first and last token of the view it covers (null: not among the tokens shown) */
+  removalTokens: ([number, number] | null)[];
+  /** the first token of the view inside the prediction's window (its numbers come from the window only) */
+  windowFirstToken: number;
+  /** the ghost text's word, when one was shown (the explanation is of the model's first word; they agree unless the text changed) */
+  suggestion: string;
+}
+
+/** The explanation of "Why this word?": still being worked out, done, or failed (one line). */
+export type WhyShown = { state: "computing" } | WhyDone | { state: "failed"; message: string };
+
 /** Everything the attention panel shows. Tensors are typed arrays (structured clone keeps them). */
-export interface AttentionView extends AttentionCore, MemoryShown {
+export interface AttentionView extends AttentionCore, MemoryShown, NextWordsKind {
   /** changes with every analysis, so that the webview knows when its saved UI state still applies */
   id: number;
   /** attentions, head means, rollout, predictions and next words are empty while pending */
@@ -90,6 +120,10 @@ export interface AttentionView extends AttentionCore, MemoryShown {
   source: ViewSource;
   /** whether the panel re-runs when the editor's selection changes */
   follow: boolean;
+  /** a selection that ends in a letter or digit: how its last word is read, and that the user may switch it */
+  lastWord?: { mode: LastWord; word: string };
+  /** "Why this word?": the explanation (computing while the model host works it out; it follows the details) */
+  why?: WhyShown;
 }
 
 // ---- extension -> webview
@@ -116,14 +150,19 @@ export interface ViewPick {
 /** the rest of the view with this id: sent right after its "state", once the model host has it */
 export interface DetailsMessage {
   type: "details";
-  data: { viewId: number; attentions: Float32Array; headMeans: Float32Array; rollout: Float32Array; predictions: TokenProb[][]; nextWords: WordProb[] } & MemoryShown;
+  data: { viewId: number; attentions: Float32Array; headMeans: Float32Array; rollout: Float32Array; predictions: TokenProb[][]; nextWords: WordProb[] } & MemoryShown & NextWordsKind;
+}
+/** the explanation of the view with this id ("Why this word?"): sent after its details, or that it failed */
+export interface WhyMessage {
+  type: "why";
+  data: { viewId: number; why: WhyShown };
 }
 /** the memory's places of the view with this id, worked out again (a place asked for was edited since) */
 export interface MemoryPlacesMessage {
   type: "memoryPlaces";
   data: { viewId: number; memoryPlaces: PlaceLine[] };
 }
-export type ToWebview = StateMessage | DetailsMessage | MemoryPlacesMessage | LoadingMessage | ErrorMessage;
+export type ToWebview = StateMessage | DetailsMessage | MemoryPlacesMessage | WhyMessage | LoadingMessage | ErrorMessage;
 
 // ---- webview -> extension
 
@@ -153,6 +192,8 @@ function fromWebviewSchema(tokenCount: number) {
       v.strictObject({ type: v.literal("rendered"), viewId: indexBelow(Number.MAX_SAFE_INTEGER), drawMs: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_DRAW_MS)) }),
       /** a place of the document memory (document offsets of one token), to reveal in the editor */
       v.strictObject({ type: v.literal("revealPlace"), start: indexBelow(Number.MAX_SAFE_INTEGER), end: indexBelow(Number.MAX_SAFE_INTEGER) }),
+      /** read the selection's last word the other way: the next word after it, or its completions */
+      v.strictObject({ type: v.literal("setLastWord"), mode: v.picklist(["finished", "typing"]) }),
       /** png: a data: URL; svg and json: the file's text */
       v.strictObject({ type: v.literal("export"), format: exportFormat, data: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_EXPORT_CHARS)) }),
     ]),
@@ -207,6 +248,36 @@ const placeLineShape = v.union([
   v.object({ start: v.number(), end: v.number(), line: v.number(), before: v.string(), text: v.string(), after: v.string() }),
   v.object({ start: v.number(), end: v.number(), gone: v.literal(true) }),
 ]);
+const num = v.pipe(v.number(), v.finite());
+const tokenProbShape = v.object({ token: v.string(), p: num });
+const explanationShape = v.object({
+  word: v.string(),
+  p: num,
+  modelP: num,
+  memoryP: num,
+  share: num,
+  words: v.array(v.object({ word: v.string(), p: num, modelP: num, memoryP: num })),
+  token: v.string(),
+  logit: num,
+  components: v.array(v.object({ name: v.string(), logit: num })),
+  layers: v.array(v.object({ layer: num, top: v.array(tokenProbShape), tokenP: num, tokenRank: num })),
+  removals: v.array(v.object({ start: num, end: num, text: v.string(), p: num })),
+  windowStart: num,
+  windowTokens: num,
+  internalsProblem: v.optional(v.string()),
+  ms: num,
+});
+const tokenRange = v.nullable(v.tuple([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.number(), v.integer(), v.minValue(0))]));
+/** the explanation's shape, each removal with its tokens (a list as long as the removals) */
+export const whyShape = v.variant("state", [
+  v.object({ state: v.literal("computing") }),
+  v.object({ state: v.literal("failed"), message: v.string() }),
+  v.pipe(
+    v.object({ state: v.literal("done"), explanation: explanationShape, removalTokens: v.array(tokenRange), windowFirstToken: v.pipe(v.number(), v.integer(), v.minValue(0)), suggestion: v.string() }),
+    v.check((w) => w.removalTokens.length === w.explanation.removals.length, "one token range per removal"),
+  ),
+]);
+const nextWordsKindFields = { completes: v.optional(v.string()), windowStart: v.optional(v.number()) };
 /** the memory's fields, where a view or its details carry them */
 const memoryFields = { memory: v.optional(memoryShape), memoryPlaces: v.optional(v.array(placeLineShape)), noMemory: v.optional(v.string()) };
 /** the part of an AttentionView that the webview's drawing indexes into: the tensors' sizes against the token count */
@@ -223,7 +294,10 @@ const viewShape = v.pipe(
     nextWords: wordsShape,
     nextWordsAt: v.optional(v.number()),
     shown: v.optional(v.object({ layer: v.number(), head: v.nullable(v.number()), matrix: f32 })),
+    lastWord: v.optional(v.object({ mode: v.picklist(["finished", "typing"]), word: v.string() })),
+    why: v.optional(whyShape),
     ...memoryFields,
+    ...nextWordsKindFields,
   }),
   v.check((d) => {
     const T = d.tokens.length;
@@ -234,13 +308,14 @@ const viewShape = v.pipe(
     return d.attentions.length === size(L * H * T * T) && d.headMeans.length === size(L * T * T) && d.rollout.length === size(T * T) && (d.pending ? shownFits : s === undefined);
   }),
 );
-const detailsShape = v.object({ viewId: v.number(), attentions: f32, headMeans: f32, rollout: f32, predictions: predictionsShape, nextWords: wordsShape, ...memoryFields });
+const detailsShape = v.object({ viewId: v.number(), attentions: f32, headMeans: f32, rollout: f32, predictions: predictionsShape, nextWords: wordsShape, ...memoryFields, ...nextWordsKindFields });
 const toWebviewShape = v.object({
   messageId: v.number(),
   body: v.variant("type", [
     v.object({ type: v.literal("state"), data: viewShape }),
     v.object({ type: v.literal("details"), data: detailsShape }),
     v.object({ type: v.literal("memoryPlaces"), data: v.object({ viewId: v.number(), memoryPlaces: v.array(placeLineShape) }) }),
+    v.object({ type: v.literal("why"), data: v.object({ viewId: v.number(), why: whyShape }) }),
     v.object({ type: v.literal("loading") }),
     v.object({ type: v.literal("error"), message: v.string() }),
   ]),

@@ -48,6 +48,11 @@ const panelWords = v.object({
   /** where the text starts in its document (the suggestion's window is placed as for the ghost text) */
   offset: intIn(0, Number.MAX_SAFE_INTEGER),
   options: suggestOptions,
+  /**
+   * the text's last word is finished (the document goes on with a space or punctuation after it): the list
+   * is the next word after it, never its completions; absent, the search decides as for the ghost text
+   */
+  wordEnds: v.optional(v.boolean()),
 });
 
 export const PARAMS = {
@@ -129,7 +134,12 @@ export type AttentionFirst = Omit<AttentionResult, "rollout" | "predictions" | "
 
 /** Where the attention panel's next-word list is asked for: after text.slice(0, at), with the user's suggestion settings. */
 export type PanelWords = v.InferOutput<typeof panelWords>;
-export type AttentionDetails = Pick<AttentionResult, "rollout" | "predictions" | "nextWords" | "memory" | "nextWordsWindow">;
+export type AttentionDetails = Pick<AttentionResult, "rollout" | "predictions" | "nextWords" | "memory" | "nextWordsWindow"> & {
+  /** the next words complete this typed part of the text's last word ("sea" -> "son"); absent: they are whole next words */
+  completes?: string;
+  /** where the window the next words were computed over starts, in the analysed text (absent: no list) */
+  windowStart?: number;
+};
 
 interface Results {
   load: ModelInfo;

@@ -22,6 +22,8 @@ export interface AnalysisRequest {
   cutAtStart: boolean;
   /** the document's memory key (MemorySync.keyFor), so that the next words read the ghost text's memory */
   doc?: string;
+  /** a selection whose last word is finished: the next words come after it, never complete it */
+  wordEnds?: boolean;
 }
 
 export interface Analysis {
@@ -42,7 +44,7 @@ export async function analyse(
   const maxTokens = settings.maxAttentionTokens;
   if (req.kind === "selection") {
     const text = req.docText;
-    const words = { at: text.length, offset: req.start, options: settings.suggest, ...(req.doc ? { doc: req.doc } : {}) };
+    const words = { at: text.length, offset: req.start, options: settings.suggest, ...(req.doc ? { doc: req.doc } : {}), ...(req.wordEnds ? { wordEnds: true } : {}) };
     const result = await client.request("attention", { text, maxTokens, words, ...(show ? { show } : {}) }, token);
     if (req.cutAtEnd) delete result.totalTokens;
     return { result, text, cut: result.truncated || req.cutAtEnd ? "end" : undefined, offset: req.start };

@@ -12,14 +12,19 @@
 //  - The next words read the document's memory, as the ghost text does (the document's key goes with the
 //    request); the memory's places are given their lines from the document, and a place the webview asks
 //    to reveal is checked against the document first.
+//  - "Why this word?": after the details, the model host's explanation of the same point (whyThisWord.ts:
+//    the ghost text's own request) follows as a "why" message; the view says it is computing until then.
+//  - A selection ending in a letter or digit reads its last word as the document says (attentionRequest.ts's
+//    lastWordAt); the webview may ask for the other reading, which runs the same selection again.
 import { charsForTokens, tokenAtOffset } from "../core/attentionSource";
 import type { Settings } from "../core/settings";
 import { analyse, type Analysis } from "./attentionAnalysis";
 import { allPlaces, memoryShown, placeLine, type MemoryKey } from "./attentionMemory";
+import { whyDone, explainParams } from "./whyThisWord";
 import { requestFor, type AttentionKind, type AttentionRequest, type EditorSnapshot, type ShownSuggestion, type SourceDocument } from "./attentionRequest";
 import type { ModelHostPort } from "../client/modelHostClient";
 import type { AttentionFirst } from "../shared/hostProtocol";
-import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick } from "../shared/attentionProtocol";
+import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick, type WhyShown } from "../shared/attentionProtocol";
 import { previewMessage } from "../shared/schema";
 import type { ShownMatrix } from "../shared/vocabulary";
 import { CancelSource, Channel, isCancellation, type CancelToken } from "../shared/messaging";
@@ -97,6 +102,8 @@ export class AttentionController {
   /** the layer and head the webview's heatmap shows (head null: the average), as it last said */
   private showing: { layer: number; head: number | null } = { layer: 0, head: null };
   private lastKind: AttentionKind = "selection";
+  /** the last request run, which the webview may ask to run again with its last word read the other way */
+  private lastRequest: AttentionRequest | undefined;
   /** when the view being sent was asked for, to log command -> first heatmap */
   private timing: { viewId: number; started: number; modelMs: number; tokens: number } | undefined;
   /** to the webview: nothing is posted until it says ready (messaging.ts); the screen is resent then */
@@ -155,6 +162,7 @@ export class AttentionController {
   private async analyseAndShow(req: AttentionRequest, show?: { pick: ViewPick; token?: string }): Promise<void> {
     const started = this.now();
     this.lastKind = req.kind;
+    this.lastRequest = req;
     this.work?.cancel();
     const work = (this.work = new CancelSource());
     const token = work.token;
@@ -171,7 +179,7 @@ export class AttentionController {
       this.timing = { viewId: view.id, started, modelMs: this.now() - started, tokens: view.tokens.length };
       this.screen = { view, version: req.version, offset, loading: false, document: req.document };
       this.post({ type: "state", data: { ...view, follow: this.follow } });
-      this.deps.setTitle(`Attention: “${shortQuote(view.text, 28)}”`);
+      this.deps.setTitle(req.kind === "whyThisWord" && req.suggestion.trim() ? `Why “${shortQuote(req.suggestion.trim(), 20)}”?` : `Attention: “${shortQuote(view.text, 28)}”`);
       this.deps.highlights.clear();
       const details = await this.deps.client.request("attentionDetails", { detailsId: result.detailsId }, token);
       if (token.isCancellationRequested || this.screen.view?.id !== view.id) return;
@@ -180,6 +188,7 @@ export class AttentionController {
       const { shown: _, ...whole } = view;
       this.screen = { ...this.screen, view: { ...whole, ...rest, pending: false } };
       this.post({ type: "details", data: { viewId: view.id, ...rest } });
+      if (req.kind === "whyThisWord") await this.explain(req, view.id, offset, "doc" in key ? key.doc : undefined, token);
     } catch (e) {
       if (isCancellation(e, token)) return;
       const message = (e as Error)?.message ?? String(e);
@@ -191,13 +200,37 @@ export class AttentionController {
     }
   }
 
+  /**
+   * "Why this word?"'s explanation of the point before the suggestion, asked once the heatmap and the list
+   * are on screen (it runs the model once per earlier word: it takes longest). A newer request cancels it.
+   */
+  private async explain(req: AttentionRequest, viewId: number, viewOffset: number, doc: string | undefined, token: CancelToken): Promise<void> {
+    const params = explainParams(req.document, req.end, this.deps.settings().suggest, doc);
+    let why: WhyShown;
+    try {
+      const x = await this.deps.client.request("explain", params, token);
+      if (token.isCancellationRequested) return;
+      why = whyDone(x, params.offset, this.screen.view?.tokens ?? [], viewOffset, req.suggestion);
+    } catch (e) {
+      if (isCancellation(e, token)) return;
+      const message = (e as Error)?.message ?? String(e);
+      this.deps.log(`why this word: the explanation failed: ${message}`);
+      why = { state: "failed", message: `The explanation could not be worked out: ${message}` };
+    }
+    if (this.screen.view?.id !== viewId) return;
+    this.screen = { ...this.screen, view: { ...this.screen.view, why } };
+    this.post({ type: "why", data: { viewId, why } });
+  }
+
   /** One request to the model host (attentionAnalysis.ts): the document's text as far as the budget can use it. */
   private analyse(req: AttentionRequest, doc: string | undefined, token: CancelToken): Promise<Analysis> {
     const settings = this.deps.settings();
     // a huge selection (megabytes) is read only as far as the token budget can use
     const end = req.kind === "selection" ? Math.min(req.end, req.start + charsForTokens(settings.maxAttentionTokens)) : req.end;
     const docText = req.document.getText(req.start, end);
-    return analyse(this.deps.client, { kind: req.kind, docText, start: req.start, cutAtEnd: end < req.end, suggestion: req.suggestion, cutAtStart: req.cutAtStart, doc }, settings, this.showing, token);
+    // a finished last word is read as finished only where the text analysed ends where the selection does
+    const wordEnds = req.lastWord?.mode === "finished" && end === req.end;
+    return analyse(this.deps.client, { kind: req.kind, docText, start: req.start, cutAtEnd: end < req.end, suggestion: req.suggestion, cutAtStart: req.cutAtStart, doc, wordEnds }, settings, this.showing, token);
   }
 
   private toView(req: AttentionRequest, r: AttentionFirst, text: string, offset: number, cut: TruncationNotice["cut"] | undefined, show?: { pick: ViewPick; token?: string }): AttentionView {
@@ -243,6 +276,8 @@ export class AttentionController {
         documentChars,
       },
       follow: this.follow,
+      ...(req.lastWord && r.text.length === text.length && !r.truncated ? { lastWord: req.lastWord } : {}),
+      ...(req.kind === "whyThisWord" && T > 0 ? { why: { state: "computing" as const } } : {}),
     };
   }
 
@@ -335,6 +370,12 @@ export class AttentionController {
       case "revealPlace":
         this.revealPlace(body.start, body.end);
         return;
+      case "setLastWord": {
+        const req = this.lastRequest;
+        if (!req?.lastWord || req.lastWord.mode === body.mode) return;
+        void this.run({ ...req, lastWord: { ...req.lastWord, mode: body.mode } });
+        return;
+      }
     }
   }
 

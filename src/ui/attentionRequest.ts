@@ -2,6 +2,7 @@
 // controller reads it (offsets, no vscode) and the piece of it a command or a followed selection names.
 // src/ui/attentionPanel.ts reads the editors into EditorSnapshots; attentionController.ts runs the requests.
 import { charsForTokens } from "../core/attentionSource";
+import type { LastWord } from "../shared/attentionProtocol";
 
 export type AttentionKind = "selection" | "whyThisWord";
 
@@ -44,6 +45,26 @@ export interface AttentionRequest {
   suggestion: string;
   /** text before `start` was left out (the end of a long text is shown) */
   cutAtStart: boolean;
+  /** a selection that ends in a letter or digit: whether its last word is finished or being typed (lastWordAt) */
+  lastWord?: { mode: LastWord; word: string };
+}
+
+/** a letter, mark or digit: what continues a word */
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+
+/**
+ * How a selection ending at document offset `end` reads its last word, when the selected text ends in a
+ * letter or digit: the word is being typed ("typing": the list completes it) only if the document's next
+ * character continues it ("…by the sea|son"); a space, punctuation, a line break or the document's end
+ * after it makes it finished (the list is the next word after it). Undefined when the text ends in
+ * anything else (its next word starts a new word either way).
+ */
+export function lastWordAt(document: Pick<SourceDocument, "getText">, text: string, end: number): { mode: LastWord; word: string } | undefined {
+  const word = /[\p{L}\p{M}\p{N}]+$/u.exec(text)?.[0];
+  if (!word) return undefined;
+  // two code units: a letter outside the basic plane is a surrogate pair
+  const next = document.getText(end, end + 2);
+  return { mode: next && WORD_CHAR.test(String.fromCodePoint(next.codePointAt(0)!)) ? "typing" : "finished", word };
 }
 
 /** What a command (or a selection change, when following) asks for in this editor; undefined when there is no text. */
@@ -53,8 +74,10 @@ export function requestFor(editor: EditorSnapshot, kind: AttentionKind, maxAtten
   const version = document.version;
   if (kind === "selection") {
     const { start, end } = sel.start === sel.end ? editor.line : sel;
-    if (!document.getText(start, end).trim()) return undefined;
-    return { kind, document, version, start, end, suggestion: "", cutAtStart: false };
+    const text = document.getText(start, end);
+    if (!text.trim()) return undefined;
+    const lastWord = lastWordAt(document, text, end);
+    return { kind, document, version, start, end, suggestion: "", cutAtStart: false, ...(lastWord ? { lastWord } : {}) };
   }
   const end = sel.active;
   // read only what can be shown: the model host keeps the end within the token budget

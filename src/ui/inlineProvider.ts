@@ -1,8 +1,7 @@
 // Ghost-text next-word suggestions. The provider only reads the document; text is inserted by VS Code
 // when the user accepts (Tab, or "accept next word").
 import * as vscode from "vscode";
-import { windowStart } from "../core/contextWindow";
-import { wordsStartingWith } from "../core/wordIndex";
+import { suggestRequest } from "../core/suggestRequest";
 import { suggestsIn, type Settings } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
 import { EditClock, type SuggestionTiming } from "../core/editClock";
@@ -70,10 +69,12 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document && e.selections.some((sel) => sel.active.isEqual(position)));
     if (editor && editor.selections.some((sel) => !sel.isEmpty)) return undefined;
     const offset = document.offsetAt(position);
-    const start = windowStart(offset, s.suggest.maxContextTokens);
-    const text = document.getText(new vscode.Range(document.positionAt(start), position));
-    const uri = document.uri.toString();
     const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+    // the same request "Why this word?" explains (suggestRequest.ts)
+    const read = (a: number, b: number) => document.getText(new vscode.Range(document.positionAt(a), document.positionAt(b)));
+    const request = suggestRequest(read, offset, s.suggest, explicit);
+    const text = request.text;
+    const uri = document.uri.toString();
     const at = new vscode.Range(position, position);
     if (!explicit) {
       const rest = this.memo.lookup(uri, offset, text);
@@ -84,13 +85,8 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
       }
     }
     try {
-      const knownWords = documentWords(document, offset, start, text);
       const doc = this.deps.memoryKey?.(document);
-      const r = await this.deps.client.request(
-        "suggest",
-        { text, offset: start, options: { ...s.suggest, k: explicit ? s.suggest.k : 1, figures: false, ...(knownWords.length ? { knownWords } : {}) }, ...(doc ? { doc } : {}) },
-        token,
-      );
+      const r = await this.deps.client.request("suggest", { ...request, ...(doc ? { doc } : {}) }, token);
       if (token.isCancellationRequested) return undefined;
       this.deps.onLatency(this.edits.timing(uri, document.version, t0, performance.now()), r.ms);
       if (!r.text) return [];
@@ -108,24 +104,4 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
       return undefined;
     }
   }
-}
-
-/** how far around the cursor the document's words are looked at for the completion of a typed word */
-const KNOWN_WORDS_BEFORE = 64 * 1024;
-const KNOWN_WORDS_AFTER = 16 * 1024;
-const MAX_KNOWN_WORDS = 64;
-
-/**
- * Words of the document near the cursor, outside the text sent, that start like the word being typed:
- * a partial word is completed only to a word the lexicon or the document knows ("lighth" -> "lighthouse"
- * when the story's first line has it). A bounded read, so a 5 MB document costs no more than a small one.
- */
-function documentWords(document: vscode.TextDocument, offset: number, sentFrom: number, sent: string): string[] {
-  const typed = /\p{L}+$/u.exec(sent)?.[0];
-  if (!typed) return [];
-  const prefix = typed.toLowerCase();
-  const from = Math.max(0, sentFrom - KNOWN_WORDS_BEFORE);
-  const before = sentFrom > from ? document.getText(new vscode.Range(document.positionAt(from), document.positionAt(sentFrom))) : "";
-  const after = document.getText(new vscode.Range(document.positionAt(offset), document.positionAt(offset + KNOWN_WORDS_AFTER)));
-  return [...new Set([...wordsStartingWith(before, prefix), ...wordsStartingWith(after, prefix)])].slice(0, MAX_KNOWN_WORDS);
 }

@@ -46,6 +46,20 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
     return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
   }
 
+  /**
+   * Ask for the ghost text at the editor's cursor and wait (up to 3 s) until the provider has answered
+   * there; `fresh`: a new answer even if one was shown there already (the memory has changed).
+   */
+  async function ghostTextAt(editor: vscode.TextEditor, fresh = false): Promise<void> {
+    const uri = editor.document.uri.toString();
+    const offset = editor.document.offsetAt(editor.selection.active);
+    const shown = deps.provider.last;
+    const answered = () => deps.provider.last !== undefined && deps.provider.last.uri === uri && deps.provider.last.offset === offset && (!fresh || deps.provider.last !== shown);
+    if (answered()) return;
+    await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+    for (let waited = 0; !answered() && waited < 3000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  }
+
   /** select a piece of the sample (its first occurrence) and return its range, or say that it is gone */
   function select(editor: vscode.TextEditor, text: string, wholeWord = false): vscode.Range | undefined {
     const body = editor.document.getText();
@@ -77,6 +91,10 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
         const end = editor.document.positionAt(editor.document.getText().length);
         editor.selection = new vscode.Selection(end, end);
       }
+      // the ghost text first, so that the panel explains the word the user sees (not the text without it);
+      // the memory filled before it, as the explanation reads it filled: one word, one probability
+      await deps.memory.syncNow();
+      await ghostTextAt(editor, true);
       await vscode.commands.executeCommand("lmLens.whyThisWord");
     }),
     vscode.commands.registerCommand(TOUR_COMMANDS.memory, async () => {
@@ -86,9 +104,7 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
       editor.selection = new vscode.Selection(end, end);
       await deps.memory.syncNow();
       // the ghost text shown before the memory was filled is replaced; Why this word? explains the new one
-      const shown = deps.provider.last;
-      await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
-      for (let waited = 0; deps.provider.last === shown && waited < 3000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      await ghostTextAt(editor, true);
       await vscode.commands.executeCommand("lmLens.whyThisWord");
     }),
     vscode.commands.registerCommand(TOUR_COMMANDS.attention, async () => {

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { ROOT, startCodeServer, type CodeServer } from "./codeServer";
+import { checkWhyThisWord, neighbourWords } from "./whyThisWord";
 import { GHOST, currentLine, editorLines, editorTab, findFrame, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot, typeAndAccept } from "./workbench";
 
 /** The frame of our attention webview, once its token strip has tokens. */
@@ -375,8 +376,7 @@ for (const theme of ["light", "dark"] as const) {
         assert.match((await frame.locator(".bars li.marked .word").first().textContent()) ?? "", /^➜ \p{L}+/u, "the suggested word is marked in the list");
         assert.ok((await frame.locator(".tokens .token.ghost").count()) >= 1, "the suggested token is marked in the strip");
         assert.match((await frame.locator(".tokens .token.chosen .text").first().textContent()) ?? "", /still$/, "the row of the word before the suggestion is shown");
-        await page!.waitForTimeout(400);
-        await shot(page!, `tour-2-why-${theme}`);
+        await checkWhyThisWord(page!, frame, theme); // named after the ghost text's word; three sections
         // 2b. the document memory: the story's memory filled, the word it brings up, the earlier line it points to;
         // pressing that place marks the line in the editor (test/unit/tour.test.ts checks the claim against the model)
         await openTour(page!);
@@ -423,10 +423,9 @@ for (const theme of ["light", "dark"] as const) {
         await openTour(page!);
         await tourStep(page!, "Words are vectors", "Show the neighbours of");
         const nframe = await findFrame(page!, "ol.rows li .word", 5, 45000);
-        await page!.waitForTimeout(800);
-        const words = await nframe.locator("ol.rows li .word").allTextContents();
         const named = Array.from(readFileSync(join(ROOT, "media", "tour", "neighbours.md"), "utf8").matchAll(/such as "(\w+)" and "(\w+)"/g)).flatMap((m) => m.slice(1));
         assert.equal(named.length, 2);
+        const words = await neighbourWords(page!, nframe, named);
         assert.ok(named.every((c) => words.includes(c)), `${named.join(", ")} among ${words.join(", ")}`);
         await shot(page!, `tour-4-neighbours-${theme}`);
         // 5. the temperature setting opens; setting it completes the step (set back to 0 after)

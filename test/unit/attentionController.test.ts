@@ -12,7 +12,7 @@ import { charsForTokens } from "../../src/core/attentionSource";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/core/settings";
 import { HostError, type AttentionDetails, type AttentionFirst, type Methods } from "../../src/shared/hostProtocol";
 import type { ToWebview, ToWebviewMessage } from "../../src/shared/attentionProtocol";
-import type { MemoryReadout } from "../../src/shared/vocabulary";
+import type { Explanation, MemoryReadout } from "../../src/shared/vocabulary";
 import type { CancelToken } from "../../src/shared/messaging";
 
 const STORY = "Once upon a time there was a king.\nThe keys to the cabinet were on the table.\nHer hair was still";
@@ -45,8 +45,8 @@ const L = 2;
 const H = 2;
 
 interface Call {
-  method: "attention" | "attentionDetails";
-  params: Methods["attention"]["params"] | Methods["attentionDetails"]["params"];
+  method: "attention" | "attentionDetails" | "explain";
+  params: Methods["attention"]["params"] | Methods["attentionDetails"]["params"] | Methods["explain"]["params"];
   token?: CancelToken;
 }
 
@@ -75,6 +75,9 @@ function fakeAttention(p: Methods["attention"]["params"], detailsId: number): At
     ...(p.words ? { nextWordsAt: p.words.at - cutChars } : {}),
   };
 }
+
+/** the fake model host's explanation ("Why this word?" asks for it after the details) */
+const FAKE_EXPLANATION: Explanation = { word: " red", p: 0.2, modelP: 0.2, memoryP: 0, share: 0, words: [{ word: " red", p: 0.2, modelP: 0.2, memoryP: 0 }], token: " red", logit: 1, components: [{ name: "embeddings", logit: 1 }], layers: [], removals: [], windowStart: 0, windowTokens: 1, ms: 1 };
 
 function fakeDetails(T: number): AttentionDetails {
   return { rollout: new Float32Array(T * T).fill(0.1), predictions: Array.from({ length: T }, () => [{ token: " the", p: 0.3 }]), nextWords: [{ word: " red", p: 0.2 }] };
@@ -111,6 +114,9 @@ function setup(opts: SetupOptions = {}) {
         const r = fakeAttention(params, ++detailsId);
         lastT = r.tokens.length;
         return r;
+      },
+      explain() {
+        return FAKE_EXPLANATION;
       },
       attentionDetails() {
         const words = (calls.filter((x) => x.method === "attention").at(-1)?.params as Methods["attention"]["params"] | undefined)?.words;
@@ -242,7 +248,7 @@ test("Why this word? sends the text and its suggestion in one request and choose
   say({ type: "ready" });
   const req = requestFor(editor(STORY, end, end, d), "whyThisWord", 256, { uri: d.uri, offset: end, text: " red" })!;
   await controller.run(req);
-  assert.deepEqual(calls.map((c) => c.method), ["attention", "attentionDetails"], "one round trip for the heatmap");
+  assert.deepEqual(calls.map((c) => c.method), ["attention", "attentionDetails", "explain"], "one round trip for the heatmap; the explanation last");
   const p = calls[0].params as Methods["attention"]["params"];
   assert.equal(p.text, STORY + " red");
   assert.equal(p.fit, "end");

@@ -1,7 +1,7 @@
 // What the user and the extension do to the state: the one module that changes it. Each action replaces
 // what changed in the store (whose subscriber, render, redraws it) and tells the extension what it needs to
 // know. The UI state is saved with setState by a subscriber of the store (main.ts).
-import { type AttentionView, type DetailsMessage, type ExportFormat, type FromWebview, type MemoryPlacesMessage, type ToWebview } from "../../src/shared/attentionProtocol";
+import { type AttentionView, type DetailsMessage, type ExportFormat, type FromWebview, type LastWord, type MemoryPlacesMessage, type ToWebview, type WhyMessage } from "../../src/shared/attentionProtocol";
 import { createStore } from "../common/store";
 import { connect } from "../common/vscodeApi";
 import { heatmapSvg, linesSvg, viewJson } from "./exporters";
@@ -144,7 +144,7 @@ export function onState(v: AttentionView, receivedAt: number): void {
     tab: pick ? pick.tab : was.tab,
     chosen: same ? Math.min(was.chosen, Math.max(0, n - 1)) : Math.min(v.focus ?? n - 1, Math.max(0, n - 1)),
   };
-  store.update({ view: v, ui, hoverCell: null, keyColumn: -1, linesHover: null, loading: false, error: "", theme: readTheme() }, "all");
+  store.update({ view: v, ui, hoverCell: null, keyColumn: -1, linesHover: null, loading: false, error: "", theme: readTheme(), ...(same ? {} : { whyAll: { words: false, parts: false } }) }, "all");
   sendShowing();
   if (n > 0) send({ type: "selectToken", index: ui.chosen });
   // after the browser has painted the heatmap
@@ -157,8 +157,27 @@ export function onDetails(d: DetailsMessage["data"]): void {
   const TT = T(s) * T(s);
   if (!s.view || s.view.id !== d.viewId || d.rollout.length !== TT || d.attentions.length !== s.view.nLayer * s.view.nHead * TT || d.headMeans.length !== s.view.nLayer * TT) return;
   const { shown: _, ...rest } = s.view;
-  const { memory, memoryPlaces, noMemory } = d;
-  store.update({ view: { ...rest, attentions: d.attentions, headMeans: d.headMeans, rollout: d.rollout, predictions: d.predictions, nextWords: d.nextWords, memory, memoryPlaces, noMemory, pending: false } }, "details");
+  const { memory, memoryPlaces, noMemory, completes, windowStart } = d;
+  store.update({ view: { ...rest, attentions: d.attentions, headMeans: d.headMeans, rollout: d.rollout, predictions: d.predictions, nextWords: d.nextWords, memory, memoryPlaces, noMemory, completes, windowStart, pending: false } }, "details");
+}
+
+/** "Why this word?"'s explanation of the view on screen arrived (or failed): its token ranges must fit the view. */
+export function onWhy(d: WhyMessage["data"]): void {
+  const { view } = store.get();
+  if (!view || view.id !== d.viewId) return;
+  const n = view.tokens.length;
+  if (d.why.state === "done" && d.why.removalTokens.some((r) => r !== null && (r[0] > r[1] || r[1] >= n))) return;
+  store.update({ view: { ...view, why: d.why } }, "why");
+}
+
+/** Every word of the window (or part of the model) listed, or only the largest. */
+export function toggleWhyAll(which: "words" | "parts"): void {
+  store.update((s) => ({ whyAll: { ...s.whyAll, [which]: !s.whyAll[which] } }), "why");
+}
+
+/** Read the selection's last word the other way (the extension runs the selection again). */
+export function setLastWord(mode: LastWord): void {
+  send({ type: "setLastWord", mode });
 }
 
 /** The memory's places of the view on screen, given their lines again (one was edited since). */

@@ -52,3 +52,23 @@ export function revealRow(canvas: HTMLCanvasElement, layout: Layout | undefined,
     wrap.scrollTop = Math.max(0, top - wrap.clientHeight / 2);
   }
 }
+
+/**
+ * The tokens of the prediction's own window, [first, end): the tokens the model read for the next words
+ * (the view may show a longer span; the list's numbers come from this window only). Undefined until known.
+ */
+export function predictionWindow(view: ReadState["view"]): { first: number; end: number } | undefined {
+  if (!view || view.windowStart === undefined) return undefined;
+  const at = view.nextWordsAt ?? view.text.length;
+  const first = view.tokens.findIndex((t) => t.end > view.windowStart!);
+  const after = view.tokens.findIndex((t) => t.end > at);
+  return { first: first < 0 ? view.tokens.length : first, end: after < 0 ? view.tokens.length : after };
+}
+
+/** The token whose row of attention predicts the next words: the last one before them. */
+export function predictingToken(view: ReadState["view"]): number {
+  if (!view || view.tokens.length === 0) return -1;
+  const at = view.nextWordsAt ?? view.text.length;
+  const after = view.tokens.findIndex((t) => t.end > at);
+  return (after < 0 ? view.tokens.length : after) - 1;
+}

@@ -88,11 +88,15 @@ export function viewJson(v: DeepReadonly<AttentionView>): string {
     source: v.source,
     tokens: v.tokens,
     shape: { layers: v.nLayer, heads: v.nHead, tokens: T },
+    // the arrays are indexed from 0; a person reads layers and heads from 1, as the panel names them
+    indexing: "attentions[l][h] is layer l + 1, head h + 1 (the panel's names count from 1); headMeans[l] is layer l + 1",
     attentions: Array.from({ length: v.nLayer }, (_, l) => Array.from({ length: v.nHead }, (_, h) => matrix(v.attentions, (l * v.nHead + h) * T * T))),
     headMeans: Array.from({ length: v.nLayer }, (_, l) => matrix(v.headMeans, l * T * T)),
     // saved before the model host sent them: left out rather than written empty
     ...(v.pending ? { pending: "rollout, predictions and next words were still being worked out" } : { rollout: matrix(v.rollout, 0), predictions: v.predictions, nextWords: v.nextWords }),
     ...(v.truncatedNotice ? { truncated: v.truncatedNotice } : {}),
     ...(v.memory ? { memory: v.memory } : {}),
+    // "Why this word?": the explanation as the model host gave it (parts named L1H1.., layers counted from 1)
+    ...(v.why?.state === "done" ? { explanation: v.why.explanation } : {}),
   });
 }

@@ -26,6 +26,7 @@ window.addEventListener("message", (e: MessageEvent) => {
   if (body.type === "state") act.onState(body.data, receivedAt);
   else if (body.type === "details") act.onDetails(body.data);
   else if (body.type === "memoryPlaces") act.onMemoryPlaces(body.data);
+  else if (body.type === "why") act.onWhy(body.data);
   else if (body.type === "loading") act.onStatus(true, "");
   else if (body.type === "error") act.onStatus(false, body.message);
 });
@@ -37,7 +38,15 @@ store.subscribe((s) => {
   savedUi = s.ui;
   api.setState(s.ui);
 });
-const render = createRender({ choose: act.choose, hoverToken: act.hoverToken, hoverLines: act.hoverLines, openHead: act.openHead, revealPlace: act.revealPlace });
+const render = createRender({
+  choose: act.choose,
+  hoverToken: act.hoverToken,
+  hoverLines: act.hoverLines,
+  openHead: act.openHead,
+  revealPlace: act.revealPlace,
+  toggleWhyAll: act.toggleWhyAll,
+  setLastWord: act.setLastWord,
+});
 store.subscribe(render);
 
 layerPick.addEventListener("change", () => {

@@ -10,6 +10,7 @@ import { renderTabs } from "./views/tabs";
 import { renderTokens } from "./views/tokens";
 import { renderNext } from "./views/next";
 import { renderMemory } from "./views/memory";
+import { renderWhy } from "./views/why";
 import { heatmapLayout, renderHeatmap } from "./views/heatmap";
 import { renderGrid } from "./views/grid";
 import { renderLines } from "./views/lines";
@@ -51,8 +52,9 @@ export function createRender(on: ViewEvents): (s: ReadState, change: Change) => 
         renderPickers(s);
         renderTabs(s);
         renderTokens(s, on);
-        renderNext(s);
+        renderNext(s, on);
         renderMemory(s, on);
+        renderWhy(s, on);
         renderViews(s, TABS);
         return;
       case "status":
@@ -60,20 +62,27 @@ export function createRender(on: ViewEvents): (s: ReadState, change: Change) => 
         return;
       case "details":
         renderHeader(s);
-        renderNext(s);
+        renderTokens(s, on);
+        renderNext(s, on);
         renderMemory(s, on);
+        renderWhy(s, on);
         renderViews(s, TABS);
+        return;
+      case "why":
+        renderTokens(s, on);
+        renderWhy(s, on);
         return;
       case "memory":
         renderMemory(s, on);
         return;
       case "chosen":
         renderTokens(s, on);
-        renderNext(s);
+        renderNext(s, on);
         renderViews(s, ["heatmap", "lines", "rollout"]);
         return;
       case "head":
         renderPickers(s);
+        renderWhy(s, on);
         renderViews(s, ["heatmap", "grid", "lines"]);
         return;
       case "tab":

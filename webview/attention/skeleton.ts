@@ -44,6 +44,10 @@ export const gridEl = el("div", { className: "grid" });
 export const linesHost = el("div", { className: "lines-host", attrs: { tabindex: 0, "aria-label": "Lines view. Arrow keys choose the token whose lines are drawn" } });
 export const nextWordsTitle = el("h2");
 export const nextWordsEl = el("ol", { className: "bars" });
+/** which tokens the list's window holds, and for a selection ending in a word the button that reads it the other way */
+export const nextWordsNote = el("div", { className: "next-note hint" });
+/** "Why this word?": the explanation's three sections */
+export const whyEl = el("section", { className: "explain", attrs: { "aria-label": "Why this word", hidden: true } });
 export const predictionsTitle = el("h2");
 export const predictionsEl = el("ol", { className: "bars" });
 export const beforeEl = el("p", { className: "before" });
@@ -109,11 +113,12 @@ root.append(
     el("span", { className: "keys", text: "Keys: in the token strip ←/→ choose a token; on the heatmap ↑/↓ choose it and ←/→ read its row; [ and ] change the layer, , and . change the head." }),
   ]),
   tokensEl,
+  whyEl,
   main,
 );
 main.append(
   panels,
-  el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [nextWordsTitle, nextWordsEl, memoryEl, predictionsTitle, predictionsEl, beforeEl]),
+  el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [nextWordsTitle, nextWordsNote, nextWordsEl, memoryEl, predictionsTitle, predictionsEl, beforeEl]),
 );
 root.append(
   helpSection([

@@ -38,6 +38,8 @@ export interface State {
   keyColumn: number;
   /** the token hovered in the lines view, and on which side */
   linesHover: { index: number; side: "left" | "right" } | null;
+  /** "Why this word?": every word of the window listed (words), every part of the model (parts), not only the largest */
+  whyAll: { words: boolean; parts: boolean };
 }
 
 /** What the views get: the state, read-only. */
@@ -49,16 +51,17 @@ export type ReadState = DeepReadonly<State>;
  *  status       loading or an error
  *  details      the rest of the view arrived (every head, rollout, predictions, next words, memory)
  *  memory       the memory's places were given their lines again
+ *  why          the explanation of "Why this word?" arrived (or failed), or its list of parts opened or closed
  *  chosen       the chosen token
  *  head         the layer or head shown
  *  tab          the tab shown
  *  heatPointer  the pointer or the keyboard's column on the heatmap
  *  linesPointer the token hovered in the lines view
  */
-export type Change = "all" | "status" | "details" | "memory" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer";
+export type Change = "all" | "status" | "details" | "memory" | "why" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer";
 
 export function initialState(ui: UiState, theme: Theme): State {
-  return { ui, view: undefined, loading: false, error: "", theme, hoverCell: null, keyColumn: -1, linesHover: null };
+  return { ui, view: undefined, loading: false, error: "", theme, hoverCell: null, keyColumn: -1, linesHover: null, whyAll: { words: false, parts: false } };
 }
 
 /** The UI state saved with setState, checked field by field (an older version of the webview may have saved it). */

@@ -11,4 +11,8 @@ export interface ViewEvents {
   openHead(layer: number, head: number): void;
   /** a place of the document memory was clicked: reveal it in the editor */
   revealPlace(start: number, end: number): void;
+  /** "Why this word?": list every word of the window (or every part of the model), or only the largest */
+  toggleWhyAll(which: "words" | "parts"): void;
+  /** read the selection's last word the other way: the next word after it, or its completions */
+  setLastWord(mode: "finished" | "typing"): void;
 }

@@ -15,7 +15,11 @@ export function renderHeader(s: ReadState): void {
     noticeEl.hidden = true;
     return;
   }
-  titleEl.textContent = `Attention: ${s.view.source.label}`;
+  // "Why this word?" names the word first: the ghost text's, or the explanation's where none was shown
+  const why = s.view.why;
+  const ghost = s.view.text.slice(s.view.nextWordsAt ?? s.view.text.length).trim();
+  const word = ghost || (why?.state === "done" ? why.explanation.word.trim() : "");
+  titleEl.textContent = why ? `${word ? `Why “${word}”?` : "Why this word?"} · ${s.view.source.label}` : `Attention: ${s.view.source.label}`;
   sourceEl.textContent = `${T(s)} tokens · model ${s.view.model} · ${s.view.nLayer} layers × ${s.view.nHead} heads`;
   const n = s.view.truncatedNotice;
   noticeEl.hidden = !n;

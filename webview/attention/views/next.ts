@@ -5,7 +5,9 @@ import { el } from "../../common/dom";
 import { type AttentionView } from "../../../src/shared/attentionProtocol";
 import { type ReadState } from "../state";
 import { type DeepReadonly } from "../../common/store";
-import { nextWordsTitle, nextWordsEl, predictionsTitle, predictionsEl, beforeEl, main } from "../skeleton";
+import { nextWordsTitle, nextWordsEl, nextWordsNote, predictionsTitle, predictionsEl, beforeEl, main } from "../skeleton";
+import { predictionWindow } from "../derived";
+import { type ViewEvents } from "./events";
 
 /** "12.3%", and "<0.1%" for a probability that is not 0 but would read as 0.0% */
 export function percent(p: number): string {
@@ -35,22 +37,71 @@ export function suggestedIndex(view: DeepReadonly<AttentionView>): number {
   return view.nextWords.reduce((best, w, i) => (w.word !== "" && suggestion.startsWith(w.word) && (best < 0 || w.word.length > view.nextWords[best].word.length) ? i : best), -1);
 }
 
-/** "Next word after the text", or for "Why this word?" after the text before the suggestion. */
-function renderNextWordsTitle(s: ReadState): void {
-  if (!s.view) {
-    nextWordsTitle.textContent = "";
-    return;
-  }
-  const at = s.view.nextWordsAt ?? s.view.text.length;
-  const why = isWhy(s.view);
-  const before = [...s.view.text.slice(0, at).trimEnd()].slice(-24).join("");
-  nextWordsTitle.textContent = why ? `Next word after “…${before}”: the suggestion and its alternatives` : "Next word after the text";
-  nextWordsTitle.title = "Whole words, as the ghost text and lm-lens predict rank them: the model's 10 most likely next words" + (why ? "; ➜ marks the suggested word" : " after the whole text");
-  main.classList.toggle("why", why);
+/** the end of a text, for a title: "…by the sea" */
+function tail(text: string): string {
+  const chars = [...text.trimEnd()];
+  return (chars.length > 24 ? "…" : "") + chars.slice(-24).join("");
 }
 
-export function renderNext(s: ReadState): void {
-  renderNextWordsTitle(s);
+/**
+ * What the list is: the next word after the text (for "Why this word?" after the text before the
+ * suggestion), or the completions of its last word; for a selection ending in a word, a button that
+ * reads the word the other way; and which tokens the prediction's window holds.
+ */
+function renderNextWordsTitle(s: ReadState, on: ViewEvents): void {
+  if (!s.view) {
+    nextWordsTitle.textContent = "";
+    nextWordsNote.replaceChildren();
+    return;
+  }
+  const view = s.view;
+  const at = view.nextWordsAt ?? view.text.length;
+  const why = isWhy(view);
+  const before = tail(view.text.slice(0, at));
+  const completes = !view.pending ? view.completes : undefined;
+  if (why) nextWordsTitle.textContent = `Next word after “${before}”: the suggestion and its alternatives`;
+  else if (completes) nextWordsTitle.textContent = `Completions of “${completes}”`;
+  else nextWordsTitle.textContent = `Next word after “${before}”`;
+  nextWordsTitle.title =
+    (completes
+      ? `The most likely ways to finish the word “${completes}”, as the ghost text would with the cursor after it: each word's probability given “${completes}” typed`
+      : "Whole words, as the ghost text and lm-lens predict rank them: the model's 10 most likely next words") + (why ? "; ➜ marks the suggested word" : "");
+  main.classList.toggle("why", why);
+  const note: (HTMLElement | string)[] = [];
+  const win = view.pending ? undefined : predictionWindow(view);
+  if (win && win.end > 0) {
+    const all = win.first === 0;
+    note.push(
+      el("span", {
+        text: all
+          ? `From all ${win.end} tokens before this point (0–${win.end - 1}): the model's window holds them all.`
+          : `From the model's window: tokens ${win.first}–${win.end - 1} (${win.end - win.first} tokens). The tokens before it are dimmed: the list does not read them.`,
+        attrs: { title: "The model reads at most lmLens.maxContextTokens tokens before the point it predicts at, as the ghost text does; the attention view may show more" },
+      }),
+    );
+  }
+  const lw = view.lastWord;
+  if (lw && !why && !view.pending) {
+    const other = lw.mode === "finished" ? "typing" : "finished";
+    const b = el("vscode-button", {
+      className: "last-word",
+      text: other === "typing" ? `Show completions of “${lw.word}”` : `Show the next word after “${lw.word}”`,
+      attrs: {
+        appearance: "secondary",
+        title:
+          lw.mode === "finished"
+            ? `The document goes on after “${lw.word}” with a space or punctuation, so it is read as a finished word. Read it as a word still being typed instead`
+            : `The document's next character continues “${lw.word}”, so it is read as a word being typed. Read it as a finished word instead`,
+      },
+    });
+    b.addEventListener("click", () => on.setLastWord(other));
+    note.push(b);
+  }
+  nextWordsNote.replaceChildren(...note);
+}
+
+export function renderNext(s: ReadState, on: ViewEvents): void {
+  renderNextWordsTitle(s, on);
   const view = s.view;
   if (!view || view.pending) {
     nextWordsEl.replaceChildren(...(view ? [el("li", { className: "pending", text: "Working out the next words…" })] : []));

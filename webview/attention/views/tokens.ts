@@ -6,6 +6,8 @@ import { type ReadState } from "../state";
 import { type DeepReadonly } from "../../common/store";
 import { tokensEl } from "../skeleton";
 import { type ViewEvents } from "./events";
+import { predictionWindow } from "../derived";
+import { removalChange } from "./why";
 
 /**
  * the tokens the chips were built for (a view's "details" keep its tokens; a new view brings new ones): a
@@ -37,8 +39,60 @@ function buildTokens(s: ReadState, on: ViewEvents): void {
   );
 }
 
+/** the view and explanation the chips were last marked for: a cache of this view's own, not state */
+let markedFor: { view: unknown; why: unknown } | undefined;
+
+/**
+ * Marks on the chips: the tokens before the prediction's window are dimmed (the next words' numbers come
+ * from the window only), and for "Why this word?" each token of an earlier word is underlined by how much
+ * the suggestion's probability falls (or rises) when its word is taken out.
+ */
+function markTokens(s: ReadState): void {
+  const view = s.view;
+  if (markedFor?.view === view && markedFor?.why === view?.why) return;
+  markedFor = { view, why: view?.why };
+  if (!view) return;
+  const win = predictionWindow(view);
+  const why = view.why?.state === "done" ? view.why : undefined;
+  const change = new Map<number, { d: number; text: string }>();
+  let max = 1e-9;
+  if (why) {
+    why.explanation.removals.forEach((r, i) => {
+      const range = why.removalTokens[i];
+      const d = removalChange(r, why.explanation.p);
+      max = Math.max(max, Math.abs(d));
+      if (range) for (let k = range[0]; k <= range[1]; k++) change.set(k, { d, text: r.text });
+    });
+  }
+  view.tokens.forEach((_t, i) => {
+    const chip = tokensEl.querySelector<HTMLElement>(`#tok-${i}`);
+    if (!chip) return;
+    const outside = !!win && i < win.first;
+    chip.classList.toggle("outside", outside);
+    chip.querySelector(".effect")?.remove();
+    const base = chip.dataset.title ?? chip.title;
+    chip.dataset.title = base;
+    const notes: string[] = [];
+    if (outside) notes.push("before the prediction's window: the next words do not read it");
+    const c = change.get(i);
+    if (c && why) {
+      const bar = el("span", { className: `effect ${c.d < 0 ? "falls" : "rises"}`, attrs: { "aria-hidden": "true" } });
+      bar.style.opacity = String(0.25 + 0.75 * Math.min(1, Math.abs(c.d) / max));
+      bar.style.width = `${Math.max(12, Math.min(1, Math.abs(c.d) / max) * 100)}%`;
+      chip.append(bar);
+      const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+      notes.push(`without “${c.text.trim()}”, “${why.explanation.word.trim()}” ${c.d < 0 ? "falls" : "rises"} from ${pct(why.explanation.p)} to ${pct(why.explanation.p + c.d)}`);
+    }
+    chip.title = notes.length ? `${base}; ${notes.join("; ")}` : base;
+  });
+}
+
 export function renderTokens(s: ReadState, on: ViewEvents): void {
-  if (builtFor !== s.view?.tokens) buildTokens(s, on);
+  if (builtFor !== s.view?.tokens) {
+    buildTokens(s, on);
+    markedFor = undefined;
+  }
+  markTokens(s);
   tokensEl.querySelector(".token.chosen")?.classList.remove("chosen");
   tokensEl.querySelector('[aria-selected="true"]')?.setAttribute("aria-selected", "false");
   const chip = tokensEl.querySelector<HTMLElement>(`#tok-${s.ui.chosen}`);
