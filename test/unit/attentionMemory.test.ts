@@ -5,11 +5,10 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AttentionController } from "../../src/ui/attentionController";
+import { quietController } from "./controllerDeps";
 import { requestFor, type EditorSnapshot, type SourceDocument } from "../../src/ui/attentionRequest";
 import { ModelHostClient } from "../../src/client/modelHostClient";
 import { DEFAULT_SETTINGS } from "../../src/core/settings";
-import type { ToWebview } from "../../src/shared/attentionProtocol";
 import { MODEL_DIR, ROOT } from "./helpers";
 
 const host = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: MODEL_DIR, threads: 1 });
@@ -59,22 +58,7 @@ test("Why this word? with a synced memory: the details carry the memory, its fir
   const d = doc(STORY);
   const ghost = await host.request("suggest", { text: STORY, offset: 0, options: { ...settings.suggest, words: 1 }, doc: URI });
   assert.ok(ghost.memoryEntries > 0, "the ghost text read the memory");
-  const posted: ToWebview[] = [];
-  const logs: string[] = [];
-  const controller = new AttentionController({
-    client: host,
-    memoryFor: () => ({ doc: URI }),
-    revealPlace: () => undefined,
-    post: (m) => void posted.push(m.body),
-    settings: () => settings,
-    lastSuggestion: () => undefined,
-    log: (l) => void logs.push(l),
-    setTitle: () => undefined,
-    highlights: { hover: () => undefined, choose: () => undefined, clear: () => undefined },
-    openTour: () => undefined,
-    save: () => undefined,
-  });
-  controller.onMessage({ messageId: 1, body: { type: "ready" } });
+  const { controller, posted, logs } = quietController({ client: host, memoryFor: () => ({ doc: URI }), settings: () => settings });
   const editor: EditorSnapshot = { document: d, selection: { start: STORY.length, end: STORY.length, active: STORY.length }, line: { start: STORY.lastIndexOf("\n") + 1, end: STORY.length } };
   await controller.run(requestFor(editor, "whyThisWord", settings.maxAttentionTokens, { uri: URI, offset: STORY.length, text: ghost.text })!);
   controller.dispose();
@@ -112,21 +96,7 @@ test("Show Attention with a synced memory: the memory's weights over the earlier
   await synced();
   const settings = { ...DEFAULT_SETTINGS };
   const run = async (uri: string) => {
-    const posted: ToWebview[] = [];
-    const controller = new AttentionController({
-      client: host,
-      memoryFor: () => ({ doc: uri }),
-      revealPlace: () => undefined,
-      post: (m) => void posted.push(m.body),
-      settings: () => settings,
-      lastSuggestion: () => undefined,
-      log: (l) => assert.fail(l),
-      setTitle: () => undefined,
-      highlights: { hover: () => undefined, choose: () => undefined, clear: () => undefined },
-      openTour: () => undefined,
-      save: () => undefined,
-    });
-    controller.onMessage({ messageId: 1, body: { type: "ready" } });
+    const { controller, posted } = quietController({ client: host, memoryFor: () => ({ doc: uri }), settings: () => settings, log: (l) => assert.fail(l) });
     const start = STORY.lastIndexOf("\n") + 1;
     const editor: EditorSnapshot = { document: doc(STORY), selection: { start, end: STORY.length, active: STORY.length }, line: { start, end: STORY.length } };
     await controller.run(requestFor(editor, "selection", settings.maxAttentionTokens, undefined)!);

@@ -6,13 +6,13 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { AttentionController } from "../../src/ui/attentionController";
+import { quietController } from "./controllerDeps";
 import { lastWordAt, requestFor, type EditorSnapshot, type SourceDocument } from "../../src/ui/attentionRequest";
 import { explainParams, firstTokenFrom, spanTokens, whyDone } from "../../src/ui/whyThisWord";
 import { suggestRequest } from "../../src/core/suggestRequest";
 import { ModelHostClient } from "../../src/client/modelHostClient";
 import { DEFAULT_SETTINGS } from "../../src/core/settings";
-import { isToWebviewMessage, validateFromWebview, type Explanation, type ToWebview, type WhyShown } from "../../src/shared/attentionProtocol";
+import { isToWebviewMessage, validateFromWebview, type Explanation, type WhyShown } from "../../src/shared/attentionProtocol";
 import type { Methods } from "../../src/shared/hostProtocol";
 import { fakeModelHost, type FakeCall } from "./fakeModelHost";
 import { MODEL_DIR, ROOT } from "./helpers";
@@ -140,8 +140,6 @@ test("a selection's last word is being typed only where the document's next char
 const STORY = "The Orchard\n\nMara had red hair, as red as the apples her father grew.\nHer brother met her at the gate and said that the hair was still";
 
 function controllerFor(calls: FakeCall[], hold?: (c: FakeCall) => Promise<void> | undefined) {
-  const posted: ToWebview[] = [];
-  const logs: string[] = [];
   const counting = fakeModelHost(
     {
       attention: (p, t) => host.request("attention", p, t),
@@ -150,21 +148,7 @@ function controllerFor(calls: FakeCall[], hold?: (c: FakeCall) => Promise<void> 
     },
     { calls, hold },
   );
-  const controller = new AttentionController({
-    client: counting,
-    memoryFor: () => ({ none: "Document memory: off (lmLens.memoryTokens is 0)." }),
-    revealPlace: () => undefined,
-    post: (m) => void posted.push(m.body),
-    settings: () => DEFAULT_SETTINGS,
-    lastSuggestion: () => undefined,
-    log: (l) => void logs.push(l),
-    setTitle: () => undefined,
-    highlights: { hover: () => undefined, choose: () => undefined, clear: () => undefined },
-    openTour: () => undefined,
-    save: () => undefined,
-  });
-  controller.onMessage({ messageId: 1, body: { type: "ready" } });
-  return { controller, posted, logs };
+  return quietController({ client: counting, memoryFor: () => ({ none: "Document memory: off (lmLens.memoryTokens is 0)." }) });
 }
 
 test("Why this word?: the heatmap, the details, then the explanation of the ghost text's own request, placed on the view's tokens", async () => {
