@@ -395,7 +395,7 @@ export class Engine {
 
   /** The probability that a unit (its tokens) goes on after them: the mass of the tokens that continue it. */
   unitGoesOn(unit: readonly number[], logits: Float32Array): number {
-    const phase = advance(Phase.Leading, 0, concatBytes(unit.map((t) => this.table.bytes[t]))).phase;
+    const phase = advance(Phase.Leading, 0, this.tokenizer.bytesOf(unit)).phase;
     return phase === Phase.Word || phase === Phase.Punct ? softmaxSums(logits, this.table.continues[phase]).masked : 0;
   }
 
@@ -438,14 +438,4 @@ export class Engine {
     this.attentionRuns.clear();
     await this.model.release();
   }
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
-  let at = 0;
-  for (const b of parts) {
-    out.set(b, at);
-    at += b.length;
-  }
-  return out;
 }

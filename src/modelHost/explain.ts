@@ -15,7 +15,7 @@ import type { KvCache } from "./onnxModel";
 import type { MemoryView } from "./tokenMemory";
 import { readGpt2Weights, type Gpt2Weights } from "./gpt2Weights";
 import { attribute, lensLogits } from "./explainMath";
-import { topTokens } from "./softmax";
+import { logSoftmax, topTokens } from "./softmax";
 import { unitProbabilities } from "./removalScores";
 import { windowStart as windowStartAt } from "../core/contextWindow";
 
@@ -170,12 +170,9 @@ async function removals(engine: Engine, text: string, context: string, ids: numb
   return out;
 }
 
+/** The token's probability under a logits row (softmax.ts's sums). */
 function probOf(logits: Float32Array, token: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  return Math.exp(logits[token] - max) / sum;
+  return Math.exp(logits[token] - logSoftmax(logits).logZ);
 }
 
 function rankOf(logits: Float32Array, token: number): number {
