@@ -17,6 +17,7 @@ import { NeighbourSpace } from "./modelHost/neighbourSpace";
 import { hasPooled, UnknownWordError } from "./modelHost/pooled";
 import { MAX_ALTERNATIVES, MAX_VIEW_TOKENS, NEIGHBOUR_MODES, NEIGHBOURS_K, type NeighbourMode } from "./shared/vocabulary";
 import { DEFAULT_MEMORY_TOKENS, DEFAULT_SETTINGS } from "./core/settings";
+import { ghostText } from "./modelHost/ghostText";
 
 const USAGE = `usage:
   lm-lens predict [--model DIR] [--top K] [--exact] [--no-memory] [--json] [TEXT]
@@ -153,9 +154,16 @@ function round(p: number): number {
   return Number(p.toPrecision(4));
 }
 
+/**
+ * The K most likely next words after TEXT, and `ghost`: what the editor's ghost text would show at TEXT's
+ * end under default settings (its own request, suggestRequest.ts: the gate, a phrase from the memory; ""
+ * when nothing would be shown). `ms`: the list's time; `ghostMs`: the ghost text's.
+ */
 async function predict(engine: Engine, text: string, top: number, memoryTokens: number) {
-  const r = await engine.suggestInText(text, { ...DEFAULT_SETTINGS.suggest, k: top, words: 1 }, memoryTokens);
-  return { words: r.alternatives.map((a) => ({ word: a.word, p: round(a.p) })), ms: Number(r.ms.toFixed(2)) };
+  const memory = memoryTokens > 0 && engine.hasHidden ? await engine.memories.over(text, memoryTokens) : undefined;
+  const r = await engine.suggest(text, { ...DEFAULT_SETTINGS.suggest, k: top, words: 1 }, undefined, 0, memory);
+  const g = await ghostText(engine, text, memory);
+  return { words: r.alternatives.map((a) => ({ word: a.word, p: round(a.p) })), ghost: g.text, ms: Number(r.ms.toFixed(2)), ghostMs: Number(g.ms.toFixed(2)) };
 }
 
 async function readStdin(): Promise<string> {

@@ -13,6 +13,7 @@ export const KEYS = {
   wordsPerSuggestion: "wordsPerSuggestion",
   temperature: "temperature",
   topK: "topK",
+  minConfidence: "minConfidence",
   maxAttentionTokens: "maxAttentionTokens",
   memoryTokens: "memoryTokens",
 } as const;
@@ -55,6 +56,7 @@ export function readSettings(): Settings {
       temperature: clampSetting(cfg.get(KEYS.temperature), LIMITS.temperature, d.suggest.temperature, false),
       topK: clampSetting(cfg.get(KEYS.topK), LIMITS.topK, d.suggest.topK),
       seed: d.suggest.seed,
+      minConfidence: clampSetting(cfg.get(KEYS.minConfidence), LIMITS.minConfidence, d.suggest.minConfidence, false),
     },
     maxAttentionTokens: clampSetting(cfg.get(KEYS.maxAttentionTokens), LIMITS.maxAttentionTokens, d.maxAttentionTokens),
     memoryTokens: clampSetting(cfg.get(KEYS.memoryTokens), LIMITS.memoryTokens, d.memoryTokens),

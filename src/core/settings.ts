@@ -20,6 +20,8 @@ export interface Settings {
     temperature: number;
     topK: number;
     seed: number;
+    /** the ghost text shows a suggestion only when its first word has at least this probability (0: always) */
+    minConfidence: number;
   };
   maxAttentionTokens: number;
   /** entries of each open document's memory (0: off) */
@@ -29,6 +31,13 @@ export interface Settings {
 /** entries of a document's memory (lmLens.memoryTokens' default; 0 turns it off) */
 export const DEFAULT_MEMORY_TOKENS = 4096;
 
+/**
+ * lmLens.minConfidence's default: tuned by the typist's simulation on the held-out split (src/tools/typist.ts;
+ * the table is in the model card) to raise the share of shown suggestions taken without losing more than a
+ * point of keys saved.
+ */
+export const DEFAULT_MIN_CONFIDENCE = 0;
+
 export const DEFAULT_SETTINGS: Settings = {
   enable: true,
   // where prose is written; code is one setting away ("*" or a language id)
@@ -36,7 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   disabledLanguages: [],
   modelPath: "",
   quantizedWeights: true,
-  suggest: { maxContextTokens: 128, words: 1, k: 5, temperature: 0, topK: 5, seed: 42 },
+  suggest: { maxContextTokens: 128, words: 1, k: 5, temperature: 0, topK: 5, seed: 42, minConfidence: DEFAULT_MIN_CONFIDENCE },
   maxAttentionTokens: 256,
   memoryTokens: DEFAULT_MEMORY_TOKENS,
 };
@@ -46,6 +55,7 @@ export const LIMITS = {
   words: { min: 1, max: 8 },
   temperature: { min: 0, max: 2 },
   topK: { min: 1, max: 20 },
+  minConfidence: { min: 0, max: 1 },
   maxAttentionTokens: { min: 2, max: MAX_VIEW_TOKENS },
   memoryTokens: { min: 0, max: MAX_MEMORY_TOKENS },
 } as const;

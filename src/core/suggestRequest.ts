@@ -20,7 +20,7 @@ export interface SuggestRequestParams {
   /** where text starts in the document */
   offset: number;
   /** the settings, and (hostProtocol.ts's suggest options) whether completions need their figures and the document's words */
-  options: Settings["suggest"] & { figures?: boolean; knownWords?: string[] };
+  options: Settings["suggest"] & { figures?: boolean; ghost?: boolean; knownWords?: string[] };
 }
 
 /**
@@ -31,8 +31,9 @@ export function suggestRequest(read: ReadText, cursor: number, suggest: Settings
   const start = windowStart(cursor, suggest.maxContextTokens);
   const text = read(start, cursor);
   const knownWords = documentWords(read, cursor, start, text);
-  // figures: false: the ghost text shows no probability, so its search reads only the readings its ranking needs
-  return { text, offset: start, options: { ...suggest, k: explicit ? suggest.k : 1, figures: false, ...(knownWords.length ? { knownWords } : {}) } };
+  // figures: false: the ghost text shows no probability, so its search reads only the readings its ranking needs;
+  // ghost: the confidence gate and a phrase from the document memory (nextWord.ts)
+  return { text, offset: start, options: { ...suggest, k: explicit ? suggest.k : 1, figures: false, ghost: true, ...(knownWords.length ? { knownWords } : {}) } };
 }
 
 /**

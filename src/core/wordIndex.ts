@@ -75,3 +75,8 @@ export function wordsStartingWith(text: string, prefix: string): string[] {
   }
   return out;
 }
+
+/** The words of letters in a text, lower-cased (what a new word may be, besides the lexicon's). */
+export function wordsIn(text: string): string[] {
+  return Array.from(text.toLowerCase().matchAll(/\p{L}+/gu), (m) => m[0]);
+}

@@ -161,6 +161,21 @@ export class DocumentMemory<C> {
     this.trimFront();
   }
 
+  /**
+   * Whether the document's text before `end` (a document offset) has `word` as a whole word, in any case:
+   * a word the ghost text may offer because the document knows it (a name used before), never a piece of
+   * one ("co" of "coffee"). Bounded by what the memory holds.
+   */
+  hasWord(word: string, end: number): boolean {
+    if (!word) return false;
+    const text = this.text.slice(0, Math.max(0, end - this.start)).toLowerCase();
+    const w = word.toLowerCase();
+    for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) {
+      if (!isWordChar(text, i - 1) && !isWordChar(text, i + w.length)) return true;
+    }
+    return false;
+  }
+
   /** Drop the oldest tokens beyond capacity + FILL_CONTEXT (a query reads the states of the last `capacity`). */
   private trimFront(): void {
     const drop = this.ids.length - (this.capacity + FILL_CONTEXT);
@@ -272,4 +287,9 @@ export class DocumentMemory<C> {
     const token = first + index + 1;
     return { start: this.ends[token - 1], end: this.ends[token] };
   }
+}
+
+/** Is the character at i (in range) a letter, a digit or an underscore? */
+function isWordChar(text: string, i: number): boolean {
+  return i >= 0 && i < text.length && /[\p{L}\p{N}_]/u.test(text[i]);
 }

@@ -1,7 +1,7 @@
 // The model-side engine: one model folder, one ONNX session, and the key/value cache of the last context,
 // so that a keystroke runs only the tokens that changed. Used by the model host process and by the CLI.
 import { performance } from "node:perf_hooks";
-import { wordsStartingWith } from "../core/wordIndex";
+import { wordsIn, wordsStartingWith } from "../core/wordIndex";
 import type { Lexicon } from "../core/lexicon";
 import type { Settings } from "../core/settings";
 import { commonPrefix, lastRow, stickyWindow, textWindow, tokenWindow, windowStart, windowStartIn, windowStride } from "../core/contextWindow";
@@ -125,17 +125,20 @@ export class Engine {
   }
 
   /**
-   * Which completions of the typed word may be suggested: words of the lexicon, of the text given and of
-   * `extra` (the document around it). Without a lexicon (a bring-your-own model) every word may.
+   * Which words may be suggested: words of the lexicon, of the text given, of `extra` (the document around
+   * it) and of the document's memory before `memory.end` (a name used earlier in the document). A typed
+   * word completes only to such a word, and a new word of letters is only such a word (the memory may raise
+   * a piece of one, "co" of "coffee"). Without a lexicon (a bring-your-own model) every word may.
    */
-  private knownWord(text: string, pending: string, extra: readonly string[] = []): { isKnownWord: (word: string) => boolean; isKnownPrefix: (prefix: string) => boolean } {
+  private knownWord(text: string, pending: string, extra: readonly string[] = [], memory?: { doc: DocumentMemory<KvCache>; end: number }): { isKnownWord: (word: string) => boolean; isKnownPrefix: (prefix: string) => boolean } {
     const typed = pending.trim().toLowerCase();
     let inTextSet: Set<string> | undefined;
-    const inText = () => (inTextSet ??= new Set([...wordsStartingWith(text, typed), ...extra.map((x) => x.toLowerCase())]));
+    // a typed word: the words that start like it; a new word: every word of the text
+    const inText = () => (inTextSet ??= new Set([...(typed ? wordsStartingWith(text, typed) : wordsIn(text)), ...extra.map((x) => x.toLowerCase())]));
     return {
       isKnownWord: (word) => {
         const w = word.toLowerCase();
-        return this.lexicon!.has(w) || inText().has(w);
+        return this.lexicon!.has(w) || inText().has(w) || (memory?.doc.hasWord(w, memory.end) ?? false);
       },
       isKnownPrefix: (prefix) => {
         if (this.lexicon?.hasPrefix(prefix)) return true;
@@ -144,7 +147,6 @@ export class Engine {
       },
     };
   }
-
 
   /** Is `tokens` the tokenizer's own split of `bytes` (see SearchOptions.canonical)? The tokenizer's memo serves: units recur. */
   readonly canonical = (bytes: Uint8Array, tokens: readonly number[]): boolean => {
@@ -278,9 +280,12 @@ export class Engine {
       topK: p.topK,
       seed: p.seed,
       isCancelled,
-      ...(this.lexicon ? this.knownWord(textBefore, pending, p.knownWords) : {}),
+      ...(this.lexicon ? this.knownWord(textBefore, pending, p.knownWords, doc ? { doc, end: offset + textBefore.length - pending.length } : undefined) : {}),
+      afterSpace: /\s$/.test(context),
       canonical: this.canonical,
       figures: p.figures,
+      ghost: p.ghost,
+      minConfidence: p.minConfidence,
     }, endingPhase(context));
     const ms = performance.now() - t0;
     if (useCache) this.prefetch(ids, this.windowLimit(p.maxContextTokens), context, offset);

@@ -2,6 +2,7 @@
 // already complete, go on to the next word; several words when asked; greedy unless sampling is on.
 import type { Suggestion, WordProb } from "../shared/vocabulary";
 import { completionText, searchUnits, type StepModel, type WordHyp } from "./wordSearch";
+import { mixtureParts } from "./tokenMemory";
 import { Phase, type TokenTable } from "./wordUnits";
 
 export interface SuggestOptions {
@@ -33,6 +34,58 @@ export interface SuggestOptions {
   figures?: boolean;
   /** Whether some known word starts with these letters (lower-cased); with isKnownWord, it prunes the search. */
   isKnownPrefix?: (prefix: string) => boolean;
+  /** the text before the cursor ends in white space (a space typed, a line's start): a new word comes with none */
+  afterSpace?: boolean;
+  /**
+   * The ghost text's own request: after the first word, the rest of a phrase the document memory is sure
+   * of (PHRASE_MIN_P), up to PHRASE_MAX_WORDS words; and no suggestion when the first word's probability
+   * is below `minConfidence` (the confidence gate; 0 shows every suggestion).
+   */
+  ghost?: boolean;
+  minConfidence?: number;
+}
+
+/** a phrase goes on while the memory and the mixture both give the next word at least this probability */
+export const PHRASE_MIN_P = 0.5;
+/** most words in a ghost text made longer by a phrase from the memory */
+export const PHRASE_MAX_WORDS = 6;
+
+/**
+ * Which new words may be suggested (the units of a new-word search; `prefix` bytes of each are typed): the
+ * word with at most one space before it, none when white space is already there (after a double space,
+ * "up", never "   up"), no line break, and a word of letters only when it is known (never a piece of one
+ * that the memory raised, "co" of "coffee"). The ghost text is always words.
+ */
+export function newWordAccept(prefix: number, spaceBefore: boolean, known?: (word: string) => boolean): (bytes: Uint8Array) => boolean {
+  return (bytes) => {
+    const added = utf8.decode(bytes.subarray(prefix));
+    const ws = /^\s*/u.exec(added)![0];
+    if (ws !== "" && (spaceBefore || ws !== " ")) return false;
+    const word = added.slice(ws.length);
+    if (word === "" || /\s/u.test(word)) return false;
+    return !known || !/^\p{L}+$/u.test(word) || known(word);
+  };
+}
+
+/** A word of a further word or phrase stays on the line, after at most one space (the ghost text is words). */
+function onOneLine(bytes: Uint8Array): boolean {
+  return /^ ?[^\s]*$/u.test(utf8.decode(bytes));
+}
+
+/**
+ * Is the document memory sure of what comes next after this state: some token with at least PHRASE_MIN_P
+ * of the memory's probability? (No memory mixed in: no.) A cheap look before a phrase's search.
+ */
+function memorySure(logits: Float32Array): boolean {
+  const parts = mixtureParts(logits);
+  if (!parts) return false;
+  for (const q of parts.q.values()) if (q >= PHRASE_MIN_P) return true;
+  return false;
+}
+
+/** The ghost text's confidence in its first word: its probability (given the typed part where that is known). */
+function confidence<C>(h: WordHyp<C>, given: { mixed: number } | undefined): number {
+  return given ? (given.mixed > 0 ? Math.exp(h.logp) / given.mixed : 0) : Math.exp(h.logp);
 }
 
 /** A small, seeded PRNG (mulberry32): sampling is reproducible. */
@@ -169,7 +222,8 @@ export async function suggestWords<C>(
   // "lighthouse"): the search's bounded runs are not spent on completions that would be refused
   const viableChildren = !startsNewWord && known && opts.isKnownPrefix && lettersTyped ? knownContinuations(opts.isKnownPrefix) : undefined;
   const completions = opts.figures === false ? search.k : Math.max(search.k, COMPLETIONS_NORMALIZED_OVER);
-  let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined, accept, viableChildren });
+  const spaceBefore = pendingBytes.length > 0 ? /\s$/u.test(pending) : (opts.afterSpace ?? false);
+  let hyps = await searchUnits(model, table, base, pendingBytes, { ...search, wordsOnly: startsNewWord, after: pendingBytes.length === 0 ? after : undefined, accept: accept ?? newWordAccept(pendingBytes.length, spaceBefore, known), viableChildren });
   // The typed word is already whole when the most likely reading ends it here, ending is more likely
   // than going on, and the lexicon knows it as a word: then the suggestion is the next word ("the hair
   // was still" -> " red", but "jum" -> "p"). A small model sometimes rates a fragment as a word.
@@ -177,7 +231,7 @@ export async function suggestWords<C>(
   const whole = !/^\p{L}+$/u.test(typed) || (known?.(typed) ?? true);
   const best = hyps[0];
   if (!startsNewWord && best && completionText(best.bytes, pendingBytes) === "" && best.pEnd > 0.5 && whole) {
-    hyps = await searchUnits(model, table, { cache: best.cache, logits: best.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: best.phase as Phase.Word | Phase.Punct });
+    hyps = await searchUnits(model, table, { cache: best.cache, logits: best.logits }, new Uint8Array(0), { ...search, wordsOnly: true, after: best.phase as Phase.Word | Phase.Punct, accept: newWordAccept(0, false, known) });
     pendingBytes = new Uint8Array(0);
     startsNewWord = true;
   } else if (!startsNewWord && (opts.figures !== false || hyps.some((h) => completionText(h.bytes, pendingBytes) === ""))) {
@@ -198,6 +252,10 @@ export async function suggestWords<C>(
     hyps = hyps.filter((h) => completionText(h.bytes, pendingBytes) !== "");
   }
   if (hyps.length === 0) return { text: "", alternatives: [], startsNewWord };
+  // the confidence gate: the ghost text shows nothing where its first word is unlikely (the list still has it)
+  if (opts.ghost && opts.minConfidence && confidence(hyps[0], given) < opts.minConfidence) {
+    return { text: "", alternatives: toChoices(hyps, pendingBytes, given).slice(0, opts.k), startsNewWord, ...(readingTokens ? { readings: readingTokens } : {}) };
+  }
   const rand = mulberry32(opts.seed);
   const pick = sampleIndex(hyps.map((h) => h.logp), opts.temperature, opts.topK, rand);
   const alternatives = toChoices(hyps, pendingBytes, given).slice(0, opts.k);
@@ -206,12 +264,24 @@ export async function suggestWords<C>(
   // further words; punctuation between them is kept but not counted
   let words = 1;
   for (let units = 1; words < opts.words && units < 2 * opts.words; units++) {
-    const next = await searchUnits(model, table, { cache: chosen.cache, logits: chosen.logits }, new Uint8Array(0), { ...search, after: chosen.phase as Phase.Word | Phase.Punct });
+    const next = await searchUnits(model, table, { cache: chosen.cache, logits: chosen.logits }, new Uint8Array(0), { ...search, after: chosen.phase as Phase.Word | Phase.Punct, accept: onOneLine });
     if (next.length === 0) break;
     chosen = next[sampleIndex(next.map((h) => h.logp), opts.temperature, opts.topK, rand)];
     const piece = completionText(chosen.bytes, new Uint8Array(0));
     text += piece;
     if (/[\p{L}\p{N}]/u.test(piece)) words++;
+  }
+  // a phrase the document repeats: its next words while the memory is sure of them
+  if (opts.ghost && opts.words === 1) {
+    for (let units = 1; words < PHRASE_MAX_WORDS && units < 2 * PHRASE_MAX_WORDS && memorySure(chosen.logits); units++) {
+      const next = (await searchUnits(model, table, { cache: chosen.cache, logits: chosen.logits }, new Uint8Array(0), { ...search, k: 1, after: chosen.phase as Phase.Word | Phase.Punct, accept: onOneLine }))[0];
+      if (!next || Math.exp(next.logp) < PHRASE_MIN_P || Math.exp(next.logpMemory) < PHRASE_MIN_P) break;
+      const piece = completionText(next.bytes, new Uint8Array(0));
+      if (/[\p{L}]/u.test(piece) && known && /^\s?\p{L}+$/u.test(piece) && !known(piece.trim())) break;
+      chosen = next;
+      text += piece;
+      if (/[\p{L}\p{N}]/u.test(piece)) words++;
+    }
   }
   return { text, alternatives, startsNewWord, ...(readingTokens ? { readings: readingTokens } : {}) };
 }

@@ -27,6 +27,10 @@ const suggestOptions = v.object({
   temperature: v.pipe(v.number(), v.minValue(LIMITS.temperature.min), v.maxValue(LIMITS.temperature.max)),
   topK: range(LIMITS.topK),
   seed: intIn(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+  /** the ghost text's confidence gate (nextWord.ts's SuggestOptions.minConfidence; read only with ghost) */
+  minConfidence: v.pipe(v.number(), v.minValue(LIMITS.minConfidence.min), v.maxValue(LIMITS.minConfidence.max)),
+  /** the ghost text's own request: the gate, and a phrase the document memory is sure of (suggestRequest.ts) */
+  ghost: v.optional(v.boolean()),
   /** false: recompute from scratch every time (the benchmark's no-cache peer) */
   useCache: v.optional(v.boolean()),
   /**

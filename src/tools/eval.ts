@@ -28,26 +28,13 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Engine } from "../modelHost/engine";
 import { neighbourSpace } from "../modelHost/neighbourSpace";
-import { KneserNeyTrigram, UnigramBaseline } from "./ngram";
+import { KneserNeyTrigram, UnigramBaseline, isWordPreToken, splitPreTokens } from "./ngram";
 import { logSoftmax } from "../modelHost/softmax";
 import { COMPRESSION_HEADER, evalCompression, evalLongContexts, memoryTables } from "./evalMemory";
 import { scoreIds } from "../modelHost/scoreText";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { OnboardPredictor, fetchOnboardModel, historyOf } from "./onboard";
 
-/**
- * The baselines' units are GPT-2's pre-tokens (" word", ",", "\n    ", ...), so that they, like the
- * model, pay for every character of the text, whitespace and line breaks included: the word-level
- * perplexities then compare the probability each model gives the same text.
- */
-const GPT2_UNITS = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
-function splitUnits(text: string): string[] {
-  return text.match(GPT2_UNITS) ?? [];
-}
-/** a unit that is a word (letters or digits after an optional space) */
-function isWordUnit(u: string): boolean {
-  return /^ ?[\p{L}\p{N}]/u.test(u);
-}
 
 const ROOT = join(__dirname, "..");
 const SOURCES = ["brown", "docs", "code"];
@@ -192,8 +179,8 @@ async function main(): Promise<void> {
   // baselines on the whole training split, as the model was trained
   const trainDir = join(corpus, "train");
   const trainDocs = readdirSync(trainDir).filter((f) => f.endsWith(".txt")).flatMap((f) => readDocs(join(trainDir, f)));
-  const kn = KneserNeyTrigram.train(trainDocs.map(splitUnits));
-  const uni = UnigramBaseline.train(trainDocs.map(splitUnits));
+  const kn = KneserNeyTrigram.train(trainDocs.map(splitPreTokens));
+  const uni = UnigramBaseline.train(trainDocs.map(splitPreTokens));
   process.stderr.write(`eval: baselines trained on ${trainDocs.length} documents (vocabulary ${kn.vocabularySize}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   const onboardLm = fetchOnboardModel(join(ROOT, ".cache", "onboard"));
   const onboard = onboardLm instanceof Error ? undefined : OnboardPredictor.parse(readFileSync(onboardLm, "utf8"));
@@ -226,7 +213,7 @@ async function main(): Promise<void> {
     let knNll = 0;
     let uniNll = 0;
     for (const d of docs) {
-      const units = splitUnits(d);
+      const units = splitPreTokens(d);
       let u = "<s>";
       let v = "<s>";
       for (const w of units) {
@@ -254,7 +241,7 @@ async function main(): Promise<void> {
     };
     const caseless = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
     let sameTop1 = 0;
-    const uniTop = uni.topWords(5, (w) => !isWordUnit(w)).map((x) => lead(x.word));
+    const uniTop = uni.topWords(5, (w) => !isWordPreToken(w)).map((x) => lead(x.word));
     for (const p of pos) {
       const predicted = await timed("model", async () => (await engine.nextWords(p.context, 5)).map((c) => lead(c.word)));
       score(hits.model, predicted, p.target);
@@ -263,10 +250,10 @@ async function main(): Promise<void> {
         score(hits.eightBit, fast, p.target);
         if (fast[0] === predicted[0]) sameTop1++;
       }
-      const hist = splitUnits(p.context.slice(-200));
+      const hist = splitPreTokens(p.context.slice(-200));
       const u = hist.at(-2) ?? "<s>";
       const v = hist.at(-1) ?? "<s>";
-      const knTop = await timed("kn", () => kn.topWords(u, v, 5, (w) => !isWordUnit(w)).map((x) => lead(x.word)));
+      const knTop = await timed("kn", () => kn.topWords(u, v, 5, (w) => !isWordPreToken(w)).map((x) => lead(x.word)));
       score(hits.kn, knTop, p.target);
       score(hits.uni, uniTop, p.target);
 
@@ -276,9 +263,9 @@ async function main(): Promise<void> {
       const r = await timed("suggested", () => suggester.suggest(typed, suggestParams));
       // a suggestion that starts a new word means the typed half was taken as the whole word
       score(partial.suggested, r.startsNewWord ? [half] : r.alternatives.map((a) => lead(half + a.word)), p.target);
-      const knHalf = await timed("kn", () => kn.topWords(u, v, 5, (w) => !isWordUnit(w) || !lead(w).startsWith(half)).map((x) => lead(x.word)));
+      const knHalf = await timed("kn", () => kn.topWords(u, v, 5, (w) => !isWordPreToken(w) || !lead(w).startsWith(half)).map((x) => lead(x.word)));
       score(partial.kn, knHalf, p.target);
-      const uniHalf = await timed("uni", () => uni.topWords(5, (w) => !isWordUnit(w) || !lead(w).startsWith(half)).map((x) => lead(x.word)));
+      const uniHalf = await timed("uni", () => uni.topWords(5, (w) => !isWordPreToken(w) || !lead(w).startsWith(half)).map((x) => lead(x.word)));
       score(partial.uni, uniHalf, p.target);
       if (onboard) {
         await timed("onboard", () => {

@@ -18,6 +18,20 @@ export function isWordUnit(u: string): boolean {
   return WORD_RE.test(u);
 }
 
+/**
+ * GPT-2's pre-tokens (" word", ",", "\n    ", ...): the units the eval trains the baselines on, so that
+ * they, like the model, pay for every character of a text, whitespace and line breaks included.
+ */
+const GPT2_UNITS = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+export function splitPreTokens(text: string): string[] {
+  return text.match(GPT2_UNITS) ?? [];
+}
+
+/** a pre-token that is a word (letters or digits after an optional space) */
+export function isWordPreToken(u: string): boolean {
+  return /^ ?[\p{L}\p{N}]/u.test(u);
+}
+
 export const BOS = "<s>";
 export const UNK = "<unk>";
 const BOS_ID = 0;
