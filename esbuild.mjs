@@ -12,7 +12,7 @@ const builds = [
   { ...node, entryPoints: { extension: "src/extension.ts", modelHost: "src/modelHost/main.ts" }, outdir: "dist" },
   { ...node, entryPoints: { cli: "src/cli.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   // the benchmark's transformers.js peer is a dev dependency, loaded from node_modules at run time
-  { ...node, entryPoints: { eval: "src/tools/eval.ts", bench: "src/tools/bench.ts", tuneMemory: "src/tools/tuneMemory.ts", checkExplain: "src/tools/checkExplain.ts", typist: "src/tools/typistRun.ts" }, outdir: "dist", external: [...external, "@huggingface/transformers"] },
+  { ...node, entryPoints: { eval: "src/tools/eval.ts", bench: "src/tools/bench.ts", tuneMemory: "src/tools/tuneMemory.ts", checkExplain: "src/tools/checkExplain.ts", typist: "src/tools/evalTypist.ts" }, outdir: "dist", external: [...external, "@huggingface/transformers"] },
   { ...node, entryPoints: { integration: "test/integration/suite.ts" }, outdir: "dist/test" },
 ];
 for (const entry of ["attention", "neighbours"]) {

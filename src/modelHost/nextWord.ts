@@ -272,15 +272,23 @@ export async function suggestWords<C>(
     if (/[\p{L}\p{N}]/u.test(piece)) words++;
   }
   // a phrase the document repeats: its next words while the memory is sure of them
+  // (punctuation joins it only with a word after it: "Okonkwo. He", never a lone "." at the end)
   if (opts.ghost && opts.words === 1) {
-    for (let units = 1; words < PHRASE_MAX_WORDS && units < 2 * PHRASE_MAX_WORDS && memorySure(chosen.logits); units++) {
-      const next = (await searchUnits(model, table, { cache: chosen.cache, logits: chosen.logits }, new Uint8Array(0), { ...search, k: 1, after: chosen.phase as Phase.Word | Phase.Punct, accept: onOneLine }))[0];
+    let state = chosen;
+    let punct = "";
+    for (let units = 1; words < PHRASE_MAX_WORDS && units < 2 * PHRASE_MAX_WORDS && memorySure(state.logits); units++) {
+      const next = (await searchUnits(model, table, { cache: state.cache, logits: state.logits }, new Uint8Array(0), { ...search, k: 1, after: state.phase as Phase.Word | Phase.Punct, accept: onOneLine }))[0];
       if (!next || Math.exp(next.logp) < PHRASE_MIN_P || Math.exp(next.logpMemory) < PHRASE_MIN_P) break;
       const piece = completionText(next.bytes, new Uint8Array(0));
-      if (/[\p{L}]/u.test(piece) && known && /^\s?\p{L}+$/u.test(piece) && !known(piece.trim())) break;
-      chosen = next;
-      text += piece;
-      if (/[\p{L}\p{N}]/u.test(piece)) words++;
+      state = next;
+      if (!/[\p{L}\p{N}]/u.test(piece)) {
+        punct += piece;
+        continue;
+      }
+      if (known && /^\s?\p{L}+$/u.test(piece) && !known(piece.trim())) break;
+      text += punct + piece;
+      punct = "";
+      words++;
     }
   }
   return { text, alternatives, startsNewWord, ...(readingTokens ? { readings: readingTokens } : {}) };

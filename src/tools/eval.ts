@@ -34,6 +34,11 @@ import { COMPRESSION_HEADER, evalCompression, evalLongContexts, memoryTables } f
 import { scoreIds } from "../modelHost/scoreText";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { OnboardPredictor, fetchOnboardModel, historyOf } from "./onboard";
+import { TYPIST_SUGGESTERS, typistRows } from "./typistRun";
+import { TYPIST_HEADER, typistTable, type TypistRow } from "./typistEval";
+
+/** words of each held-out source the typist writes (about 40 s a source and suggester for LM Lens) */
+const TYPIST_WORDS = 500;
 
 
 const ROOT = join(__dirname, "..");
@@ -144,12 +149,24 @@ async function main(): Promise<void> {
       "memory-tokens": { type: "string", default: "20000" },
       "long-positions": { type: "string", default: "100" },
       "memory-only": { type: "boolean", default: false },
+      "typist-words": { type: "string", default: String(TYPIST_WORDS) },
+      "typist-only": { type: "boolean", default: false },
     },
   });
   const corpus = values.corpus!;
   if (!existsSync(join(corpus, "heldout"))) {
     process.stderr.write(`eval: no corpus at ${corpus}; building it with models/recipe/corpus.py\n`);
     execFileSync("/usr/bin/python3", [join(ROOT, "models", "recipe", "corpus.py"), "--out", corpus], { stdio: "inherit" });
+  }
+  const typistWords = Number(values["typist-words"]);
+  if (values["typist-only"]) {
+    // the typist's yardstick alone (about half an hour): its table replaces the one in eval.md and eval.json
+    const typist = await typistRows({ model: values.model!, corpus, words: typistWords, sources: heldoutSources(corpus), suggesters: TYPIST_SUGGESTERS }, (l) => process.stderr.write(`eval: typist: ${l}\n`));
+    const typistMd = typistTable(typist, typistWords);
+    if (values.json) process.stdout.write(JSON.stringify({ typist: { words: typistWords, rows: typist } }) + "\n");
+    else process.stdout.write(typistMd + "\n");
+    if (values.write) writeTypistOnly(values.model!, { words: typistWords, rows: typist }, typistMd);
+    return;
   }
   const wantPositions = Number(values.positions);
   const maxTokens = Number(values["max-tokens"]);
@@ -321,6 +338,9 @@ async function main(): Promise<void> {
   }
   await engine.dispose();
   await eightBit?.dispose();
+  // the typist's yardstick (typistEval.ts), with the same baselines
+  const typist = await typistRows({ model: values.model!, corpus, words: typistWords, sources: heldoutSources(corpus), suggesters: TYPIST_SUGGESTERS, kn, onboard: onboard ?? null }, say);
+  const typistMd = typistTable(typist, typistWords);
 
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const table = [
@@ -354,14 +374,37 @@ async function main(): Promise<void> {
   const driftLine = quantization
     ? `\n\nOver ${quantization.runs} one-token runs after 64 tokens of held-out text, the 8-bit weights changed the largest logit of a run by ${quantization.meanMaxLogitChange.toFixed(2)} on average (${quantization.maxLogitChange.toFixed(2)} at most) and no probability by more than ${quantization.maxProbabilityChange.toFixed(3)}.`
     : "";
-  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), timings, onboard: onboardLm instanceof Error ? { error: onboardLm.message } : { model: "onboard-data en_US.lm" }, rows, ...(quantization ? { quantization } : {}), neighbours: neighbourRows, memory: { compression, long } };
-  const md = `${table}${halfLine}${onboardLine}${agreementLine}${driftLine}\n\n${neighbourTable}\n\n${memoryMd}\n`;
+  const result = { model: values.model, seconds: Math.round((performance.now() - t0) / 1000), timings, onboard: onboardLm instanceof Error ? { error: onboardLm.message } : { model: "onboard-data en_US.lm" }, rows, ...(quantization ? { quantization } : {}), neighbours: neighbourRows, typist: { words: typistWords, rows: typist }, memory: { compression, long } };
+  const md = `${table}${halfLine}${onboardLine}${agreementLine}${driftLine}\n\n${neighbourTable}\n\n${typistMd}\n\n${memoryMd}\n`;
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
   else process.stdout.write(md);
   if (values.write) {
     writeFileSync(join(values.model!, "eval.json"), JSON.stringify(result, null, 2) + "\n");
     writeFileSync(join(values.model!, "eval.md"), md);
   }
+}
+
+/**
+ * --typist-only --write: the typist's table replaced in eval.md (it stands before the memory tables) and
+ * its rows in eval.json; the rest of both stays.
+ */
+function writeTypistOnly(model: string, typist: { words: number; rows: TypistRow[] }, typistMd: string): void {
+  const jsonPath = join(model, "eval.json");
+  const mdPath = join(model, "eval.md");
+  if (!existsSync(jsonPath) || !existsSync(mdPath)) throw new Error(`${model}: --typist-only --write updates eval.json and eval.md; run the whole eval once first`);
+  const json = JSON.parse(readFileSync(jsonPath, "utf8")) as Record<string, unknown>;
+  const md = readFileSync(mdPath, "utf8");
+  const memoryAt = md.indexOf(COMPRESSION_HEADER);
+  if (memoryAt < 0) throw new Error(`${mdPath}: no memory tables to put the typist's table before`);
+  const at = md.indexOf(TYPIST_HEADER);
+  const before = at >= 0 && at < memoryAt ? md.slice(0, at) : md.slice(0, memoryAt);
+  writeFileSync(jsonPath, JSON.stringify({ ...json, typist }, null, 2) + "\n");
+  writeFileSync(mdPath, `${before}${typistMd}\n\n${md.slice(memoryAt)}`);
+}
+
+/** The held-out sources of a corpus (its heldout/*.txt), sorted. */
+function heldoutSources(corpus: string): string[] {
+  return readdirSync(join(corpus, "heldout")).filter((f) => f.endsWith(".txt")).map((f) => f.slice(0, -4)).sort();
 }
 
 /**

@@ -27,7 +27,7 @@ const MEMORY_CONTEXT_TOKENS = 128;
 export const ONBOARD_LIST = 3;
 
 /** The provider's memo in front of any predictor: a shown suggestion's rest stays while it is typed or taken. */
-class Memoed implements Suggester {
+export class Memoed implements Suggester {
   private readonly memo = new SuggestionMemo();
   constructor(private readonly predict: (typed: string) => Promise<string>) {}
   async ghost(typed: string): Promise<Ghost> {
@@ -114,6 +114,8 @@ export interface TypistRow {
   suggester: string;
   tally: TypistTally;
   ms: number;
+  /** through lm-lens predict: the median time of its answers (the ghost's, or the list's) */
+  medianMs?: number;
 }
 
 /**

@@ -1,15 +1,14 @@
-// npm run eval:typist: the typist's yardstick alone (typistEval.ts), for tuning and for the card.
-//   node dist/typist.js [--model DIR] [--corpus DIR] [--words N] [--sources a,b] [--suggesters lm,lm-nomem,trigram,onboard] [--json]
-// npm run eval runs the same measure as part of the whole evaluation.
-import { parseArgs } from "node:util";
+// The typist's rows for some held-out sources and suggesters (typistEval.ts, typistCli.ts): what
+// npm run eval and dist/typist.js (evalTypist.ts) run.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../modelHost/engine";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { KneserNeyTrigram, splitPreTokens } from "./ngram";
 import { OnboardPredictor, fetchOnboardModel } from "./onboard";
-import { lmLensTypist, onboardTypist, trigramTypist, typeAll, typistTable, typistTexts, type TypistRow } from "./typistEval";
+import { lmLensTypist, onboardTypist, trigramTypist, typeAll, typistTexts, type TypistRow } from "./typistEval";
 import { acceptedShare, savings } from "./typist";
+import { PredictProcess, cliTypist, median } from "./typistCli";
 
 const ROOT = join(__dirname, "..");
 
@@ -18,6 +17,8 @@ export function readDocs(path: string): string[] {
 }
 
 export const TYPIST_SUGGESTERS = ["lm", "lm-nomem", "trigram", "onboard"] as const;
+/** through lm-lens predict on stdin: its ghost field, its top word (typistCli.ts) */
+export const CLI_SUGGESTERS = ["cli-ghost", "cli-top"] as const;
 
 /** The typist's rows for these sources; `say` reports progress. */
 export async function typistRows(
@@ -38,6 +39,7 @@ export async function typistRows(
     if (lm instanceof Error) say(`no Onboard row: ${lm.message}`);
   }
   const rows: TypistRow[] = [];
+  let predict: PredictProcess | undefined;
   try {
     for (const source of opts.sources) {
       const path = join(opts.corpus, "heldout", `${source}.txt`);
@@ -52,42 +54,22 @@ export async function typistRows(
         else if (name === "lm-nomem") make = () => lmLensTypist(engine, { ...DEFAULT_SETTINGS, memoryTokens: 0 });
         else if (name === "trigram" && kn) make = () => trigramTypist(kn);
         else if (name === "onboard" && onboard) make = () => onboardTypist(onboard);
-        else continue;
+        else if (name === "cli-ghost" || name === "cli-top") {
+          predict ??= new PredictProcess(join(ROOT, "dist", "cli.js"), opts.model);
+          const p = predict;
+          make = () => cliTypist(p, name === "cli-ghost" ? "ghost" : "top");
+        } else continue;
+        const asked = predict?.answers.length ?? 0;
         const { tally, ms } = await typeAll(texts, make);
-        const label = { lm: "LM Lens", "lm-nomem": "LM Lens, no memory", trigram: "Kneser-Ney trigram", onboard: "Onboard keyboard (list of 3)" }[name]!;
-        rows.push({ source, suggester: label, tally, ms });
-        say(`${source} ${label}: ${(100 * savings(tally)).toFixed(1)} % keys saved, ${(100 * acceptedShare(tally)).toFixed(1)} % of ${tally.shown} shown accepted (${tally.chars} chars, ${(ms / 1000).toFixed(1)} s, ${(ms / Math.max(1, tally.keys)).toFixed(2)} ms a key)`);
+        const label = { lm: "LM Lens", "lm-nomem": "LM Lens, no memory", trigram: "Kneser-Ney trigram", onboard: "Onboard keyboard (list of 3)", "cli-ghost": "lm-lens predict, ghost", "cli-top": "lm-lens predict, top word" }[name]!;
+        const answers = predict?.answers.slice(asked) ?? [];
+        rows.push({ source, suggester: label, tally, ms, ...(name.startsWith("cli") ? { medianMs: median(answers.map((a) => (name === "cli-ghost" ? a.ghostMs : a.ms))) } : {}) });
+        say(`${source} ${label}: ${(100 * savings(tally)).toFixed(1)} % keys saved, ${(100 * acceptedShare(tally)).toFixed(1)} % of ${tally.shown} shown accepted (${tally.chars} chars, ${(ms / 1000).toFixed(1)} s, ${(ms / Math.max(1, tally.keys)).toFixed(2)} ms a key${rows.at(-1)?.medianMs !== undefined ? `, median answer ${rows.at(-1)!.medianMs!.toFixed(1)} ms` : ""})`);
       }
     }
   } finally {
     await engine.dispose();
+    await predict?.close();
   }
   return rows;
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      model: { type: "string", default: join(ROOT, "models", "lm-lens-5m") },
-      corpus: { type: "string", default: join(ROOT, "models", "recipe", ".cache", "corpus") },
-      words: { type: "string", default: "1000" },
-      sources: { type: "string" },
-      suggesters: { type: "string", default: TYPIST_SUGGESTERS.join(",") },
-      json: { type: "boolean", default: false },
-    },
-  });
-  const heldout = join(values.corpus!, "heldout");
-  if (!existsSync(heldout)) throw new Error(`no corpus at ${values.corpus} (run npm run eval once, or models/recipe/corpus.py)`);
-  const sources = values.sources ? values.sources.split(",") : readdirSync(heldout).filter((f) => f.endsWith(".txt")).map((f) => f.slice(0, -4)).sort();
-  const words = Number(values.words);
-  const rows = await typistRows({ model: values.model!, corpus: values.corpus!, words, sources, suggesters: values.suggesters!.split(",") }, (l) => process.stderr.write(`typist: ${l}\n`));
-  if (values.json) process.stdout.write(JSON.stringify({ words, rows }) + "\n");
-  else process.stdout.write(typistTable(rows, words) + "\n");
-}
-
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`typist: ${(e as Error).message}\n`);
-    process.exitCode = 1;
-  });
 }

@@ -1,0 +1,36 @@
+// npm run eval:typist: the typist's yardstick alone (typistEval.ts), for tuning and for the card.
+//   node dist/typist.js [--model DIR] [--corpus DIR] [--words N] [--sources a,b]
+//                       [--suggesters lm,lm-nomem,trigram,onboard,cli-ghost,cli-top] [--json]
+// npm run eval runs the same measure (without the cli-* rows) as part of the whole evaluation.
+import { parseArgs } from "node:util";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { TYPIST_SUGGESTERS, typistRows } from "./typistRun";
+import { typistTable } from "./typistEval";
+
+const ROOT = join(__dirname, "..");
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: "string", default: join(ROOT, "models", "lm-lens-5m") },
+      corpus: { type: "string", default: join(ROOT, "models", "recipe", ".cache", "corpus") },
+      words: { type: "string", default: "1000" },
+      sources: { type: "string" },
+      suggesters: { type: "string", default: TYPIST_SUGGESTERS.join(",") },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const heldout = join(values.corpus!, "heldout");
+  if (!existsSync(heldout)) throw new Error(`no corpus at ${values.corpus} (run npm run eval once, or models/recipe/corpus.py)`);
+  const sources = values.sources ? values.sources.split(",") : readdirSync(heldout).filter((f) => f.endsWith(".txt")).map((f) => f.slice(0, -4)).sort();
+  const words = Number(values.words);
+  const rows = await typistRows({ model: values.model!, corpus: values.corpus!, words, sources, suggesters: values.suggesters!.split(",") }, (l) => process.stderr.write(`typist: ${l}\n`));
+  if (values.json) process.stdout.write(JSON.stringify({ words, rows }) + "\n");
+  else process.stdout.write(typistTable(rows, words) + "\n");
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`typist: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});
