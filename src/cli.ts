@@ -22,7 +22,9 @@ import { ghostText } from "./modelHost/ghostText";
 const USAGE = `usage:
   lm-lens predict [--model DIR] [--top K] [--exact] [--no-memory] [--json] [TEXT]
       the K most likely next words after TEXT (default 5); without TEXT, reads JSON lines
-      {"context": "..."} on stdin and writes one JSON line {"words": [...], "ms": ...} for each;
+      {"context": "..."} on stdin and writes one JSON line {"words": [...], "ghost": "...", "ms": ...}
+      for each; --json's "ghost" is the ghost text the editor would show at TEXT's end with default
+      settings ("" when it would show none: the confidence gate, or inside a Markdown code fence);
       the document memory (the last ${DEFAULT_MEMORY_TOKENS} tokens' states) is filled over the whole
       TEXT first, as in the editor; --no-memory: the model alone;
       --exact scores the words with the float32 weights only (as lmLens.quantizedWeights off)
@@ -226,7 +228,7 @@ async function main(argv: string[]): Promise<number> {
         else {
           const width = Math.max(4, ...out.words.map((w) => JSON.stringify(w.word).length));
           for (const w of out.words) process.stdout.write(`${JSON.stringify(w.word).padEnd(width)}  ${(w.p * 100).toFixed(2).padStart(6)} %\n`);
-          process.stdout.write(`(${out.ms} ms)\n`);
+          process.stdout.write(`ghost text: ${out.ghost ? JSON.stringify(out.ghost) : "(none shown)"}\n(${out.ms} ms)\n`);
         }
         return 0;
       }

@@ -1,7 +1,8 @@
-// The typist through `lm-lens predict` on stdin (issue 27's check): each key's context is the last
-// CLI_CONTEXT_CHARS characters typed, sent as a JSON line; the ghost text is the answer's `ghost` (what the
-// editor would show) or its top word. The provider's memo keeps a shown suggestion's rest on screen while
-// its letters are typed, as in the editor.
+// The typist through `lm-lens predict` on stdin (issue 27's check): each key sends a short context, the
+// text typed from a start that moves in steps of CLI_CONTEXT_STEP characters so that it holds at least
+// CLI_CONTEXT_CHARS of them (512 to 768 characters: the ghost text's own window is 128 tokens, about 512),
+// as a JSON line; the ghost text is the answer's `ghost` (what the editor would show) or its top word. The
+// provider's memo keeps a shown suggestion's rest on screen while its letters are typed, as in the editor.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { Memoed } from "./typistEval";
@@ -9,18 +10,27 @@ import type { Suggester } from "./typist";
 
 /** the context each key sends: a short one, about the ghost text's own window of 128 tokens */
 export const CLI_CONTEXT_CHARS = 512;
+const CLI_CONTEXT_STEP = 256;
+
+/** The short context predict is sent after `typed`. */
+export function shortContext(typed: string): string {
+  const start = Math.floor(Math.max(0, typed.length - CLI_CONTEXT_CHARS) / CLI_CONTEXT_STEP) * CLI_CONTEXT_STEP;
+  return typed.slice(start);
+}
 
 export interface PredictAnswer {
   words: { word: string; p: number }[];
   ghost: string;
   ms: number;
   ghostMs: number;
+  /** from writing the line to reading the answer (the memory filled over the context included) */
+  wallMs: number;
 }
 
 /** One `lm-lens predict` process answering JSON lines in order. */
 export class PredictProcess {
   private readonly proc: ChildProcessWithoutNullStreams;
-  private readonly waiting: ((a: PredictAnswer) => void)[] = [];
+  private readonly waiting: { resolve: (a: PredictAnswer) => void; t0: number }[] = [];
   readonly answers: PredictAnswer[] = [];
 
   constructor(cli: string, model: string) {
@@ -28,14 +38,16 @@ export class PredictProcess {
     this.proc.stderr.on("data", (d: Buffer) => process.stderr.write(`predict: ${d.toString()}`));
     createInterface({ input: this.proc.stdout }).on("line", (line) => {
       const a = JSON.parse(line) as PredictAnswer;
+      const w = this.waiting.shift();
+      a.wallMs = w ? performance.now() - w.t0 : Number.NaN;
       this.answers.push(a);
-      this.waiting.shift()?.(a);
+      w?.resolve(a);
     });
   }
 
   ask(context: string): Promise<PredictAnswer> {
     return new Promise((resolve) => {
-      this.waiting.push(resolve);
+      this.waiting.push({ resolve, t0: performance.now() });
       this.proc.stdin.write(JSON.stringify({ context }) + "\n");
     });
   }
@@ -52,7 +64,7 @@ export class PredictProcess {
 export function cliTypist(p: PredictProcess, field: "ghost" | "top"): Suggester {
   return new Memoed(async (typed) => {
     if (typed === "") return "";
-    const a = await p.ask(typed.slice(-CLI_CONTEXT_CHARS));
+    const a = await p.ask(shortContext(typed));
     return field === "ghost" ? a.ghost : (a.words[0]?.word ?? "");
   });
 }

@@ -114,8 +114,9 @@ export interface TypistRow {
   suggester: string;
   tally: TypistTally;
   ms: number;
-  /** through lm-lens predict: the median time of its answers (the ghost's, or the list's) */
+  /** through lm-lens predict: the median time of its answers (the ghost's, or the list's), and from line to answer */
   medianMs?: number;
+  medianWallMs?: number;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../modelHost/engine";
-import { DEFAULT_SETTINGS } from "../core/settings";
+import { DEFAULT_SETTINGS, type Settings } from "../core/settings";
 import { KneserNeyTrigram, splitPreTokens } from "./ngram";
 import { OnboardPredictor, fetchOnboardModel } from "./onboard";
 import { lmLensTypist, onboardTypist, trigramTypist, typeAll, typistTexts, type TypistRow } from "./typistEval";
@@ -22,7 +22,7 @@ export const CLI_SUGGESTERS = ["cli-ghost", "cli-top"] as const;
 
 /** The typist's rows for these sources; `say` reports progress. */
 export async function typistRows(
-  opts: { model: string; corpus: string; words: number; sources: string[]; suggesters: readonly string[]; kn?: KneserNeyTrigram; onboard?: OnboardPredictor | null },
+  opts: { model: string; corpus: string; words: number; sources: string[]; suggesters: readonly string[]; kn?: KneserNeyTrigram; onboard?: OnboardPredictor | null; settings?: Settings },
   say: (line: string) => void,
 ): Promise<TypistRow[]> {
   const engine = await Engine.load(opts.model, { threads: 1 });
@@ -50,8 +50,9 @@ export async function typistRows(
       const texts = typistTexts(readDocs(path), opts.words);
       for (const name of opts.suggesters) {
         let make;
-        if (name === "lm") make = (i: number) => lmLensTypist(engine, DEFAULT_SETTINGS, `typist-${source}-${i}`);
-        else if (name === "lm-nomem") make = () => lmLensTypist(engine, { ...DEFAULT_SETTINGS, memoryTokens: 0 });
+        const settings = opts.settings ?? DEFAULT_SETTINGS;
+        if (name === "lm") make = (i: number) => lmLensTypist(engine, settings, `typist-${source}-${i}`);
+        else if (name === "lm-nomem") make = () => lmLensTypist(engine, { ...settings, memoryTokens: 0 });
         else if (name === "trigram" && kn) make = () => trigramTypist(kn);
         else if (name === "onboard" && onboard) make = () => onboardTypist(onboard);
         else if (name === "cli-ghost" || name === "cli-top") {
@@ -63,8 +64,8 @@ export async function typistRows(
         const { tally, ms } = await typeAll(texts, make);
         const label = { lm: "LM Lens", "lm-nomem": "LM Lens, no memory", trigram: "Kneser-Ney trigram", onboard: "Onboard keyboard (list of 3)", "cli-ghost": "lm-lens predict, ghost", "cli-top": "lm-lens predict, top word" }[name]!;
         const answers = predict?.answers.slice(asked) ?? [];
-        rows.push({ source, suggester: label, tally, ms, ...(name.startsWith("cli") ? { medianMs: median(answers.map((a) => (name === "cli-ghost" ? a.ghostMs : a.ms))) } : {}) });
-        say(`${source} ${label}: ${(100 * savings(tally)).toFixed(1)} % keys saved, ${(100 * acceptedShare(tally)).toFixed(1)} % of ${tally.shown} shown accepted (${tally.chars} chars, ${(ms / 1000).toFixed(1)} s, ${(ms / Math.max(1, tally.keys)).toFixed(2)} ms a key${rows.at(-1)?.medianMs !== undefined ? `, median answer ${rows.at(-1)!.medianMs!.toFixed(1)} ms` : ""})`);
+        rows.push({ source, suggester: label, tally, ms, ...(name.startsWith("cli") ? { medianMs: median(answers.map((a) => (name === "cli-ghost" ? a.ghostMs : a.ms))), medianWallMs: median(answers.map((a) => a.wallMs)) } : {}) });
+        say(`${source} ${label}: ${(100 * savings(tally)).toFixed(1)} % keys saved, ${(100 * acceptedShare(tally)).toFixed(1)} % of ${tally.shown} shown accepted (${tally.chars} chars, ${(ms / 1000).toFixed(1)} s, ${(ms / Math.max(1, tally.keys)).toFixed(2)} ms a key${rows.at(-1)?.medianMs !== undefined ? `, median answer ${rows.at(-1)!.medianMs!.toFixed(1)} ms, ${rows.at(-1)!.medianWallMs!.toFixed(1)} ms from line to answer` : ""})`);
       }
     }
   } finally {
