@@ -5,6 +5,7 @@ import { suggestRequest } from "../core/suggestRequest";
 import { suggestsIn, type Settings } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
 import { EditClock, type SuggestionTiming } from "../core/editClock";
+import { cursorInMarkdownCode } from "../core/markdownCode";
 import type { ModelHostPort } from "../client/modelHostClient";
 import { HostError } from "../shared/hostProtocol";
 
@@ -15,6 +16,9 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
   { scheme: "vscode-remote" },
   { scheme: "vscode-vfs" },
 ];
+
+/** languages written in Markdown, whose fences and front matter hold code, not prose */
+const MARKDOWN_LANGUAGES = new Set(["markdown", "mdx"]);
 
 export interface ProviderDeps {
   client: ModelHostPort;
@@ -69,9 +73,11 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document && e.selections.some((sel) => sel.active.isEqual(position)));
     if (editor && editor.selections.some((sel) => !sel.isEmpty)) return undefined;
     const offset = document.offsetAt(position);
+    const read = (a: number, b: number) => document.getText(new vscode.Range(document.positionAt(a), document.positionAt(b)));
+    // prose only: not in a Markdown document's code fences or front matter (a bounded read before the cursor)
+    if (MARKDOWN_LANGUAGES.has(document.languageId) && cursorInMarkdownCode(read, offset)) return undefined;
     const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
     // the same request "Why this word?" explains (suggestRequest.ts)
-    const read = (a: number, b: number) => document.getText(new vscode.Range(document.positionAt(a), document.positionAt(b)));
     const request = suggestRequest(read, offset, s.suggest, explicit);
     const text = request.text;
     const uri = document.uri.toString();
