@@ -29,6 +29,13 @@ export interface ProviderDeps {
   log: (line: string) => void;
   /** the key of the document's memory in the model host, when it holds one (memorySync.ts) */
   memoryKey?: (document: vscode.TextDocument) => string | undefined;
+  /** what becomes of each suggestion, for the user's own figures (suggestionWatch.ts) */
+  watch?: {
+    /** a model answer shown: the command its items carry, which VS Code runs when one is accepted whole */
+    shown(doc: string, offset: number, texts: string[]): vscode.Command | undefined;
+    /** the rest of the suggestion on screen, from the memo: the same suggestion's command */
+    continued(doc: string): vscode.Command | undefined;
+  };
 }
 
 /** The last suggestion shown, for "Why this word?" and the tests. */
@@ -87,7 +94,7 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
       if (rest !== undefined) {
         this.last = { uri, offset, text: rest };
         this.deps.onLatency(this.edits.timing(uri, document.version, t0, performance.now()), undefined);
-        return [new vscode.InlineCompletionItem(rest, at)];
+        return [new vscode.InlineCompletionItem(rest, at, this.deps.watch?.continued(uri))];
       }
     }
     try {
@@ -102,7 +109,8 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
       if (explicit) {
         for (const a of r.alternatives) if (a.word && !texts.includes(a.word)) texts.push(a.word);
       }
-      return texts.map((t) => new vscode.InlineCompletionItem(t, at));
+      const command = this.deps.watch?.shown(uri, offset, texts);
+      return texts.map((t) => new vscode.InlineCompletionItem(t, at, command));
     } catch (e) {
       if (e instanceof HostError && (e.code === "cancelled" || e.code === "superseded")) return undefined;
       if (e instanceof HostError && (e.code === "model" || e.code === "stopped")) return undefined; // shown by the status bar
