@@ -183,11 +183,27 @@ function outcomeOf(s: Suggestion): Outcome {
   return whole ? "typedAsShown" : "dismissed";
 }
 
-/** The figures in one line, for the tooltip and Show Model Info. */
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The figures as short lines, for the status bar's tooltip (a list) and, joined, one sentence. */
+export function figureLines(f: TallyFigures): string[] {
+  return [
+    `${plural(f.shown, "suggestion")} shown`,
+    `${f.accepted} accepted${f.accepted > 0 ? ` (${f.acceptedInFull} in full)` : ""}`,
+    `${f.dismissed} dismissed`,
+    ...(f.typedAsShown > 0 ? [`${f.typedAsShown} typed as shown`] : []),
+    `${plural(f.keystrokesSaved, "keystroke")} saved`,
+  ];
+}
+
+/** The figures in one sentence, for Show Model Info and the status bar item's accessible label. */
 export function describeFigures(f: TallyFigures): string {
   if (f.shown === 0) return "No suggestion shown yet in this window.";
-  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-  const inFull = f.accepted > 0 ? ` (${f.acceptedInFull} in full)` : "";
-  const typed = f.typedAsShown > 0 ? `, ${f.typedAsShown} typed as shown` : "";
-  return `Since this window opened: ${plural(f.shown, "suggestion")} shown, ${f.accepted} accepted${inFull}, ${f.dismissed} dismissed${typed}; ${plural(f.keystrokesSaved, "keystroke")} saved.`;
+  const lines = figureLines(f);
+  return `Since this window opened: ${lines.slice(0, -1).join(", ")}; ${lines.at(-1)}.`;
+}
+
+/** The figures in a few words, for the status bar menu's title. */
+export function shortFigures(f: TallyFigures): string {
+  return `${f.shown} shown, ${f.accepted} accepted, ${plural(f.keystrokesSaved, "keystroke")} saved`;
 }

@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 import type { HostStatus } from "../client/modelHostClient";
 import type { SuggestionTiming } from "../core/editClock";
-import { describeFigures, type TallyFigures } from "../core/suggestionTally";
+import { describeFigures, figureLines, type TallyFigures } from "../core/suggestionTally";
 
 export const STATUS_MENU_COMMAND = "lmLens.statusMenu";
 
@@ -63,23 +63,20 @@ export class StatusBar implements vscode.Disposable {
     const s = this.host;
     const item = this.item;
     item.backgroundColor = undefined;
-    const click = "Click for LM Lens's menu: pause, suggestions in this language, settings, the log, Why this word?";
-    const figures = this.figures && this.figures.shown > 0 ? describeFigures(this.figures) : undefined;
-    /** the tooltip: one paragraph a line, the text as text (a model's name is not Markdown) */
-    const tooltip = (...lines: (string | undefined)[]) => {
-      const md = new vscode.MarkdownString();
-      lines.filter((l): l is string => !!l).forEach((l, i) => (i ? md.appendMarkdown("\n\n") : md).appendText(l));
-      return md;
-    };
+    const click = "Click for LM Lens's menu.";
+    const shown = this.figures && this.figures.shown > 0 ? this.figures : undefined;
+    /** the accessible label's sentence, and the tooltip's list (short lines: the hover breaks long ones anywhere) */
+    const figures = shown && describeFigures(shown);
+    const figureList: Block = shown && { head: "Since this window opened:", items: figureLines(shown) };
     if (this.paused || (s.state === "idle" || s.state === "ready") && (!this.enabled || this.offIn)) {
       // suggestions are not shown here, whatever the model does: say why (pause first: it is the user's last word)
       const [text, line] = this.paused
         ? ["$(debug-pause) LM Lens: paused", "LM Lens suggestions are paused."]
         : !this.enabled
           ? ["$(circle-slash) LM Lens: off", "LM Lens suggestions are off (lmLens.enable)."]
-          : [`$(circle-slash) LM Lens: off for ${this.offIn}`, `LM Lens suggestions are off for ${this.offIn} (lmLens.languages, lmLens.disabledLanguages).`];
+          : [`$(circle-slash) LM Lens: off for ${this.offIn}`, `LM Lens suggestions are off for ${this.offIn}: the menu turns them on.`];
       item.text = text;
-      item.tooltip = tooltip(line, figures, click);
+      item.tooltip = tooltip(line, figureList, click);
       item.accessibilityInformation = { label: sentences(text.replace(/\$\([^)]*\)\s*/g, ""), figures), role: "button" };
       return;
     }
@@ -87,7 +84,7 @@ export class StatusBar implements vscode.Disposable {
     switch (s.state) {
       case "idle":
         item.text = "$(lightbulb) LM Lens";
-        item.tooltip = tooltip("LM Lens: the model loads on first use.", figures, click);
+        item.tooltip = tooltip("LM Lens: the model loads on first use.", figureList, click);
         break;
       case "loading":
         item.text = "$(sync~spin) LM Lens: loading";
@@ -95,7 +92,7 @@ export class StatusBar implements vscode.Disposable {
         break;
       case "ready":
         item.text = `$(lightbulb) LM Lens: ready${last ? ` ${formatMs(last.timing.totalMs)} ms` : ""}`;
-        item.tooltip = tooltip(`LM Lens: ${s.info.name} (${s.info.nLayer} layers, ${s.info.nHead} heads, vocabulary ${s.info.vocabSize}).`, last && latencyLine(last.timing, last.modelMs), figures, click);
+        item.tooltip = tooltip(`LM Lens: ${s.info.name} (${s.info.nLayer} layers, ${s.info.nHead} heads, vocabulary ${s.info.vocabSize}).`, last && latencyBlock(last.timing, last.modelMs), figureList, click);
         break;
       case "restarting":
         item.text = "$(sync~spin) LM Lens: restarting";
@@ -130,6 +127,27 @@ function sentences(...parts: (string | false | undefined)[]): string {
     .filter((p): p is string => !!p)
     .map((p) => (/[.!?]$/.test(p) ? p : `${p}.`))
     .join(" ");
+}
+
+/** a paragraph, or a line and a list under it */
+type Block = string | { head: string; items: string[] } | undefined;
+
+/**
+ * The tooltip: the blocks that are there, their text as text (a model's name is not Markdown). Escaped here,
+ * not with appendText, which turns every space into a non-breaking one, so the hover breaks lines in words.
+ */
+function tooltip(...blocks: Block[]): vscode.MarkdownString {
+  const text = (t: string) => t.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, "\\$&").replace(/\s+/g, " ");
+  const parts = blocks.filter((b) => b !== undefined).map((b) => (typeof b === "string" ? text(b) : [text(b.head), ...b.items.map((i) => `- ${text(i)}`)].join("\n")));
+  return new vscode.MarkdownString(parts.join("\n\n"));
+}
+
+/** latencyLine's parts as short lines, for the tooltip */
+function latencyBlock(t: SuggestionTiming, modelMs: number | undefined): Block {
+  return {
+    head: `Last suggestion: ${formatMs(t.totalMs)} ms from the keystroke to the answer`,
+    items: [`VS Code asked ${formatMs(t.waitMs)} ms after the keystroke`, modelMs === undefined ? "the rest of an earlier suggestion: no model run" : `the model took ${formatMs(modelMs)} ms`],
+  };
 }
 
 function formatMs(ms: number): string {

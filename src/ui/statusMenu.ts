@@ -1,11 +1,11 @@
 // The status bar item's menu, as the peers' suggesters have one: pause or resume, suggestions off or on
 // for this editor's language, LM Lens's settings, the log, Why this word?, the model's info. A quick pick,
-// so the keyboard reaches every entry; the figures since the window opened stand in its placeholder.
+// so the keyboard reaches every entry; the figures since the window opened stand in its title.
 import * as vscode from "vscode";
 import { setLanguageSuggestions, SECTION } from "../config";
 import { languageName } from "../core/languageSwitch";
 import { suggestsIn, type Settings } from "../core/settings";
-import { describeFigures, type TallyFigures } from "../core/suggestionTally";
+import { shortFigures, type TallyFigures } from "../core/suggestionTally";
 
 export interface StatusMenuDeps {
   isPaused: () => boolean;
@@ -51,8 +51,8 @@ export async function showStatusMenu(deps: StatusMenuDeps): Promise<void> {
   const language = editor ? { id: editor.document.languageId, on: suggestsIn(editor.document.languageId, s) } : undefined;
   const f = deps.figures();
   const choice = await vscode.window.showQuickPick(entries(deps.isPaused(), language), {
-    title: "LM Lens",
-    placeHolder: f.shown > 0 ? describeFigures(f) : "Choose what LM Lens does",
+    title: f.shown > 0 ? `LM Lens: ${shortFigures(f)}` : "LM Lens",
+    placeHolder: "Choose what LM Lens does",
     matchOnDetail: true,
   });
   switch (choice?.action) {

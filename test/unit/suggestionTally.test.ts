@@ -2,7 +2,7 @@
 // Ctrl+Right's decision to take the word after a suggestion's leading space.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeFigures, SuggestionTally } from "../../src/core/suggestionTally";
+import { describeFigures, figureLines, shortFigures, SuggestionTally } from "../../src/core/suggestionTally";
 import { takeWordToo } from "../../src/core/acceptWord";
 
 const DOC = "file:///notes.txt";
@@ -129,7 +129,10 @@ test("the figures in words", () => {
     describeFigures({ shown: 5, accepted: 2, acceptedInFull: 1, dismissed: 2, typedAsShown: 1, keystrokesSaved: 9 }),
     "Since this window opened: 5 suggestions shown, 2 accepted (1 in full), 2 dismissed, 1 typed as shown; 9 keystrokes saved.",
   );
-  assert.equal(describeFigures({ shown: 1, accepted: 0, acceptedInFull: 0, dismissed: 1, typedAsShown: 0, keystrokesSaved: 1 }), "Since this window opened: 1 suggestion shown, 0 accepted, 1 dismissed; 1 keystroke saved.");
+  const one = { shown: 1, accepted: 0, acceptedInFull: 0, dismissed: 1, typedAsShown: 0, keystrokesSaved: 1 };
+  assert.equal(describeFigures(one), "Since this window opened: 1 suggestion shown, 0 accepted, 1 dismissed; 1 keystroke saved.");
+  assert.deepEqual(figureLines(one), ["1 suggestion shown", "0 accepted", "1 dismissed", "1 keystroke saved"]);
+  assert.equal(shortFigures({ ...one, shown: 7, accepted: 2, keystrokesSaved: 10 }), "7 shown, 2 accepted, 10 keystrokes saved");
 });
 
 test("Ctrl+Right takes the word too only after LM Lens's own suggestion's white space", () => {
