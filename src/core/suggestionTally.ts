@@ -78,12 +78,19 @@ export class SuggestionTally {
     if (!c || c.doc !== doc) return;
     const at = c.offset + c.consumed.length;
     if (several) return this.end();
+    if (removed > 0 && inserted !== "" && offset >= c.offset && offset + removed === at) {
+      // VS Code's whole accept after a partial one replaces the suggestion's range, what was taken included:
+      // the part that stays the same is no change
+      const kept = c.consumed.slice(offset - c.offset);
+      if (inserted.startsWith(kept)) return this.edit(doc, at, 0, inserted.slice(kept.length));
+    }
     if (removed > 0 && inserted === "" && offset + removed === at && removed <= c.consumed.length) {
       // Backspace over what was typed: the rest shows again (suggestionMemo.ts)
       c.consumed = c.consumed.slice(0, c.consumed.length - removed);
       c.lastTyped = false;
       return;
     }
+    if (removed === 0 && inserted === "") return;
     const next = c.consumed + inserted;
     const still = c.texts.filter((t) => t.startsWith(next));
     if (offset !== at || removed !== 0 || inserted === "" || still.length === 0) return this.end();

@@ -95,6 +95,28 @@ test("word by word: one accept key is one action however many edits it makes; a 
   assert.deepEqual(t.figures(), { shown: 1, accepted: 1, acceptedInFull: 0, dismissed: 0, typedAsShown: 0, keystrokesSaved: 6 });
 });
 
+test("the last word taken with Ctrl+Right is VS Code's whole accept, which replaces the suggestion's range, what was taken included", () => {
+  const t = new SuggestionTally();
+  const id = t.show(DOC, 18, [" in the"]);
+  t.acceptStart();
+  t.edit(DOC, 18, 0, " ");
+  t.edit(DOC, 19, 0, "in");
+  t.acceptEnd();
+  t.acceptStart();
+  t.edit(DOC, 21, 0, " ");
+  t.edit(DOC, 18, 4, " in the"); // " in " replaced by " in the": "the" inserted
+  t.acceptEnd();
+  t.acceptedInFull(id);
+  assert.deepEqual(t.figures(), { shown: 1, accepted: 1, acceptedInFull: 1, dismissed: 0, typedAsShown: 0, keystrokesSaved: 5 });
+  // a replacement that changes what was taken is typing over it
+  const u = new SuggestionTally();
+  u.show(DOC, 0, [" door"]);
+  u.edit(DOC, 0, 0, " d");
+  u.edit(DOC, 0, 2, " w");
+  assert.equal(u.figures().accepted, 1, "partly accepted, then typed over");
+  assert.equal(u.active, undefined);
+});
+
 test("the same text at the same place is the same suggestion; an explicit request's alternative can be the one taken", () => {
   const t = new SuggestionTally();
   t.show(DOC, 0, [" door"]);
