@@ -170,7 +170,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
           `Loaded in ${info.loadMs.toFixed(0)} ms`,
           ...(await memoryLines(client, settings.memoryTokens)),
           // the user's own figures: counted in this window's memory, never written or sent
-          `Your suggestions: ${describeFigures(watch.figures())}`,
+          describeFigures(watch.figures()),
         ];
         for (const l of lines) output.info(l);
         const choice = await vscode.window.showInformationMessage(`LM Lens: ${info.name}`, { modal: true, detail: lines.join("\n") }, "Show Log");

@@ -3,7 +3,7 @@
 // when a suggestion is accepted whole, and our accept-next-word key, which takes a word with its space.
 import * as vscode from "vscode";
 import { SuggestionTally, type TallyFigures } from "../core/suggestionTally";
-import { takeWordToo } from "../core/acceptWord";
+import { takeWordToo } from "../core/takeWordToo";
 import type { LastSuggestion } from "./inlineProvider";
 
 export const WATCH_COMMANDS = {

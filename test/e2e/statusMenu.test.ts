@@ -151,7 +151,15 @@ for (const theme of ["light", "dark"] as const) {
           assert.ok(labels.some((l) => l.includes(entry)), `${entry} among ${labels.join(" | ")}`);
         }
         assert.match((await page!.locator(".quick-input-widget .quick-input-title").first().textContent()) ?? "", /^LM Lens: \d+ shown, \d+ accepted/);
+        // by keyboard: the filter, then Enter; Show Model Info gives the figures too
+        await page!.locator(".quick-input-widget .quick-input-box input").first().fill("Show Model Info");
+        await page!.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Show Model Info"]', { timeout: 10000 });
+        await page!.keyboard.press("Enter");
+        const dialog = page!.locator(".monaco-dialog-box").first();
+        await dialog.waitFor({ state: "visible", timeout: 15000 });
+        assert.match((await dialog.textContent()) ?? "", /Since this window opened: \d+ suggestions? shown, \d+ accepted.*; \d+ keystrokes? saved\./);
         await page!.keyboard.press("Escape");
+        await dialog.waitFor({ state: "hidden", timeout: 10000 });
         await page!.mouse.move(640, 300);
         await editorTab(page!, "notes.txt");
       });

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { describeFigures, figureLines, shortFigures, SuggestionTally } from "../../src/core/suggestionTally";
-import { takeWordToo } from "../../src/core/acceptWord";
+import { takeWordToo } from "../../src/core/takeWordToo";
 
 const DOC = "file:///notes.txt";
 
