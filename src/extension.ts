@@ -64,9 +64,11 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
   });
 
   // the status bar says when this editor's language gets no suggestions (lmLens.enable, languages, disabledLanguages)
+  // (only for documents the provider serves: the output panel's "Log" is no language of the user's)
   const showLanguage = () => {
-    const languageId = vscode.window.activeTextEditor?.document.languageId;
-    status.setSuggestionsOff(settings.enable, languageId !== undefined && !suggestsIn(languageId, settings) ? languageName(languageId) : undefined);
+    const doc = vscode.window.activeTextEditor?.document;
+    const off = doc && vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0 && !suggestsIn(doc.languageId, settings);
+    status.setSuggestionsOff(settings.enable, off ? languageName(doc.languageId) : undefined);
   };
   showLanguage();
 
@@ -129,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     }),
     // a document whose language changes (Change Language Mode) keeps its editor
     vscode.workspace.onDidOpenTextDocument((d) => {
-      if (d === vscode.window.activeTextEditor?.document) showLanguage();
+      if (d.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) showLanguage();
     }),
     AttentionPanel.register(attentionDeps),
     registerTour(attentionDeps),
