@@ -1,6 +1,7 @@
 // Setting keys, declared once, and the one place that reads them from VS Code.
 import * as vscode from "vscode";
-import { clampSetting, DEFAULT_SETTINGS, effectiveModelPath, LIMITS, modelPathScope, type Settings } from "./core/settings";
+import { clampSetting, DEFAULT_SETTINGS, effectiveModelPath, LIMITS, modelPathScope, suggestsIn, type Settings } from "./core/settings";
+import { languageWrites } from "./core/languageSwitch";
 
 export const SECTION = "lmLens";
 export const KEYS = {
@@ -39,10 +40,27 @@ export function openModelPathSetting(): Thenable<unknown> {
   return vscode.commands.executeCommand(command, { query });
 }
 
+const strings = (v: unknown, fallback: string[]) => (Array.isArray(v) ? v.filter((l): l is string => typeof l === "string") : fallback);
+
+/**
+ * Suggestions on or off for one language, written to the user's settings (lmLens.disabledLanguages, and
+ * lmLens.languages where on needs it). False when a workspace's own value still decides otherwise.
+ */
+export async function setLanguageSuggestions(languageId: string, on: boolean): Promise<boolean> {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  const user = (key: string) => {
+    const v = cfg.inspect<unknown>(key)?.globalValue;
+    return v === undefined ? undefined : strings(v, []);
+  };
+  const writes = languageWrites(languageId, on, { languages: user(KEYS.languages), disabledLanguages: user(KEYS.disabledLanguages) }, DEFAULT_SETTINGS.languages);
+  if ("disabledLanguages" in writes) await cfg.update(KEYS.disabledLanguages, writes.disabledLanguages, vscode.ConfigurationTarget.Global);
+  if ("languages" in writes) await cfg.update(KEYS.languages, writes.languages, vscode.ConfigurationTarget.Global);
+  return suggestsIn(languageId, readSettings()) === on;
+}
+
 export function readSettings(): Settings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   const d = DEFAULT_SETTINGS;
-  const strings = (v: unknown, fallback: string[]) => (Array.isArray(v) ? v.filter((l): l is string => typeof l === "string") : fallback);
   return {
     enable: cfg.get<boolean>(KEYS.enable, d.enable) !== false,
     languages: strings(cfg.get<unknown>(KEYS.languages), d.languages),

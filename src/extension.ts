@@ -5,9 +5,14 @@ import { homedir } from "node:os";
 import { affectsSettings, openModelPathSetting, readSettings } from "./config";
 import { ModelHostClient, type HostStatus, type ModelHostPort } from "./client/modelHostClient";
 import { AttentionPanel, type AttentionDeps } from "./ui/attentionPanel";
-import { DOCUMENT_SELECTOR, NextWordProvider } from "./ui/inlineProvider";
+import { DOCUMENT_SELECTOR, NextWordProvider, type LastSuggestion } from "./ui/inlineProvider";
 import { NeighboursView } from "./ui/neighboursView";
-import { StatusBar } from "./ui/statusBar";
+import { STATUS_MENU_COMMAND, StatusBar } from "./ui/statusBar";
+import { showStatusMenu } from "./ui/statusMenu";
+import { SuggestionWatch } from "./ui/suggestionWatch";
+import { suggestsIn } from "./core/settings";
+import { languageName } from "./core/languageSwitch";
+import { describeFigures } from "./core/suggestionTally";
 import { registerTour } from "./ui/tour";
 import { MemorySync } from "./ui/memorySync";
 
@@ -58,7 +63,18 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     log: (line) => output.info(line),
   });
 
+  // the status bar says when this editor's language gets no suggestions (lmLens.enable, languages, disabledLanguages)
+  // (only for documents the provider serves: the output panel's "Log" is no language of the user's)
+  const showLanguage = () => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const off = doc && vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0 && !suggestsIn(doc.languageId, settings);
+    status.setSuggestionsOff(settings.enable, off ? languageName(doc.languageId) : undefined);
+  };
+  showLanguage();
+
   const memory = new MemorySync({ client, settings: () => settings, isPaused: () => paused, log: (line) => output.warn(line) });
+  // what becomes of each suggestion: the user's own figures, kept in memory only (provider is set below, before any call)
+  const watch: SuggestionWatch = new SuggestionWatch({ lastSuggestion: (): LastSuggestion | undefined => provider.last, onFigures: (f) => status.setFigures(f) });
   const provider = new NextWordProvider({
     client,
     settings: () => settings,
@@ -66,12 +82,25 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     onLatency: (timing, modelMs) => status.setLatency(timing, modelMs),
     log: (line) => output.warn(line),
     memoryKey: (document) => memory.keyFor(document),
+    watch,
   });
 
   const reread = () => {
     settings = readSettings();
     memory.settingsChanged();
+    showLanguage();
     client.setModel(resolveModelPath(settings.modelPath, context.asAbsolutePath(SHIPPED_MODEL), homedir()), settings.quantizedWeights);
+  };
+
+  const togglePause = () => {
+    const problem = problemNotice(client.currentStatus, settings.modelPath);
+    if (!paused && problem) {
+      showProblem(problem);
+      return;
+    }
+    paused = !paused;
+    status.setPaused(paused);
+    if (!paused) void vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
   };
 
   const attentionDeps: AttentionDeps = {
@@ -88,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     status,
     memory,
     provider,
+    watch,
     { dispose: () => client.dispose() },
     vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, provider),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -95,19 +125,23 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(reread),
     // the last suggestion's time belongs to the editor it was measured in
-    vscode.window.onDidChangeActiveTextEditor(() => status.setLatency(undefined)),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      status.setLatency(undefined);
+      showLanguage();
+    }),
+    // a document whose language changes (Change Language Mode) keeps its editor
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) showLanguage();
+    }),
     AttentionPanel.register(attentionDeps),
     registerTour(attentionDeps),
     NeighboursView.register({ extensionUri: context.extensionUri, extensionId: context.extension.id, client, log: (line) => output.info(line) }),
-    vscode.commands.registerCommand("lmLens.toggleSuggestions", () => {
+    vscode.commands.registerCommand("lmLens.toggleSuggestions", togglePause),
+    vscode.commands.registerCommand(STATUS_MENU_COMMAND, () => {
+      // while the model cannot run, the click shows that problem's notification again (one toast, with its buttons)
       const problem = problemNotice(client.currentStatus, settings.modelPath);
-      if (!paused && problem) {
-        showProblem(problem);
-        return;
-      }
-      paused = !paused;
-      status.setPaused(paused);
-      if (!paused) void vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+      if (!paused && problem) return showProblem(problem);
+      return showStatusMenu({ isPaused: () => paused, settings: () => settings, figures: () => watch.figures(), togglePause, showLog: () => output.show() });
     }),
     vscode.commands.registerCommand("lmLens.restartModel", async () => {
       notices.reset();
@@ -137,6 +171,8 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
               : `Suggestions: 8-bit copies of ${info.quantized.matmuls} weight matrices (${(info.quantized.weights / 1e6).toFixed(1)} M weights) for short runs`,
           `Loaded in ${info.loadMs.toFixed(0)} ms`,
           ...(await memoryLines(client, settings.memoryTokens)),
+          // the user's own figures: counted in this window's memory, never written or sent
+          describeFigures(watch.figures()),
         ];
         for (const l of lines) output.info(l);
         const choice = await vscode.window.showInformationMessage(`LM Lens: ${info.name}`, { modal: true, detail: lines.join("\n") }, "Show Log");

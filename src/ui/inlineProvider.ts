@@ -5,6 +5,7 @@ import { suggestRequest } from "../core/suggestRequest";
 import { suggestsIn, type Settings } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
 import { EditClock, type SuggestionTiming } from "../core/editClock";
+import { cursorInMarkdownCode } from "../core/markdownCode";
 import type { ModelHostPort } from "../client/modelHostClient";
 import { HostError } from "../shared/hostProtocol";
 
@@ -16,6 +17,9 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
   { scheme: "vscode-vfs" },
 ];
 
+/** languages written in Markdown, whose fences and front matter hold code, not prose */
+const MARKDOWN_LANGUAGES = new Set(["markdown", "mdx"]);
+
 export interface ProviderDeps {
   client: ModelHostPort;
   settings: () => Settings;
@@ -25,6 +29,13 @@ export interface ProviderDeps {
   log: (line: string) => void;
   /** the key of the document's memory in the model host, when it holds one (memorySync.ts) */
   memoryKey?: (document: vscode.TextDocument) => string | undefined;
+  /** what becomes of each suggestion, for the user's own figures (suggestionWatch.ts) */
+  watch?: {
+    /** a model answer shown: the command its items carry, which VS Code runs when one is accepted whole */
+    shown(doc: string, offset: number, texts: string[]): vscode.Command | undefined;
+    /** the rest of the suggestion on screen, from the memo: the same suggestion's command */
+    continued(doc: string): vscode.Command | undefined;
+  };
 }
 
 /** The last suggestion shown, for "Why this word?" and the tests. */
@@ -69,9 +80,11 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document && e.selections.some((sel) => sel.active.isEqual(position)));
     if (editor && editor.selections.some((sel) => !sel.isEmpty)) return undefined;
     const offset = document.offsetAt(position);
+    const read = (a: number, b: number) => document.getText(new vscode.Range(document.positionAt(a), document.positionAt(b)));
+    // prose only: not in a Markdown document's code fences or front matter (a bounded read before the cursor)
+    if (MARKDOWN_LANGUAGES.has(document.languageId) && cursorInMarkdownCode(read, offset)) return undefined;
     const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
     // the same request "Why this word?" explains (suggestRequest.ts)
-    const read = (a: number, b: number) => document.getText(new vscode.Range(document.positionAt(a), document.positionAt(b)));
     const request = suggestRequest(read, offset, s.suggest, explicit);
     const text = request.text;
     const uri = document.uri.toString();
@@ -81,7 +94,7 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
       if (rest !== undefined) {
         this.last = { uri, offset, text: rest };
         this.deps.onLatency(this.edits.timing(uri, document.version, t0, performance.now()), undefined);
-        return [new vscode.InlineCompletionItem(rest, at)];
+        return [new vscode.InlineCompletionItem(rest, at, this.deps.watch?.continued(uri))];
       }
     }
     try {
@@ -96,7 +109,8 @@ export class NextWordProvider implements vscode.InlineCompletionItemProvider, vs
       if (explicit) {
         for (const a of r.alternatives) if (a.word && !texts.includes(a.word)) texts.push(a.word);
       }
-      return texts.map((t) => new vscode.InlineCompletionItem(t, at));
+      const command = this.deps.watch?.shown(uri, offset, texts);
+      return texts.map((t) => new vscode.InlineCompletionItem(t, at, command));
     } catch (e) {
       if (e instanceof HostError && (e.code === "cancelled" || e.code === "superseded")) return undefined;
       if (e instanceof HostError && (e.code === "model" || e.code === "stopped")) return undefined; // shown by the status bar

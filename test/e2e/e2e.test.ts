@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { ROOT, startCodeServer, type CodeServer } from "./codeServer";
 import { checkWhyThisWord, neighbourWords } from "./whyThisWord";
-import { GHOST, currentLine, editorLines, editorTab, findFrame, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot, typeAndAccept } from "./workbench";
+import { GHOST, currentLine, editorLines, editorTab, findFrame, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot, statusMenu, typeAndAccept } from "./workbench";
 
 /** The frame of our attention webview, once its token strip has tokens. */
 const attentionFrame = (page: Page) => findFrame(page, ".tokens .token");
@@ -115,12 +115,12 @@ for (const theme of ["light", "dark"] as const) {
         await page!.keyboard.press("End");
       });
 
-      await step(t, "the status bar item reports ready, and clicking it pauses suggestions", async () => {
+      await step(t, "the status bar item reports ready, and its menu pauses suggestions", async () => {
         stage = "status bar";
         const item = page!.locator(".statusbar-item", { hasText: "LM Lens" }).first();
         await item.waitFor({ state: "visible" });
         assert.match((await item.textContent()) ?? "", /LM Lens: ready/);
-        await item.click();
+        await statusMenu(page!, "Pause Suggestions");
         await page!.locator(".statusbar-item", { hasText: "LM Lens: paused" }).first().waitFor({ state: "visible" });
         await page!.keyboard.press("Escape");
         await page!.keyboard.press("Enter");
@@ -128,7 +128,7 @@ for (const theme of ["light", "dark"] as const) {
         await page!.waitForTimeout(1500);
         assert.equal(await page!.locator(GHOST).count(), 0, "no ghost text while paused");
         await shot(page!, `paused-${theme}`);
-        await page!.locator(".statusbar-item", { hasText: "LM Lens" }).first().click();
+        await statusMenu(page!, "Resume Suggestions");
         await page!.locator(".statusbar-item", { hasText: "LM Lens: ready" }).first().waitFor({ state: "visible" });
       });
 

@@ -142,6 +142,25 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press("Enter");
 }
 
+/**
+ * Click the LM Lens status bar item and choose `entry` from its menu by keyboard (its filter, then Enter).
+ * The click leaves the focus on the item, where the menu gives it back: it goes back to the active editor
+ * unless the entry took it elsewhere.
+ */
+export async function statusMenu(page: Page, entry: string): Promise<void> {
+  await page.locator(".statusbar-item", { hasText: "LM Lens" }).first().click();
+  await page.waitForFunction(QUICK_INPUT_FOCUSED, undefined, { timeout: 10000 });
+  await page.locator(".quick-input-widget .quick-input-box input").first().fill(entry, { timeout: 5000 });
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${entry}"]`, { timeout: 10000 });
+  await page.keyboard.press("Enter");
+  await page.mouse.move(640, 300);
+  await page.waitForTimeout(300);
+  if (await page.evaluate<boolean>(`document.activeElement !== null && document.activeElement.closest(".statusbar") !== null`)) {
+    await page.locator(".tab.active").first().click();
+    await settledEditorFocus(page);
+  }
+}
+
 export async function ghostText(page: Page, timeout = 20000): Promise<string> {
   await page.waitForSelector(GHOST, { state: "visible", timeout });
   return (await page.locator(GHOST).allTextContents()).join("").replace(/\u00a0/g, " ");

@@ -141,3 +141,19 @@ test("the shipped model files are a working model folder: suggestions, and the p
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("Ctrl+Right on ghost text runs lmLens.acceptNextWord only where VS Code's own accept-next-word would run", () => {
+  const raw = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { contributes: { keybindings: { command: string; key: string; mac?: string; when?: string }[] } };
+  const kb = raw.contributes.keybindings.filter((k) => k.command === "lmLens.acceptNextWord");
+  assert.equal(kb.length, 1);
+  // VS Code 1.100's editor.action.inlineSuggest.acceptNextWord: CtrlCmd+RightArrow, when writable && inlineSuggestionVisible && !accessibilityModeEnabled
+  assert.equal(kb[0].key, "ctrl+right");
+  assert.equal(kb[0].mac, "cmd+right");
+  const when = new Set((kb[0].when ?? "").split("&&").map((c) => c.trim()));
+  for (const c of ["inlineSuggestionVisible", "!editorReadonly", "!accessibilityModeEnabled", "editorTextFocus"]) assert.ok(when.has(c), `${c} in ${kb[0].when}`);
+  // the status bar's menu is a command of its own; the accept key's and the count's are not for the palette
+  const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+  assert.ok(pkg.contributes.commands.some((c) => c.command === "lmLens.statusMenu"));
+  assert.notEqual(palette.get("lmLens.statusMenu"), "false");
+  for (const c of ["lmLens.acceptNextWord", "lmLens.suggestionAccepted"]) assert.equal(palette.get(c), "false", c);
+});
