@@ -36,7 +36,7 @@ export const DEFAULT_MEMORY_TOKENS = 4096;
  * the table is in the model card) to raise the share of shown suggestions taken without losing more than a
  * point of keys saved.
  */
-export const DEFAULT_MIN_CONFIDENCE = 0;
+export const DEFAULT_MIN_CONFIDENCE = 0.12;
 
 export const DEFAULT_SETTINGS: Settings = {
   enable: true,

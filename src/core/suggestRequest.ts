@@ -32,8 +32,10 @@ export function suggestRequest(read: ReadText, cursor: number, suggest: Settings
   const text = read(start, cursor);
   const knownWords = documentWords(read, cursor, start, text);
   // figures: false: the ghost text shows no probability, so its search reads only the readings its ranking needs;
-  // ghost: the confidence gate and a phrase from the document memory (nextWord.ts)
-  return { text, offset: start, options: { ...suggest, k: explicit ? suggest.k : 1, figures: false, ghost: true, ...(knownWords.length ? { knownWords } : {}) } };
+  // ghost: the confidence gate and a phrase from the document memory (nextWord.ts); the gate holds back what
+  // the user did not ask for: an explicit request (Alt+\, the tour) shows the suggestion however unlikely
+  const minConfidence = explicit ? 0 : suggest.minConfidence;
+  return { text, offset: start, options: { ...suggest, k: explicit ? suggest.k : 1, figures: false, ghost: true, minConfidence, ...(knownWords.length ? { knownWords } : {}) } };
 }
 
 /**

@@ -19,6 +19,7 @@ function notWords(ghost: string, context: string, known: (w: string) => boolean)
   if (/\s\s/.test(ghost)) return "a run of white space";
   if (/^\s/.test(ghost) && /\s$/.test(context)) return "white space after white space";
   if (/^\s*$/.test(ghost)) return "only white space";
+  if ([...ghost].length < 2) return "one character (it saves no key)";
   // the word being completed joins the ghost's first piece
   const typed = /\p{L}+$/u.exec(context)?.[0] ?? "";
   const words = (typed + ghost).match(/\p{L}+/gu) ?? [];
@@ -64,12 +65,43 @@ test("the ghost text after a double space, after punctuation, inside a word and 
   }
 });
 
+test("inside a Markdown code fence predict's ghost text is empty, and after the fence it is words again", async () => {
+  const engine = await sharedEngine();
+  const fence = "Install it like this:\n\n```sh\nnpm install the";
+  assert.equal((await ghostText(engine, fence)).text, "");
+  const after = `${fence}\n\`\`\`\n\nThen open the`;
+  const g = await ghostText(engine, after);
+  assert.notEqual(g.text, "");
+});
+
 test("the ghost text offers a name the document used before, completed from its first letters", async () => {
   const engine = await sharedEngine();
   const text = "The report was written by Okonkwo. Everyone agreed with Okonkwo. Later that year, Okon";
   const memory = await engine.memories.over(text, DEFAULT_SETTINGS.memoryTokens);
   const g = await ghostText(engine, text, memory);
   assert.equal(g.text, "kwo");
+});
+
+test("a phrase the document repeats is offered whole, word by word as the memory is sure of it; the model alone offers one word", async () => {
+  const engine = await sharedEngine();
+  const text = "Our team maintains the distributed build cache service for the whole company. Yesterday the distributed build cache service was down. We restarted the distributed";
+  const memory = await engine.memories.over(text, DEFAULT_SETTINGS.memoryTokens);
+  const g = await ghostText(engine, text, memory);
+  assert.match(g.text, /^ build cache service\b/, g.text);
+  assert.ok(g.text.split(" ").length - 1 <= 6, "at most six words");
+  const alone = await ghostText(engine, text);
+  assert.equal(alone.text.trim().split(/\s+/).length, 1, alone.text);
+});
+
+test("the confidence gate hides an unlikely new word from the ghost text, not from the list", async () => {
+  const engine = await sharedEngine();
+  const context = "She looked out of the window and saw";
+  const open = await ghostText(engine, context, undefined, { ...DEFAULT_SETTINGS, suggest: { ...DEFAULT_SETTINGS.suggest, minConfidence: 0 } });
+  assert.notEqual(open.text, "");
+  const gated = await ghostText(engine, context, undefined, { ...DEFAULT_SETTINGS, suggest: { ...DEFAULT_SETTINGS.suggest, minConfidence: 0.99 } });
+  assert.equal(gated.text, "");
+  const list = await engine.suggest(context, { ...DEFAULT_SETTINGS.suggest, k: 3, minConfidence: 0.99 });
+  assert.equal(list.alternatives.length, 3, "the list is not gated");
 });
 
 test("predict --json gives the ghost text the editor shows, the same as the in-process request", async () => {
