@@ -1,5 +1,6 @@
 // End-to-end: the editor's manners from issue 27, in a real VS Code (code-server) through a real browser,
-// with the real model: Ctrl+Right takes a multi-word ghost text word by word (each word with its space),
+// with the real model: a phrase the document repeats is offered by its memory, and Ctrl+Right takes it
+// word by word (each word with its space),
 // and moves the cursor by a word where there is none; the user's figures in the status bar's tooltip
 // after an accept; the status bar's menu, suggestions turned off (and on) for a language from it; no ghost
 // text in a Markdown code fence while prose gets one. Screenshots in a light and a dark theme.
@@ -74,17 +75,23 @@ for (const theme of ["light", "dark"] as const) {
         }
       });
     try {
-      // three words a suggestion: a phrase to take word by word
-      server = await startCodeServer({ theme, settings: { "lmLens.wordsPerSuggestion": 3 } });
+      server = await startCodeServer({ theme });
       // written before the workbench opens (quick open lists a later file only once its search catches up)
       writeFileSync(join(server.workspace, "fence.md"), "# Notes\n\nSome prose first.\n\n```\n\n```\n\n");
+      // a document that repeats a phrase: its memory offers the rest of it
+      writeFileSync(join(server.workspace, "phrase.txt"), "Our team maintains the distributed build cache service for the whole company. Yesterday the distributed build cache service was down.\n");
       ({ browser, page } = await openWorkbench(server));
 
-      await step("Ctrl+Right takes the first word of a multi-word ghost text with its space, then the next word", async () => {
-        await openFile(page!, "notes.txt");
-        const typed = "The hair was still";
-        await page!.keyboard.type(typed, { delay: 60 });
+      await step("a phrase the document repeats is offered whole, and Ctrl+Right takes it word by word, each word with its space", async () => {
+        await openFile(page!, "phrase.txt");
+        await goToLineEnd(page!, 1);
+        // the first keys start the model; the pause lets the document's memory sync and fill (300 ms after the last event)
+        await page!.keyboard.type(" We restarted the", { delay: 60 });
+        await page!.waitForTimeout(2500);
+        await page!.keyboard.type(" distributed", { delay: 60 });
+        const typed = "Our team maintains the distributed build cache service for the whole company. Yesterday the distributed build cache service was down. We restarted the distributed";
         const ghost = await ghostText(page!);
+        assert.match(ghost, /^ build cache service\b/u, `the memory's phrase: ${JSON.stringify(ghost)}`);
         const first = words(ghost, 1);
         const two = words(ghost, 2);
         assert.match(first, /^ \S/u, `the ghost text ${JSON.stringify(ghost)} starts with a space and a word`);
@@ -112,7 +119,7 @@ for (const theme of ["light", "dark"] as const) {
         await page!.keyboard.press("Control+ArrowRight");
         await page!.keyboard.type("X", { delay: 60 });
         await page!.keyboard.press("Escape");
-        assert.match(await currentLine(page!), /^TheX hair was still/, "the cursor moved to the end of the first word");
+        assert.match(await currentLine(page!), /^OurX team maintains/, "the cursor moved to the end of the first word");
         await page!.keyboard.press("Backspace");
         await page!.keyboard.press("Escape");
         await page!.keyboard.press("End");
@@ -161,7 +168,7 @@ for (const theme of ["light", "dark"] as const) {
         await page!.keyboard.press("Escape");
         await dialog.waitFor({ state: "hidden", timeout: 10000 });
         await page!.mouse.move(640, 300);
-        await editorTab(page!, "notes.txt");
+        await editorTab(page!, "phrase.txt");
       });
 
       await step("turned off for this language from the menu, the status bar says so and no ghost text shows; on again, it comes back", async () => {
@@ -177,7 +184,7 @@ for (const theme of ["light", "dark"] as const) {
         // another language's editor: the status bar follows the active editor
         await openFile(page!, "fence.md");
         await item(page!).filter({ hasText: "LM Lens: ready" }).waitFor({ state: "visible", timeout: 10000 });
-        await openFile(page!, "notes.txt");
+        await openFile(page!, "phrase.txt");
         await item(page!).filter({ hasText: "LM Lens: off for Plain Text" }).waitFor({ state: "visible", timeout: 10000 });
         await statusMenu(page!, "Turn On Suggestions for Plain Text");
         await item(page!).filter({ hasText: "LM Lens: ready" }).waitFor({ state: "visible", timeout: 10000 });
