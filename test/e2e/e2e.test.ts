@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { ROOT, startCodeServer, type CodeServer } from "./codeServer";
 import { checkWhyThisWord, neighbourWords } from "./whyThisWord";
-import { GHOST, currentLine, editorLines, editorTab, findFrame, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot, statusMenu, typeAndAccept } from "./workbench";
+import { GHOST, currentLine, evidenceStep, ourLogLines, editorLines, editorTab, findFrame, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot, statusMenu, typeAndAccept } from "./workbench";
 
 /** The frame of our attention webview, once its token strip has tokens. */
 const attentionFrame = (page: Page) => findFrame(page, ".tokens .token");
@@ -69,18 +69,7 @@ for (const theme of ["light", "dark"] as const) {
   let current: CodeServer | undefined;
   /** a subtest that leaves a screenshot when it fails */
   const step = (t: { test: (name: string, fn: () => Promise<void>) => Promise<void> }, name: string, fn: () => Promise<void>) =>
-    t.test(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        const path = page ? await shot(page, `failure-${theme}-${name.replace(/\W+/g, "-").slice(0, 40)}`).catch(() => "(none)") : "(none)";
-        process.stderr.write(`[e2e] step failed: ${name} (${theme}); screenshot: ${path}\n`);
-        // what the extension logged lately: the first thing to read when a step fails
-        const ours = (current?.logs() ?? "").split("\n").filter((l) => /LM Lens|lm-lens|lmLens|\[(warning|error)\]/i.test(l));
-        process.stderr.write(`[e2e] the extension's last log lines:\n${ours.slice(-30).join("\n")}\n`);
-        throw e;
-      }
-    });
+    evidenceStep(t, name, fn, { page: () => page, prefix: `failure-${theme}`, label: theme, logLines: () => ourLogLines(current?.logs()) });
   test(`LM Lens in a real VS Code (${theme} theme)`, async (t) => {
     let server: CodeServer | undefined;
     let browser: Browser | undefined;

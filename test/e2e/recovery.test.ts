@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { ROOT, startCodeServer, type CodeServer } from "./codeServer";
-import { GHOST, editorTab, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot } from "./workbench";
+import { GHOST, editorTab, evidenceStep, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot } from "./workbench";
 
 /** where the user settings point: a folder under code-server's fresh HOME that does not exist */
 const MISSING = "~/lm-lens-models/missing";
@@ -89,15 +89,7 @@ test("LM Lens after a wrong lmLens.modelPath, in a 5 MB file, and after its mode
   let browser: Browser | undefined;
   let page: Page | undefined;
   const step = (name: string, fn: () => Promise<void>) =>
-    t.test(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        const path = page ? await shot(page, `failure-recovery-${name.replace(/\W+/g, "-").slice(0, 40)}`).catch(() => "(none)") : "(none)";
-        process.stderr.write(`[e2e] step failed: ${name}; screenshot: ${path}\n[e2e] the extension's last log lines:\n${server ? channelLog(server).slice(-30).join("\n") : ""}\n`);
-        throw e;
-      }
-    });
+    evidenceStep(t, name, fn, { page: () => page, prefix: "failure-recovery", logLines: () => (server ? channelLog(server) : []) });
   try {
     server = await startCodeServer({ theme: THEME });
     // the workspace's settings name the model folder (a repository that names a folder this machine lacks)

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { startCodeServer, type CodeServer } from "./codeServer";
-import { GHOST, currentLine, editorLines, editorTab, ghostText, openFile, openWorkbench, settledEditorFocus, shot, statusMenu } from "./workbench";
+import { GHOST, currentLine, evidenceStep, ourLogLines, editorLines, editorTab, ghostText, openFile, openWorkbench, settledEditorFocus, shot, statusMenu } from "./workbench";
 
 /** VS Code's default word separators (editor.wordSeparators): accept-next-word stops at them */
 const WORD = /^[^\s`~!@#$%^&*()\-=+[{\]}\\|;:'",.<>/?]+/u;
@@ -64,16 +64,7 @@ for (const theme of ["light", "dark"] as const) {
     let browser: Browser | undefined;
     let page: Page | undefined;
     const step = (name: string, fn: () => Promise<void>) =>
-      t.test(name, async () => {
-        try {
-          await fn();
-        } catch (e) {
-          const path = page ? await shot(page, `failure-manners-${theme}-${name.replace(/\W+/g, "-").slice(0, 40)}`).catch(() => "(none)") : "(none)";
-          const ours = (server?.logs() ?? "").split("\n").filter((l) => /LM Lens|lm-lens|lmLens|\[(warning|error)\]/i.test(l));
-          process.stderr.write(`[e2e] step failed: ${name} (${theme}); screenshot: ${path}\n[e2e] the extension's last log lines:\n${ours.slice(-30).join("\n")}\n`);
-          throw e;
-        }
-      });
+      evidenceStep(t, name, fn, { page: () => page, prefix: `failure-manners-${theme}`, label: theme, logLines: () => ourLogLines(server?.logs()) });
     try {
       server = await startCodeServer({ theme });
       // written before the workbench opens (quick open lists a later file only once its search catches up)

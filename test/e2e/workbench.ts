@@ -16,6 +16,33 @@ export async function shot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** What the extension logged (LM Lens's lines, warnings and errors): the first thing to read when a step fails. */
+export function ourLogLines(logs: string | undefined): string[] {
+  return (logs ?? "").split("\n").filter((l) => /LM Lens|lm-lens|lmLens|\[(warning|error)\]/i.test(l));
+}
+
+/**
+ * A subtest that, when it fails, leaves a screenshot (`${prefix}-${name}`) and prints the extension's last
+ * log lines. `label`: what the failure line adds after the step's name (the theme).
+ */
+export function evidenceStep(
+  t: { test: (name: string, fn: () => Promise<void>) => Promise<void> },
+  name: string,
+  fn: () => Promise<void>,
+  at: { page: () => Page | undefined; prefix: string; label?: string; logLines: () => string[] },
+): Promise<void> {
+  return t.test(name, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      const page = at.page();
+      const path = page ? await shot(page, `${at.prefix}-${name.replace(/\W+/g, "-").slice(0, 40)}`).catch(() => "(none)") : "(none)";
+      process.stderr.write(`[e2e] step failed: ${name}${at.label ? ` (${at.label})` : ""}; screenshot: ${path}\n[e2e] the extension's last log lines:\n${at.logLines().slice(-30).join("\n")}\n`);
+      throw e;
+    }
+  });
+}
+
 /** Chromium on the workbench of a started code-server, once its status bar is drawn. */
 export async function openWorkbench(server: CodeServer): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
