@@ -27,14 +27,14 @@ export interface PredictAnswer {
   wallMs: number;
 }
 
-/** One `lm-lens predict` process answering JSON lines in order. */
+/** One `lm-lens predict --top 1` process answering JSON lines in order (the typist reads one word). */
 export class PredictProcess {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly waiting: { resolve: (a: PredictAnswer) => void; t0: number }[] = [];
   readonly answers: PredictAnswer[] = [];
 
   constructor(cli: string, model: string) {
-    this.proc = spawn(process.execPath, [cli, "predict", "--json", "--model", model], { env: { ...process.env, ORT_DISABLE_TELEMETRY: "1" } });
+    this.proc = spawn(process.execPath, [cli, "predict", "--json", "--top", "1", "--model", model], { env: { ...process.env, ORT_DISABLE_TELEMETRY: "1" } });
     this.proc.stderr.on("data", (d: Buffer) => process.stderr.write(`predict: ${d.toString()}`));
     createInterface({ input: this.proc.stdout }).on("line", (line) => {
       const a = JSON.parse(line) as PredictAnswer;
