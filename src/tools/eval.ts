@@ -34,7 +34,7 @@ import { COMPRESSION_HEADER, evalCompression, evalLongContexts, memoryTables } f
 import { scoreIds } from "../modelHost/scoreText";
 import { DEFAULT_SETTINGS } from "../core/settings";
 import { OnboardPredictor, fetchOnboardModel, historyOf } from "./onboard";
-import { TYPIST_SUGGESTERS, typistRows } from "./typistRun";
+import { TYPIST_SUGGESTERS, heldoutSources, typistRows } from "./typistRun";
 import { TYPIST_HEADER, typistTable, type TypistRow } from "./typistEval";
 
 /** words of each held-out source the typist writes (about 40 s a source and suggester for LM Lens) */
@@ -389,11 +389,7 @@ async function main(): Promise<void> {
  * its rows in eval.json; the rest of both stays.
  */
 function writeTypistOnly(model: string, typist: { words: number; rows: TypistRow[] }, typistMd: string): void {
-  const jsonPath = join(model, "eval.json");
-  const mdPath = join(model, "eval.md");
-  if (!existsSync(jsonPath) || !existsSync(mdPath)) throw new Error(`${model}: --typist-only --write updates eval.json and eval.md; run the whole eval once first`);
-  const json = JSON.parse(readFileSync(jsonPath, "utf8")) as Record<string, unknown>;
-  const md = readFileSync(mdPath, "utf8");
+  const { jsonPath, mdPath, json, md } = readEvalFiles(model, "--typist-only");
   const memoryAt = md.indexOf(COMPRESSION_HEADER);
   if (memoryAt < 0) throw new Error(`${mdPath}: no memory tables to put the typist's table before`);
   const at = md.indexOf(TYPIST_HEADER);
@@ -402,9 +398,12 @@ function writeTypistOnly(model: string, typist: { words: number; rows: TypistRow
   writeFileSync(mdPath, `${before}${typistMd}\n\n${md.slice(memoryAt)}`);
 }
 
-/** The held-out sources of a corpus (its heldout/*.txt), sorted. */
-function heldoutSources(corpus: string): string[] {
-  return readdirSync(join(corpus, "heldout")).filter((f) => f.endsWith(".txt")).map((f) => f.slice(0, -4)).sort();
+/** A model's eval.json and eval.md, which a partial run (`flag` --write) updates in part. */
+function readEvalFiles(model: string, flag: string): { jsonPath: string; mdPath: string; json: Record<string, unknown>; md: string } {
+  const jsonPath = join(model, "eval.json");
+  const mdPath = join(model, "eval.md");
+  if (!existsSync(jsonPath) || !existsSync(mdPath)) throw new Error(`${model}: ${flag} --write updates eval.json and eval.md; run the whole eval once first`);
+  return { jsonPath, mdPath, json: JSON.parse(readFileSync(jsonPath, "utf8")) as Record<string, unknown>, md: readFileSync(mdPath, "utf8") };
 }
 
 /**
@@ -412,11 +411,7 @@ function heldoutSources(corpus: string): string[] {
  * the same model); eval.md's memory tables are its last part.
  */
 function writeMemoryOnly(model: string, memory: { compression: unknown; long: unknown }, memoryMd: string): void {
-  const jsonPath = join(model, "eval.json");
-  const mdPath = join(model, "eval.md");
-  if (!existsSync(jsonPath) || !existsSync(mdPath)) throw new Error(`${model}: --memory-only --write updates eval.json and eval.md; run the whole eval once first`);
-  const json = JSON.parse(readFileSync(jsonPath, "utf8")) as Record<string, unknown>;
-  const md = readFileSync(mdPath, "utf8");
+  const { jsonPath, mdPath, json, md } = readEvalFiles(model, "--memory-only");
   const at = md.indexOf(COMPRESSION_HEADER);
   if (at < 0) throw new Error(`${mdPath}: no memory tables to replace`);
   writeFileSync(jsonPath, JSON.stringify({ ...json, memory }, null, 2) + "\n");

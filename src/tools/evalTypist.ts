@@ -3,9 +3,9 @@
 //                       [--suggesters lm,lm-nomem,trigram,onboard,cli-ghost,cli-top] [--min-confidence X] [--json]
 // npm run eval runs the same measure (without the cli-* rows) as part of the whole evaluation.
 import { parseArgs } from "node:util";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { TYPIST_SUGGESTERS, typistRows } from "./typistRun";
+import { TYPIST_SUGGESTERS, heldoutSources, typistRows } from "./typistRun";
 import { typistTable } from "./typistEval";
 import { DEFAULT_SETTINGS } from "../core/settings";
 
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   });
   const heldout = join(values.corpus!, "heldout");
   if (!existsSync(heldout)) throw new Error(`no corpus at ${values.corpus} (run npm run eval once, or models/recipe/corpus.py)`);
-  const sources = values.sources ? values.sources.split(",") : readdirSync(heldout).filter((f) => f.endsWith(".txt")).map((f) => f.slice(0, -4)).sort();
+  const sources = values.sources ? values.sources.split(",") : heldoutSources(values.corpus!);
   const words = Number(values.words);
   const gate = values["min-confidence"] === undefined ? undefined : Number(values["min-confidence"]);
   const settings = gate === undefined ? DEFAULT_SETTINGS : { ...DEFAULT_SETTINGS, suggest: { ...DEFAULT_SETTINGS.suggest, minConfidence: gate } };

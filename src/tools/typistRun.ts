@@ -16,6 +16,11 @@ export function readDocs(path: string): string[] {
   return readFileSync(path, "utf8").replace(/\n$/, "").split("\n\x1e\n").filter((d) => d.trim().length > 0);
 }
 
+/** The held-out sources of a corpus (its heldout/*.txt), sorted. */
+export function heldoutSources(corpus: string): string[] {
+  return readdirSync(join(corpus, "heldout")).filter((f) => f.endsWith(".txt")).map((f) => f.slice(0, -4)).sort();
+}
+
 export const TYPIST_SUGGESTERS = ["lm", "lm-nomem", "trigram", "onboard"] as const;
 /** through lm-lens predict on stdin: its ghost field, its top word (typistCli.ts) */
 export const CLI_SUGGESTERS = ["cli-ghost", "cli-top"] as const;

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { ROOT, startCodeServer, type CodeServer } from "./codeServer";
-import { GHOST, editorTab, evidenceStep, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot } from "./workbench";
+import { GHOST, editorTab, evidenceStep, goToLineEnd, ghostText, openFile, openWorkbench, runCommand, shot } from "./workbench";
 
 /** where the user settings point: a folder under code-server's fresh HOME that does not exist */
 const MISSING = "~/lm-lens-models/missing";
@@ -72,16 +72,6 @@ async function reported(page: Page, timeout = 10000): Promise<{ ms: number; wait
   assert.ok(parts, `the status bar item's label tells the parts of the time: ${label}`);
   assert.equal(Number(parts[1]), ms, label);
   return { ms, waitMs: Number(parts[2]), modelMs: parts[3] === undefined ? undefined : Number(parts[3]), label };
-}
-
-/** Ctrl+G to a line, the cursor at its end. */
-async function goToLineEnd(page: Page, line: number): Promise<void> {
-  await page.keyboard.press("Control+G");
-  await page.waitForFunction(`document.activeElement !== null && document.activeElement.closest(".quick-input-widget") !== null`, undefined, { timeout: 10000 });
-  await page.locator(".quick-input-widget .quick-input-box input").first().fill(`:${line}`, { timeout: 5000 });
-  await page.keyboard.press("Enter");
-  await settledEditorFocus(page);
-  await page.keyboard.press("End");
 }
 
 test("LM Lens after a wrong lmLens.modelPath, in a 5 MB file, and after its model host stopped", async (t) => {

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { startCodeServer, type CodeServer } from "./codeServer";
-import { GHOST, currentLine, evidenceStep, ourLogLines, editorLines, editorTab, ghostText, openFile, openWorkbench, settledEditorFocus, shot, statusMenu } from "./workbench";
+import { GHOST, currentLine, evidenceStep, goToLineEnd, ourLogLines, editorLines, editorTab, ghostText, openFile, openWorkbench, shot, statusMenu } from "./workbench";
 
 /** VS Code's default word separators (editor.wordSeparators): accept-next-word stops at them */
 const WORD = /^[^\s`~!@#$%^&*()\-=+[{\]}\\|;:'",.<>/?]+/u;
@@ -26,16 +26,6 @@ function words(ghost: string, n: number): string {
 }
 
 const item = (page: Page) => page.locator(".statusbar-item", { hasText: "LM Lens" }).first();
-
-/** Ctrl+G to a line, the cursor at its end. */
-async function goToLineEnd(page: Page, line: number): Promise<void> {
-  await page.keyboard.press("Control+G");
-  await page.waitForFunction(`document.activeElement !== null && document.activeElement.closest(".quick-input-widget") !== null`, undefined, { timeout: 10000 });
-  await page.locator(".quick-input-widget .quick-input-box input").first().fill(`:${line}`, { timeout: 5000 });
-  await page.keyboard.press("Enter");
-  await settledEditorFocus(page);
-  await page.keyboard.press("End");
-}
 
 /** No ghost text within `ms` after typing. */
 async function noGhost(page: Page, ms = 2000): Promise<void> {

@@ -16,6 +16,16 @@ export async function shot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** Ctrl+G to a line, the cursor at its end. */
+export async function goToLineEnd(page: Page, line: number): Promise<void> {
+  await page.keyboard.press("Control+G");
+  await page.waitForFunction(`document.activeElement !== null && document.activeElement.closest(".quick-input-widget") !== null`, undefined, { timeout: 10000 });
+  await page.locator(".quick-input-widget .quick-input-box input").first().fill(`:${line}`, { timeout: 5000 });
+  await page.keyboard.press("Enter");
+  await settledEditorFocus(page);
+  await page.keyboard.press("End");
+}
+
 /** What the extension logged (LM Lens's lines, warnings and errors): the first thing to read when a step fails. */
 export function ourLogLines(logs: string | undefined): string[] {
   return (logs ?? "").split("\n").filter((l) => /LM Lens|lm-lens|lmLens|\[(warning|error)\]/i.test(l));
