@@ -67,6 +67,14 @@ export function lastWordAt(document: Pick<SourceDocument, "getText">, text: stri
   return { mode: next && WORD_CHAR.test(String.fromCodePoint(next.codePointAt(0)!)) ? "typing" : "finished", word };
 }
 
+/**
+ * The first word of a suggestion, with the space before it: what "Why this word?" explains (the model's
+ * next word there); the later words of a phrase from the document's memory follow from it.
+ */
+export function firstWordOf(text: string): string {
+  return /^\s*(?:[\p{L}\p{M}\p{N}_'’]+|\S+)/u.exec(text)?.[0] ?? text;
+}
+
 /** What a command (or a selection change, when following) asks for in this editor; undefined when there is no text. */
 export function requestFor(editor: EditorSnapshot, kind: AttentionKind, maxAttentionTokens: number, last: ShownSuggestion | undefined): AttentionRequest | undefined {
   const document = editor.document;
@@ -82,7 +90,7 @@ export function requestFor(editor: EditorSnapshot, kind: AttentionKind, maxAtten
   const end = sel.active;
   // read only what can be shown: the model host keeps the end within the token budget
   const start = Math.max(0, end - charsForTokens(maxAttentionTokens));
-  const suggestion = last && last.uri === document.uri && last.offset === end ? last.text : "";
+  const suggestion = last && last.uri === document.uri && last.offset === end ? firstWordOf(last.text) : "";
   if (start === end && !suggestion) return undefined;
   if (!suggestion && !document.getText(start, end).trim()) return undefined;
   return { kind, document, version, start, end, suggestion, cutAtStart: start > 0 };

@@ -60,17 +60,19 @@ for (const theme of ["light", "dark"] as const) {
       // written before the workbench opens (quick open lists a later file only once its search catches up)
       writeFileSync(join(server.workspace, "fence.md"), "# Notes\n\nSome prose first.\n\n```\n\n```\n\n");
       // a document that repeats a phrase: its memory offers the rest of it
-      writeFileSync(join(server.workspace, "phrase.txt"), "Our team maintains the distributed build cache service for the whole company. Yesterday the distributed build cache service was down.\n");
+      // (short lines: the editor draws a long line's start off screen, where the test cannot read it)
+      writeFileSync(join(server.workspace, "phrase.txt"), "Our team maintains the distributed build cache service.\nYesterday the distributed build cache service was down.\n");
       ({ browser, page } = await openWorkbench(server));
 
       await step("a phrase the document repeats is offered whole, and Ctrl+Right takes it word by word, each word with its space", async () => {
         await openFile(page!, "phrase.txt");
-        await goToLineEnd(page!, 1);
+        await goToLineEnd(page!, 2);
+        await page!.keyboard.press("Enter");
         // the first keys start the model; the pause lets the document's memory sync and fill (300 ms after the last event)
-        await page!.keyboard.type(" We restarted the", { delay: 60 });
+        await page!.keyboard.type("We restarted the", { delay: 60 });
         await page!.waitForTimeout(2500);
         await page!.keyboard.type(" distributed", { delay: 60 });
-        const typed = "Our team maintains the distributed build cache service for the whole company. Yesterday the distributed build cache service was down. We restarted the distributed";
+        const typed = "We restarted the distributed";
         const ghost = await ghostText(page!);
         assert.match(ghost, /^ build cache service\b/u, `the memory's phrase: ${JSON.stringify(ghost)}`);
         const first = words(ghost, 1);
@@ -100,7 +102,7 @@ for (const theme of ["light", "dark"] as const) {
         await page!.keyboard.press("Control+ArrowRight");
         await page!.keyboard.type("X", { delay: 60 });
         await page!.keyboard.press("Escape");
-        assert.match(await currentLine(page!), /^OurX team maintains/, "the cursor moved to the end of the first word");
+        assert.match(await currentLine(page!), /^WeX restarted the/, "the cursor moved to the end of the first word");
         await page!.keyboard.press("Backspace");
         await page!.keyboard.press("Escape");
         await page!.keyboard.press("End");

@@ -7,7 +7,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { quietController } from "./controllerDeps";
-import { lastWordAt, requestFor, type EditorSnapshot, type SourceDocument } from "../../src/ui/attentionRequest";
+import { firstWordOf, lastWordAt, requestFor, type EditorSnapshot, type SourceDocument } from "../../src/ui/attentionRequest";
 import { explainParams, firstTokenFrom, spanTokens, whyDone } from "../../src/ui/whyThisWord";
 import { suggestRequest } from "../../src/core/suggestRequest";
 import { ModelHostClient } from "../../src/client/modelHostClient";
@@ -256,4 +256,14 @@ test("a selection's next words: after a finished last word, the next word; where
   controller.dispose();
   const attention = calls.filter((c) => c.method === "attention").map((c) => (c.params as Methods["attention"]["params"]).words?.wordEnds);
   assert.deepEqual(attention, [true, undefined], "asked again, the last word read as typed");
+});
+
+test("Why this word? explains a phrase's first word: the model's next word there, with its space", () => {
+  const text = "We restarted the distributed";
+  const d = doc(text);
+  const req = requestFor(editorAt(d, text, text.length), "whyThisWord", DEFAULT_SETTINGS.maxAttentionTokens, { uri: d.uri, offset: text.length, text: " build cache service" })!;
+  assert.equal(req.suggestion, " build");
+  assert.equal(firstWordOf("row"), "row");
+  assert.equal(firstWordOf(", and then"), ",");
+  assert.equal(firstWordOf(" don't stop"), " don't");
 });
