@@ -60,8 +60,8 @@ for (const theme of ["light", "dark"] as const) {
       // written before the workbench opens (quick open lists a later file only once its search catches up)
       writeFileSync(join(server.workspace, "fence.md"), "# Notes\n\nSome prose first.\n\n```\n\n```\n\n");
       // a document that repeats a phrase: its memory offers the rest of it
-      // (short lines: the editor draws a long line's start off screen, where the test cannot read it)
-      writeFileSync(join(server.workspace, "phrase.txt"), "Our team maintains the distributed build cache service.\nYesterday the distributed build cache service was down.\n");
+      // (no line break at its end: the phrase is typed on a new last line, the one currentLine reads)
+      writeFileSync(join(server.workspace, "phrase.txt"), "Our team maintains the distributed build cache service.\nYesterday the distributed build cache service was down.");
       ({ browser, page } = await openWorkbench(server));
 
       await step("a phrase the document repeats is offered whole, and Ctrl+Right takes it word by word, each word with its space", async () => {
