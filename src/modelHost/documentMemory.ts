@@ -56,6 +56,8 @@ export class DocumentMemory<C> {
   /** where `text` starts in the document */
   private start = 0;
   private text = "";
+  /** `text` lower-cased (hasWord), made when first asked after a sync */
+  private lower: string | undefined;
   /** where the first token starts (the others start where the one before ends) */
   private firstStart = 0;
   /** token ids of the text, and where each ends (document offsets) */
@@ -157,6 +159,7 @@ export class DocumentMemory<C> {
     }
     this.start = offset;
     this.text = text;
+    this.lower = undefined;
     this.touched = Date.now();
     this.trimFront();
   }
@@ -168,10 +171,14 @@ export class DocumentMemory<C> {
    */
   hasWord(word: string, end: number): boolean {
     if (!word) return false;
-    const text = this.text.slice(0, Math.max(0, end - this.start)).toLowerCase();
+    // lower-cased once per sync, not once per word the search asks about (a keystroke asks several); where
+    // lower-casing changes the length (a rare letter), the text before `end` is lower-cased on its own
+    this.lower ??= this.text.toLowerCase();
+    const stop = Math.max(0, end - this.start);
+    const text = this.lower.length === this.text.length ? this.lower : this.text.slice(0, stop).toLowerCase();
     const w = word.toLowerCase();
-    for (let i = text.indexOf(w); i >= 0; i = text.indexOf(w, i + 1)) {
-      if (!isWordChar(text, i - 1) && !isWordChar(text, i + w.length)) return true;
+    for (let i = text.indexOf(w); i >= 0 && i + w.length <= stop; i = text.indexOf(w, i + 1)) {
+      if (!isWordChar(text, i - 1) && !(i + w.length < stop && isWordChar(text, i + w.length))) return true;
     }
     return false;
   }
