@@ -18,6 +18,8 @@ import { hasPooled, UnknownWordError } from "./modelHost/pooled";
 import { MAX_ALTERNATIVES, MAX_VIEW_TOKENS, NEIGHBOUR_MODES, NEIGHBOURS_K, type NeighbourMode } from "./shared/vocabulary";
 import { DEFAULT_MEMORY_TOKENS, DEFAULT_SETTINGS } from "./core/settings";
 import { ghostText } from "./modelHost/ghostText";
+import type { DocumentMemory } from "./modelHost/documentMemory";
+import type { KvCache } from "./modelHost/onnxModel";
 
 const USAGE = `usage:
   lm-lens predict [--model DIR] [--top K] [--exact] [--no-memory] [--json] [TEXT]
@@ -26,7 +28,8 @@ const USAGE = `usage:
       for each; --json's "ghost" is the ghost text the editor would show at TEXT's end with default
       settings ("" when it would show none: the confidence gate, or inside a Markdown code fence);
       the document memory (the last ${DEFAULT_MEMORY_TOKENS} tokens' states) is filled over the whole
-      TEXT first, as in the editor; --no-memory: the model alone;
+      TEXT first, as in the editor (on stdin it is kept between lines, as for a document being typed:
+      a context that goes on from the line before fills only its new tokens); --no-memory: the model alone;
       --exact scores the words with the float32 weights only (as lmLens.quantizedWeights off)
   lm-lens score [--model DIR] [--json] [--no-memory] [--window N] [--stride S] [--max-tokens M] FILE...
       how well the model predicts each FILE, left to right: tokens, words, bits per byte and word
@@ -161,11 +164,23 @@ function round(p: number): number {
  * end under default settings (its own request, suggestRequest.ts: the gate, a phrase from the memory; ""
  * when nothing would be shown). `ms`: the list's time; `ghostMs`: the ghost text's.
  */
-async function predict(engine: Engine, text: string, top: number, memoryTokens: number) {
-  const memory = memoryTokens > 0 && engine.hasHidden ? await engine.memories.over(text, memoryTokens) : undefined;
+async function predict(engine: Engine, text: string, top: number, memoryTokens: number, kept?: DocumentMemory<KvCache>) {
+  const memory = kept ? await refill(engine, kept, text) : memoryTokens > 0 && engine.hasHidden ? await engine.memories.over(text, memoryTokens) : undefined;
   const r = await engine.suggest(text, { ...DEFAULT_SETTINGS.suggest, k: top, words: 1 }, undefined, 0, memory);
   const g = await ghostText(engine, text, memory);
   return { words: r.alternatives.map((a) => ({ word: a.word, p: round(a.p) })), ghost: g.text, ms: Number(r.ms.toFixed(2)), ghostMs: Number(g.ms.toFixed(2)) };
+}
+
+/**
+ * The memory kept from one stdin line to the next, synced with this line's text as the editor syncs a
+ * document's (memorySync.ts): a context that goes on from the last one fills only its new tokens, one that
+ * does not is read anew. A state is a function of the tokens alone (documentMemory.ts), so the answer is
+ * the one a memory filled afresh over the text gives; only the time differs.
+ */
+async function refill(engine: Engine, memory: DocumentMemory<KvCache>, text: string): Promise<DocumentMemory<KvCache>> {
+  memory.sync(0, text);
+  await memory.fillAll(engine.memories.runner);
+  return memory;
 }
 
 async function readStdin(): Promise<string> {
@@ -232,7 +247,8 @@ async function main(argv: string[]): Promise<number> {
         }
         return 0;
       }
-      // JSON lines on stdin, answered in order
+      // JSON lines on stdin, answered in order, with one memory kept between them (refill)
+      const kept = memoryTokens > 0 && engine.hasHidden ? engine.memories.create(memoryTokens) : undefined;
       let failed = 0;
       let lineNo = 0;
       for await (const line of stdinLines()) {
@@ -258,7 +274,7 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(JSON.stringify({ error: msg }) + "\n");
           continue;
         }
-        process.stdout.write(JSON.stringify(await predict(engine, context, top, memoryTokens)) + "\n");
+        process.stdout.write(JSON.stringify(await predict(engine, context, top, memoryTokens, kept)) + "\n");
       }
       return failed > 0 ? 1 : 0;
     } finally {

@@ -39,6 +39,7 @@ export class DocumentMemories {
       }
       return { cache: r.cache, states };
     },
+    truncate: (cache, n) => this.model.truncate(cache, n),
   };
 
   /** A state's hidden vector as the memory's query (of unit length where the keys are). */

@@ -29,6 +29,8 @@ export interface Encoded {
 export interface HiddenRunner<C> {
   /** [tokens.length, dim] final hidden states of `tokens` run after `cache` (null: from the start), and the cache after them */
   hidden(cache: C | null, tokens: readonly number[]): Promise<{ cache: C; states: Float32Array }>;
+  /** `cache` cut to its first `n` tokens (an edit dropped the states after them); without it the window is run again */
+  truncate?(cache: C, n: number): C;
 }
 
 /**
@@ -68,8 +70,11 @@ export class DocumentMemory<C> {
   /** [filled] the stamp of each state (see nextStamp) */
   private stamps: Float64Array;
   private filled = 0;
-  /** the window being filled: the cache holds ids[windowStart .. filled) */
-  private window: { start: number; cache: C } | null = null;
+  /**
+   * the window being filled: the cache holds ids[start .. filled), or, after an edit dropped states at the
+   * end (`keep`), ids[start .. start + keep) once cut (fillStep): typing on re-reads the last word, not the window
+   */
+  private window: { start: number; cache: C; keep?: number } | null = null;
   /** when the memory was last synced or used, for choosing which document to fill first */
   touched = 0;
 
@@ -145,7 +150,8 @@ export class DocumentMemory<C> {
       this.ends = this.ends.slice(first, last);
       const states = Math.max(0, Math.min(this.filled, last) - first);
       if (first > 0 && states > 0) this.shiftStates(first, first + states);
-      if (states !== this.filled || first > 0) this.window = null;
+      if (first > 0 || !this.window || states < this.window.start) this.window = null;
+      else if (states !== this.filled) this.window = { ...this.window, keep: states - this.window.start };
       this.filled = states;
     }
     const enc = this.encode(text.slice(keepTo - offset));
@@ -213,14 +219,20 @@ export class DocumentMemory<C> {
     const block = FILL_WINDOW - FILL_CONTEXT;
     const blockStart = this.filled - (this.filled % block);
     const n = Math.min(step, blockStart + block - this.filled, this.ids.length - this.filled);
+    if (this.window?.keep !== undefined) {
+      const { start, cache, keep } = this.window;
+      this.window = model.truncate && keep > 0 ? { start, cache: model.truncate(cache, keep) } : null;
+    }
     if (!this.window || this.window.start !== Math.max(0, blockStart - FILL_CONTEXT)) {
       const start = Math.max(0, blockStart - FILL_CONTEXT);
       if (start === this.filled) {
         this.window = null; // nothing before: the first states are run without a cache
       } else {
-        const ctx = this.ids.slice(start, this.filled);
+        const filled = this.filled;
+        const ctx = this.ids.slice(start, filled);
         const r = await model.hidden(null, ctx);
-        this.window = { start, cache: r.cache };
+        // a sync while the model ran dropped states: the context may no longer be the text's
+        if (this.filled === filled) this.window = { start, cache: r.cache };
         return ctx.length;
       }
     }

@@ -41,6 +41,22 @@ test("predict reads JSON lines on stdin and answers in order, bad lines included
   assert.match(r.stderr, /line 2: expected a JSON object/);
 });
 
+test("predict on stdin keeps the memory between lines: each answer is the one predict gives that text alone", () => {
+  // a name the model cannot guess, raised by the memory; the second line goes on from the first (its
+  // memory is filled only on from there), the third starts anew (read afresh)
+  const first = "Dr. Okonkwo Abernathy-Quill opened the clinic. Later that year, Dr. Okonkwo";
+  const lines = [first, `${first} Abernathy-Quill hired two nurses, and Dr. Okonkwo`, "The jury said"];
+  const r = cli(["predict", "--json", "--top", "3"], lines.map((context) => JSON.stringify({ context })).join("\n") + "\n");
+  assert.equal(r.status, 0, r.stderr);
+  const answers = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { words: { word: string; p: number }[]; ghost: string });
+  assert.equal(answers.length, 3);
+  assert.match(answers[1].words[0].word, /^ Aber/, "the memory raises the name the text used before");
+  lines.forEach((text, i) => {
+    const alone = JSON.parse(cli(["predict", "--json", "--top", "3", text]).stdout) as { words: unknown; ghost: string };
+    assert.deepEqual({ words: answers[i].words, ghost: answers[i].ghost }, { words: alone.words, ghost: alone.ghost }, `line ${i + 1}`);
+  });
+});
+
 test("attention --json gives [layer][head][query][key] over the tokens of the text", () => {
   const r = cli(["attention", "--json", "the hair was still red"]);
   assert.equal(r.status, 0, r.stderr);

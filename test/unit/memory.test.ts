@@ -121,6 +121,7 @@ async function realMemory(capacity = 4096) {
       const r = await e.model.run(cache as never, tokens, { finalHidden: true });
       return { cache: r.cache, states: r.finalHidden! };
     },
+    truncate: (cache, n) => e.model.truncate(cache as never, n),
   };
   return { e, m: m as unknown as DocumentMemory<unknown>, runner, ran: () => ran };
 }
@@ -179,6 +180,32 @@ test("an edit drops only what lies after it, and the refilled memory equals a fr
   await fresh.m.fillAll(fresh.runner);
   const x = m.view(edited.length)!;
   const y = fresh.m.view(edited.length)!;
+  assert.equal(x.count, y.count);
+  assert.deepEqual(Array.from(x.next), Array.from(y.next));
+  let worst = 0;
+  for (let i = 0; i < x.keys.length; i++) worst = Math.max(worst, Math.abs(x.keys[i] - y.keys[i]));
+  assert.ok(worst < 1e-3, `largest difference ${worst}`);
+});
+
+test("typing on at the end re-reads the last word, not its window, and the memory equals a fresh one", async () => {
+  const { m, runner, ran } = await realMemory();
+  const typed = LONG.slice(0, 1500);
+  m.sync(0, typed);
+  await m.fillAll(runner);
+  const before = ran();
+  const word = " orchards and the lighthouse";
+  for (let i = 1; i <= word.length; i++) {
+    m.sync(0, typed + word.slice(0, i));
+    await m.fillAll(runner);
+  }
+  // without the window kept (cut back to the kept tokens), each key would run its 128 tokens of context again
+  const perKey = (ran() - before) / word.length;
+  assert.ok(perKey < 8, `tokens run per key ${perKey}`);
+  const fresh = await realMemory();
+  fresh.m.sync(0, typed + word);
+  await fresh.m.fillAll(fresh.runner);
+  const x = m.view(typed.length + word.length)!;
+  const y = fresh.m.view(typed.length + word.length)!;
   assert.equal(x.count, y.count);
   assert.deepEqual(Array.from(x.next), Array.from(y.next));
   let worst = 0;
