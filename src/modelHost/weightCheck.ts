@@ -7,7 +7,7 @@ import { floatValues } from "./quantize";
 
 /**
  * Largest |weight| accepted. Trained transformer weights stay small (initialisation, weight decay and
- * LayerNorm keep them near 1; the shipped model's largest, printed by test/robust/weights.test.ts, is
+ * LayerNorm keep them near 1; the shipped model's largest, printed by test/robust/loadBounds.test.ts, is
  * ln_f.weight at about 3.6), so this leaves a margin of more than 10^5. A flip of one of the top three
  * exponent bits of a weight below 2 multiplies it by 2^32, 2^64 or 2^128: far beyond it.
  */
