@@ -115,13 +115,13 @@ export function graphProblem(model: onnx.IModelProto): string | undefined {
 
 /**
  * Refuse, before onnxruntime reads it, a model file whose graph could not be loaded and test-run within
- * bounds, or whose weights are damaged. A file the proto reader cannot decode is left to onnxruntime,
+ * bounds, or whose weights are damaged. A file that cannot be read or decoded is left to onnxruntime,
  * whose error names it.
  */
-export function checkModelFile(path: string, bytes: Uint8Array): void {
+export function checkModelFile(path: string, bytes: () => Uint8Array): void {
   let model: onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnx.ModelProto.decode(bytes());
   } catch {
     return;
   }

@@ -153,7 +153,7 @@ export class OnnxModel {
     let fileBytes: Uint8Array | undefined;
     const bytes = () => (fileBytes ??= readFileSync(path));
     // onnxruntime's create and run cannot be interrupted: what would make them run without bound is refused first
-    checkModelFile(path, bytes());
+    checkModelFile(path, bytes);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(path, sessionOptions);
