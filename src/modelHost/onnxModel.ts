@@ -12,7 +12,7 @@ import { quantizeWeights } from "./quantize";
 import { matmulGraph } from "./matmulGraph";
 import type { ModelConfig, ModelFolder } from "./modelFolder";
 import { ModelFolderError } from "./modelFolder";
-import { firstNonFiniteWeight } from "./weightCheck";
+import { checkModelFile } from "./graphCheck";
 
 /** onnxruntime's tensor, for the modules that lay out runs of their own (batchSteps.ts); only this module imports onnxruntime */
 export type Tensor = ort.Tensor;
@@ -114,6 +114,13 @@ export interface SessionOptions {
  */
 export const FAST_MAX_TOKENS = 4;
 
+/**
+ * Longest a one-token test run at load may take: a decoder runs one token in milliseconds, and load makes
+ * up to about twenty runs, so the first slow one (a crafted graph) refuses the file. A run cannot be
+ * interrupted (onnxruntime-node runs it synchronously): load is bounded by graphCheck.ts plus one run.
+ */
+export const LOAD_RUN_MS = 5000;
+
 export class OnnxModel {
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -142,6 +149,11 @@ export class OnnxModel {
     const shortOptions = withThreads(opts.threads ?? 1);
     // if the 8-bit session cannot be built, this session also takes the one-token runs, a little slower on two threads
     const sessionOptions = quantize ? withThreads(opts.longThreads ?? Math.min(2, availableParallelism())) : shortOptions;
+    // the file's bytes, read at most once, for the checks and the rewrites made in memory
+    let fileBytes: Uint8Array | undefined;
+    const bytes = () => (fileBytes ??= readFileSync(path));
+    // onnxruntime's create and run cannot be interrupted: what would make them run without bound is refused first
+    checkModelFile(path, bytes);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(path, sessionOptions);
@@ -150,10 +162,6 @@ export class OnnxModel {
       throw new ModelFolderError(`${path}: onnxruntime cannot load this file (${msg})`, path);
     }
     const cfg = folder.config;
-    // the file's bytes, read at most once, for the rewrites made in memory
-    let fileBytes: Uint8Array | undefined;
-    const bytes = () => (fileBytes ??= readFileSync(path));
-    await refuseNonFinite(path, bytes, session);
     // a bring-your-own export without attention or hidden-state outputs: add them in memory (graphSurgery.ts)
     const lacks = (names: string[]) => !names.every((n) => session.outputNames.includes(n));
     const lacksAttentions = lacks(Array.from({ length: cfg.nLayer }, (_, i) => `attentions.${i}`));
@@ -242,6 +250,10 @@ export class OnnxModel {
       try {
         await model.keepFastIfFaster(opts.quantizeMinSpeedup ?? 1.1);
       } catch (e) {
+        if (e instanceof ModelFolderError) {
+          await model.release().catch(() => undefined);
+          throw e;
+        }
         await model.dropFast(`the 8-bit session failed a test run (${(e as Error).message.split("\n")[0]})`);
       }
     }
@@ -260,13 +272,22 @@ export class OnnxModel {
     for (let i = 0; i < 6; i++) {
       for (const fast of [false, true]) {
         const t = performance.now();
-        await this.run(null, [0], { fast, lazy: true });
+        await this.timed(() => this.run(null, [0], { fast, lazy: true }));
         const ms = performance.now() - t;
         if (i > 0) best[fast ? "fast" : "exact"] = Math.min(best[fast ? "fast" : "exact"], ms);
       }
     }
     if (best.fast * minSpeedup <= best.exact) return;
     await this.dropFast(`on this CPU a one-token run on the 8-bit weights took ${best.fast.toFixed(2)} ms, on float32 ${best.exact.toFixed(2)} ms`);
+  }
+
+  /** A load-time test run, refused (naming the file) when it took longer than LOAD_RUN_MS. */
+  private async timed<T>(run: () => Promise<T>): Promise<T> {
+    const t = performance.now();
+    const out = await run();
+    const ms = performance.now() - t;
+    if (ms > LOAD_RUN_MS) throw new ModelFolderError(`${this.path}: a one-token test run at load took ${(ms / 1000).toFixed(1)} s (at most ${LOAD_RUN_MS / 1000} s; a decoder takes milliseconds)`, this.path);
+    return out;
   }
 
   /** Run everything on the float32 session from now on (which keeps its threads), and say why. */
@@ -337,11 +358,12 @@ export class OnnxModel {
     if (this.io.hasPast) fetches.push("present.0.key");
     if (this.io.hasAttentions) fetches.push("attentions.0");
     if (this.io.hasHidden) fetches.push(`hidden_states.${cfg.nLayer}`);
-    const at = async (position: number) => this.session.run(this.feeds(this.emptyCache(), [0], position), fetches, quiet);
+    const at = async (position: number) => this.timed(() => this.session.run(this.feeds(this.emptyCache(), [0], position), fetches, quiet));
     let out: ort.InferenceSession.ReturnType;
     try {
       out = await at(0);
     } catch (e) {
+      if (e instanceof ModelFolderError) throw e;
       throw new ModelFolderError(`${configPath}: n_head ${cfg.nHead}, n_embd ${cfg.nEmbd} or n_layer ${cfg.nLayer} do not fit ${this.path} (a test run fails: ${(e as Error).message.split("\n")[0]})`, configPath);
     }
     const dims = (name: string) => out[name].dims.join(", ");
@@ -358,7 +380,7 @@ export class OnnxModel {
     const hidden = out[`hidden_states.${cfg.nLayer}`];
     if (hidden && hidden.dims[hidden.dims.length - 1] !== cfg.nEmbd) throw new ModelFolderError(`${configPath}: n_embd is ${cfg.nEmbd}, but ${this.path} gives hidden states of width ${hidden.dims[hidden.dims.length - 1]}`, configPath);
     if (!this.io.hasPositionIds) return;
-    const runs = async (position: number) => at(position).then(() => true, () => false);
+    const runs = async (position: number) => at(position).then(() => true, (e: unknown) => (e instanceof ModelFolderError ? Promise.reject(e) : false));
     if (await runs(cfg.nPositions - 1)) return;
     // the graph's position table is shorter: find its length (each test is one token)
     let lo = 0;
@@ -473,17 +495,4 @@ export class OnnxModel {
       await this.fast?.release();
     }
   }
-}
-
-/** A file whose float weights are not all finite is refused at load, naming the first bad weight (weightCheck.ts). */
-async function refuseNonFinite(path: string, bytes: () => Uint8Array, session: ort.InferenceSession): Promise<void> {
-  let bad: ReturnType<typeof firstNonFiniteWeight>;
-  try {
-    bad = firstNonFiniteWeight(bytes());
-  } catch {
-    return; // onnxruntime read it; a file the proto reader cannot is checked by the test runs alone
-  }
-  if (!bad) return;
-  await session.release().catch(() => undefined);
-  throw new ModelFolderError(`${path}: the weight ${bad.name}[${bad.index}] is ${bad.value} (NaN or infinite weights: the file is damaged)`, path);
 }

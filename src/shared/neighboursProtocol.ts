@@ -9,8 +9,9 @@
 // host is asked for them through hostProtocol.ts.
 import * as v from "valibot";
 import type { Envelope } from "./messaging";
-import { COMMON_FROM_WEBVIEW, bodyValidator, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./schema";
-import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_METRICS, NEIGHBOURS_K, type NeighbourList } from "./vocabulary";
+import { COMMON_FROM_WEBVIEW, bodyValidator, cappedArray, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./schema";
+import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_METRICS, NEIGHBOUR_MODES, NEIGHBOURS_K, type NeighbourList } from "./vocabulary";
+import { MAX_TERMS, MAX_WORDS_PER_TERM } from "../core/vectorQuery";
 
 // the vocabulary the neighbours webview reads, through its one door to the extension
 export { MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_MODES, NEIGHBOURS_K } from "./vocabulary";
@@ -121,25 +122,58 @@ export function validateNeighboursMessage(raw: unknown, opts: NeighboursValidate
   return validateEnvelope(raw, (body) => validateNeighboursFromWebview(body, opts));
 }
 
-// ---- the webview's light check of what the extension sends (trusted, but a wrong shape should not throw deep in the UI)
+// ---- the webview's check of what the extension sends (trusted, but a wrong shape should not throw deep in the UI)
+// Every field the webview draws or indexes into, with the bounds the extension keeps: a term has at least
+// one word (format.ts reads words[0]), the map has one point for the query and one per neighbour, and
+// every list is capped, so that a shape the extension never sends is dropped instead of drawn.
 
-const listStateShape = v.object({ loading: v.boolean() });
-const toWebviewShape = v.object({
-  messageId: v.number(),
-  body: v.object({
-    type: v.literal("state"),
-    data: v.object({
-      id: v.number(),
-      words: v.array(v.string()),
-      focus: v.number(),
-      options: v.object({}),
-      pooled: listStateShape,
-      static: listStateShape,
-      contextual: listStateShape,
-      index: v.object({}),
-    }),
+const num = v.pipe(v.number(), v.finite());
+const count = intIn(0, Number.MAX_SAFE_INTEGER);
+/** longest text field drawn (a source line, an error, a word) */
+const text = v.pipe(v.string(), v.maxLength(4096));
+const metric = v.picklist(NEIGHBOUR_METRICS);
+const mode = v.picklist(NEIGHBOUR_MODES);
+const wordShape = v.object({ word: text, tokens: cappedArray(text, MAX_NEIGHBOUR_QUERY_CHARS), count: v.optional(count) });
+const termShape = v.object({ sign: v.picklist([1, -1]), words: v.pipe(cappedArray(wordShape, MAX_WORDS_PER_TERM), v.minLength(1)) });
+const listShape = v.pipe(
+  v.object({
+    query: text,
+    mode,
+    layer: intIn(0, MAX_NEIGHBOUR_LAYERS),
+    metric,
+    k: intIn(NEIGHBOURS_K.min, NEIGHBOURS_K.max),
+    terms: v.pipe(cappedArray(termShape, MAX_TERMS), v.minLength(1)),
+    before: v.optional(text),
+    neighbours: cappedArray(v.object({ word: text, score: num }), NEIGHBOURS_K.max),
+    map: v.object({ x: cappedArray(num, NEIGHBOURS_K.max + 1), y: cappedArray(num, NEIGHBOURS_K.max + 1), explained: v.tuple([num, num]) }),
+    indexSize: count,
+    nLayer: intIn(0, MAX_NEIGHBOUR_LAYERS),
+    source: text,
+    ms: num,
   }),
+  v.check((l) => l.map.x.length === l.neighbours.length + 1 && l.map.y.length === l.map.x.length, "one map point for the query and one per neighbour"),
+);
+const listStateShape = v.object({ loading: v.boolean(), list: v.optional(listShape), error: v.optional(text) });
+const screenShape = v.object({
+  id: v.number(),
+  words: cappedArray(text, MAX_NEIGHBOUR_CHIPS),
+  focus: v.pipe(v.number(), v.integer(), v.minValue(-1)),
+  wordsTotal: count,
+  source: v.optional(text),
+  query: v.optional(v.object({ text, origin: v.picklist(["editor", "typed", "neighbour"]) })),
+  queryError: v.optional(text),
+  options: v.object({ k: intIn(NEIGHBOURS_K.min, NEIGHBOURS_K.max), metric, layer: intIn(0, MAX_NEIGHBOUR_LAYERS) }),
+  nLayer: v.optional(intIn(0, MAX_NEIGHBOUR_LAYERS)),
+  follow: v.boolean(),
+  pooled: listStateShape,
+  static: listStateShape,
+  contextual: listStateShape,
+  index: v.object({ state: v.picklist(["idle", "building", "ready", "error"]), built: count, total: count, ms: v.optional(num), error: v.optional(text) }),
 });
+const toWebviewShape = v.object({ messageId: v.number(), body: v.object({ type: v.literal("state"), data: screenShape }) });
 
-/** A light check on the webview side that a message is the neighbours view's state. */
+/**
+ * The webview's check that a message is the neighbours view's state, every field it draws included; it
+ * never throws. (guard: this does not compile when NeighboursScreen renames or retypes a field it reads.)
+ */
 export const isNeighboursToWebviewMessage = guard<NeighboursToWebviewMessage, typeof toWebviewShape>(toWebviewShape);

@@ -21,6 +21,13 @@ export const intIn = (min: number, max: number) => v.pipe(v.number(), v.integer(
 /** an integer in [0, count) */
 export const indexBelow = (count: number) => intIn(0, count - 1);
 
+/** An array of at most `max` items, its length checked before any item (a sparse array of 10^9 is refused at once). */
+export const cappedArray = <S extends v.GenericSchema>(item: S, max: number) =>
+  v.pipe(
+    v.custom<v.InferInput<S>[]>((a) => Array.isArray(a) && a.length <= max, `an array of at most ${max} items`),
+    v.array(item),
+  );
+
 /**
  * A body validator whose schema depends on what is shown (a token count, a chip count): one schema per set of
  * numbers, built when first needed (callers bound the numbers, and with them how many are kept). It answers

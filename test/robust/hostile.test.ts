@@ -152,6 +152,8 @@ const FOLDERS: FolderCase[] = [
     breakIt: (d) => setWeight(d, NaN) },
   { name: "model.onnx with an infinite weight", file: "onnx/model.onnx", says: /the weight .+\[5\] is Infinity/,
     breakIt: (d) => setWeight(d, Infinity) },
+  { name: "model.onnx with a weight of 1e30 (a flipped exponent bit: finite, but no trained weight)", file: "onnx/model.onnx", says: /the weight model\.wte\.weight\[5\] is 1\.0000000150474662e\+30 beyond ±1000000 \(a flipped bit\? the file is damaged\)/,
+    breakIt: (d) => setWeight(d, 1e30) },
   { name: "a tokenizer normalizer regex (a+)+$ that backtracks for exponential time", file: "tokenizer.json", says: /normalizer\.pattern\.Regex "\(a\+\)\+\$" repeats a repeated group/,
     breakIt: (d) => editJson(d, "tokenizer.json", (j) => (j.normalizer = { type: "Replace", pattern: { Regex: "(a+)+$" }, content: "b" })) },
   { name: "config.json with n_positions 0", file: "config.json", says: /"n_positions" is 0, outside 1 to/,

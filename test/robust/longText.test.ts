@@ -4,7 +4,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ModelHostClient } from "../../src/client/modelHostClient";
@@ -53,6 +53,27 @@ test("CLI: predict of a 16 MB line answers within the bound, in a 512 MB heap", 
   const r = cli(["predict", "--json"], JSON.stringify({ context: prose(16) }) + "\n");
   assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ""} ${r.stderr.slice(0, 300)}`);
   assert.ok((JSON.parse(r.stdout) as { words: unknown[] }).words.length > 0);
+});
+
+test("CLI: predict of a 16 MB line of one repeated word ends within 30 s and 1.5 GB with the right answer", () => {
+  const rssFile = join(tmp, "maxrss");
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ["--require", join(ROOT, "test", "fixtures", "maxRss.cjs"), CLI, "predict", "--json"], {
+    input: JSON.stringify({ context: "word ".repeat(3.2e6) }) + "\n",
+    encoding: "utf8",
+    timeout: BOUND_MS,
+    env: { ...process.env, LM_LENS_MAX_RSS_FILE: rssFile, ORT_DISABLE_TELEMETRY: "1" },
+  });
+  const ms = Date.now() - t0;
+  assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ""} after ${ms} ms: ${r.stderr.slice(0, 300)}`);
+  const peak = Number(readFileSync(rssFile, "utf8"));
+  console.log(`  ${ms} ms, peak ${(peak / 2 ** 20).toFixed(0)} MiB`);
+  assert.ok(peak < 1.5e9, `peak ${peak} bytes`);
+  const out = JSON.parse(r.stdout) as { words: { word: string; p: number }[]; ghost: string };
+  // what follows a text of one word said over and over is that word, and the memory is sure of it
+  assert.equal(out.words[0].word, "word");
+  assert.ok(out.words[0].p > 0.3, JSON.stringify(out.words[0]));
+  assert.match(out.ghost, /^word( word)*$/);
 });
 
 test("model host: a 16 MiB memorySync is answered at once, and the host gives the same suggestion after it", async () => {
