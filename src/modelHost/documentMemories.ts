@@ -16,7 +16,7 @@ const MEMORY_PLACES = 8;
 const FEW_NEW_ENTRIES = 64;
 
 /** documents whose memory is kept at once (the least recently used is freed first) */
-const MAX_MEMORIES = 8;
+export const MAX_MEMORIES = 8;
 
 export class DocumentMemories {
   params: MemoryParams = MEMORY_PARAMS;
@@ -138,13 +138,14 @@ export class DocumentMemories {
     if (!m || m.capacity !== capacity) {
       m = this.create(capacity);
       this.byDoc.set(doc, m);
-      // bounded: the least recently used document's memory goes first
-      while (this.byDoc.size > MAX_MEMORIES) {
-        const oldest = [...this.byDoc.entries()].sort((a, b) => a[1].touched - b[1].touched)[0][0];
-        this.byDoc.delete(oldest);
-      }
     }
     m.sync(offset, text);
+    // bounded: the least recently used document's memory goes first, never the one just synced (a new
+    // memory was touched by its sync: before it, it looked the oldest, and a ninth document had none)
+    while (this.byDoc.size > MAX_MEMORIES) {
+      const oldest = [...this.byDoc.entries()].filter(([d]) => d !== doc).sort((a, b) => a[1].touched - b[1].touched)[0][0];
+      this.byDoc.delete(oldest);
+    }
     return infoOf(doc, m);
   }
 

@@ -54,6 +54,10 @@ export function safeCut(text: string, at: number, within = 4096): number {
  */
 let nextStamp = 1;
 
+/** The order memories were last synced or used in (DocumentMemory.touched): a counter, so that two in one millisecond still have an order. */
+let touchClock = 0;
+export const nextTouch = (): number => ++touchClock;
+
 export class DocumentMemory<C> {
   /** where `text` starts in the document */
   private start = 0;
@@ -75,7 +79,7 @@ export class DocumentMemory<C> {
    * end (`keep`), ids[start .. start + keep) once cut (fillStep): typing on re-reads the last word, not the window
    */
   private window: { start: number; cache: C; keep?: number } | null = null;
-  /** when the memory was last synced or used, for choosing which document to fill first */
+  /** when the memory was last synced or used (nextTouch), for choosing which document to fill first and which to free */
   touched = 0;
 
   constructor(
@@ -123,7 +127,7 @@ export class DocumentMemory<C> {
       let i = 0;
       while (i < n && this.text.charCodeAt(from + i) === text.charCodeAt(i)) i++;
       if (i === n && offset + text.length === oldEnd) {
-        this.touched = Date.now();
+        this.touched = nextTouch();
         return; // the same text
       }
       // tokens up to a safe cut before the first difference tokenize the same; the rest is read again
@@ -166,7 +170,7 @@ export class DocumentMemory<C> {
     this.start = offset;
     this.text = text;
     this.lower = undefined;
-    this.touched = Date.now();
+    this.touched = nextTouch();
     this.trimFront();
   }
 

@@ -14,7 +14,7 @@ import { advance, endingPhase, Phase, splitPending, TokenTable } from "./wordUni
 import { AttentionRuns } from "./attentionRuns";
 import { readModelFolder, type ModelFolder } from "./modelFolder";
 import { OnnxModel, type KvCache, type SessionOptions } from "./onnxModel";
-import type { DocumentMemory } from "./documentMemory";
+import { nextTouch, type DocumentMemory } from "./documentMemory";
 import { DocumentMemories } from "./documentMemories";
 import { scoreText, type Score, type ScoreOptions } from "./scoreText";
 import { mixtureParts, type MemoryView, type MixMemo } from "./tokenMemory";
@@ -271,7 +271,7 @@ export class Engine {
     // (in the document's own offsets: textBefore may have \r\n line ends, the pending word has none)
     const view = doc?.view(offset + textBefore.length - pending.length) ?? null;
     const memory = view && how.memory ? how.memory(view) : view;
-    if (doc) doc.touched = Date.now();
+    if (doc) doc.touched = nextTouch();
     const start = await this.mixed(base, memory);
     const s = await suggestWords(this.stepModel(onRun, useCache, memory), this.table, start, pending, {
       k: p.k,

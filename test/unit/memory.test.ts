@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bestDot, entryDot, memoryDots, mixLogits, memoryShare, reuseDots, sameEntries, MEMORY_PARAMS, type MemoryParams, type MemoryView, type MixMemo } from "../../src/modelHost/tokenMemory";
 import { DocumentMemory, safeCut, type HiddenRunner } from "../../src/modelHost/documentMemory";
+import { MAX_MEMORIES } from "../../src/modelHost/documentMemories";
 import { ROOT, SUGGEST, sharedEngine } from "./helpers";
 
 const V = 64;
@@ -265,6 +266,20 @@ test("the memory off gives exactly the model's numbers; on, it raises a word the
   const viaDoc = await e.suggest(text, { ...p, useCache: false }, undefined, 0, "file:///story.txt");
   assert.deepEqual(viaDoc.alternatives, on.alternatives);
   e.memories.close("file:///story.txt");
+});
+
+test("a ninth open document gets a memory too: the least recently used one is freed, never the one just synced", async () => {
+  const e = await sharedEngine();
+  const docs = Array.from({ length: MAX_MEMORIES + 3 }, (_, i) => `file:///doc${i}.txt`);
+  for (const d of docs) {
+    e.memories.sync(d, 0, `${d} says: the hair was still red.`, 256);
+    assert.ok(e.memories.get(d), `${d} has a memory right after its sync`);
+    await e.memories.fill(d);
+    assert.ok(e.memories.get(d)!.states > 0, `${d}'s memory is filled`);
+  }
+  const held = e.memories.info().map((m) => m.doc);
+  assert.deepEqual(held.sort(), docs.slice(-MAX_MEMORIES).sort(), "the eight most recently synced are held");
+  for (const d of docs) e.memories.close(d);
 });
 
 test("MEMORY_PARAMS are a proper mixture", () => {
