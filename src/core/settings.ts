@@ -45,7 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   disabledLanguages: [],
   modelPath: "",
   quantizedWeights: true,
-  suggest: { maxContextTokens: 128, words: 1, k: 5, temperature: 0, topK: 5, seed: 42, minConfidence: DEFAULT_MIN_CONFIDENCE },
+  suggest: { maxContextTokens: 256, words: 1, k: 5, temperature: 0, topK: 5, seed: 42, minConfidence: DEFAULT_MIN_CONFIDENCE },
   maxAttentionTokens: 256,
   memoryTokens: DEFAULT_MEMORY_TOKENS,
 };

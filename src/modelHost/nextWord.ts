@@ -3,6 +3,7 @@
 import type { Suggestion, WordProb } from "../shared/vocabulary";
 import { completionText, searchUnits, type StepModel, type WordHyp } from "./wordSearch";
 import { mixtureParts } from "./tokenMemory";
+import { softmaxSums } from "./softmax";
 import { Phase, type TokenTable } from "./wordUnits";
 
 export interface SuggestOptions {
@@ -37,8 +38,8 @@ export interface SuggestOptions {
   /** the text before the cursor ends in white space (a space typed, a line's start): a new word comes with none */
   afterSpace?: boolean;
   /**
-   * The ghost text's own request: after the first word, the rest of a phrase the document memory is sure
-   * of (PHRASE_MIN_P), up to PHRASE_MAX_WORDS words; no new word whose probability is below
+   * The ghost text's own request: after the first word, the rest of a phrase the document memory or the mixture is sure
+   * of (PHRASE_MIN_P, PHRASE_MODEL_MIN_P), up to PHRASE_MAX_WORDS words; no new word whose probability is below
    * `minConfidence` (the confidence gate; 0 shows every suggestion); and no one-character text.
    */
   ghost?: boolean;
@@ -49,10 +50,14 @@ export interface SuggestOptions {
  * A phrase goes on while the memory gives the next word at least PHRASE_MIN_P (the document repeats itself
  * there) and the mixture at least PHRASE_MIN_MIXED: the memory's share of the mixture is often a quarter,
  * so a word the memory is sure of ("distributed build" -> " cache", memory 0.997) is 0.28 mixed, and still
- * the mixture's first by far.
+ * the mixture's first by far. It also goes on while the mixture itself gives the next word at least
+ * PHRASE_MODEL_MIN_P (" as well" -> " as", " for" -> " example"): chosen by the typist's simulation on the
+ * held-out split (the card's "Phrases" table), where a phrase saves the key between its words and a wrong
+ * word after the first costs none (Ctrl+Right takes the words that are right).
  */
 export const PHRASE_MIN_P = 0.5;
 export const PHRASE_MIN_MIXED = 0.15;
+export const PHRASE_MODEL_MIN_P = 0.25;
 /** most words in a ghost text made longer by a phrase from the memory */
 export const PHRASE_MAX_WORDS = 6;
 
@@ -79,14 +84,23 @@ function onOneLine(bytes: Uint8Array): boolean {
 }
 
 /**
- * Is the document memory sure of what comes next after this state: some token with at least PHRASE_MIN_P
- * of the memory's probability? (No memory mixed in: no.) A cheap look before a phrase's search.
+ * Might a phrase go on after this state: some token with at least PHRASE_MIN_P of the memory's probability,
+ * or at least PHRASE_MODEL_MIN_P of the mixture's? A cheap look before a phrase's search (a word is no more
+ * likely than its first token). `logits` are log-probabilities where a memory was mixed in, else raw logits.
  */
-function memorySure(logits: Float32Array): boolean {
+function phraseMayGoOn(logits: Float32Array): boolean {
   const parts = mixtureParts(logits);
-  if (!parts) return false;
-  for (const q of parts.q.values()) if (q >= PHRASE_MIN_P) return true;
-  return false;
+  if (parts) for (const q of parts.q.values()) if (q >= PHRASE_MIN_P) return true;
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  const { logZ } = softmaxSums(logits, null);
+  return Math.exp(max - logZ) >= PHRASE_MODEL_MIN_P;
+}
+
+/** Does a phrase take this next unit: the memory sure of it (with the mixture not far behind), or the mixture itself fairly sure? */
+function phraseTakes(next: { logp: number; logpMemory: number }): boolean {
+  const p = Math.exp(next.logp);
+  return p >= PHRASE_MODEL_MIN_P || (p >= PHRASE_MIN_MIXED && Math.exp(next.logpMemory) >= PHRASE_MIN_P);
 }
 
 /** A small, seeded PRNG (mulberry32): sampling is reproducible. */
@@ -275,14 +289,14 @@ export async function suggestWords<C>(
     text += piece;
     if (/[\p{L}\p{N}]/u.test(piece)) words++;
   }
-  // a phrase the document repeats: its next words while the memory is sure of them
+  // a phrase: its next words while the memory (the document repeats itself) or the mixture is sure of them
   // (punctuation joins it only with a word after it: "Okonkwo. He", never a lone "." at the end)
   if (opts.ghost && opts.words === 1) {
     let state = chosen;
     let punct = "";
-    for (let units = 1; words < PHRASE_MAX_WORDS && units < 2 * PHRASE_MAX_WORDS && memorySure(state.logits); units++) {
+    for (let units = 1; words < PHRASE_MAX_WORDS && units < 2 * PHRASE_MAX_WORDS && phraseMayGoOn(state.logits); units++) {
       const next = (await searchUnits(model, table, { cache: state.cache, logits: state.logits }, new Uint8Array(0), { ...search, k: 1, after: state.phase as Phase.Word | Phase.Punct, accept: onOneLine }))[0];
-      if (!next || Math.exp(next.logp) < PHRASE_MIN_MIXED || Math.exp(next.logpMemory) < PHRASE_MIN_P) break;
+      if (!next || !phraseTakes(next)) break;
       const piece = completionText(next.bytes, new Uint8Array(0));
       state = next;
       if (!/[\p{L}\p{N}]/u.test(piece)) {

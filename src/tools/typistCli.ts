@@ -1,16 +1,19 @@
 // The typist through `lm-lens predict` on stdin (issue 27's check): each key sends a short context, the
 // text typed from a start that moves in steps of CLI_CONTEXT_STEP characters so that it holds at least
-// CLI_CONTEXT_CHARS of them (512 to 768 characters: the ghost text's own window is 128 tokens, about 512),
-// as a JSON line; the ghost text is the answer's `ghost` (what the editor would show) or its top word. The
-// provider's memo keeps a shown suggestion's rest on screen while its letters are typed, as in the editor.
+// CLI_CONTEXT_CHARS of them (about the ghost text's own window: 256 tokens by default, about 1,024
+// characters; so 1,024 to 1,536), as a JSON line; the ghost text is the answer's `ghost` (what the editor
+// would show) or its top word. The provider's memo keeps a shown suggestion's rest on screen while its
+// letters are typed, as in the editor. predict keeps its memory from line to line, so each line fills only
+// what is new (cli.ts), as the editor's memory does while one types.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { Memoed } from "./typistEval";
 import type { Suggester } from "./typist";
+import { DEFAULT_SETTINGS } from "../core/settings";
 
-/** the context each key sends: a short one, about the ghost text's own window of 128 tokens */
-export const CLI_CONTEXT_CHARS = 512;
-const CLI_CONTEXT_STEP = 256;
+/** the context each key sends: a short one, about the ghost text's own window (about four characters a token) */
+export const CLI_CONTEXT_CHARS = 4 * DEFAULT_SETTINGS.suggest.maxContextTokens;
+const CLI_CONTEXT_STEP = CLI_CONTEXT_CHARS / 2;
 
 /** The short context predict is sent after `typed`. */
 export function shortContext(typed: string): string {
