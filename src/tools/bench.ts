@@ -2,17 +2,17 @@
 //   node dist/bench.js [--model DIR] [--json] [--rounds N] [--replay-chars N] [--no-peers] [--threads N] [--memory-only]
 // Measures, on test/fixtures/typing.txt (our own text), one word per suggestion, greedy:
 //   loadMs, firstSuggestionMs        model folder read + session created; the first suggestion after it
-//   suggest.ctxN.{warm,cold,typed}   at contexts of 16, 128 and 512 tokens: typing word by word (the
+//   suggest.ctxN.{warm,cold,typed}   at contexts of 16, 128, 256 (the default) and 384 tokens: typing word by word (the
 //                                    key/value cache holds what came before), the same with the cache off
 //                                    (our no-cache peer: full recompute), and the user typed the first
 //                                    characters of the suggestion (the prefix memo answers); as shipped, with
 //                                    8-bit weights for the word search's short runs (lmLens.quantizedWeights)
-//   suggest.exact.ctx128             warm and cold with float32 weights for every run (the setting off)
+//   suggest.exact.ctx256             warm and cold with float32 weights for every run (the setting off)
 //   peers.transformersjs             @huggingface/transformers text generation of the same word from the same
 //                                    model folder (local files only), same contexts, one thread
 //   floor                            FLOPs per token / onnxruntime's measured MatMul throughput on this CPU
 //                                    (the faster of float32 MatMul and 8-bit MatMulNBits, one row)
-//   host.ctx128.warm                 the warm case through the model host process, as the extension sees it
+//   host.ctx256.warm                 the warm case through the model host process, as the extension sees it
 //   replay                           test/fixtures/typing.txt typed at 8 characters per second into the model
 //                                    host as the extension does (prefix memo, requests superseded): model runs
 //                                    and latency per keystroke, CPU time, the extension side's event-loop delay
@@ -38,6 +38,8 @@ import { benchMemory } from "./benchMemory";
 
 const ROOT = join(__dirname, "..");
 const CHARS_PER_SECOND = 8;
+/** the headline context: the ghost text's default window (lmLens.maxContextTokens), where the peers and the floor are measured too */
+const HEAD = DEFAULT_SETTINGS.suggest.maxContextTokens;
 
 interface Stats {
   p50: number;
@@ -211,25 +213,25 @@ async function main(): Promise<void> {
   if (r.quantizedMatmuls > 0) exact = await Engine.load(modelDir, { threads, quantize: false });
   const cfg = engine.folder.config;
   const maxCtx = cfg.nPositions - 128;
-  const ctx128: { prefixes: string[]; words: string[] } = { prefixes: [], words: [] };
-  for (const ctx of [16, 128, Math.min(512, maxCtx)]) {
+  const head: { prefixes: string[]; words: string[] } = { prefixes: [], words: [] };
+  for (const ctx of [...new Set([16, 128, HEAD, Math.min(512, maxCtx)])]) {
     const ps = prefixes(engine, text, ctx, rounds);
     if (ps.length === 0) continue;
     say(`contexts of ${ctx} tokens: ${ps.length} suggestions`);
     const opts = { ...base, maxContextTokens: ctx };
     const { warm, cold, runs, words } = await warmAndCold(engine, ps, opts);
-    if (ctx === 128) {
-      ctx128.prefixes.push(...ps);
-      ctx128.words.push(...words);
+    if (ctx === HEAD) {
+      head.prefixes.push(...ps);
+      head.words.push(...words);
       if (exact) {
         const x = await warmAndCold(exact, ps, opts);
         for (const [name, xs] of [["warm", x.warm], ["cold", x.cold]] as const) {
           const st = stats(xs);
-          r[`suggest.exact.ctx128.${name}.p50`] = st.p50;
-          r[`suggest.exact.ctx128.${name}.p95`] = st.p95;
+          r[`suggest.exact.ctx${HEAD}.${name}.p50`] = st.p50;
+          r[`suggest.exact.ctx${HEAD}.${name}.p95`] = st.p95;
         }
-        r["suggest.exact.ctx128.warm.modelRunsMean"] = stats(x.runs).mean;
-        r["suggest.exact.ctx128.sameWord"] = x.words.filter((w, i) => w === words[i]).length / words.length;
+        r[`suggest.exact.ctx${HEAD}.warm.modelRunsMean`] = stats(x.runs).mean;
+        r[`suggest.exact.ctx${HEAD}.sameWord`] = x.words.filter((w, i) => w === words[i]).length / words.length;
       }
     }
     const typed: number[] = [];
@@ -253,8 +255,8 @@ async function main(): Promise<void> {
     r[`suggest.ctx${ctx}.warm.modelRunsMean`] = stats(runs).mean;
     r[`suggest.ctx${ctx}.n`] = ps.length;
   }
-  r["peers.nocache.p50"] = r["suggest.ctx128.cold.p50"];
-  r["peers.nocache.ratio"] = r["suggest.ctx128.cold.p50"] / r["suggest.ctx128.warm.p50"];
+  r["peers.nocache.p50"] = r[`suggest.ctx${HEAD}.cold.p50`];
+  r["peers.nocache.ratio"] = r[`suggest.ctx${HEAD}.cold.p50`] / r[`suggest.ctx${HEAD}.warm.p50`];
 
   // ---- transformers.js on the same folder and contexts: as many new tokens as our word took, plus one
   // (the token that shows the word has ended), which is the least work any one-word suggestion needs
@@ -262,22 +264,22 @@ async function main(): Promise<void> {
     say("transformers.js peer");
     const peer = await transformersPeer(modelDir);
     try {
-      const n = Math.min(60, ctx128.prefixes.length);
-      await peer.generate(ctx128.prefixes[0], 2);
+      const n = Math.min(60, head.prefixes.length);
+      await peer.generate(head.prefixes[0], 2);
       const times: number[] = [];
       for (let i = 0; i < n; i++) {
-        const wordTokens = Math.max(1, engine.tokenizer.encode(ctx128.words[i] || " the").length);
-        // the same 128-token window our engine reads
-        const ids = engine.tokenizer.encode(ctx128.prefixes[i]).slice(-128);
+        const wordTokens = Math.max(1, engine.tokenizer.encode(head.words[i] || " the").length);
+        // the same window our engine reads (the default, HEAD tokens)
+        const ids = engine.tokenizer.encode(head.prefixes[i]).slice(-HEAD);
         const context = engine.tokenizer.decode(ids);
         times.push(await peer.generate(context, wordTokens + 1));
       }
       const st = stats(times);
       r["peers.transformersjs.p50"] = st.p50;
       r["peers.transformersjs.p95"] = st.p95;
-      r["peers.transformersjs.ratioWarm"] = st.p50 / r["suggest.ctx128.warm.p50"];
-      if (exact) r["peers.transformersjs.ratioWarmExact"] = st.p50 / r["suggest.exact.ctx128.warm.p50"];
-      r["peers.transformersjs.ratioCold"] = st.p50 / r["suggest.ctx128.cold.p50"];
+      r["peers.transformersjs.ratioWarm"] = st.p50 / r[`suggest.ctx${HEAD}.warm.p50`];
+      if (exact) r["peers.transformersjs.ratioWarmExact"] = st.p50 / r[`suggest.exact.ctx${HEAD}.warm.p50`];
+      r["peers.transformersjs.ratioCold"] = st.p50 / r[`suggest.ctx${HEAD}.cold.p50`];
     } finally {
       await peer.dispose();
     }
@@ -288,17 +290,17 @@ async function main(): Promise<void> {
   const gemv = await matmulGflops(1, cfg.nEmbd, cfg.vocabSize);
   const gemv8 = await matmulGflops(1, cfg.nEmbd, cfg.vocabSize, true);
   const gemm = await matmulGflops(256, cfg.nEmbd, 4 * cfg.nEmbd);
-  const perToken = flopsPerToken(cfg, 128);
+  const perToken = flopsPerToken(cfg, HEAD);
   r["floor.matmulGflopsBatch1"] = gemv;
   r["floor.matmulGflopsBatch1EightBit"] = gemv8;
   r["floor.matmulGflopsBatch256"] = gemm;
   r["floor.mflopsPerToken"] = perToken / 1e6;
   // the floor of one warm suggestion: its model runs (mostly one token each) at the faster one-row MatMul rate
-  r.floorMs = (perToken * r["suggest.ctx128.warm.modelRunsMean"]) / (Math.max(gemv, gemv8) * 1e6);
-  r["floor.ratio"] = r["suggest.ctx128.warm.p50"] / r.floorMs;
+  r.floorMs = (perToken * r[`suggest.ctx${HEAD}.warm.modelRunsMean`]) / (Math.max(gemv, gemv8) * 1e6);
+  r["floor.ratio"] = r[`suggest.ctx${HEAD}.warm.p50`] / r.floorMs;
   if (exact) {
-    r["floor.exactMs"] = (perToken * r["suggest.exact.ctx128.warm.modelRunsMean"]) / (gemv * 1e6);
-    r["floor.exactRatio"] = r["suggest.exact.ctx128.warm.p50"] / r["floor.exactMs"];
+    r["floor.exactMs"] = (perToken * r[`suggest.exact.ctx${HEAD}.warm.modelRunsMean`]) / (gemv * 1e6);
+    r["floor.exactRatio"] = r[`suggest.exact.ctx${HEAD}.warm.p50`] / r["floor.exactMs"];
   }
   await engine.dispose();
   await exact?.dispose();
@@ -308,16 +310,16 @@ async function main(): Promise<void> {
   try {
     await client.ensureReady();
     const times: number[] = [];
-    for (const p of ctx128.prefixes) {
+    for (const p of head.prefixes) {
       const s = performance.now();
-      await client.request("suggest", { text: p, offset: 0, options: { ...base, maxContextTokens: 128 } });
+      await client.request("suggest", { text: p, offset: 0, options: base });
       times.push(performance.now() - s);
       // a typist's pause between two words, in which the host's background prefetch finishes (as engine.idle() above)
       await sleep(WORD_PAUSE_MS);
     }
     const st = stats(times);
-    r["host.ctx128.warm.p50"] = st.p50;
-    r["host.ctx128.warm.p95"] = st.p95;
+    r[`host.ctx${HEAD}.warm.p50`] = st.p50;
+    r[`host.ctx${HEAD}.warm.p95`] = st.p95;
 
     // typing replay: keystrokes at 8 per second; each asks for a suggestion as the inline provider does
     const chars = Math.min(Number(values["replay-chars"]), text.length - 400);
@@ -347,7 +349,7 @@ async function main(): Promise<void> {
       }
       const asked = performance.now();
       pending.push(
-        client.request("suggest", { text: before, offset: 0, options: { ...base, maxContextTokens: 128 } }).then(
+        client.request("suggest", { text: before, offset: 0, options: base }).then(
           (s) => {
             latencies.push(performance.now() - asked);
             hostLatencies.push(performance.now() - asked);

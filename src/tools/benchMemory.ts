@@ -97,7 +97,7 @@ export async function benchMemory(modelDir: string, threads: number, text: strin
     // a suggestion every 100 ms while it fills, as a typist's keystrokes would ask
     for (;;) {
       const s = performance.now();
-      await client.request("suggest", { text: doc.slice(0, doc.length - 1000 + waits.length * 3), offset: 0, options: { ...base, maxContextTokens: 128 }, doc: "bench-fill" });
+      await client.request("suggest", { text: doc.slice(0, doc.length - 1000 + waits.length * 3), offset: 0, options: base, doc: "bench-fill" });
       waits.push(performance.now() - s);
       const info = (await client.request("memoryInfo", {})).find((d) => d.doc === "bench-fill");
       states = info?.states ?? 0;
