@@ -9,6 +9,7 @@ import { statSync } from "node:fs";
 import { bitsPerByte, wordPerplexity } from "./modelHost/scoreText";
 import { join } from "node:path";
 import { Engine } from "./modelHost/engine";
+import { loadWithinDeadline } from "./modelHost/loadWatchdog";
 import { explain } from "./modelHost/explain";
 import { readModelFolder, readRegularFile } from "./modelHost/modelFolder";
 import { charsForTokens } from "./core/attentionSource";
@@ -234,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "predict") {
     const top = positiveInt(values.top, "top", 5, MAX_ALTERNATIVES);
     if (positionals.length > 1) throw new UsageError("predict takes one TEXT argument (quote it)");
-    const engine = await Engine.load(modelDir, { quantize: !values.exact });
+    const engine = await loadWithinDeadline(modelDir, () => Engine.load(modelDir, { quantize: !values.exact }));
     const memoryTokens = values["no-memory"] ? 0 : DEFAULT_MEMORY_TOKENS;
     try {
       if (positionals.length === 1) {
@@ -288,7 +289,7 @@ async function main(argv: string[]): Promise<number> {
     const maxTokens = values["max-tokens"] === undefined ? undefined : positiveInt(values["max-tokens"], "max-tokens", 0, 1e9);
     // --max-tokens: only what is scored is read (UTF-8 holds at most 3 bytes per UTF-16 unit)
     const texts = positionals.map((f) => ({ file: f, text: readTextFile(f, maxTokens === undefined ? undefined : 3 * charsForTokens(maxTokens + 1)) }));
-    const engine = await Engine.load(modelDir);
+    const engine = await loadWithinDeadline(modelDir, () => Engine.load(modelDir));
     try {
       if (window > engine.folder.config.nPositions) throw new UsageError(`--window must be at most the model's ${engine.folder.config.nPositions} positions (got ${window})`);
       const memoryTokens = values["no-memory"] ? 0 : DEFAULT_MEMORY_TOKENS;
@@ -311,7 +312,7 @@ async function main(argv: string[]): Promise<number> {
     if (positionals.length !== 1) throw new UsageError("attention takes one TEXT argument (quote it, or - to read it from stdin)");
     const text = positionals[0] === "-" ? await readStdin() : positionals[0];
     // the weights predict uses (attention itself always runs on float32): nextWords is predict --top 10's list
-    const engine = await Engine.load(modelDir, { quantize: !values.exact });
+    const engine = await loadWithinDeadline(modelDir, () => Engine.load(modelDir, { quantize: !values.exact }));
     try {
       const max = positiveInt(values["max-tokens"], "max-tokens", Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions), Math.min(MAX_VIEW_TOKENS, engine.folder.config.nPositions));
       // a long TEXT keeps its end (as "Why this word?"): the next words are those after TEXT, as predict's
@@ -348,7 +349,7 @@ async function main(argv: string[]): Promise<number> {
     if (positionals.length !== 1) throw new UsageError("explain takes one TEXT argument (quote it, or - to read it from stdin)");
     const text = positionals[0] === "-" ? await readStdin() : positionals[0];
     if (text.trim() === "") throw new UsageError("explain: TEXT is empty; give the text whose next word to explain");
-    const engine = await Engine.load(modelDir, { quantize: !values.exact });
+    const engine = await loadWithinDeadline(modelDir, () => Engine.load(modelDir, { quantize: !values.exact }));
     try {
       const memory = values["no-memory"] || !engine.model.io.hasHidden ? undefined : await engine.memories.over(text, DEFAULT_MEMORY_TOKENS);
       const x = await explain(engine, text, { options: DEFAULT_SETTINGS.suggest, memory });
@@ -388,7 +389,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.space === undefined && mode === "static") process.stderr.write(`lm-lens: ${folder.dir} has no pooled word vectors (pooled.json); these are the static space's neighbours\n`);
     let r;
     if (mode === "contextual") {
-      const engine = await Engine.load(modelDir);
+      const engine = await loadWithinDeadline(modelDir, () => Engine.load(modelDir));
       try {
         const nLayer = engine.folder.config.nLayer;
         const layer = values.layer === undefined ? Math.ceil(nLayer / 2) : /^[0-9]{1,4}$/.test(values.layer) && Number(values.layer) <= nLayer ? Number(values.layer) : NaN;

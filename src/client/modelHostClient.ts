@@ -9,6 +9,12 @@ import { HostError, isHostReply, type HostReply, type Method, type Methods } fro
 import { Channel, isNotice, RequestCancelled, RequestTimeout, type CancelToken } from "../shared/messaging";
 import type { ModelInfo } from "../shared/vocabulary";
 import { ORT_ENV } from "../shared/ortEnv";
+import { findLoadDeadline } from "../shared/loadDeadline";
+
+/** how much of the host's stderr is kept to find its load watchdog's line */
+const STDERR_TAIL_CHARS = 4096;
+/** how long after the host's exit its stderr may take to be read to the end */
+const STDERR_DRAIN_MS = 1000;
 
 export type HostStatus =
   | { state: "idle" }
@@ -168,14 +174,44 @@ export class ModelHostClient {
     this.child = child;
     const channel = new Channel<HostCall, HostReply>((m) => child.send(m), { notify: (n) => child.connected && child.send(n) });
     this.channel = channel;
+    // the end of what the host wrote to stderr: where its load watchdog says why it ended (loadDeadline.ts)
+    let stderrTail = "";
     child.stdout?.on("data", (d: Buffer) => this.opts.log?.(`[model host] ${d.toString().trimEnd()}`));
-    child.stderr?.on("data", (d: Buffer) => this.opts.log?.(`[model host] ${d.toString().trimEnd()}`));
+    child.stderr?.on("data", (d: Buffer) => {
+      const text = d.toString();
+      stderrTail = (stderrTail + text).slice(-STDERR_TAIL_CHARS);
+      this.opts.log?.(`[model host] ${text.trimEnd()}`);
+    });
     child.on("message", (m: unknown) => this.onMessage(channel, m));
     child.on("error", (e) => this.opts.log?.(`[model host] error: ${e.message}`));
     child.on("exit", (code, signal) => {
       if (this.child !== child) return;
-      this.onCrash(`the model host exited (${signal ?? `code ${code}`})`);
+      const reason = `the model host exited (${signal ?? `code ${code}`})`;
+      // the watchdog's line may still be in the pipe at exit: decide once stderr is read to its end
+      let decided = false;
+      const decide = () => {
+        if (decided) return;
+        decided = true;
+        clearTimeout(timer);
+        if (this.child !== child) return;
+        const refused = findLoadDeadline(stderrTail);
+        if (refused) this.onLoadRefused(refused.message, refused.file, reason);
+        else this.onCrash(reason);
+      };
+      const timer = setTimeout(decide, STDERR_DRAIN_MS);
+      child.once("close", decide);
     });
+  }
+
+  /**
+   * The host's load watchdog ended it: the model took too long to load (a crafted or far too large graph).
+   * That is the model's problem, not a crash: the load fails naming the file, and the host is not started
+   * again for this model (it would take as long again) until the model setting changes or a restart.
+   */
+  private onLoadRefused(message: string, file: string, reason: string): void {
+    this.opts.log?.(`${reason}: ${message}`);
+    this.child = null;
+    this.rejectAll(new HostError("model", message, file));
   }
 
   private onCrash(reason: string): void {

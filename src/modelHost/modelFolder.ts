@@ -90,6 +90,15 @@ export function parseConfig(json: unknown, file: string): ModelConfig {
   return cfg;
 }
 
+/** The ONNX file a model folder's model is loaded from (the first of ONNX_CANDIDATES there), or undefined. */
+export function findOnnxFile(dir: string): { path: string; stat: Stats } | undefined {
+  for (const c of ONNX_CANDIDATES) {
+    const stat = statOf(join(dir, c), "ONNX file");
+    if (stat) return { path: join(dir, c), stat };
+  }
+  return undefined;
+}
+
 /** Read and check everything in a model folder except the ONNX graph itself (the model host loads that). */
 export function readModelFolder(dirIn: string): ModelFolder {
   const dir = resolve(dirIn);
@@ -112,16 +121,9 @@ export function readModelFolder(dirIn: string): ModelFolder {
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new ModelFolderError(`${tokPath}: the vocabulary has ${tokenizer.vocabSize} tokens but ${configPath} says vocab_size ${config.vocabSize}: they belong to different models`, tokPath);
   }
-  let onnxPath = "";
-  let onnxStat: Stats | null = null;
-  for (const c of ONNX_CANDIDATES) {
-    onnxStat = statOf(join(dir, c), "ONNX file");
-    if (onnxStat) {
-      onnxPath = join(dir, c);
-      break;
-    }
-  }
-  if (!onnxStat) throw new ModelFolderError(`${dir}: no ONNX model (looked for ${ONNX_CANDIDATES.join(", ")})`, dir);
+  const onnx = findOnnxFile(dir);
+  if (!onnx) throw new ModelFolderError(`${dir}: no ONNX model (looked for ${ONNX_CANDIDATES.join(", ")})`, dir);
+  const { path: onnxPath, stat: onnxStat } = onnx;
   if (!onnxStat.isFile()) throw new ModelFolderError(`${onnxPath}: not a regular file`, onnxPath);
   const onnxBytes = onnxStat.size;
   if (onnxBytes === 0) throw new ModelFolderError(`${onnxPath}: the file is empty`, onnxPath);

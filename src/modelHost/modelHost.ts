@@ -4,6 +4,7 @@
 // request is checked against hostProtocol.ts's schema when it arrives: a malformed one is answered at once.
 // Replies, "started" notices and the client's cancels go through messaging.ts's Channel.
 import { Engine, SupersededError } from "./engine";
+import { loadWithinDeadline } from "./loadWatchdog";
 import { ModelFolderError } from "./modelFolder";
 import { neighbourSpace } from "./neighbourSpace";
 import { CancelledError } from "./wordSearch";
@@ -57,7 +58,8 @@ export function serveModelHost(extra: ExtraMethods = {}): void {
         engine = null;
         enginePath = "";
         await old?.dispose();
-        engine = await Engine.load(p.modelPath, { threads: p.threads, quantize: p.quantize });
+        // past the deadline the host ends with one line naming the file, which the client reports (loadWatchdog.ts)
+        engine = await loadWithinDeadline(p.modelPath, () => Engine.load(p.modelPath, { threads: p.threads, quantize: p.quantize }));
         enginePath = p.modelPath;
         engineQuantized = p.quantize;
         return engine.info();

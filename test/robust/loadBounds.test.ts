@@ -1,6 +1,6 @@
 // Load is bounded in time and refuses damaged weights: a crafted ONNX graph (a Loop without end, a
-// constant shape of 10^10 entries, a test run of seconds) ends within 30 s with one line naming the
-// model file and the node, and a weight with a flipped exponent bit (finite, 1e30) is refused naming the
+// constant shape of 10^10 entries, a test run of seconds, a test run of minutes that only the load watchdog
+// ends) ends within 30 s with one line naming the model file, in the CLI and through the model host, and a weight with a flipped exponent bit (finite, 1e30) is refused naming the
 // file and the tensor, while the shipped model passes with a wide margin.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +13,9 @@ import { floatValues } from "../../src/modelHost/quantize";
 import { firstBadWeight, MAX_ABS_WEIGHT } from "../../src/modelHost/weightCheck";
 import { graphProblem, MAX_ELEMENTS } from "../../src/modelHost/graphCheck";
 import { LOAD_RUN_MS } from "../../src/modelHost/onnxModel";
+import { LOAD_DEADLINE_MS } from "../../src/shared/loadDeadline";
+import { ModelHostClient } from "../../src/client/modelHostClient";
+import { HostError } from "../../src/shared/hostProtocol";
 import { MODEL_DIR, ROOT } from "../unit/helpers";
 
 const CLI = join(ROOT, "dist", "cli.js");
@@ -116,6 +119,55 @@ test(`load: a graph of ordinary ops whose one-token run takes seconds is refused
   slowRun(dir, 2048, 32);
   const ms = assertRefused(dir, /a one-token test run at load took \d+\.\d s \(at most 5 s/);
   console.log(`  refused in ${ms} ms`);
+});
+
+// one run of 128 chained [2048, 2048] MatMuls: 96 of them took 45 s on two threads of a 2-core machine
+const MINUTES_RUN = { n: 2048, k: 128 };
+const WATCHDOG_LINE = new RegExp(`: loading took over ${LOAD_DEADLINE_MS / 1000} s \\(a graph far too large or crafted to be slow\\); not loaded$`);
+
+test(`load: a graph whose one-token test run takes about a minute ends the CLI at the load deadline (${LOAD_DEADLINE_MS / 1000} s), naming the file`, () => {
+  const dir = copy();
+  slowRun(dir, MINUTES_RUN.n, MINUTES_RUN.k);
+  assert.equal(graphProblem(onnx.ModelProto.decode(readFileSync(join(dir, MODEL)))), undefined, "graphCheck passes it");
+  const r = cli(["predict", "--model", dir, "the hair was still"]);
+  console.log(`  ended in ${r.ms} ms (${r.signal ?? `exit ${r.status}`})`);
+  assert.notEqual(r.signal, "SIGTERM", `ended within ${BOUND_MS} ms`);
+  // killed from the watchdog's thread while the main thread is inside onnxruntime: no exit code of its own
+  assert.equal(r.signal, "SIGKILL");
+  assert.ok(r.ms >= LOAD_DEADLINE_MS && r.ms < BOUND_MS, `${r.ms} ms`);
+  assert.equal(r.stderr, `lm-lens: ${join(dir, MODEL)}: loading took over ${LOAD_DEADLINE_MS / 1000} s (a graph far too large or crafted to be slow); not loaded\n`);
+  assert.equal(r.stdout, "");
+});
+
+test("load: the same graph through the model host: the host ends at the deadline, and the load fails as the model's error naming the file, without restarts", async () => {
+  const dir = copy();
+  slowRun(dir, MINUTES_RUN.n, MINUTES_RUN.k);
+  const statuses: string[] = [];
+  const client = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: dir, threads: 1, onStatus: (s) => statuses.push(s.state) });
+  try {
+    const t0 = Date.now();
+    const err = await client.ensureReady().then(
+      () => assert.fail("loaded"),
+      (e: unknown) => e,
+    );
+    const ms = Date.now() - t0;
+    console.log(`  refused in ${ms} ms: ${(err as Error).message}`);
+    assert.ok(err instanceof HostError);
+    assert.equal(err.code, "model");
+    assert.equal(err.file, join(dir, MODEL));
+    assert.match(err.message, WATCHDOG_LINE);
+    assert.ok(err.message.startsWith(join(dir, MODEL)), err.message);
+    assert.ok(ms < BOUND_MS, `${ms} ms`);
+    const s = client.currentStatus;
+    assert.equal(s.state, "error");
+    assert.equal(s.state === "error" && s.file, join(dir, MODEL));
+    // the failed load is kept: no second host spends another 25 s on the same file
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(statuses, ["loading", "error"]);
+    await assert.rejects(client.ensureReady(), (e: unknown) => e === err);
+  } finally {
+    client.dispose();
+  }
 });
 
 test("load: the shipped model's graph passes the checks, and its largest weight is far below the bound", () => {
