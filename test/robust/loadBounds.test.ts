@@ -113,17 +113,29 @@ test("load: an Expand to [100000, 100000] (4 x 10^10 bytes) is refused before on
   assertRefused(dir, new RegExp(`refused before loading: a Expand node "slow_expand" makes a tensor of \\[100000, 100000\\], more than ${MAX_ELEMENTS} entries`));
 });
 
+const WATCHDOG_LINE = new RegExp(`: loading took over ${LOAD_DEADLINE_MS / 1000} s \\(a graph far too large or crafted to be slow\\); not loaded$`);
+
 test(`load: a graph of ordinary ops whose one-token run takes seconds is refused after its first test run (at most ${LOAD_RUN_MS / 1000} s), within the bound`, () => {
   const dir = copy();
-  // about 13 s a run on a 2-core machine (17 GFLOP a MatMul): load would make about 14 of them
-  slowRun(dir, 2048, 32);
-  const ms = assertRefused(dir, /a one-token test run at load took \d+\.\d s \(at most 5 s/);
-  console.log(`  refused in ${ms} ms`);
+  // 64 chained MatMuls of 17 GFLOP: 0.15 s each on an idle 2-core machine (about 10 s a run; load would
+  // make about 14 runs), three times that on a busy one, where the load deadline ends it first
+  slowRun(dir, 2048, 64);
+  const r = cli(["predict", "--model", dir, "the hair was still"]);
+  console.log(`  ended in ${r.ms} ms (${r.signal ?? `exit ${r.status}`})`);
+  assert.notEqual(r.signal, "SIGTERM", `ended within ${BOUND_MS} ms`);
+  assert.equal(r.stdout, "");
+  const line = `lm-lens: ${join(dir, MODEL)}: `;
+  assert.ok(r.stderr.startsWith(line) && r.stderr.trim().split("\n").length === 1, `one line naming the file: ${r.stderr.slice(0, 400)}`);
+  if (r.signal === "SIGKILL") assert.match(r.stderr.trim(), WATCHDOG_LINE);
+  else {
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /a one-token test run at load took \d+\.\d s \(at most 5 s/);
+  }
 });
 
-// one run of 128 chained [2048, 2048] MatMuls: 96 of them took 45 s on two threads of a 2-core machine
-const MINUTES_RUN = { n: 2048, k: 128 };
-const WATCHDOG_LINE = new RegExp(`: loading took over ${LOAD_DEADLINE_MS / 1000} s \\(a graph far too large or crafted to be slow\\); not loaded$`);
+// one run of 1,024 chained [2048, 2048] MatMuls: 128 took 18.7 s on an idle 2-core machine, 96 took 45 s on a
+// busy one, so this one takes minutes however fast the machine is that day
+const MINUTES_RUN = { n: 2048, k: 1024 };
 
 test(`load: a graph whose one-token test run takes about a minute ends the CLI at the load deadline (${LOAD_DEADLINE_MS / 1000} s), naming the file`, () => {
   const dir = copy();
