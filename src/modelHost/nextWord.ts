@@ -91,9 +91,8 @@ function onOneLine(bytes: Uint8Array): boolean {
 function phraseMayGoOn(logits: Float32Array): boolean {
   const parts = mixtureParts(logits);
   if (parts) for (const q of parts.q.values()) if (q >= PHRASE_MIN_P) return true;
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  const { logZ } = softmaxSums(logits, null);
+  // the top token's probability, from the sums the search keeps per logits array (no second pass)
+  const { max, logZ } = softmaxSums(logits, null);
   return Math.exp(max - logZ) >= PHRASE_MODEL_MIN_P;
 }
 
