@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): LmLensApi {
   const client = new ModelHostClient({
     hostScript: context.asAbsolutePath("dist/modelHost.js"),
     modelPath: resolveModelPath(settings.modelPath, context.asAbsolutePath(SHIPPED_MODEL), homedir()),
-    threads: 1,
+    threads: 2, // the one-token session's threads (at most the cores): README, "Threads"
     quantize: settings.quantizedWeights,
     onStatus,
     log: (line) => output.info(line),

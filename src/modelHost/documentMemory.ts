@@ -78,7 +78,7 @@ export class DocumentMemory<C> {
    * the window being filled: the cache holds ids[start .. filled), or, after an edit dropped states at the
    * end (`keep`), ids[start .. start + keep) once cut (fillStep): typing on re-reads the last word, not the window
    */
-  private window: { start: number; cache: C; keep?: number } | null = null;
+  private window: { start: number; cache: C; length: number; keep?: number } | null = null;
   /** when the memory was last synced or used (nextTouch), for choosing which document to fill first and which to free */
   touched = 0;
 
@@ -155,7 +155,11 @@ export class DocumentMemory<C> {
       const states = Math.max(0, Math.min(this.filled, last) - first);
       if (first > 0 && states > 0) this.shiftStates(first, first + states);
       if (first > 0 || !this.window || states < this.window.start) this.window = null;
-      else if (states !== this.filled) this.window = { ...this.window, keep: states - this.window.start };
+      else {
+        // the cache holds ids[start .. start + length): the states dropped may end inside it
+        const keep = Math.min(this.window.length, states - this.window.start);
+        if (keep !== this.window.length) this.window = { ...this.window, keep };
+      }
       this.filled = states;
     }
     const enc = this.encode(text.slice(keepTo - offset));
@@ -213,8 +217,8 @@ export class DocumentMemory<C> {
   }
 
   /**
-   * One step of filling: a window's context (at most FILL_CONTEXT tokens) or `step` states (at most the
-   * rest of their block). Returns the tokens run; 0 when everything is filled.
+   * One step of filling: `step` tokens of a window's context (FILL_CONTEXT tokens in all) or `step` states
+   * (at most the rest of their block). Returns the tokens run; 0 when everything is filled.
    */
   async fillStep(model: HiddenRunner<C>, step = FILL_STEP): Promise<number> {
     if (this.filled >= this.ids.length) return 0;
@@ -225,20 +229,22 @@ export class DocumentMemory<C> {
     const n = Math.min(step, blockStart + block - this.filled, this.ids.length - this.filled);
     if (this.window?.keep !== undefined) {
       const { start, cache, keep } = this.window;
-      this.window = model.truncate && keep > 0 ? { start, cache: model.truncate(cache, keep) } : null;
+      this.window = model.truncate && keep > 0 ? { start, cache: model.truncate(cache, keep), length: keep } : null;
     }
-    if (!this.window || this.window.start !== Math.max(0, blockStart - FILL_CONTEXT)) {
-      const start = Math.max(0, blockStart - FILL_CONTEXT);
-      if (start === this.filled) {
-        this.window = null; // nothing before: the first states are run without a cache
-      } else {
-        const filled = this.filled;
-        const ctx = this.ids.slice(start, filled);
-        const r = await model.hidden(null, ctx);
-        // a sync while the model ran dropped states: the context may no longer be the text's
-        if (this.filled === filled) this.window = { start, cache: r.cache };
-        return ctx.length;
-      }
+    const start = Math.max(0, blockStart - FILL_CONTEXT);
+    if (this.window && this.window.start !== start) this.window = null;
+    if (start === this.filled) {
+      this.window = null; // nothing before: the first states are run without a cache
+    } else if (!this.window || this.window.length < this.filled - start) {
+      // the context in front of the block, at most `step` tokens a step: a request waits behind one small run
+      const w = this.window;
+      const filled = this.filled;
+      const from = start + (w?.length ?? 0);
+      const ctx = this.ids.slice(from, Math.min(filled, from + step));
+      const r = await model.hidden(w?.cache ?? null, ctx);
+      // a sync while the model ran dropped states: the context may no longer be the text's
+      if (this.filled === filled && this.window === w) this.window = { start, cache: r.cache, length: from + ctx.length - start };
+      return ctx.length;
     }
     const from = this.filled;
     const r = await model.hidden(this.window?.cache ?? null, this.ids.slice(from, from + n));
@@ -248,7 +254,7 @@ export class DocumentMemory<C> {
     this.keys.set(r.states.subarray(0, n * this.dim), from * this.dim);
     for (let i = from; i < from + n; i++) this.stamps[i] = nextStamp++;
     this.filled = from + n;
-    this.window = { start: this.window?.start ?? 0, cache: r.cache };
+    this.window = { start: this.window?.start ?? 0, cache: r.cache, length: from + n - (this.window?.start ?? 0) };
     return n;
   }
 

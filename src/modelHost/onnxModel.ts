@@ -87,7 +87,7 @@ export interface ModelIo {
 }
 
 export interface SessionOptions {
-  /** threads of the session that runs one token at a time (the 8-bit one when quantize is on); default 1 */
+  /** threads of the session that runs one token at a time (the 8-bit one when quantize is on); default two (at most the cores; see README's threading table) */
   threads?: number;
   /**
    * Threads of the float32 session when the 8-bit session takes the short runs, so that it reads only
@@ -95,6 +95,8 @@ export interface SessionOptions {
    * about 10 % more CPU. Default: two, or one on a one-core machine. Threads never spin while waiting.
    */
   longThreads?: number;
+  /** let waiting intra-op threads spin (default false: a spinning thread takes a core from the editor; npm run bench -- --threading measures both) */
+  spin?: boolean;
   /** false: do not add attention / hidden-state outputs to a model that lacks them (default: add them) */
   expose?: boolean;
   /**
@@ -143,11 +145,11 @@ export class OnnxModel {
       enableMemPattern: true,
       logSeverityLevel: 3,
       // a waiting onnxruntime thread that spins takes a core from the editor
-      ...(n > 1 ? { extra: { session: { intra_op: { allow_spinning: "0" } } } } : {}),
+      ...(n > 1 ? { extra: { session: { intra_op: { allow_spinning: opts.spin ? "1" : "0" } } } } : {}),
     });
     const quantize = opts.quantize !== false;
-    const shortOptions = withThreads(opts.threads ?? 1);
-    // if the 8-bit session cannot be built, this session also takes the one-token runs, a little slower on two threads
+    // two threads, spinning off: as fast as one when idle, and a busy machine's scheduler gives two threads twice the share (README, threading)
+    const shortOptions = withThreads(Math.min(opts.threads ?? 2, availableParallelism()));
     const sessionOptions = quantize ? withThreads(opts.longThreads ?? Math.min(2, availableParallelism())) : shortOptions;
     // the file's bytes, read at most once, for the checks and the rewrites made in memory
     let fileBytes: Uint8Array | undefined;

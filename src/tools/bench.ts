@@ -1,5 +1,5 @@
 // npm run bench: how fast LM Lens is on this machine, next to the usual ways of running the same model.
-//   node dist/bench.js [--model DIR] [--json] [--rounds N] [--replay-chars N] [--no-peers] [--threads N] [--memory-only]
+//   node dist/bench.js [--model DIR] [--json] [--rounds N] [--replay-chars N] [--no-peers] [--no-busy] [--threads N] [--memory-only] [--threading]
 // Measures, on test/fixtures/typing.txt (our own text), one word per suggestion, greedy:
 //   loadMs, firstSuggestionMs        model folder read + session created; the first suggestion after it
 //   suggest.ctxN.{warm,cold,typed}   at contexts of 16, 128, 256 (the default) and 384 tokens: typing word by word (the
@@ -17,11 +17,16 @@
 //                                    host as the extension does (prefix memo, requests superseded): model runs
 //                                    and latency per keystroke, CPU time, the extension side's event-loop delay
 //   attention.tN, neighbours.static  the attention panel's two requests; a neighbour query
+//   explain.ctx256                   lm-lens explain's request on a window of 256 tokens (no memory)
 //   hostPeakRssMb                    the model host's peak resident memory over the whole run
 //   suggest.memory*, memory.*        the document memory (benchMemory.ts)
+//   busy.*, ratio.*, busy.ratio.*    the headline figures again under a fixed load, one busy process per core,
+//                                    and the ratios between them (benchBusy.ts; --no-busy leaves it out)
+// --threading instead measures each choice of onnxruntime threads and spinning, idle and busy (benchThreads.ts)
 import { parseArgs } from "node:util";
+import { loadavg } from "node:os";
 import { readFileSync } from "node:fs";
-import { join, dirname, basename } from "node:path";
+import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 // first: telemetry off before onnxruntime (ours and the transformers.js peer's) initialises
 import "../modelHost/disableOrtTelemetry";
@@ -31,45 +36,15 @@ import { Engine } from "../modelHost/engine";
 import { quantizeWeights } from "../modelHost/quantize";
 import { ModelHostClient } from "../client/modelHostClient";
 import { HostError } from "../shared/hostProtocol";
-import { DEFAULT_SETTINGS } from "../core/settings";
 import { SuggestionMemo } from "../core/suggestionMemo";
 import type { ModelConfig } from "../modelHost/modelFolder";
 import { benchMemory } from "./benchMemory";
+import { benchBusy } from "./benchBusy";
+import { threadingTable } from "./benchThreads";
+import { BENCH_TIMEOUT_MS, GHOST, HEAD, peerTimes, hostHeadline, prefixes, putStats, sleep, stats, warmAndCold } from "./benchParts";
 
 const ROOT = join(__dirname, "..");
 const CHARS_PER_SECOND = 8;
-/** the headline context: the ghost text's default window (lmLens.maxContextTokens), where the peers and the floor are measured too */
-const HEAD = DEFAULT_SETTINGS.suggest.maxContextTokens;
-
-interface Stats {
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  n: number;
-}
-
-function stats(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
-  return { p50: q(0.5), p95: q(0.95), p99: q(0.99), mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), n: s.length };
-}
-
-/** the pause between two words in the model host's warm case: far shorter than a typist's (a word at 8 characters per second takes about 0.7 s) */
-const WORD_PAUSE_MS = 40;
-
-/** Word-boundary prefixes of the text, each long enough to fill a context of ctx tokens. */
-function prefixes(engine: Engine, text: string, ctx: number, rounds: number): string[] {
-  const ends = Array.from(text.matchAll(/\S+/g), (m) => m.index! + m[0].length);
-  const out: string[] = [];
-  for (const end of ends) {
-    const prefix = text.slice(0, end);
-    if (engine.tokenizer.encode(prefix).length < ctx + 1) continue;
-    out.push(prefix);
-    if (out.length >= rounds) break;
-  }
-  return out;
-}
 
 /** Multiply-adds of one token through the model at a context of ctx tokens, times two (FLOPs). */
 export function flopsPerToken(c: Pick<ModelConfig, "nLayer" | "nEmbd" | "vocabSize">, ctx: number): number {
@@ -104,31 +79,6 @@ async function matmulGflops(m: number, k: number, n: number, eightBit = false): 
   return (2 * m * k * n) / (best * 1e6);
 }
 
-/**
- * Warm (in order, as typing goes) and cold suggestions. Between two words a typist pauses (a word takes
- * about 0.7 s at 8 characters per second), and the engine's background work (the next window's prefetch)
- * finishes in it. Cold: no key/value cache, and the tokenizer's memo of chunks forgotten (a document
- * opened just now).
- */
-async function warmAndCold(engine: Engine, ps: string[], opts: typeof DEFAULT_SETTINGS.suggest): Promise<{ warm: number[]; cold: number[]; runs: number[]; words: string[] }> {
-  const warm: number[] = [];
-  const cold: number[] = [];
-  const runs: number[] = [];
-  const words: string[] = [];
-  for (const p of ps) {
-    const s = await engine.suggest(p, opts);
-    await engine.idle();
-    warm.push(s.ms);
-    runs.push(s.modelRuns);
-    words.push(s.text);
-  }
-  for (const p of ps.slice(0, Math.min(ps.length, 60))) {
-    engine.tokenizer.forgetChunks();
-    cold.push((await engine.suggest(p, { ...opts, useCache: false })).ms);
-  }
-  return { warm, cold, runs, words };
-}
-
 /** utime + stime of a process in ms, and its peak RSS in MB (Linux /proc). */
 function procUsage(pid: number | undefined): { cpuMs: number; peakRssMb: number } {
   if (!pid) return { cpuMs: NaN, peakRssMb: NaN };
@@ -143,35 +93,6 @@ function procUsage(pid: number | undefined): { cpuMs: number; peakRssMb: number 
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-interface TransformersPeer {
-  /** greedy generation of maxNewTokens after the text; returns ms */
-  generate(text: string, maxNewTokens: number): Promise<number>;
-  dispose(): Promise<void>;
-}
-
-/** @huggingface/transformers on the same model folder, local files only, one thread. */
-async function transformersPeer(modelDir: string): Promise<TransformersPeer> {
-  const tf = (await import("@huggingface/transformers")) as typeof import("@huggingface/transformers");
-  tf.env.allowRemoteModels = false;
-  tf.env.allowLocalModels = true;
-  tf.env.localModelPath = dirname(modelDir);
-  const generator = await tf.pipeline("text-generation", basename(modelDir), {
-    dtype: "fp32",
-    device: "cpu",
-    session_options: { intraOpNumThreads: 1, interOpNumThreads: 1 },
-  });
-  return {
-    async generate(text, maxNewTokens) {
-      const t = performance.now();
-      await generator(text, { max_new_tokens: maxNewTokens, do_sample: false, return_full_text: false });
-      return performance.now() - t;
-    },
-    dispose: () => generator.dispose(),
-  };
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -180,8 +101,10 @@ async function main(): Promise<void> {
       rounds: { type: "string", default: "200" },
       "replay-chars": { type: "string", default: "320" },
       "no-peers": { type: "boolean", default: false },
-      threads: { type: "string", default: "1" },
+      threads: { type: "string", default: "2" },
       "memory-only": { type: "boolean", default: false },
+      "no-busy": { type: "boolean", default: false },
+      threading: { type: "boolean", default: false },
     },
   });
   const modelDir = values.model!;
@@ -193,11 +116,17 @@ async function main(): Promise<void> {
     if (!values.json) process.stderr.write(`bench: ${line}\n`);
   };
 
+  if (values.threading) {
+    Object.assign(r, await threadingTable(modelDir, text, say));
+    return report(r, values.json!);
+  }
   if (values["memory-only"]) {
     Object.assign(r, await benchMemory(modelDir, threads, text, rounds, say));
     return report(r, values.json!);
   }
 
+  // what else the machine was doing as the idle half started (a second heavy job makes "idle" figures busy ones)
+  r["machine.loadAverage1.idleStart"] = loadavg()[0];
   // ---- in-process engine: load, first suggestion, three context lengths
   const t0 = performance.now();
   const engine = await Engine.load(modelDir, { threads });
@@ -206,7 +135,7 @@ async function main(): Promise<void> {
   r.quantizedMatmuls = q && "matmuls" in q ? q.matmuls : 0;
   // the same model with float32 weights for every run, loaded after the first suggestion is timed
   let exact: Engine | undefined;
-  const base = { ...DEFAULT_SETTINGS.suggest, k: 1, figures: false }; // as the ghost text asks
+  const base = GHOST;
   const t1 = performance.now();
   await engine.suggest(text.slice(0, 200), base);
   r.firstSuggestionMs = performance.now() - t1;
@@ -258,31 +187,13 @@ async function main(): Promise<void> {
   r["peers.nocache.p50"] = r[`suggest.ctx${HEAD}.cold.p50`];
   r["peers.nocache.ratio"] = r[`suggest.ctx${HEAD}.cold.p50`] / r[`suggest.ctx${HEAD}.warm.p50`];
 
-  // ---- transformers.js on the same folder and contexts: as many new tokens as our word took, plus one
-  // (the token that shows the word has ended), which is the least work any one-word suggestion needs
+  // ---- transformers.js on the same folder and contexts (benchParts.ts's peerTimes)
   if (!values["no-peers"]) {
     say("transformers.js peer");
-    const peer = await transformersPeer(modelDir);
-    try {
-      const n = Math.min(60, head.prefixes.length);
-      await peer.generate(head.prefixes[0], 2);
-      const times: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const wordTokens = Math.max(1, engine.tokenizer.encode(head.words[i] || " the").length);
-        // the same window our engine reads (the default, HEAD tokens)
-        const ids = engine.tokenizer.encode(head.prefixes[i]).slice(-HEAD);
-        const context = engine.tokenizer.decode(ids);
-        times.push(await peer.generate(context, wordTokens + 1));
-      }
-      const st = stats(times);
-      r["peers.transformersjs.p50"] = st.p50;
-      r["peers.transformersjs.p95"] = st.p95;
-      r["peers.transformersjs.ratioWarm"] = st.p50 / r[`suggest.ctx${HEAD}.warm.p50`];
-      if (exact) r["peers.transformersjs.ratioWarmExact"] = st.p50 / r[`suggest.exact.ctx${HEAD}.warm.p50`];
-      r["peers.transformersjs.ratioCold"] = st.p50 / r[`suggest.ctx${HEAD}.cold.p50`];
-    } finally {
-      await peer.dispose();
-    }
+    const st = putStats(r, "peers.transformersjs", await peerTimes(modelDir, engine, head), ["p50", "p95"]);
+    r["peers.transformersjs.ratioWarm"] = st.p50 / r[`suggest.ctx${HEAD}.warm.p50`];
+    if (exact) r["peers.transformersjs.ratioWarmExact"] = st.p50 / r[`suggest.exact.ctx${HEAD}.warm.p50`];
+    r["peers.transformersjs.ratioCold"] = st.p50 / r[`suggest.ctx${HEAD}.cold.p50`];
   }
 
   // ---- the compute floor
@@ -306,20 +217,10 @@ async function main(): Promise<void> {
   await exact?.dispose();
 
   // ---- through the model host process, as the extension sees it
-  const client = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: modelDir, threads });
+  const client = new ModelHostClient({ hostScript: join(ROOT, "dist", "modelHost.js"), modelPath: modelDir, threads, requestTimeoutMs: BENCH_TIMEOUT_MS });
   try {
     await client.ensureReady();
-    const times: number[] = [];
-    for (const p of head.prefixes) {
-      const s = performance.now();
-      await client.request("suggest", { text: p, offset: 0, options: base });
-      times.push(performance.now() - s);
-      // a typist's pause between two words, in which the host's background prefetch finishes (as engine.idle() above)
-      await sleep(WORD_PAUSE_MS);
-    }
-    const st = stats(times);
-    r[`host.ctx${HEAD}.warm.p50`] = st.p50;
-    r[`host.ctx${HEAD}.warm.p95`] = st.p95;
+    Object.assign(r, await hostHeadline(client, engine, text, head.prefixes, ""));
 
     // typing replay: keystrokes at 8 per second; each asks for a suggestion as the inline provider does
     const chars = Math.min(Number(values["replay-chars"]), text.length - 400);
@@ -389,26 +290,6 @@ async function main(): Promise<void> {
     r["eventLoopDelayMax"] = loop.max / 1e6;
     void answered;
 
-    // the attention panel's requests: the first heatmap's, then the rest (rollout, predictions, next words)
-    for (const T of [64, 256]) {
-      const words = text.split(/(?=\s)/);
-      let sample = "";
-      for (const w of words) {
-        if (engine.tokenizer.encode(sample + w).length > T) break;
-        sample += w;
-      }
-      const first: number[] = [];
-      const total: number[] = [];
-      for (let i = 0; i < 12; i++) {
-        const s = performance.now();
-        const a = await client.request("attention", { text: sample, maxTokens: T });
-        first.push(performance.now() - s);
-        await client.request("attentionDetails", { detailsId: a.detailsId });
-        total.push(performance.now() - s);
-      }
-      r[`attention.t${T}.first.p50`] = stats(first).p50;
-      r[`attention.t${T}.total.p50`] = stats(total).p50;
-    }
     const nq: number[] = [];
     for (const query of ["king", "apex", "function", "river", "red", "king - man + woman", "quickly", "table"]) {
       const s = performance.now();
@@ -423,6 +304,10 @@ async function main(): Promise<void> {
 
   // ---- the document memory
   Object.assign(r, await benchMemory(modelDir, threads, text, rounds, say));
+
+  r["machine.loadAverage1.idleEnd"] = loadavg()[0];
+  // ---- the same again under a fixed load on every core (benchBusy.ts)
+  if (!values["no-busy"]) Object.assign(r, await benchBusy({ modelDir, threads, text, head, idle: { ...r }, peers: !values["no-peers"], say }));
 
   report(r, values.json!);
 }
