@@ -2,6 +2,7 @@
 // The SVG is built as DOM nodes and serialised, so token text is escaped by the serialiser.
 import type { AttentionView } from "../../src/shared/attentionProtocol";
 import { colorScale } from "../../src/shared/colorScale";
+import { tokenGroups } from "../../src/shared/tokenDisplay";
 import { css, type Theme } from "./theme";
 import { svgNode as node, SVG_NS as SVG } from "../common/svg";
 import { type DeepReadonly } from "../common/store";
@@ -87,6 +88,8 @@ export function viewJson(v: DeepReadonly<AttentionView>): string {
     text: v.text,
     source: v.source,
     tokens: v.tokens,
+    // as lm-lens attention --json: the tokens of one character grouped on the first, concatenating to the text
+    display: tokenGroups(v.tokens).map((d) => d.display),
     shape: { layers: v.nLayer, heads: v.nHead, tokens: T },
     // the arrays are indexed from 0; a person reads layers and heads from 1, as the panel names them
     indexing: "attentions[l][h] is layer l + 1, head h + 1 (the panel's names count from 1); headMeans[l] is layer l + 1",
