@@ -65,7 +65,7 @@ for (const theme of (process.env.E2E_THEMES ?? "light,dark").split(",") as ("lig
         await shot(page!, `scripts-attention-${theme}`);
       });
 
-      await step("the heatmap exported as PNG carries the caption, the text and the colour scale", async () => {
+      await step("the heatmap exported as PNG and SVG carries the caption, the text and the colour scale", async () => {
         const frame = await findFrame(page!, ".tokens .token", 10);
         const canvas = await frame.locator("canvas.heatmap").first().boundingBox();
         await frame.locator("vscode-button", { hasText: /^PNG$/ }).first().click();
@@ -87,6 +87,21 @@ for (const theme of (process.env.E2E_THEMES ?? "light,dark").split(",") as ("lig
         t.diagnostic(`exported PNG ${file}: ${size.width} × ${size.height} px, ${statSync(copy).size} bytes (the heatmap on screen: ${canvas?.width.toFixed(0)} × ${canvas?.height.toFixed(0)} CSS px)`);
         // the picture with a title above it and the scale below it: taller than the heatmap alone
         assert.ok(canvas && size.height > canvas.height + 60, `${size.height} px high for a heatmap of ${canvas?.height} px`);
+        // the SVG says the same in text: caption, the text analysed, the scale; its axes name characters whole
+        await frame.locator("vscode-button", { hasText: /^SVG$/ }).first().click();
+        await page!.locator(".quick-input-widget").first().waitFor({ state: "visible", timeout: 15000 });
+        await page!.waitForTimeout(300);
+        await page!.keyboard.press("Enter");
+        let svg: string | undefined;
+        for (let i = 0; i < 60 && !svg; i++) {
+          svg = readdirSync(server!.workspace).find((f) => /^attention-.*\.svg$/.test(f));
+          if (!svg) await page!.waitForTimeout(250);
+        }
+        assert.ok(svg, "the SVG was saved in the workspace");
+        await page!.waitForTimeout(300);
+        const text = readFileSync(join(server!.workspace, svg), "utf8");
+        for (const said of ["lm-lens-5m · scripts.txt:1 · layer 1, average of 4 heads", "“The 中文 text 👍🏽 and مرحبا end.”", "attention weight", ">中 (1/3)<", ">👍🏽 (1/8)<"]) assert.ok(text.includes(said), `the SVG says ${said}`);
+        assert.ok(!text.includes("\uFFFD"), "no U+FFFD in the SVG");
       });
 
       await step("typing quickly into the cleared search box, ten times: no letter is lost", async () => {
