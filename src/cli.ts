@@ -13,58 +13,18 @@ import { loadWithinDeadline } from "./modelHost/loadWatchdog";
 import { explain } from "./modelHost/explain";
 import { readModelFolder, readRegularFile } from "./modelHost/modelFolder";
 import { charsForTokens } from "./core/attentionSource";
+import { parseVectorQuery, queryWords } from "./core/vectorQuery";
 import { errorMessage, escapeControls } from "./shared/errorLine";
-import { NeighbourSpace } from "./modelHost/neighbourSpace";
+import { NeighbourSpace, NotAWordError } from "./modelHost/neighbourSpace";
 import { hasPooled, UnknownWordError } from "./modelHost/pooled";
 import { MAX_ALTERNATIVES, MAX_VIEW_TOKENS, NEIGHBOUR_MODES, NEIGHBOURS_K, type NeighbourMode } from "./shared/vocabulary";
 import { DEFAULT_MEMORY_TOKENS, DEFAULT_SETTINGS } from "./core/settings";
+import { USAGE, usageOf } from "./cliUsage";
+import { tokenGroups } from "./shared/tokenDisplay";
 import { ghostText } from "./modelHost/ghostText";
 import type { DocumentMemory } from "./modelHost/documentMemory";
 import type { KvCache } from "./modelHost/onnxModel";
 
-const USAGE = `usage:
-  lm-lens predict [--model DIR] [--top K] [--exact] [--no-memory] [--json] [TEXT]
-      the K most likely next words after TEXT (default 5); without TEXT, reads JSON lines
-      {"context": "..."} on stdin and writes one JSON line {"words": [...], "ghost": "...", "ms": ...}
-      for each; --json's "ghost" is the ghost text the editor would show at TEXT's end with default
-      settings ("" when it would show none: the confidence gate, or inside a Markdown code fence);
-      the document memory (the last ${DEFAULT_MEMORY_TOKENS} tokens' states) is filled over the whole
-      TEXT first, as in the editor (on stdin it is kept between lines, as for a document being typed:
-      a context that goes on from the line before fills only its new tokens); --no-memory: the model alone;
-      --exact scores the words with the float32 weights only (as lmLens.quantizedWeights off)
-  lm-lens score [--model DIR] [--json] [--no-memory] [--window N] [--stride S] [--max-tokens M] FILE...
-      how well the model predicts each FILE, left to right: tokens, words, bits per byte and word
-      perplexity per file and overall; sliding windows of N tokens (default 256) moved by S (default
-      128), each token scored before it enters the memory; only the first M tokens of each file.
-      --json: one JSON line per file and a last one for all, with file, tokens, words, bitsPerByte and
-      wordPerplexity
-  lm-lens attention [--model DIR] [--max-tokens N] [--exact] [--no-memory] [--json] TEXT
-      attention probabilities [layer][head][query][key] over the tokens of TEXT (- reads TEXT from stdin;
-      a TEXT of more than N tokens (default 512) is cut at its start, at a word: its end is analysed;
-      the arrays count from 0: [0][0] is layer 1, head 1, as the text output and the panel name them);
-      --json also gives "nextWords" (the 10 most likely next words after TEXT: predict --top 10's list,
-      the memory of TEXT included unless --no-memory)
-      and "predictions" (per token, the 10 most likely next tokens: token-level, not words)
-  lm-lens explain [--model DIR] [--exact] [--no-memory] [--json] TEXT
-      why the model suggests its next word after TEXT (- reads TEXT from stdin): the word and its
-      probability (as predict --top 1 gives it), from the model alone and from the document memory;
-      what each part of the model (embeddings, each head, each MLP) added to its first token's logit,
-      the parts summing to it; the top tokens if the model stopped after each layer (layers and heads
-      counted from 1); and the word's probability with each earlier word of the window taken out.
-      --json prints one object: word, p, modelP, memoryP, share, token, logit, components [{name,
-      logit}], layers [{layer, top, tokenP, tokenRank}], removals [{start, end, text, p}]
-  lm-lens neighbours [--model DIR] [--space pooled|static|contextual] [--layer L] [--k K] [--metric cosine|euclidean] [--json] WORD
-      the K nearest whole words (default 10, at most 50) to WORD in one space:
-        pooled      (the default when the model folder has pooled.json and pooled.bin) each training-text
-                    word's hidden state at one layer, averaged over its uses in the training text; a word
-                    the index does not hold is reported as not in it (exit code 1)
-        static      the rows of the model's token embedding matrix (the default without pooled files)
-        contextual  each word's hidden state at layer L (default: the middle one) when it follows
-                    <|endoftext|> alone (runs the model over a few thousand words first)
-      WORD may also be a phrase ("red car", the mean of its words) or a sum ("she - he + man"); the
-      query's own words are left out. --json prints {"query": "...", "space": "...", "neighbours":
-      [{"word": "...", "similarity": 0.81}, ...]} (with "layer" for pooled and contextual), nearest first,
-      where "similarity" is the cosine similarity, or for --metric euclidean minus the Euclidean distance`;
 
 class UsageError extends Error {}
 
@@ -195,11 +155,27 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** A query word the model does not know, said in one line before the contextual index is built for nothing: 1; else 0. */
+function unknownWord(space: NeighbourSpace, query: string): number {
+  const parsed = parseVectorQuery(query);
+  const word = parsed.ok ? queryWords(parsed.query).find((w) => !space.knows(w)) : undefined;
+  if (word === undefined) return 0;
+  process.stderr.write(`${new NotAWordError(word).message}\n`);
+  return 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === "--help" || command === "-h" || command === "help") {
-    process.stdout.write(USAGE + "\n");
+    // `lm-lens help predict`: that command's usage
+    process.stdout.write((command === "help" && rest[0] ? usageOf(rest[0]) : USAGE) + "\n");
     return command ? 0 : 2;
+  }
+  // --help or -h anywhere before a `--` asks for the command's usage, not for its work
+  const flags = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (Object.hasOwn(FLAGS, command) && (flags.includes("--help") || flags.includes("-h"))) {
+    process.stdout.write(usageOf(command) + "\n");
+    return 0;
   }
   let parsed;
   try {
@@ -323,19 +299,29 @@ async function main(argv: string[]): Promise<number> {
       const nested = Array.from({ length: r.nLayer }, (_, l) =>
         Array.from({ length: r.nHead }, (_, h) => Array.from({ length: T }, (_, q) => Array.from(r.attentions.subarray(((l * r.nHead + h) * T + q) * T, ((l * r.nHead + h) * T + q + 1) * T)))),
       );
+      const shown = tokenGroups(r.tokens);
+      // a token as the text output names it: its group's text, and which part of the group it is
+      const named = (i: number) => {
+        const [first, last] = shown[i].group;
+        return `${JSON.stringify(shown[first].display)}${first === last ? "" : ` (token ${i - first + 1} of ${last - first + 1})`}`;
+      };
       if (values.json) {
         const words = r.nextWords.map((w) => ({ word: w.word, p: round(w.p) }));
         const predictions = r.predictions.map((row) => row.map((t) => ({ token: t.token, p: round(t.p) })));
         const cut = r.cutChars ?? 0;
-        process.stdout.write(JSON.stringify({ tokens: r.tokens.map((t) => t.text), attentions: nested, truncated: r.truncated || cut > 0, ...(cut > 0 ? { cutChars: cut } : {}), nextWords: words, predictions }) + "\n");
+        // display: the tokens of one character (or emoji) grouped, on the group's first token; they concatenate to
+        // the text analysed. bytes: each token's UTF-8 bytes in hex (a token may hold part of a character)
+        const display = shown.map((g) => g.display);
+        const bytes = r.tokens.map((t) => t.bytes.map((b) => b.toString(16).padStart(2, "0")).join(" "));
+        process.stdout.write(JSON.stringify({ tokens: r.tokens.map((t) => t.text), display, bytes, attentions: nested, truncated: r.truncated || cut > 0, ...(cut > 0 ? { cutChars: cut } : {}), nextWords: words, predictions }) + "\n");
       } else {
         const cut = r.cutChars ?? 0;
-        process.stdout.write(`${T} tokens${cut > 0 ? ` (the text's first ${cut} characters left out)` : r.truncated ? ` (truncated from ${r.totalTokens ?? "more"})` : ""}: ${r.tokens.map((t) => JSON.stringify(t.text)).join(" ")}\n`);
+        process.stdout.write(`${T} tokens${cut > 0 ? ` (the text's first ${cut} characters left out)` : r.truncated ? ` (truncated from ${r.totalTokens ?? "more"})` : ""}: ${shown.flatMap((g, i) => (g.group[0] !== i ? [] : [`${JSON.stringify(g.display)}${g.group[1] > i ? `×${g.group[1] - i + 1}` : ""}`])).join(" ")}\n`);
         nested.forEach((layer, l) =>
           layer.forEach((head, h) => {
             const last = head[T - 1];
             const best = last.map((w, k) => [w, k] as const).sort((a, b) => b[0] - a[0])[0];
-            process.stdout.write(`layer ${l + 1} head ${h + 1}: the last token attends most to ${JSON.stringify(r.tokens[best[1]].text)} (${best[0].toFixed(3)})\n`);
+            process.stdout.write(`layer ${l + 1} head ${h + 1}: the last token attends most to ${named(best[1])} (${best[0].toFixed(3)})\n`);
           }),
         );
         process.stdout.write(`next words: ${r.nextWords.map((w) => `${JSON.stringify(w.word)} ${(100 * w.p).toFixed(1)} %`).join(", ")}\n`);
@@ -395,6 +381,8 @@ async function main(argv: string[]): Promise<number> {
         const layer = values.layer === undefined ? Math.ceil(nLayer / 2) : /^[0-9]{1,4}$/.test(values.layer) && Number(values.layer) <= nLayer ? Number(values.layer) : NaN;
         if (Number.isNaN(layer)) throw new UsageError(`--layer must be an integer from 0 to ${nLayer} (got ${JSON.stringify(values.layer)})`);
         const space = NeighbourSpace.create(engine.folder, engine.model);
+        const word = unknownWord(space, positionals[0]);
+        if (word) return word;
         while (!(await space.buildIndex(60000)).done);
         r = await space.search({ query: positionals[0], mode, layer, metric, k });
       } finally {
@@ -405,7 +393,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         r = await NeighbourSpace.create(folder, null).search({ query: positionals[0], mode, layer: 0, metric, k });
       } catch (e) {
-        if (!(e instanceof UnknownWordError)) throw e;
+        if (!(e instanceof UnknownWordError || e instanceof NotAWordError)) throw e;
         // not an answer, and not a usage error: one line, exit code 1
         process.stderr.write(`${errorMessage(e)}\n`);
         return 1;
@@ -440,7 +428,8 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     // one short line, escaped: a path or an argument may hold a newline, an escape sequence or 100 KB (errorLine.ts)
-    process.stderr.write(`lm-lens: ${errorMessage(e)}\n${e instanceof UsageError ? `${USAGE}\n` : ""}`);
+    // a usage error is followed by the usage of the command given (all of it when the command is unknown)
+    process.stderr.write(`lm-lens: ${errorMessage(e)}\n${e instanceof UsageError ? `${usageOf(process.argv[2] ?? "")}\n` : ""}`);
     process.exitCode = e instanceof UsageError ? 2 : 1;
   },
 );

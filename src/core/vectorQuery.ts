@@ -76,7 +76,7 @@ export function parseVectorQuery(input: string): ParseResult {
       current = undefined;
       continue;
     }
-    if (!WORDLIKE.test(t.text)) return fail(`“${t.text}” is not a word: use letters or digits.`, t.at);
+    if (!WORDLIKE.test(t.text)) return fail(`“${t.text}” is not a word the model knows: a word has letters or digits.`, t.at);
     if (t.text.length > MAX_WORD_CHARS) return fail(`“${t.text.slice(0, 12)}…” is longer than ${MAX_WORD_CHARS} characters.`, t.at);
     if (!current) {
       if (terms.length >= MAX_TERMS) return fail(`At most ${MAX_TERMS} terms can be added or subtracted.`, t.at);

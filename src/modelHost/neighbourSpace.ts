@@ -10,7 +10,7 @@ import { pca } from "./pca";
 import { parseVectorQuery, queryWords, singleWord, type VectorQuery } from "../core/vectorQuery";
 import { buildWordIndex, INDEX_MIN_SHARE, type WordIndex } from "../core/wordIndex";
 import { readWordList } from "./wordList";
-import type { NeighboursRequest } from "../shared/hostProtocol";
+import { HostError, type NeighboursRequest } from "../shared/hostProtocol";
 import type { EmbeddedTerm, IndexProgress, NeighbourList } from "../shared/vocabulary";
 import { readTokenEmbedding, type TokenEmbedding } from "./embeddings";
 import { ModelFolderError, type ModelFolder } from "./modelFolder";
@@ -35,6 +35,18 @@ interface ContextIndex {
   start: KvCache | null;
   tables?: VectorTable[];
 }
+
+/**
+ * A query word the model does not know (CJK, an emoji, a symbol in a model trained on English text): no
+ * space answers it with neighbours, which would be the nearest words to noise.
+ */
+export class NotAWordError extends HostError {
+  constructor(word: string) {
+    super("notAWord", `“${word}” is not a word the model knows (its training text has no such word, and its vocabulary spells it byte by byte)`);
+  }
+}
+
+const wholeUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 export class NeighbourSpace {
   private context: ContextIndex | null = null;
@@ -226,12 +238,38 @@ export class NeighbourSpace {
     };
   }
 
+  /**
+   * Whether the model knows a word: the training text used it (words.txt, the whole-word index, in any
+   * case), or each of its tokens is whole characters. Byte-level BPE merges the bytes of every character
+   * its training text used often into tokens; a word it can spell only byte by byte ("中文", "😀" in an
+   * English model) is not one it read, and its "neighbours" would be the words nearest to noise.
+   */
+  knows(word: string): boolean {
+    const lexicon = this.folder.lexicon;
+    if (lexicon && (lexicon.has(word) || lexicon.has(word.toLowerCase()))) return true;
+    if (this.index.rowOf.has(word) || this.index.rowOf.has(word.toLowerCase())) return true;
+    const ids = this.folder.tokenizer.encode(` ${word}`);
+    return (
+      ids.length > 0 &&
+      ids.every((id) => {
+        try {
+          wholeUtf8.decode(this.folder.tokenizer.tokenBytes[id]);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+    );
+  }
+
   /** The k nearest index words to a query, with how the query was embedded and a 2-D map. */
   async search(req: NeighboursRequest): Promise<NeighbourList> {
     const t0 = performance.now();
     const parsed = parseVectorQuery(req.query);
     if (!parsed.ok) throw new TypeError(parsed.error);
     const q = parsed.query;
+    const unknown = queryWords(q).find((w) => !this.knows(w));
+    if (unknown !== undefined) throw new NotAWordError(unknown);
     const L = this.nLayer;
     const contextual = req.mode === "contextual";
     if (contextual && !(Number.isInteger(req.layer) && req.layer >= 0 && req.layer <= L)) throw new RangeError(`layer must be from 0 to ${L} (got ${req.layer})`);

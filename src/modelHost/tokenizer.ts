@@ -259,7 +259,7 @@ export function tokenRanges(tokenizer: { tokenBytes: readonly Uint8Array[]; toke
     // a token that ends inside a character covers the whole character
     let end = u16At[byteEnd];
     if (end === start && n > 0) end = start + 1;
-    out.push({ id, text: tokenizer.tokenText(id), start, end });
+    out.push({ id, text: tokenizer.tokenText(id), start, end, bytes: Array.from(tokenizer.tokenBytes[id] ?? []) });
   }
   return out;
 }

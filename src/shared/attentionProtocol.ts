@@ -234,7 +234,10 @@ const f32 = v.custom<Float32Array>((x) => x instanceof Float32Array, "a Float32A
 // what the views read of each token, word and prediction: a shape the extension never sends (a token that is
 // null, a NaN probability, 10^6 entries) is refused here instead of throwing deep in a view
 const finite = v.pipe(v.number(), v.finite());
-const tokensShape = v.pipe(v.array(v.object({ text: v.string(), start: finite, end: finite })), v.maxLength(MAX_VIEW_TOKENS));
+const byteShape = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255));
+/** a token's bytes: a BPE token of a GPT-2-family vocabulary is far shorter */
+const MAX_TOKEN_BYTES = 1024;
+const tokensShape = v.pipe(v.array(v.object({ text: v.string(), start: finite, end: finite, bytes: v.pipe(v.array(byteShape), v.maxLength(MAX_TOKEN_BYTES)) })), v.maxLength(MAX_VIEW_TOKENS));
 const wordsShape = v.pipe(v.array(v.object({ word: v.string(), p: finite })), v.maxLength(1000));
 const predictionsShape = v.pipe(v.array(v.pipe(v.array(v.object({ token: v.string(), p: finite })), v.maxLength(1000))), v.maxLength(MAX_VIEW_TOKENS));
 const placeShape = v.object({ start: v.number(), end: v.number(), weight: v.number(), token: v.string() });

@@ -161,7 +161,8 @@ interface Results {
 export type Method = keyof typeof PARAMS;
 export type Methods = { [M in Method]: { params: v.InferOutput<(typeof PARAMS)[M]>; result: Results[M] } };
 
-export type ErrorCode = "cancelled" | "superseded" | "model" | "input" | "internal" | "crashed" | "timeout" | "stopped";
+/** notAWord: a neighbours query names a word the model does not know (neighbourSpace.ts), so no space has neighbours for it */
+export type ErrorCode = "cancelled" | "superseded" | "model" | "input" | "notAWord" | "internal" | "crashed" | "timeout" | "stopped";
 
 /** A request's body: a method and its params. */
 export type HostRequest<M extends Method = Method> = { [K in M]: { method: K; params: Methods[K]["params"] } }[M];

@@ -44,6 +44,8 @@ export interface NeighboursScreen {
   query?: { text: string; origin: QueryOrigin };
   /** the search box's text could not be read (src/core/vectorQuery.ts's message) */
   queryError?: string;
+  /** the query names a word the model does not know ("中文", an emoji): the one line that says so; no space has a list */
+  notAWord?: string;
   options: NeighbourOptions;
   /** known after the first answer */
   nLayer?: number;
@@ -162,6 +164,7 @@ const screenShape = v.object({
   source: v.optional(text),
   query: v.optional(v.object({ text, origin: v.picklist(["editor", "typed", "neighbour"]) })),
   queryError: v.optional(text),
+  notAWord: v.optional(text),
   options: v.object({ k: intIn(NEIGHBOURS_K.min, NEIGHBOURS_K.max), metric, layer: intIn(0, MAX_NEIGHBOUR_LAYERS) }),
   nLayer: v.optional(intIn(0, MAX_NEIGHBOUR_LAYERS)),
   follow: v.boolean(),

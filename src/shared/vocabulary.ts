@@ -32,6 +32,11 @@ export interface ViewToken {
   start: number;
   /** where it ends in the analysed text (exclusive), in UTF-16 code units */
   end: number;
+  /**
+   * its UTF-8 bytes (empty for a special token): a token may hold part of a character, which its text
+   * cannot show (U+FFFD); tokenDisplay.ts's tokenGroups reads them to show whole characters
+   */
+  bytes: number[];
 }
 
 /** A token of an attention result: what the views show of it, and its id in the model's vocabulary. */

@@ -255,7 +255,7 @@ export class AttentionController {
       id: nextViewId++,
       model: r.model,
       text: r.text,
-      tokens: r.tokens.map((t) => ({ text: t.text, start: t.start, end: t.end })),
+      tokens: r.tokens.map((t) => ({ text: t.text, start: t.start, end: t.end, bytes: t.bytes })),
       nLayer: r.nLayer,
       nHead: r.nHead,
       attentions: new Float32Array(0),

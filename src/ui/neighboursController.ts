@@ -235,7 +235,7 @@ export class NeighboursController {
     this.work?.cancel();
     const work = (this.work = new CancelSource());
     const loading = (s: NeighbourListState): NeighbourListState => ({ loading: true, ...(s.list ? { list: s.list } : {}) });
-    this.screen = { ...this.screen, ...(allLists ? { pooled: loading(this.screen.pooled), static: loading(this.screen.static) } : {}), contextual: loading(this.screen.contextual) };
+    this.screen = { ...this.screen, notAWord: undefined, ...(allLists ? { pooled: loading(this.screen.pooled), static: loading(this.screen.static) } : {}), contextual: loading(this.screen.contextual) };
     this.sendState();
     this.running = this.run(q, work, allLists);
   }
@@ -250,8 +250,17 @@ export class NeighboursController {
       this.screen = { ...this.screen, [mode]: { loading: false, list } };
     } catch (e) {
       if (isCancellation(e, token)) return false;
+      if (this.notAWord(e)) return false;
       this.screen = { ...this.screen, [mode]: { loading: false, error: message(e) } };
     }
+    this.sendState();
+    return true;
+  }
+
+  /** No space has neighbours for a word the model does not know: one message, no list, nothing more asked (true). */
+  private notAWord(e: unknown): boolean {
+    if ((e as { code?: unknown } | null)?.code !== "notAWord") return false;
+    this.screen = { ...this.screen, notAWord: message(e), pooled: { loading: false }, static: { loading: false }, contextual: { loading: false } };
     this.sendState();
     return true;
   }
@@ -276,7 +285,7 @@ export class NeighboursController {
       this.learnLayers(list.nLayer);
       this.screen = { ...this.screen, contextual: { loading: false, list } };
     } catch (e) {
-      if (isCancellation(e, token)) return;
+      if (isCancellation(e, token) || this.notAWord(e)) return;
       this.screen = { ...this.screen, contextual: { loading: false, error: message(e) } };
     }
     this.sendState();

@@ -1,11 +1,14 @@
 // The guided tour (contributes.walkthroughs "lmLens.tour"): commands that set up each step for real, on a
 // sample story (media/tour/sample.txt, our own text) opened as an untitled document the user can type in.
 // What the steps' text claims about the model (which head links a verb to its subject, which words sit near
-// "father") is checked against the shipped model by test/unit/tour.test.ts, using TOUR below.
+// "father") is checked against the shipped model by test/unit/tour.test.ts, using TOUR below. Each step first
+// tidies the workbench (walkthrough.ts's tidyTour): the story in the first group, the walkthrough's one tab
+// and the panels in the group beside it.
 import * as vscode from "vscode";
 import { readFileSync } from "node:fs";
 import { AttentionPanel, type AttentionDeps } from "./attentionPanel";
 import { NEIGHBOURS_VIEW_ID } from "./neighboursView";
+import { tidyTour } from "./walkthrough";
 
 export const TOUR = {
   /** the sample story, relative to the extension's folder */
@@ -76,6 +79,7 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
 
   return vscode.Disposable.from(
     vscode.commands.registerCommand(TOUR_COMMANDS.openSample, async () => {
+      await tidyTour(deps.extensionId, "sample");
       const doc = await vscode.workspace.openTextDocument({ content: sampleText(), language: "plaintext" });
       const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
       const end = doc.positionAt(doc.getText().length);
@@ -85,6 +89,7 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
       await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
     }),
     vscode.commands.registerCommand(TOUR_COMMANDS.whyThisWord, async () => {
+      await tidyTour(deps.extensionId, "suggestions");
       // from the walkthrough page no text editor is active: bring the sample back, cursor where it was
       const editor = await sampleEditor();
       if (editor.selection.isEmpty && editor.selection.active.isEqual(new vscode.Position(0, 0))) {
@@ -98,6 +103,7 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
       await vscode.commands.executeCommand("lmLens.whyThisWord");
     }),
     vscode.commands.registerCommand(TOUR_COMMANDS.memory, async () => {
+      await tidyTour(deps.extensionId, "memory");
       // the cursor after "the hair was still", the story's memory filled, a fresh suggestion that reads it
       const editor = await sampleEditor();
       const end = editor.document.positionAt(editor.document.getText().length);
@@ -108,6 +114,7 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
       await vscode.commands.executeCommand("lmLens.whyThisWord");
     }),
     vscode.commands.registerCommand(TOUR_COMMANDS.attention, async () => {
+      await tidyTour(deps.extensionId, "attention");
       const editor = await sampleEditor();
       const range = select(editor, TOUR.subjectSentence);
       if (!range) return;
@@ -115,6 +122,7 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
       await AttentionPanel.showRange(deps, editor, range, { layer, head, tab: "heatmap" }, looking);
     }),
     vscode.commands.registerCommand(TOUR_COMMANDS.neighbours, async () => {
+      await tidyTour(deps.extensionId, "neighbours");
       const editor = await sampleEditor();
       if (!select(editor, TOUR.neighbourWord, true)) return;
       await vscode.commands.executeCommand(`${NEIGHBOURS_VIEW_ID}.focus`);
@@ -122,6 +130,7 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
       await vscode.window.showTextDocument(editor.document, editor.viewColumn);
     }),
     vscode.commands.registerCommand(TOUR_COMMANDS.layers, async () => {
+      await tidyTour(deps.extensionId, "layers");
       const editor = await sampleEditor();
       const range = select(editor, TOUR.rolloutSentence);
       if (!range) return;

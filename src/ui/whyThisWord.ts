@@ -26,7 +26,10 @@ export function explainParams(document: Pick<SourceDocument, "getText">, cursor:
  * overlaps a span when they share a character; white space counts, as a removal's span holds the white
  * space before its word as the token " hair" does.
  */
-export function spanTokens(span: { start: number; end: number }, textOffset: number, tokens: readonly ViewToken[], viewOffset: number): [number, number] | null {
+/** what placing a span reads of a token: where it lies in the text */
+type TokenSpan = Pick<ViewToken, "start" | "end">;
+
+export function spanTokens(span: { start: number; end: number }, textOffset: number, tokens: readonly TokenSpan[], viewOffset: number): [number, number] | null {
   const start = textOffset + span.start - viewOffset;
   const end = textOffset + span.end - viewOffset;
   let first = -1;
@@ -41,13 +44,13 @@ export function spanTokens(span: { start: number; end: number }, textOffset: num
 }
 
 /** The first token of a view at or after document offset `at` (tokens.length: none). */
-export function firstTokenFrom(at: number, tokens: readonly ViewToken[], viewOffset: number): number {
+export function firstTokenFrom(at: number, tokens: readonly TokenSpan[], viewOffset: number): number {
   const i = tokens.findIndex((t) => viewOffset + t.end > at);
   return i < 0 ? tokens.length : i;
 }
 
 /** The explanation placed on the view: each removal's tokens, and where the prediction's window starts among them. */
-export function whyDone(x: Explanation, textOffset: number, tokens: readonly ViewToken[], viewOffset: number, suggestion: string): WhyDone {
+export function whyDone(x: Explanation, textOffset: number, tokens: readonly TokenSpan[], viewOffset: number, suggestion: string): WhyDone {
   return {
     state: "done",
     explanation: x,

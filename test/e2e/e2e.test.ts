@@ -7,40 +7,11 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { ROOT, startCodeServer, type CodeServer } from "./codeServer";
 import { checkWhyThisWord, neighbourWords } from "./whyThisWord";
+import { openTour, tourStep } from "./walkthrough";
 import { GHOST, currentLine, evidenceStep, ourLogLines, editorLines, editorTab, findFrame, ghostText, openFile, openWorkbench, runCommand, settledEditorFocus, shot, statusMenu, typeAndAccept } from "./workbench";
 
 /** The frame of our attention webview, once its token strip has tokens. */
 const attentionFrame = (page: Page) => findFrame(page, ".tokens .token");
-
-/** The LM Lens walkthrough, opened as a user does: Welcome: Open Walkthrough... */
-async function openTour(page: Page): Promise<void> {
-  // the picker's list is virtual and fills as walkthroughs load: filter first, then wait for our row (a
-  // clean-clone run once waited 15 s for the row unfiltered); a picker that closed is opened once more
-  for (let attempt = 0; ; attempt++) {
-    await runCommand(page, "Welcome: Open Walkthrough...");
-    try {
-      await page.locator(".quick-input-widget .quick-input-box input").first().fill("Look inside LM Lens", { timeout: 5000 });
-      await page.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Look inside LM Lens"]', { timeout: 15000 });
-      break;
-    } catch (e) {
-      if (attempt >= 1) throw e;
-      await page.keyboard.press("Escape");
-    }
-  }
-  await page.keyboard.press("Enter");
-  await page.locator(".gettingStartedContainer").first().waitFor({ state: "visible", timeout: 15000 });
-  await page.waitForTimeout(500);
-}
-
-/** Expand a walkthrough step by its title and press its button. */
-async function tourStep(page: Page, title: string, button: string): Promise<void> {
-  const container = page.locator(".gettingStartedContainer").first();
-  const step = container.locator(".getting-started-step", { hasText: title }).first();
-  await step.click();
-  await page.waitForTimeout(400);
-  // the step's own link: another step's text may name the same command ("Why This Word?")
-  await step.locator("a, .monaco-button", { hasText: button }).last().click();
-}
 
 /** The extension's "first heatmap" log lines, in order: one per attention request (command -> drawn). */
 const HEATMAP_LINE = /attention: \d+ tokens, first heatmap (\d+) ms after the command/;

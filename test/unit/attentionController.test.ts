@@ -37,8 +37,8 @@ function editor(text: string, start: number, end = start, d = doc(text)): Editor
 }
 
 /** tokens of the fake model: a word with the white space before it */
-function tokenize(text: string): { id: number; text: string; start: number; end: number }[] {
-  return [...text.matchAll(/\s*\S+/g)].map((m, id) => ({ id, text: m[0], start: m.index, end: m.index + m[0].length }));
+function tokenize(text: string): { id: number; text: string; start: number; end: number; bytes: number[] }[] {
+  return [...text.matchAll(/\s*\S+/g)].map((m, id) => ({ id, text: m[0], start: m.index, end: m.index + m[0].length, bytes: [...new TextEncoder().encode(m[0])] }));
 }
 
 const L = 2;

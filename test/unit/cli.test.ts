@@ -110,3 +110,30 @@ test("attention --json gives the numbers the panel shows (the model host's answe
     client.dispose();
   }
 });
+
+test("--help or -h on any command prints that command's usage on stdout and exits 0; a usage error shows that command's usage", () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 30000 });
+  for (const command of ["predict", "score", "attention", "explain", "neighbours"]) {
+    for (const flag of ["--help", "-h"]) {
+      const r = run([command, flag]);
+      assert.equal(r.status, 0, `${command} ${flag}: ${r.stderr}`);
+      assert.equal(r.stderr, "");
+      assert.match(r.stdout, new RegExp(`^usage:\\n  lm-lens ${command} \\[`));
+      // only this command's usage
+      for (const other of ["predict", "score", "attention", "explain", "neighbours"].filter((c) => c !== command)) assert.doesNotMatch(r.stdout, new RegExp(`lm-lens ${other} \\[`));
+    }
+  }
+  // after other arguments too, and without loading the model
+  const late = run(["attention", "--json", "some text", "--help"]);
+  assert.equal(late.status, 0);
+  assert.match(late.stdout, /"display" the same tokens as\s+text to show/);
+  assert.match(run(["help", "score"]).stdout, /^usage:\n {2}lm-lens score \[/);
+  const all = run(["--help"]);
+  assert.equal(all.status, 0);
+  for (const c of ["predict", "score", "attention", "explain", "neighbours"]) assert.match(all.stdout, new RegExp(`lm-lens ${c} \\[`));
+  assert.match(all.stdout, /lm-lens COMMAND --help \(or -h\): that command's usage/);
+  const bad = run(["predict", "--top", "x", "the"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^lm-lens: --top must be an integer from 1 to 50 \(got "x"\)\nusage:\n {2}lm-lens predict \[/);
+  assert.doesNotMatch(bad.stderr, /lm-lens score \[/);
+});

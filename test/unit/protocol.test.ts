@@ -152,7 +152,7 @@ test("validateFromWebviewMessage checks the envelope and its body", () => {
 test("isToWebviewMessage checks tensor sizes against the token count", () => {
   const T = 2;
   const data = {
-    tokens: [{ text: "a", start: 0, end: 1 }, { text: "b", start: 1, end: 2 }],
+    tokens: [{ text: "a", start: 0, end: 1, bytes: [0x61] }, { text: "b", start: 1, end: 2, bytes: [0x62] }],
     nLayer: 1,
     nHead: 2,
     attentions: new Float32Array(1 * 2 * T * T),
@@ -305,7 +305,7 @@ test("validateFromWebview: whatever it is given, it refuses it or returns a fres
 
 test("isToWebviewMessage refuses shapes the webview would index into wrongly", () => {
   const T = 2;
-  const tokens = [{ text: "a", start: 0, end: 1 }, { text: "b", start: 1, end: 2 }];
+  const tokens = [{ text: "a", start: 0, end: 1, bytes: [0x61] }, { text: "b", start: 1, end: 2, bytes: [0x62] }];
   const shown = { layer: 0, head: null, matrix: new Float32Array(T * T) };
   const pending = { tokens, nLayer: 1, nHead: 2, attentions: new Float32Array(0), headMeans: new Float32Array(0), rollout: new Float32Array(0), predictions: [], nextWords: [], pending: true, shown };
   const state = (data: unknown) => ({ messageId: 1, body: { type: "state", data } });

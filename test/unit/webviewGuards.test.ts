@@ -9,7 +9,7 @@ const state = (patch: Record<string, unknown> = {}) => ({
   body: {
     type: "state",
     data: {
-      tokens: [{ text: "the", start: 0, end: 3 }],
+      tokens: [{ text: "the", start: 0, end: 3, bytes: [0x74, 0x68, 0x65] }],
       nLayer: 1,
       nHead: 1,
       pending: true,
@@ -33,6 +33,8 @@ test("attention webview: shapes the extension never sends are refused, not drawn
     ["a null token", { tokens: [null] }],
     ["a token that is a number", { tokens: [7] }],
     ["a token without text", { tokens: [{ start: 0, end: 1 }] }],
+    ["a token without its bytes", { tokens: [{ text: "a", start: 0, end: 1 }] }],
+    ["a token byte of 256", { tokens: [{ text: "a", start: 0, end: 1, bytes: [256] }] }],
     ["a NaN word probability", { nextWords: [{ word: " x", p: NaN }] }],
     ["a word that is not a string", { nextWords: [{ word: 5, p: 0.1 }] }],
     ["a prediction row of nulls", { predictions: [[null]] }],

@@ -4,7 +4,8 @@
 import { type AttentionView, type DetailsMessage, type ExportFormat, type FromWebview, type LastWord, type MemoryPlacesMessage, type ToWebview, type WhyMessage } from "../../src/shared/attentionProtocol";
 import { createStore } from "../common/store";
 import { connect } from "../common/vscodeApi";
-import { heatmapSvg, linesSvg, viewJson } from "./exporters";
+import { framedPng, heatmapSvg, linesSvg, viewJson } from "./exporters";
+import { shortQuote } from "../../src/shared/tokenDisplay";
 import { type Cell } from "./heatmap";
 import { type Change, type State, type Tab, type UiState, MEAN, initialState, restore } from "./state";
 import { readTheme } from "./theme";
@@ -121,13 +122,19 @@ export function revealPlace(start: number, end: number): void {
 export function exportAs(format: ExportFormat): void {
   const s = store.get();
   if (!s.view || s.view.pending) return;
-  const caption = `${s.view.model} · ${s.view.source.label} · ${s.ui.tab === "rollout" ? "attention rollout" : selectionName(s)}`;
+  const rollout = s.ui.tab === "rollout";
+  // a shared picture says what it shows: the model, the source, the layer and head, the text, the scale
+  const title = {
+    caption: `${s.view.model} · ${s.view.source.label} · ${rollout ? `attention rollout through all ${s.view.nLayer} layers` : selectionName(s)}`,
+    text: `“${shortQuote(s.view.text, 90)}”`,
+    scale: rollout ? "rollout weight" : "attention weight",
+  };
   const lines = s.ui.tab === "lines" ? linesSvgRoot(s) : undefined;
   let data: string;
   if (format === "json") data = viewJson(s.view);
-  else if (format === "png") data = (s.ui.tab === "rollout" ? rollCanvas : heatCanvas).toDataURL("image/png");
-  else if (lines) data = linesSvg(lines, caption, s.theme);
-  else data = heatmapSvg(s.ui.tab === "rollout" ? s.view.rollout : currentMatrix(s), labels(s), caption, s.theme);
+  else if (format === "png") data = framedPng(rollout ? rollCanvas : heatCanvas, title, s.theme);
+  else if (lines) data = linesSvg(lines, title, s.theme);
+  else data = heatmapSvg(rollout ? s.view.rollout : currentMatrix(s), labels(s), title, s.theme);
   send({ type: "export", format, data });
 }
 

@@ -1,5 +1,5 @@
 // What the views compute from the state (read-only): the matrix shown, labels, sizes.
-import { visibleWhitespace } from "../../src/shared/tokenDisplay";
+import { tokenGroups, tokenLabel, type TokenDisplay } from "../../src/shared/tokenDisplay";
 import { type Layout } from "./heatmap";
 import { MEAN, type ReadState } from "./state";
 import { panels } from "./skeleton";
@@ -8,9 +8,20 @@ export function T(s: ReadState): number {
   return s.view?.tokens.length ?? 0;
 }
 
+/** the tokens' displays, for the tokens they were worked out for (a new view brings new tokens): a cache, not state */
+let shownFor: { tokens: unknown; shown: TokenDisplay[] } | undefined;
+
+/** How each token of the view reads: the tokens of one character or emoji grouped (tokenDisplay.ts). */
+export function displays(s: ReadState): TokenDisplay[] {
+  const tokens = s.view?.tokens ?? [];
+  if (shownFor?.tokens !== tokens) shownFor = { tokens, shown: tokenGroups(tokens) };
+  return shownFor.shown;
+}
+
 export function labels(s: ReadState, max = 18): string[] {
-  return (s.view?.tokens ?? []).map((t) => {
-    const text = visibleWhitespace(t.text) || "∅";
+  const shown = displays(s);
+  return shown.map((_d, i) => {
+    const text = tokenLabel(shown, i);
     const chars = [...text];
     return chars.length <= max ? text : chars.slice(0, max - 1).join("") + "…";
   });

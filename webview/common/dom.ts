@@ -50,3 +50,15 @@ export function moveFocus(items: readonly HTMLElement[], key: string, horizontal
   items[to].focus();
   return true;
 }
+
+/**
+ * Ctrl+A (⌘A) in a text field selects its text at once, and VS Code's webview host, which hears every key
+ * a webview does not keep, answers it with its own "select all" a moment later: that one selects what was
+ * typed since, and the next key replaces it (Ctrl+A, Backspace and "walked" typed quickly gave "alked").
+ * The key stays in the field, whose own selection is the one the user asked for.
+ */
+export function keepSelectAllInField(field: HTMLElement): void {
+  field.addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "a") e.stopPropagation();
+  });
+}

@@ -6,7 +6,7 @@
 // src/shared/neighboursProtocol.ts. All text goes in through textContent (el()). This file: the wiring of
 // messages and DOM events to the actions, of the store to render, and the start.
 import { isNeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
-import { moveFocus } from "../common/dom";
+import { keepSelectAllInField, moveFocus } from "../common/dom";
 import { isDefined, setFieldValue, whenDefined } from "../common/toolkit";
 import { READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { LISTS } from "./state";
@@ -54,6 +54,7 @@ for (const id of LISTS) {
   });
 }
 
+keepSelectAllInField(searchInput);
 searchInput.addEventListener("keydown", (e) => {
   if (e.key !== "Enter" || e.isComposing) return;
   e.preventDefault();

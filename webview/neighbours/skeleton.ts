@@ -37,6 +37,8 @@ export const findButton = el("vscode-button", { text: "Find", attrs: { appearanc
 // not pass it on), so Enter in the field and the button each search directly
 const searchRow = el("div", { className: "search-row", attrs: { role: "search" } }, [searchInput, findButton]);
 export const queryErrorEl = el("p", { className: "error", attrs: { role: "alert", hidden: true } });
+/** the query names a word the model does not know: this says so, and no list or map shows */
+export const notAWordEl = el("p", { className: "not-a-word-message", attrs: { role: "alert", hidden: true } });
 export const kInput = el("input", { id: "k", attrs: { type: "range", min: NEIGHBOURS_K.min, max: NEIGHBOURS_K.max, step: 1, value: NEIGHBOURS_K.default } }) as HTMLInputElement;
 export const kOut = el("output", { className: "k-value", attrs: { for: "k" } });
 export const metricPick = el("vscode-dropdown", { id: "metric", attrs: { "aria-labelledby": "metric-label", title: `${explain.cosine}\n${explain.euclidean}` } }, [
@@ -74,6 +76,7 @@ root.append(
   chipsEl,
   searchRow,
   queryErrorEl,
+  notAWordEl,
   el("div", { className: "controls", attrs: { role: "toolbar", "aria-label": "Neighbour options" } }, [
     // each label with its control, so that a narrow side bar wraps them together
     el("span", { className: "pair" }, [el("label", { attrs: { for: "k" }, text: "k" }), kInput, kOut]),

@@ -6,7 +6,7 @@ import { type AttentionView } from "../../../src/shared/attentionProtocol";
 import { type ReadState } from "../state";
 import { type DeepReadonly } from "../../common/store";
 import { nextWordsTitle, nextWordsEl, nextWordsNote, predictionsTitle, predictionsEl, beforeEl, main } from "../skeleton";
-import { predictionWindow } from "../derived";
+import { labels, predictionWindow } from "../derived";
 import { type ViewEvents } from "./events";
 
 /** "12.3%", and "<0.1%" for a probability that is not 0 but would read as 0.0% */
@@ -115,7 +115,8 @@ export function renderNext(s: ReadState, on: ViewEvents): void {
   const marked = suggestedIndex(view);
   nextWordsEl.replaceChildren(...view.nextWords.map((w, i) => bar(`${i === marked ? "➜ " : ""}${w.word.trim() || visibleWhitespace(w.word)}`, w.p, i === marked, i === marked ? "the suggested word" : undefined)));
   if (!tok) return;
-  const lab = visibleWhitespace(tok.text);
+  // the token as the chips and axes name it (part of a character: the character, and which part)
+  const lab = labels(s, 40)[q];
   const actual = view.tokens[q + 1]?.text;
   predictionsTitle.textContent = `Next token after “${lab}” (token ${q})`;
   predictionsTitle.title = "Token level: the model's 10 most likely next tokens at this position (tokens, not whole words); ✓ marks the token that actually follows.";

@@ -6,7 +6,7 @@ import { type ReadState } from "../state";
 import { type DeepReadonly } from "../../common/store";
 import { tokensEl } from "../skeleton";
 import { type ViewEvents } from "./events";
-import { predictionWindow } from "../derived";
+import { displays, predictionWindow } from "../derived";
 import { removalChange } from "./why";
 
 /**
@@ -22,15 +22,21 @@ function buildTokens(s: ReadState, on: ViewEvents): void {
     return;
   }
   const docChars = s.view.source.documentChars;
+  const shown = displays(s);
   tokensEl.replaceChildren(
     ...s.view.tokens.map((t, i) => {
       // a token that reaches past the document's text belongs to the suggestion (" red" takes the space typed before it)
       const ghost = t.end > docChars;
+      // the tokens of one character (or emoji) are drawn as one chip: the first holds the text, the rest join it
+      const d = shown[i];
+      const [first, last] = d.group;
+      const part = first === last ? "" : i === first ? " group-first" : i === last ? " group-rest group-last" : " group-rest";
+      const what = first === last ? JSON.stringify(t.text) : `part ${i - first + 1} of ${last - first + 1} of ${JSON.stringify(shown[first].display)} (tokens ${first}–${last})`;
       const chip = el("span", {
         id: `tok-${i}`,
-        className: ghost ? "token ghost" : "token",
-        attrs: { role: "option", "aria-selected": "false", title: `token ${i}${ghost ? " (the suggested word, not yet in the document)" : ""}: ${JSON.stringify(t.text)}` },
-      }, [el("span", { className: "text", text: visibleWhitespace(t.text) || "∅" }), el("sub", { text: String(i) })]);
+        className: `${ghost ? "token ghost" : "token"}${part}`,
+        attrs: { role: "option", "aria-selected": "false", title: `token ${i}${ghost ? " (the suggested word, not yet in the document)" : ""}: ${what}${d.bytes ? `, bytes ${d.bytes}` : ""}` },
+      }, [el("span", { className: "text", text: i === first ? visibleWhitespace(d.display) || (d.bytes ? `‹${d.bytes}›` : "∅") : "" }), el("sub", { text: String(i) })]);
       chip.addEventListener("mouseenter", () => on.hoverToken(i));
       chip.addEventListener("mouseleave", () => on.hoverToken(null));
       chip.addEventListener("click", () => on.choose(i));

@@ -2,7 +2,7 @@
 // copy and save buttons are enabled once there is a list.
 import { setChecked, setPickerOptions, setPickerValue } from "../../common/toolkit";
 import { LISTS, type ReadState } from "../state";
-import { kInput, kOut, metricPick, layerPick, followBox, queryErrorEl, copyButton, jsonButton, csvButton } from "../skeleton";
+import { kInput, kOut, metricPick, layerPick, followBox, queryErrorEl, notAWordEl, root, copyButton, jsonButton, csvButton } from "../skeleton";
 
 export function renderControls(s: ReadState): void {
   const sc = s.screen;
@@ -17,6 +17,10 @@ export function renderControls(s: ReadState): void {
   setChecked(followBox, sc.follow);
   queryErrorEl.textContent = sc.queryError ?? "";
   queryErrorEl.hidden = !sc.queryError;
+  // a word the model does not know: one message in place of the lists and the map (media/neighbours.css)
+  notAWordEl.textContent = sc.notAWord ? `${sc.notAWord}. Try a word of the training text's language.` : "";
+  notAWordEl.hidden = !sc.notAWord;
+  root.classList.toggle("not-a-word", !!sc.notAWord);
 }
 
 export function renderExportButtons(s: ReadState): void {
