@@ -30,7 +30,8 @@ export class DocumentMemories {
   /** Final hidden states of tokens run after a cache, on the float32 weights: how a memory is filled. */
   readonly runner: HiddenRunner<KvCache> = {
     hidden: async (cache, tokens) => {
-      const r = await this.model.run(cache, tokens, { finalHidden: true });
+      // no logits: the states are all the memory keeps
+      const r = await this.model.run(cache, tokens, { finalHidden: true, noLogits: true });
       const states = r.finalHidden!;
       if (this.params.unit) {
         // keys of unit length, as the queries (MemoryParams.unit)

@@ -48,6 +48,8 @@ export interface RunWants {
   finalHidden?: boolean;
   /** logits of every new position, not only the last */
   allLogits?: boolean;
+  /** no logits (the result's are empty): the unembedding is skipped (the memory's fill keeps only states) */
+  noLogits?: boolean;
   /**
    * The caller accepts the 8-bit weights (SessionOptions.quantize): the word search's runs ask for them.
    * They serve only runs of at most FAST_MAX_TOKENS new tokens without attentions, hidden states or
@@ -417,7 +419,7 @@ export class OnnxModel {
     if (P + T > cfg.nPositions) throw new RangeError(`${P + T} tokens exceed the model's ${cfg.nPositions} positions`);
     for (const id of ids) if (!(id >= 0 && id < cfg.vocabSize)) throw new RangeError(`token id ${id} is outside the vocabulary (${cfg.vocabSize})`);
     const feeds = this.feeds(cache, ids, P);
-    const fetches = ["logits"];
+    const fetches = wants.noLogits ? [] : ["logits"];
     if (this.io.hasPast && !lazy) for (let i = 0; i < cfg.nLayer; i++) fetches.push(`present.${i}.key`, `present.${i}.value`);
     if (wants.attentions) {
       if (!this.io.hasAttentions) throw new ModelFolderError(`${this.path}: this model's attention probabilities cannot be shown: ${this.io.attentionProblem ?? "it has no attentions.* outputs"}`, this.path);
@@ -436,8 +438,8 @@ export class OnnxModel {
       this.fast !== undefined && wants.fast === true && T <= FAST_MAX_TOKENS && !wants.attentions && !wants.hidden && !wants.allLogits && (!wants.finalHidden || this.fast.outputNames.includes(finalName));
     const out = await (fast ? this.fast! : this.session).run(feeds, fetches);
     const V = cfg.vocabSize;
-    const all = out.logits.data as Float32Array;
-    const logits = wants.allLogits ? all : all.slice((T - 1) * V, T * V);
+    const all = wants.noLogits ? new Float32Array(0) : (out.logits.data as Float32Array);
+    const logits = wants.allLogits || wants.noLogits ? all : all.slice((T - 1) * V, T * V);
     const next: KvCache = lazy
       ? { ids: [...cache.ids, ...ids], tensors: null, base: cache }
       : {
@@ -462,10 +464,7 @@ export class OnnxModel {
   /** the memory's dot-product session, made on first use */
   private dotSession: Promise<ort.InferenceSession> | undefined;
 
-  /**
-   * keys [count, dim] · h [dim] -> [count]: the document memory's match of a state against every entry,
-   * in onnxruntime's MatMul (several times faster than a JavaScript loop at thousands of entries).
-   */
+  /** keys [count, dim] · h [dim] -> [count]: the memory's match of a state against every entry (MatMul: several times a JS loop's speed) */
   async dots(keys: Float32Array, count: number, h: Float32Array): Promise<Float32Array> {
     const D = this.config.nEmbd;
     this.dotSession ??= ort.InferenceSession.create(matmulGraph(["n", D], [D, 1]), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all" });
