@@ -121,7 +121,7 @@ export class AttentionPanel implements vscode.Disposable {
     this.panel.webview.html = webviewHtml(this.panel.webview, deps.extensionUri, {
       title: "Attention",
       script: "attention.js",
-      styles: ["common.css", "attention.css", "why.css", "sampling.css"],
+      styles: ["common.css", "attention.css", "why.css", "sampling.css", "heads.css"],
       toolkit: true,
     });
     this.hoverDecoration = vscode.window.createTextEditorDecorationType({

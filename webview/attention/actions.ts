@@ -119,13 +119,20 @@ export function revealPlace(start: number, end: number): void {
   send({ type: "revealPlace", start, end });
 }
 
+/** "layer 2, heads 1, 3 and 4, one colour each": what the lines view's every-head overlay shows */
+function everyHeadName(nHead: number, layer: number, hidden: readonly number[]): string {
+  const shown = Array.from({ length: nHead }, (_, h) => h).filter((h) => !hidden.includes(h)).map((h) => String(h + 1));
+  const list = shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}` : (shown[0] ?? "none");
+  return `layer ${layer + 1}, head${shown.length === 1 ? "" : "s"} ${list}, one colour each`;
+}
+
 export function exportAs(format: ExportFormat): void {
   const s = store.get();
   if (!s.view || s.view.pending) return;
   const rollout = s.ui.tab === "rollout";
   // a shared picture says what it shows: the model, the source, the layer and head, the text, the scale
   const title = {
-    caption: `${s.view.model} · ${s.view.source.label} · ${rollout ? `attention rollout through all ${s.view.nLayer} layers` : selectionName(s)}`,
+    caption: `${s.view.model} · ${s.view.source.label} · ${rollout ? `attention rollout through all ${s.view.nLayer} layers` : s.ui.tab === "lines" && s.allHeads.on && s.view.nHead > 1 ? everyHeadName(s.view.nHead, s.ui.layer, s.allHeads.hidden) : selectionName(s)}`,
     text: `“${shortQuote(s.view.text, 90)}”`,
     scale: rollout ? "rollout weight" : "attention weight",
   };
@@ -231,4 +238,17 @@ export function onSampling(d: SamplingSettings): void {
   const view = { ...s.view, sampling: d };
   const mine = s.sampling;
   store.update({ view, sampling: mine && mine.temperature === d.temperature && mine.topK === d.topK ? null : mine }, "sampling");
+}
+
+/** The lines view draws every head of the layer at once, one colour each (or the head chosen above). */
+export function setAllHeads(on: boolean): void {
+  store.update((s) => ({ allHeads: { ...s.allHeads, on } }), "heads");
+}
+
+/** The lines view's overlay shows or hides one head. */
+export function toggleHead(head: number): void {
+  store.update((s) => {
+    const hidden = s.allHeads.hidden.includes(head) ? s.allHeads.hidden.filter((h) => h !== head) : [...s.allHeads.hidden, head];
+    return { allHeads: { ...s.allHeads, hidden } };
+  }, "heads");
 }

@@ -8,7 +8,7 @@ import { READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { whenDefined } from "../common/toolkit";
 import { cellAt, type Layout } from "./heatmap";
 import { TABS, type ReadState } from "./state";
-import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels, temperatureInput, topKInput, useSamplingButton, resetSamplingButton } from "./skeleton";
+import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels, allHeadsBox, temperatureInput, topKInput, useSamplingButton, resetSamplingButton } from "./skeleton";
 import { currentMatrix } from "./derived";
 import { createRender } from "./render";
 import { heatmapLayout } from "./views/heatmap";
@@ -47,6 +47,8 @@ const render = createRender({
   revealPlace: act.revealPlace,
   toggleWhyAll: act.toggleWhyAll,
   setLastWord: act.setLastWord,
+  setAllHeads: act.setAllHeads,
+  toggleHead: act.toggleHead,
 });
 store.subscribe(render);
 
@@ -70,6 +72,7 @@ topKInput.addEventListener("input", () => {
 });
 topKInput.addEventListener("change", () => act.setSampling({ topK: Number(topKInput.value) }));
 useSamplingButton.addEventListener("click", act.useSampling);
+allHeadsBox.addEventListener("change", () => act.setAllHeads(allHeadsBox.checked));
 resetSamplingButton.addEventListener("click", act.resetSampling);
 panels.addEventListener("change", (e) => {
   if (e.target !== panels) return;

@@ -100,6 +100,7 @@ export function createRender(on: ViewEvents): (s: ReadState, change: Change) => 
         renderHeatmap(s);
         return;
       case "linesPointer":
+      case "heads":
         renderLines(s, on);
         return;
     }

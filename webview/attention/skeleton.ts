@@ -42,6 +42,11 @@ export const rollTip = el("div", { className: "tooltip", attrs: { role: "tooltip
 export const rollLegend = el("canvas", { className: "legend-ramp", attrs: { role: "img", "aria-label": "colour scale from 0 to 1" } });
 export const gridEl = el("div", { className: "grid" });
 export const linesHost = el("div", { className: "lines-host", attrs: { tabindex: 0, "aria-label": "Lines view. Arrow keys choose the token whose lines are drawn" } });
+/** the lines view's every-head overlay: a checkbox that turns it on, and one checkbox per head (views/lines.ts fills them) */
+export const allHeadsBox = el("input", { id: "lines-all-heads", attrs: { type: "checkbox" } });
+export const allHeadsLabel = el("label", { attrs: { for: "lines-all-heads" } });
+export const headTogglesEl = el("fieldset", { className: "head-toggles", attrs: { hidden: true } });
+export const allHeadsNote = el("p", { className: "hint all-heads-note", attrs: { "aria-live": "polite" } });
 export const nextWordsTitle = el("h2");
 export const nextWordsEl = el("ol", { className: "bars" });
 /** which tokens the list's window holds, and for a selection ending in a word the button that reads it the other way */
@@ -96,6 +101,7 @@ panels.append(
   el("vscode-panel-view", { id: "view-lines" }, [
     el("div", { className: "view" }, [
       el("p", { className: "hint", text: "Left: the token that looks. Right: the tokens it looks at. Hover a token on the left to see where it looks, on the right to see what looks at it. Thicker, darker lines mean more attention." }),
+      el("div", { className: "all-heads" }, [el("span", { className: "all-heads-switch" }, [allHeadsBox, allHeadsLabel]), headTogglesEl, allHeadsNote]),
       linesHost,
     ]),
   ]),

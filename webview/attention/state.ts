@@ -42,6 +42,8 @@ export interface State {
   whyAll: { words: boolean; parts: boolean };
   /** "Why this word?": the temperature and top-k the list is drawn at (null: the user's setting, the view's `sampling`) */
   sampling: SamplingSettings | null;
+  /** the lines view: every head of the layer at once, and the heads switched off there */
+  allHeads: { on: boolean; hidden: readonly number[] };
 }
 
 /** What the views get: the state, read-only. */
@@ -60,11 +62,12 @@ export type ReadState = DeepReadonly<State>;
  *  tab          the tab shown
  *  heatPointer  the pointer or the keyboard's column on the heatmap
  *  linesPointer the token hovered in the lines view
+ *  heads        the lines view's every-head overlay switched on or off, or one of its heads
  */
-export type Change = "all" | "status" | "details" | "memory" | "sampling" | "why" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer";
+export type Change = "all" | "status" | "details" | "memory" | "sampling" | "why" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer" | "heads";
 
 export function initialState(ui: UiState, theme: Theme): State {
-  return { ui, view: undefined, loading: false, error: "", theme, hoverCell: null, keyColumn: -1, linesHover: null, whyAll: { words: false, parts: false }, sampling: null };
+  return { ui, view: undefined, loading: false, error: "", theme, hoverCell: null, keyColumn: -1, linesHover: null, whyAll: { words: false, parts: false }, sampling: null, allHeads: { on: false, hidden: [] } };
 }
 
 /** The UI state saved with setState, checked field by field (an older version of the webview may have saved it). */
