@@ -84,3 +84,15 @@ export function readSettings(): Settings {
 export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(SECTION);
 }
+
+/**
+ * "Use for suggestions" in "Why this word?": a temperature and top-k written to the user's settings; answers
+ * the values the suggestion reads now (a workspace's own value still decides where it sets one).
+ */
+export async function setSamplingSettings(sampling: { temperature: number; topK: number }): Promise<{ temperature: number; topK: number }> {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  await cfg.update(KEYS.temperature, sampling.temperature, vscode.ConfigurationTarget.Global);
+  await cfg.update(KEYS.topK, sampling.topK, vscode.ConfigurationTarget.Global);
+  const { temperature, topK } = readSettings().suggest;
+  return { temperature, topK };
+}

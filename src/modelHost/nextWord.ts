@@ -4,6 +4,7 @@ import type { Suggestion, WordProb } from "../shared/vocabulary";
 import { completionText, searchUnits, type StepModel, type WordHyp } from "./wordSearch";
 import { mixtureParts } from "./tokenMemory";
 import { softmaxSums } from "./softmax";
+import { pickByShare, samplingShares } from "../shared/sampling";
 import { Phase, type TokenTable } from "./wordUnits";
 
 export interface SuggestOptions {
@@ -114,21 +115,14 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** Pick an index from log-probabilities at a temperature among the first topK. */
+/**
+ * Pick an index from log-probabilities at a temperature among the first topK: a draw from
+ * samplingShares, the shares that "Why this word?" shows (temperature 0: the first, with no draw).
+ */
 export function sampleIndex(logps: readonly number[], temperature: number, topK: number, rand: () => number): number {
   if (logps.length === 0) return -1;
   if (temperature <= 0) return 0;
-  const n = Math.max(1, Math.min(topK > 0 ? topK : logps.length, logps.length));
-  const scaled = logps.slice(0, n).map((l) => l / temperature);
-  const max = Math.max(...scaled);
-  const w = scaled.map((s) => Math.exp(s - max));
-  const total = w.reduce((a, b) => a + b, 0);
-  let r = rand() * total;
-  for (let i = 0; i < n; i++) {
-    r -= w[i];
-    if (r <= 0) return i;
-  }
-  return n - 1;
+  return pickByShare(samplingShares(logps, temperature, topK), rand());
 }
 
 const encoder = new TextEncoder();

@@ -7,6 +7,7 @@
 import * as v from "valibot";
 import type { Envelope } from "./messaging";
 import { COMMON_FROM_WEBVIEW, bodyValidator, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./schema";
+import { LIMITS } from "../core/settings";
 import { MAX_LAYERS_OR_HEADS, MAX_VIEW_TOKENS, type AttentionCore, type Explanation, type MemoryReadout, type ShownMatrix, type TokenProb, type ViewToken, type WordProb } from "./vocabulary";
 
 // the vocabulary's shapes that the attention webview reads, through its one door to the extension
@@ -97,6 +98,16 @@ export interface WhyDone {
 /** The explanation of "Why this word?": still being worked out, done, or failed (one line). */
 export type WhyShown = { state: "computing" } | WhyDone | { state: "failed"; message: string };
 
+/** How the suggestion samples its first word (lmLens.temperature and lmLens.topK; sampling.ts's samplingShares). */
+export interface SamplingSettings {
+  /** 0: greedy */
+  temperature: number;
+  topK: number;
+}
+
+/** the bounds of the sampling settings (package.json's, core/settings.ts's), for the webview's controls */
+export const SAMPLING_LIMITS = { temperature: LIMITS.temperature, topK: LIMITS.topK } as const;
+
 /** Everything the attention panel shows. Tensors are typed arrays (structured clone keeps them). */
 export interface AttentionView extends AttentionCore, MemoryShown, NextWordsKind {
   /** changes with every analysis, so that the webview knows when its saved UI state still applies */
@@ -124,6 +135,8 @@ export interface AttentionView extends AttentionCore, MemoryShown, NextWordsKind
   lastWord?: { mode: LastWord; word: string };
   /** "Why this word?": the explanation (computing while the model host works it out; it follows the details) */
   why?: WhyShown;
+  /** "Why this word?": the user's sampling settings, which the suggestion used (the panel's controls start there) */
+  sampling?: SamplingSettings;
 }
 
 // ---- extension -> webview
@@ -162,7 +175,12 @@ export interface MemoryPlacesMessage {
   type: "memoryPlaces";
   data: { viewId: number; memoryPlaces: PlaceLine[] };
 }
-export type ToWebview = StateMessage | DetailsMessage | MemoryPlacesMessage | WhyMessage | LoadingMessage | ErrorMessage;
+/** the user's sampling settings as they are now, after the webview asked to use its own for suggestions */
+export interface SamplingMessage {
+  type: "sampling";
+  data: SamplingSettings;
+}
+export type ToWebview = StateMessage | DetailsMessage | MemoryPlacesMessage | WhyMessage | SamplingMessage | LoadingMessage | ErrorMessage;
 
 // ---- webview -> extension
 
@@ -173,6 +191,9 @@ const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/;
 export const MAX_PLACE_CHARS = 1024;
 
 const exportFormat = v.picklist(["png", "svg", "json"]);
+/** a temperature and top-k within the settings' own bounds (package.json's, core/settings.ts's LIMITS) */
+const temperature = v.pipe(v.number(), v.finite(), v.minValue(LIMITS.temperature.min), v.maxValue(LIMITS.temperature.max));
+const topK = intIn(LIMITS.topK.min, LIMITS.topK.max);
 const layerOrHead = indexBelow(MAX_LAYERS_OR_HEADS);
 
 /** Every message a webview may send, with token indices below `tokenCount` (the view shown). */
@@ -194,6 +215,8 @@ function fromWebviewSchema(tokenCount: number) {
       v.strictObject({ type: v.literal("revealPlace"), start: indexBelow(Number.MAX_SAFE_INTEGER), end: indexBelow(Number.MAX_SAFE_INTEGER) }),
       /** read the selection's last word the other way: the next word after it, or its completions */
       v.strictObject({ type: v.literal("setLastWord"), mode: v.picklist(["finished", "typing"]) }),
+      /** "Use for suggestions": write this temperature and top-k to the user's settings (lmLens.temperature, lmLens.topK) */
+      v.strictObject({ type: v.literal("useSampling"), temperature, topK }),
       /** png: a data: URL; svg and json: the file's text */
       v.strictObject({ type: v.literal("export"), format: exportFormat, data: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_EXPORT_CHARS)) }),
     ]),
@@ -280,6 +303,7 @@ export const whyShape = v.variant("state", [
     v.check((w) => w.removalTokens.length === w.explanation.removals.length, "one token range per removal"),
   ),
 ]);
+const samplingShape = v.object({ temperature: finite, topK: finite });
 const nextWordsKindFields = { completes: v.optional(v.string()), windowStart: v.optional(v.number()) };
 /** the memory's fields, where a view or its details carry them */
 const memoryFields = { memory: v.optional(memoryShape), memoryPlaces: v.optional(v.array(placeLineShape)), noMemory: v.optional(v.string()) };
@@ -299,6 +323,7 @@ const viewShape = v.pipe(
     shown: v.optional(v.object({ layer: v.number(), head: v.nullable(v.number()), matrix: f32 })),
     lastWord: v.optional(v.object({ mode: v.picklist(["finished", "typing"]), word: v.string() })),
     why: v.optional(whyShape),
+    sampling: v.optional(samplingShape),
     ...memoryFields,
     ...nextWordsKindFields,
   }),
@@ -319,6 +344,7 @@ const toWebviewShape = v.object({
     v.object({ type: v.literal("details"), data: detailsShape }),
     v.object({ type: v.literal("memoryPlaces"), data: v.object({ viewId: v.number(), memoryPlaces: v.array(placeLineShape) }) }),
     v.object({ type: v.literal("why"), data: v.object({ viewId: v.number(), why: whyShape }) }),
+    v.object({ type: v.literal("sampling"), data: samplingShape }),
     v.object({ type: v.literal("loading") }),
     v.object({ type: v.literal("error"), message: v.string() }),
   ]),

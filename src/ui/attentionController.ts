@@ -24,7 +24,7 @@ import { whyDone, explainParams } from "./whyThisWord";
 import { requestFor, type AttentionKind, type AttentionRequest, type EditorSnapshot, type ShownSuggestion, type SourceDocument } from "./attentionRequest";
 import type { ModelHostPort } from "../client/modelHostClient";
 import type { AttentionFirst } from "../shared/hostProtocol";
-import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ToWebview, type ToWebviewMessage, type TruncationNotice, type ViewPick, type WhyShown } from "../shared/attentionProtocol";
+import { PNG_DATA_URL_PREFIX, validateFromWebviewMessage, type AttentionView, type ExportFormat, type FromWebview, type ToWebview, type SamplingSettings, type ToWebviewMessage, type TruncationNotice, type ViewPick, type WhyShown } from "../shared/attentionProtocol";
 import { previewMessage } from "../shared/schema";
 import type { ShownMatrix } from "../shared/vocabulary";
 import { CancelSource, Channel, isCancellation, type CancelToken } from "../shared/messaging";
@@ -73,6 +73,11 @@ export interface AttentionControllerDeps {
   highlights: TokenHighlights;
   /** open the guided tour at the attention step */
   openTour(): void;
+  /**
+   * write a temperature and top-k to the user's settings (lmLens.temperature, lmLens.topK): "Use for
+   * suggestions"; answers the settings the suggestion reads afterwards (a workspace's own value may win)
+   */
+  setSampling(sampling: SamplingSettings): SamplingSettings | Promise<SamplingSettings>;
   /** ask where to save an export and write it there */
   save(format: ExportFormat, bytes: Uint8Array, suggestedName: string): void | Promise<void>;
   followDebounceMs?: number;
@@ -277,8 +282,31 @@ export class AttentionController {
       },
       follow: this.follow,
       ...(req.lastWord && r.text.length === text.length && !r.truncated ? { lastWord: req.lastWord } : {}),
-      ...(req.kind === "whyThisWord" && T > 0 ? { why: { state: "computing" as const } } : {}),
+      ...(req.kind === "whyThisWord" && T > 0 ? { why: { state: "computing" as const }, sampling: this.samplingSettings() } : {}),
     };
+  }
+
+  /** the user's sampling settings, as the suggestion reads them */
+  private samplingSettings(): SamplingSettings {
+    const { temperature, topK } = this.deps.settings().suggest;
+    return { temperature, topK };
+  }
+
+  /**
+   * "Use for suggestions": the webview's temperature and top-k (validated against the settings' bounds) go
+   * to the user's settings; the webview is told what the suggestion now uses (a workspace's own value may
+   * still decide otherwise).
+   */
+  private async useSampling(wanted: SamplingSettings): Promise<void> {
+    let sampling: SamplingSettings;
+    try {
+      sampling = await this.deps.setSampling(wanted);
+    } catch (e) {
+      this.deps.log(`why this word: the sampling settings could not be written: ${(e as Error)?.message ?? String(e)}`);
+      sampling = this.samplingSettings();
+    }
+    if (this.screen.view?.sampling) this.screen = { ...this.screen, view: { ...this.screen.view, sampling } };
+    this.post({ type: "sampling", data: sampling });
   }
 
   // ---- follow selection
@@ -354,6 +382,9 @@ export class AttentionController {
         return;
       case "export":
         void this.export(body.format, body.data);
+        return;
+      case "useSampling":
+        void this.useSampling({ temperature: body.temperature, topK: body.topK });
         return;
       case "rendered":
         if (this.timing && this.timing.viewId === body.viewId) {

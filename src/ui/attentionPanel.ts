@@ -11,6 +11,7 @@ import { memoryKey, type MemoryKey } from "./attentionMemory";
 import { requestFor, type AttentionKind, type AttentionRequest, type EditorSnapshot, type SourceDocument } from "./attentionRequest";
 import { DOCUMENT_SELECTOR, type LastSuggestion } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";
+import { setSamplingSettings } from "../config";
 import { webviewHtml, webviewRoots } from "./webviewHtml";
 
 export const COMMANDS = { showAttention: "lmLens.showAttention", whyThisWord: "lmLens.whyThisWord" } as const;
@@ -120,7 +121,7 @@ export class AttentionPanel implements vscode.Disposable {
     this.panel.webview.html = webviewHtml(this.panel.webview, deps.extensionUri, {
       title: "Attention",
       script: "attention.js",
-      styles: ["common.css", "attention.css", "why.css"],
+      styles: ["common.css", "attention.css", "why.css", "sampling.css", "heads.css"],
       toolkit: true,
     });
     this.hoverDecoration = vscode.window.createTextEditorDecorationType({
@@ -170,6 +171,7 @@ export class AttentionPanel implements vscode.Disposable {
         },
       },
       openTour: () => void openTourStep(deps.extensionId, "attention"),
+      setSampling: (sampling) => setSamplingSettings(sampling),
       save: (format, bytes, name) => this.save(format, bytes, name),
     });
     this.disposables.push(

@@ -142,6 +142,7 @@ function setup(opts: SetupOptions = {}) {
       clear: () => void highlights.push({ kind: "clear" }),
     },
     openTour: () => void tours.push(1),
+    setSampling: (s) => s,
     save: opts.save ?? ((format, bytes, name) => void saved.push({ format, bytes, name })),
     followDebounceMs: 5,
     now: () => (clock += 10),

@@ -16,6 +16,7 @@ export function quietController(deps: Pick<AttentionControllerDeps, "client" | "
     setTitle: () => undefined,
     highlights: { hover: () => undefined, choose: () => undefined, clear: () => undefined },
     openTour: () => undefined,
+    setSampling: (s) => s,
     save: () => undefined,
     ...deps,
   });

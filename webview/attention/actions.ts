@@ -1,7 +1,7 @@
 // What the user and the extension do to the state: the one module that changes it. Each action replaces
 // what changed in the store (whose subscriber, render, redraws it) and tells the extension what it needs to
 // know. The UI state is saved with setState by a subscriber of the store (main.ts).
-import { type AttentionView, type DetailsMessage, type ExportFormat, type FromWebview, type LastWord, type MemoryPlacesMessage, type ToWebview, type WhyMessage } from "../../src/shared/attentionProtocol";
+import { SAMPLING_LIMITS, type AttentionView, type DetailsMessage, type SamplingSettings, type ExportFormat, type FromWebview, type LastWord, type MemoryPlacesMessage, type ToWebview, type WhyMessage } from "../../src/shared/attentionProtocol";
 import { createStore } from "../common/store";
 import { connect } from "../common/vscodeApi";
 import { framedPng, heatmapSvg, linesSvg, viewJson } from "./exporters";
@@ -10,7 +10,7 @@ import { type Cell } from "./heatmap";
 import { type Change, type State, type Tab, type UiState, MEAN, initialState, restore } from "./state";
 import { readTheme } from "./theme";
 import { heatCanvas, rollCanvas } from "./skeleton";
-import { T, labels, currentMatrix, selectionName } from "./derived";
+import { T, labels, currentMatrix, selectionName, panelSampling, topKMax } from "./derived";
 import { linesSvgRoot } from "./views/lines";
 
 export const { api, channel } = connect<UiState, FromWebview, ToWebview>();
@@ -119,13 +119,20 @@ export function revealPlace(start: number, end: number): void {
   send({ type: "revealPlace", start, end });
 }
 
+/** "layer 2, heads 1, 3 and 4, one colour each": what the lines view's every-head overlay shows */
+function everyHeadName(nHead: number, layer: number, hidden: readonly number[]): string {
+  const shown = Array.from({ length: nHead }, (_, h) => h).filter((h) => !hidden.includes(h)).map((h) => String(h + 1));
+  const list = shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}` : (shown[0] ?? "none");
+  return `layer ${layer + 1}, head${shown.length === 1 ? "" : "s"} ${list}, one colour each`;
+}
+
 export function exportAs(format: ExportFormat): void {
   const s = store.get();
   if (!s.view || s.view.pending) return;
   const rollout = s.ui.tab === "rollout";
   // a shared picture says what it shows: the model, the source, the layer and head, the text, the scale
   const title = {
-    caption: `${s.view.model} · ${s.view.source.label} · ${rollout ? `attention rollout through all ${s.view.nLayer} layers` : selectionName(s)}`,
+    caption: `${s.view.model} · ${s.view.source.label} · ${rollout ? `attention rollout through all ${s.view.nLayer} layers` : s.ui.tab === "lines" && s.allHeads.on && s.view.nHead > 1 ? everyHeadName(s.view.nHead, s.ui.layer, s.allHeads.hidden) : selectionName(s)}`,
     text: `“${shortQuote(s.view.text, 90)}”`,
     scale: rollout ? "rollout weight" : "attention weight",
   };
@@ -151,7 +158,7 @@ export function onState(v: AttentionView, receivedAt: number): void {
     tab: pick ? pick.tab : was.tab,
     chosen: same ? Math.min(was.chosen, Math.max(0, n - 1)) : Math.min(v.focus ?? n - 1, Math.max(0, n - 1)),
   };
-  store.update({ view: v, ui, hoverCell: null, keyColumn: -1, linesHover: null, loading: false, error: "", theme: readTheme(), ...(same ? {} : { whyAll: { words: false, parts: false } }) }, "all");
+  store.update({ view: v, ui, hoverCell: null, keyColumn: -1, linesHover: null, loading: false, error: "", theme: readTheme(), ...(same ? {} : { whyAll: { words: false, parts: false }, sampling: null }) }, "all");
   sendShowing();
   if (n > 0) send({ type: "selectToken", index: ui.chosen });
   // after the browser has painted the heatmap
@@ -197,4 +204,51 @@ export function onMemoryPlaces(d: MemoryPlacesMessage["data"]): void {
 /** The model host is working, or could not. */
 export function onStatus(loading: boolean, error: string): void {
   store.update({ loading, error }, "status");
+}
+
+/** "Why this word?"'s temperature or top-k moved: the list is drawn again at it (the user's setting is not touched). */
+export function setSampling(change: Partial<SamplingSettings>): void {
+  const s = store.get();
+  const at = panelSampling(s);
+  if (!at) return;
+  const { temperature: tl } = SAMPLING_LIMITS;
+  const t = change.temperature ?? at.temperature;
+  const k = change.topK ?? at.topK;
+  if (!Number.isFinite(t) || !Number.isFinite(k)) return;
+  const next = { temperature: Math.min(tl.max, Math.max(tl.min, t)), topK: Math.min(topKMax(s), Math.max(SAMPLING_LIMITS.topK.min, Math.round(k))) };
+  const mine = s.view?.sampling;
+  store.update({ sampling: mine && next.temperature === mine.temperature && next.topK === mine.topK ? null : next }, "sampling");
+}
+
+/** Back to the user's own temperature and top-k. */
+export function resetSampling(): void {
+  store.update({ sampling: null }, "sampling");
+}
+
+/** "Use for suggestions": the extension writes the panel's temperature and top-k to the user's settings. */
+export function useSampling(): void {
+  const at = panelSampling(store.get());
+  if (at) send({ type: "useSampling", temperature: at.temperature, topK: at.topK });
+}
+
+/** The user's sampling settings as they are now (after "Use for suggestions"). */
+export function onSampling(d: SamplingSettings): void {
+  const s = store.get();
+  if (!s.view?.sampling) return;
+  const view = { ...s.view, sampling: d };
+  const mine = s.sampling;
+  store.update({ view, sampling: mine && mine.temperature === d.temperature && mine.topK === d.topK ? null : mine }, "sampling");
+}
+
+/** The lines view draws every head of the layer at once, one colour each (or the head chosen above). */
+export function setAllHeads(on: boolean): void {
+  store.update((s) => ({ allHeads: { ...s.allHeads, on } }), "heads");
+}
+
+/** The lines view's overlay shows or hides one head. */
+export function toggleHead(head: number): void {
+  store.update((s) => {
+    const hidden = s.allHeads.hidden.includes(head) ? s.allHeads.hidden.filter((h) => h !== head) : [...s.allHeads.hidden, head];
+    return { allHeads: { ...s.allHeads, hidden } };
+  }, "heads");
 }

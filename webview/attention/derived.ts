@@ -1,5 +1,7 @@
 // What the views compute from the state (read-only): the matrix shown, labels, sizes.
 import { tokenGroups, tokenLabel, type TokenDisplay } from "../../src/shared/tokenDisplay";
+import { SAMPLING_LIMITS, type SamplingSettings } from "../../src/shared/attentionProtocol";
+import { samplingShares } from "../../src/shared/sampling";
 import { type Layout } from "./heatmap";
 import { MEAN, type ReadState } from "./state";
 import { panels } from "./skeleton";
@@ -82,4 +84,23 @@ export function predictingToken(view: ReadState["view"]): number {
   const at = view.nextWordsAt ?? view.text.length;
   const after = view.tokens.findIndex((t) => t.end > at);
   return (after < 0 ? view.tokens.length : after) - 1;
+}
+
+/** The most words top-k may take in the panel: the words it lists (the suggestion's own top-k may reach further). */
+export function topKMax(s: ReadState): number {
+  return Math.max(1, Math.min(SAMPLING_LIMITS.topK.max, s.view?.nextWords.length ?? 0));
+}
+
+/** "Why this word?"'s temperature and top-k: the panel's own, else the user's setting (top-k within the list). */
+export function panelSampling(s: ReadState): SamplingSettings | undefined {
+  const base = s.sampling ?? s.view?.sampling;
+  if (!base) return undefined;
+  return { temperature: base.temperature, topK: Math.max(1, Math.min(base.topK, topKMax(s))) };
+}
+
+/** Each listed word's chance of being the suggestion at the panel's temperature and top-k: the suggestion's own sampling (sampling.ts). */
+export function sampledShares(s: ReadState): number[] {
+  const at = panelSampling(s);
+  const words = s.view?.nextWords ?? [];
+  return at ? samplingShares(words.map((w) => Math.log(w.p)), at.temperature, at.topK) : [];
 }

@@ -9,6 +9,14 @@ const GAP = 160;
 /** lines below this weight are not drawn (they would be invisible anyway) */
 const MIN_WEIGHT = 0.01;
 
+/** One head's lines: its [query, key] matrix, and in the every-head overlay its colour, index and (past the theme's colours) dashes. */
+export interface HeadLines {
+  matrix: Float32Array;
+  colour?: string;
+  head?: number;
+  dashed?: boolean;
+}
+
 export interface LinesEvents {
   onHover(index: number | null, side: "left" | "right"): void;
   onPick(index: number): void;
@@ -61,20 +69,33 @@ export class LinesView {
     host.replaceChildren(this.root);
   }
 
-  /** Draw the lines of one token: what it looks at ("from", left side) or what looks at it ("to", right side). */
-  update(matrix: Float32Array, active: number, direction: "from" | "to"): void {
+  /**
+   * Draw the lines of one token: what it looks at ("from", left side) or what looks at it ("to", right side).
+   * The lines of several heads at once (bertviz's head view): each head in its own colour, its lines moved
+   * a pixel or two off the others' so that heads that agree still show side by side. One head with no
+   * colour: the lines of today's one-head view, coloured by the stylesheet.
+   */
+  update(heads: readonly HeadLines[], active: number, direction: "from" | "to"): void {
     const T = this.left.length;
     const lines: SVGLineElement[] = [];
-    if (active >= 0 && active < T) {
+    const spread = heads.length > 1 ? Math.min(2, (ROW - 6) / heads.length) : 0;
+    heads.forEach(({ matrix, colour, head, dashed }, n) => {
+      if (!(active >= 0 && active < T) || matrix.length !== T * T) return;
+      const dy = (n - (heads.length - 1) / 2) * spread;
       for (let i = 0; i < T; i++) {
         const q = direction === "from" ? active : i;
         const k = direction === "from" ? i : active;
         if (k > q) continue;
         const w = matrix[q * T + k];
         if (!(w >= MIN_WEIGHT)) continue;
-        lines.push(svg("line", { x1: leftX + 4, y1: rowY(q), x2: rightX - 4, y2: rowY(k), "stroke-width": (0.5 + 5 * w).toFixed(2), "stroke-opacity": (0.15 + 0.85 * w).toFixed(3) }));
+        const line = svg("line", { x1: leftX + 4, y1: rowY(q) + dy, x2: rightX - 4, y2: rowY(k) + dy, "stroke-width": (0.5 + 5 * w).toFixed(2), "stroke-opacity": (0.15 + 0.85 * w).toFixed(3) });
+        // an inline style (CSSOM, which the CSP allows): it wins over the stylesheet and travels with an SVG export
+        if (colour) line.style.stroke = colour;
+        if (head !== undefined) line.setAttribute("data-head", String(head));
+        if (dashed) line.setAttribute("stroke-dasharray", "4 2");
+        lines.push(line);
       }
-    }
+    });
     this.weights.replaceChildren(...lines);
     this.left.forEach((t, i) => t.classList.toggle("active", direction === "from" && i === active));
     this.right.forEach((t, i) => t.classList.toggle("active", direction === "to" && i === active));

@@ -8,7 +8,7 @@ import { READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { whenDefined } from "../common/toolkit";
 import { cellAt, type Layout } from "./heatmap";
 import { TABS, type ReadState } from "./state";
-import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels } from "./skeleton";
+import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels, allHeadsBox, temperatureInput, topKInput, useSamplingButton, resetSamplingButton } from "./skeleton";
 import { currentMatrix } from "./derived";
 import { createRender } from "./render";
 import { heatmapLayout } from "./views/heatmap";
@@ -27,6 +27,7 @@ window.addEventListener("message", (e: MessageEvent) => {
   else if (body.type === "details") act.onDetails(body.data);
   else if (body.type === "memoryPlaces") act.onMemoryPlaces(body.data);
   else if (body.type === "why") act.onWhy(body.data);
+  else if (body.type === "sampling") act.onSampling(body.data);
   else if (body.type === "loading") act.onStatus(true, "");
   else if (body.type === "error") act.onStatus(false, body.message);
 });
@@ -46,6 +47,8 @@ const render = createRender({
   revealPlace: act.revealPlace,
   toggleWhyAll: act.toggleWhyAll,
   setLastWord: act.setLastWord,
+  setAllHeads: act.setAllHeads,
+  toggleHead: act.toggleHead,
 });
 store.subscribe(render);
 
@@ -62,6 +65,15 @@ headPick.addEventListener("change", () => {
 followBox.addEventListener("change", () => send({ type: "setFollow", follow: followBox.checked }));
 exportButtons.forEach((b, i) => b.addEventListener("click", () => act.exportAs((["png", "svg", "json"] as const)[i])));
 tourButton.addEventListener("click", () => send({ type: "openTour" }));
+// "Why this word?": the list follows the temperature and top-k as they move; the setting only on the button
+temperatureInput.addEventListener("input", () => act.setSampling({ temperature: Number(temperatureInput.value) }));
+topKInput.addEventListener("input", () => {
+  if (topKInput.value !== "") act.setSampling({ topK: Number(topKInput.value) });
+});
+topKInput.addEventListener("change", () => act.setSampling({ topK: Number(topKInput.value) }));
+useSamplingButton.addEventListener("click", act.useSampling);
+allHeadsBox.addEventListener("change", () => act.setAllHeads(allHeadsBox.checked));
+resetSamplingButton.addEventListener("click", act.resetSampling);
 panels.addEventListener("change", (e) => {
   if (e.target !== panels) return;
   const id = (panels as HTMLElement & { activeid?: string }).activeid ?? panels.getAttribute("activeid") ?? "";

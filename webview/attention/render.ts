@@ -9,6 +9,7 @@ import { renderHeader, renderPickers } from "./views/header";
 import { renderTabs } from "./views/tabs";
 import { renderTokens } from "./views/tokens";
 import { renderNext } from "./views/next";
+import { renderSampling } from "./views/sampling";
 import { renderMemory } from "./views/memory";
 import { renderWhy } from "./views/why";
 import { heatmapLayout, renderHeatmap } from "./views/heatmap";
@@ -53,6 +54,7 @@ export function createRender(on: ViewEvents): (s: ReadState, change: Change) => 
         renderTabs(s);
         renderTokens(s, on);
         renderNext(s, on);
+        renderSampling(s);
         renderMemory(s, on);
         renderWhy(s, on);
         renderViews(s, TABS);
@@ -64,9 +66,14 @@ export function createRender(on: ViewEvents): (s: ReadState, change: Change) => 
         renderHeader(s);
         renderTokens(s, on);
         renderNext(s, on);
+        renderSampling(s);
         renderMemory(s, on);
         renderWhy(s, on);
         renderViews(s, TABS);
+        return;
+      case "sampling":
+        renderSampling(s);
+        renderNext(s, on);
         return;
       case "why":
         renderTokens(s, on);
@@ -93,6 +100,7 @@ export function createRender(on: ViewEvents): (s: ReadState, change: Change) => 
         renderHeatmap(s);
         return;
       case "linesPointer":
+      case "heads":
         renderLines(s, on);
         return;
     }

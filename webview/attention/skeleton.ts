@@ -1,6 +1,6 @@
 // The attention webview's static DOM: built once, from no state; the views fill it in (render.ts), the
 // tab strip's active tab included.
-import { type ExportFormat } from "../../src/shared/attentionProtocol";
+import { SAMPLING_LIMITS, type ExportFormat } from "../../src/shared/attentionProtocol";
 import { el, helpSection } from "../common/dom";
 import { type Checkbox, type Picker } from "../common/toolkit";
 import { TABS } from "./state";
@@ -42,10 +42,31 @@ export const rollTip = el("div", { className: "tooltip", attrs: { role: "tooltip
 export const rollLegend = el("canvas", { className: "legend-ramp", attrs: { role: "img", "aria-label": "colour scale from 0 to 1" } });
 export const gridEl = el("div", { className: "grid" });
 export const linesHost = el("div", { className: "lines-host", attrs: { tabindex: 0, "aria-label": "Lines view. Arrow keys choose the token whose lines are drawn" } });
+/** the lines view's every-head overlay: a checkbox that turns it on, and one checkbox per head (views/lines.ts fills them) */
+export const allHeadsBox = el("input", { id: "lines-all-heads", attrs: { type: "checkbox" } });
+export const allHeadsLabel = el("label", { attrs: { for: "lines-all-heads" } });
+export const headTogglesEl = el("fieldset", { className: "head-toggles", attrs: { hidden: true } });
+export const allHeadsNote = el("p", { className: "hint all-heads-note", attrs: { "aria-live": "polite" } });
 export const nextWordsTitle = el("h2");
 export const nextWordsEl = el("ol", { className: "bars" });
 /** which tokens the list's window holds, and for a selection ending in a word the button that reads it the other way */
 export const nextWordsNote = el("div", { className: "next-note hint" });
+/** "Why this word?": the temperature and top-k the list is drawn at (real inputs with labels), and the button that makes them the user's */
+export const temperatureInput = el("input", {
+  id: "sampling-temperature",
+  attrs: { type: "range", min: SAMPLING_LIMITS.temperature.min, max: SAMPLING_LIMITS.temperature.max, step: 0.05, value: 0, "aria-describedby": "sampling-note" },
+});
+export const temperatureOut = el("output", { id: "sampling-temperature-value", attrs: { for: "sampling-temperature" } });
+export const topKInput = el("input", { id: "sampling-topk", attrs: { type: "number", min: SAMPLING_LIMITS.topK.min, max: SAMPLING_LIMITS.topK.max, step: 1, value: 5, "aria-describedby": "sampling-note" } });
+export const useSamplingButton = el("button", { className: "use-sampling", text: "Use for suggestions", attrs: { type: "button", title: "Set lmLens.temperature and lmLens.topK in your user settings to these values" } });
+export const resetSamplingButton = el("button", { className: "reset-sampling", text: "Back to my setting", attrs: { type: "button" } });
+/** what the user's setting is, and what the list shows */
+export const samplingNote = el("p", { id: "sampling-note", className: "hint", attrs: { "aria-live": "polite" } });
+export const samplingEl = el("section", { className: "sampling", attrs: { "aria-label": "Temperature and top-k", hidden: true } }, [
+  el("div", { className: "sampling-row" }, [el("label", { text: "Temperature", attrs: { for: "sampling-temperature" } }), temperatureInput, temperatureOut]),
+  el("div", { className: "sampling-row" }, [el("label", { text: "Top-k", attrs: { for: "sampling-topk" } }), topKInput, useSamplingButton, resetSamplingButton]),
+  samplingNote,
+]);
 /** "Why this word?": the explanation's three sections */
 export const whyEl = el("section", { className: "explain", attrs: { "aria-label": "Why this word", hidden: true } });
 export const predictionsTitle = el("h2");
@@ -80,6 +101,7 @@ panels.append(
   el("vscode-panel-view", { id: "view-lines" }, [
     el("div", { className: "view" }, [
       el("p", { className: "hint", text: "Left: the token that looks. Right: the tokens it looks at. Hover a token on the left to see where it looks, on the right to see what looks at it. Thicker, darker lines mean more attention." }),
+      el("div", { className: "all-heads" }, [el("span", { className: "all-heads-switch" }, [allHeadsBox, allHeadsLabel]), headTogglesEl, allHeadsNote]),
       linesHost,
     ]),
   ]),
@@ -118,7 +140,7 @@ root.append(
 );
 main.append(
   panels,
-  el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [nextWordsTitle, nextWordsNote, nextWordsEl, memoryEl, predictionsTitle, predictionsEl, beforeEl]),
+  el("aside", { className: "next", attrs: { "aria-label": "What the model predicts" } }, [nextWordsTitle, nextWordsNote, samplingEl, nextWordsEl, memoryEl, predictionsTitle, predictionsEl, beforeEl]),
 );
 root.append(
   helpSection([

@@ -1,7 +1,7 @@
 // The attention webview's state: what it shows (the view from the extension), its own UI state (saved
 // with setState), and the pointer and keyboard state that the drawing depends on. Only actions.ts changes
 // it (through its store); the views get it read-only. Pure: no DOM.
-import { type AttentionTab, type AttentionView } from "../../src/shared/attentionProtocol";
+import { type AttentionTab, type AttentionView, type SamplingSettings } from "../../src/shared/attentionProtocol";
 import { type DeepReadonly } from "../common/store";
 import { type Cell } from "./heatmap";
 import { type Theme } from "./theme";
@@ -40,6 +40,10 @@ export interface State {
   linesHover: { index: number; side: "left" | "right" } | null;
   /** "Why this word?": every word of the window listed (words), every part of the model (parts), not only the largest */
   whyAll: { words: boolean; parts: boolean };
+  /** "Why this word?": the temperature and top-k the list is drawn at (null: the user's setting, the view's `sampling`) */
+  sampling: SamplingSettings | null;
+  /** the lines view: every head of the layer at once, and the heads switched off there */
+  allHeads: { on: boolean; hidden: readonly number[] };
 }
 
 /** What the views get: the state, read-only. */
@@ -51,17 +55,19 @@ export type ReadState = DeepReadonly<State>;
  *  status       loading or an error
  *  details      the rest of the view arrived (every head, rollout, predictions, next words, memory)
  *  memory       the memory's places were given their lines again
+ *  sampling     "Why this word?"'s temperature or top-k, or the user's setting
  *  why          the explanation of "Why this word?" arrived (or failed), or its list of parts opened or closed
  *  chosen       the chosen token
  *  head         the layer or head shown
  *  tab          the tab shown
  *  heatPointer  the pointer or the keyboard's column on the heatmap
  *  linesPointer the token hovered in the lines view
+ *  heads        the lines view's every-head overlay switched on or off, or one of its heads
  */
-export type Change = "all" | "status" | "details" | "memory" | "why" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer";
+export type Change = "all" | "status" | "details" | "memory" | "sampling" | "why" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer" | "heads";
 
 export function initialState(ui: UiState, theme: Theme): State {
-  return { ui, view: undefined, loading: false, error: "", theme, hoverCell: null, keyColumn: -1, linesHover: null, whyAll: { words: false, parts: false } };
+  return { ui, view: undefined, loading: false, error: "", theme, hoverCell: null, keyColumn: -1, linesHover: null, whyAll: { words: false, parts: false }, sampling: null, allHeads: { on: false, hidden: [] } };
 }
 
 /** The UI state saved with setState, checked field by field (an older version of the webview may have saved it). */

@@ -12,7 +12,12 @@ export interface Theme {
   fontFamily: string;
   fontSize: number;
   highContrast: boolean;
+  /** one colour per head in the lines view's every-head overlay, from the theme's chart colours (cycled past them) */
+  heads: readonly Rgb[];
 }
+
+/** the chart colours, in the order heads take them */
+const HEAD_COLOURS = ["--vscode-charts-blue", "--vscode-charts-orange", "--vscode-charts-green", "--vscode-charts-purple", "--vscode-charts-red", "--vscode-charts-yellow"];
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -33,6 +38,11 @@ export function readTheme(): Theme {
   if (contrastRatio(high, background) < 3) high = foreground;
   const focus = color("--vscode-focusBorder", background, foreground);
   const size = parseFloat(cssVar("--vscode-editor-font-size"));
+  // a chart colour the background hides (a light theme's yellow) is left out, so every head's lines show
+  const heads = HEAD_COLOURS.map((v) => parseCssColor(cssVar(v)))
+    .filter((c): c is NonNullable<typeof c> => c !== undefined)
+    .map((c) => over(c, background))
+    .filter((c) => contrastRatio(c, background) >= 1.8);
   return {
     background,
     foreground,
@@ -41,6 +51,7 @@ export function readTheme(): Theme {
     fontFamily: cssVar("--vscode-editor-font-family") || "monospace",
     fontSize: Number.isFinite(size) && size > 0 ? Math.min(size, 13) : 12,
     highContrast,
+    heads: heads.length > 0 ? heads : [high],
   };
 }
 

@@ -7,6 +7,10 @@ export interface ViewEvents {
   hoverToken(index: number | null): void;
   /** a token of the lines view is under the pointer (null: none), on its left or right column */
   hoverLines(index: number | null, side: "left" | "right"): void;
+  /** the lines view: every head of the layer at once (true), or the head chosen above */
+  setAllHeads(on: boolean): void;
+  /** the lines view's overlay: show or hide one head */
+  toggleHead(head: number): void;
   /** a picture of the grid was clicked: open that layer and head in the heatmap tab */
   openHead(layer: number, head: number): void;
   /** a place of the document memory was clicked: reveal it in the editor */

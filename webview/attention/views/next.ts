@@ -6,7 +6,7 @@ import { type AttentionView } from "../../../src/shared/attentionProtocol";
 import { type ReadState } from "../state";
 import { type DeepReadonly } from "../../common/store";
 import { nextWordsTitle, nextWordsEl, nextWordsNote, predictionsTitle, predictionsEl, beforeEl, main } from "../skeleton";
-import { labels, predictionWindow } from "../derived";
+import { labels, panelSampling, predictionWindow, sampledShares } from "../derived";
 import { type ViewEvents } from "./events";
 
 /** "12.3%", and "<0.1%" for a probability that is not 0 but would read as 0.0% */
@@ -22,6 +22,29 @@ export function bar(label: string, p: number, mark = false, title?: string, clas
     el("span", { className: "word", text: label }),
     el("span", { className: "track", attrs: { "aria-hidden": "true" } }, [fill]),
     el("span", { className: "p", text: percent(p) }),
+  ]);
+}
+
+/** "0 (greedy)", "0.75" */
+export function temperatureText(t: number): string {
+  return t > 0 ? t.toFixed(2) : "0 (greedy)";
+}
+
+/**
+ * One row of "Why this word?"'s list: the word, its probability under the model (a thin bar and a figure)
+ * and its chance of being the suggestion at the panel's temperature and top-k (a bar and a figure).
+ */
+function sampledBar(label: string, p: number, share: number, mark: boolean, title?: string): HTMLElement {
+  const fill = (cls: string, x: number) => {
+    const f = el("span", { className: `fill ${cls}` });
+    f.style.width = `${Math.max(0, Math.min(1, x)) * 100}%`;
+    return f;
+  };
+  return el("li", { className: ["sampled", mark ? "marked" : ""].filter(Boolean).join(" "), attrs: title ? { title } : {} }, [
+    el("span", { className: "word", text: label }),
+    el("span", { className: "track", attrs: { "aria-hidden": "true" } }, [fill("model", p), fill("share", share)]),
+    el("span", { className: "p", text: percent(p), attrs: { "aria-label": `model ${percent(p)}` } }),
+    el("span", { className: "p share", text: percent(share), attrs: { "aria-label": `picked ${percent(share)}` } }),
   ]);
 }
 
@@ -113,7 +136,19 @@ export function renderNext(s: ReadState, on: ViewEvents): void {
   const q = s.ui.chosen;
   const tok = view.tokens[q];
   const marked = suggestedIndex(view);
-  nextWordsEl.replaceChildren(...view.nextWords.map((w, i) => bar(`${i === marked ? "➜ " : ""}${w.word.trim() || visibleWhitespace(w.word)}`, w.p, i === marked, i === marked ? "the suggested word" : undefined)));
+  const label = (w: string, i: number) => `${i === marked ? "➜ " : ""}${w.trim() || visibleWhitespace(w)}`;
+  const at = panelSampling(s);
+  if (at) {
+    // the model's probability beside the chance that the suggestion, sampled as set above, is that word
+    const shares = sampledShares(s);
+    const head = el("li", { className: "sampled head", attrs: { "aria-hidden": "true" } }, [
+      el("span", { text: "word" }),
+      el("span", { text: "" }),
+      el("span", { className: "p", text: "model", attrs: { title: "The word's probability under the model (and the document memory), as the ghost text ranks it" } }),
+      el("span", { className: "p share", text: "picked", attrs: { title: `The chance that the suggestion is this word at temperature ${temperatureText(at.temperature)}, top-k ${at.topK}` } }),
+    ]);
+    nextWordsEl.replaceChildren(head, ...view.nextWords.map((w, i) => sampledBar(label(w.word, i), w.p, shares[i] ?? 0, i === marked, i === marked ? "the suggested word" : undefined)));
+  } else nextWordsEl.replaceChildren(...view.nextWords.map((w, i) => bar(label(w.word, i), w.p, i === marked, i === marked ? "the suggested word" : undefined)));
   if (!tok) return;
   // the token as the chips and axes name it (part of a character: the character, and which part)
   const lab = labels(s, 40)[q];
