@@ -20,7 +20,7 @@ export const explain = {
   contextual: "Contextual: the hidden state the model computes for the word at the chosen layer, here in its sentence; each index word's own vector is its hidden state at that layer when it follows <|endoftext|> alone.",
   cosine: "Cosine similarity: how closely two vectors point the same way, from -1 to 1, whatever their lengths.",
   euclidean: "Euclidean distance: the straight-line distance between two vectors; smaller is nearer. The bar is the nearest distance divided by this one.",
-  layer: "Layer 0 is the embedding output (token + position); each next layer is the residual stream after one more transformer block; the last is after the final LayerNorm.",
+  layer: "The Contextual column's layer (the pooled and static columns have their own: see each one's source line). Layer 0 is the embedding output (token + position); each next layer is the residual stream after one more transformer block; the last is after the final LayerNorm.",
 };
 
 export const tourLink = el("button", { className: "link", text: "Open the tour's step on embeddings", attrs: { type: "button", title: "The LM Lens walkthrough: words are vectors" } });
@@ -81,7 +81,7 @@ root.append(
     // each label with its control, so that a narrow side bar wraps them together
     el("span", { className: "pair" }, [el("label", { attrs: { for: "k" }, text: "k" }), kInput, kOut]),
     el("span", { className: "pair" }, [el("span", { id: "metric-label", className: "label", text: "by" }), metricPick]),
-    el("span", { className: "pair" }, [el("span", { id: "layer-label", className: "label", text: "layer", attrs: { title: explain.layer } }), layerPick]),
+    el("span", { className: "pair" }, [el("span", { id: "layer-label", className: "label", text: "contextual layer", attrs: { title: explain.layer } }), layerPick]),
     followBox,
   ]),
   queryEl,

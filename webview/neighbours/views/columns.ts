@@ -13,7 +13,8 @@ export function renderColumn(s: ReadState, id: ListId, on: ViewEvents): void {
   const st: DeepReadonly<NeighbourListState> = s.screen?.[id] ?? { loading: false };
   const l = st.list;
   const layer = s.screen?.options.layer ?? 0;
-  c.title.textContent = id === "pooled" ? `Pooled · training text${l ? ` · layer ${l.layer}` : ""}` : id === "static" ? "Static · input embedding" : `Contextual · layer ${l?.layer ?? layer}`;
+  // the layer picker is the contextual column's; the pooled vectors' own layers are named in their source line below
+  c.title.textContent = id === "pooled" ? "Pooled · training text" : id === "static" ? "Static · input embedding" : `Contextual · layer ${l?.layer ?? layer}`;
   c.section.classList.toggle("loading", st.loading);
   c.section.setAttribute("aria-busy", String(st.loading));
   c.error.textContent = st.error ? `No ${id} neighbours: ${st.error}` : "";
