@@ -254,7 +254,8 @@ export class DocumentMemory<C> {
     this.keys.set(r.states.subarray(0, n * this.dim), from * this.dim);
     for (let i = from; i < from + n; i++) this.stamps[i] = nextStamp++;
     this.filled = from + n;
-    this.window = { start: this.window?.start ?? 0, cache: r.cache, length: from + n - (this.window?.start ?? 0) };
+    const windowStart = this.window?.start ?? 0;
+    this.window = { start: windowStart, cache: r.cache, length: from + n - windowStart };
     return n;
   }
 

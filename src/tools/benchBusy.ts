@@ -53,7 +53,7 @@ export async function benchBusy(o: BusyInputs): Promise<Record<string, number>> 
     const ps = o.head.prefixes.slice(0, 120);
     const engine = await Engine.load(o.modelDir, { threads: o.threads });
     try {
-      const opts = { ...GHOST, maxContextTokens: HEAD };
+      const opts = GHOST; // at the default window, HEAD tokens
       await engine.suggest(ps[0], opts);
       const { warm, cold } = await warmAndCold(engine, ps, opts);
       putStats(r, `busy.suggest.ctx${HEAD}.warm`, warm);

@@ -11,20 +11,13 @@ import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { Engine } from "../modelHost/engine";
 import { ModelHostClient } from "../client/modelHostClient";
-import { DEFAULT_SETTINGS } from "../core/settings";
 import { MAX_MEMORY_TOKENS } from "../shared/vocabulary";
-import { BENCH_TIMEOUT_MS, GHOST } from "./benchParts";
+import { BENCH_TIMEOUT_MS, GHOST, sleep, stats } from "./benchParts";
 
 const MEMORY = 4096;
 
-function p50(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-}
-function p95(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(0.95 * s.length))] ?? NaN;
-}
+const p50 = (xs: number[]) => stats(xs).p50;
+const p95 = (xs: number[]) => stats(xs).p95;
 
 /** A long document: the fixture's text repeated with numbered sections, so that it is long and not one loop. */
 export function longDocument(text: string, tokens: number, engine: Engine): string {
@@ -40,7 +33,7 @@ export function longDocument(text: string, tokens: number, engine: Engine): stri
 
 export async function benchMemory(modelDir: string, threads: number, text: string, rounds: number, say: (l: string) => void): Promise<Record<string, number>> {
   const r: Record<string, number> = {};
-  const base = { ...DEFAULT_SETTINGS.suggest, k: 1, figures: false }; // as the ghost text asks
+  const base = GHOST;
   // two engines, so that neither reads the other's cached states: the same prefixes typed into each
   const plain = await Engine.load(modelDir, { threads });
   const withMemory = await Engine.load(modelDir, { threads });
@@ -115,7 +108,7 @@ export async function benchFill(modelDir: string, threads: number, text: string,
       const info = (await client.request("memoryInfo", {})).find((d) => d.doc === "bench-fill");
       states = info?.states ?? 0;
       if (!info || info.states >= info.tokens) break;
-      await new Promise((res) => setTimeout(res, 100));
+      await sleep(100);
     }
     const seconds = (performance.now() - t0) / 1000;
     loop.disable();
@@ -125,7 +118,7 @@ export async function benchFill(modelDir: string, threads: number, text: string,
       const s = performance.now();
       await client.request("suggest", { text: doc.slice(0, doc.length - 1000 + i * 3), offset: 0, options: base, doc: "bench-fill" });
       after.push(performance.now() - s);
-      await new Promise((res) => setTimeout(res, 20));
+      await sleep(20);
     }
     r[`${prefix}memory.full.suggest.p50`] = p50(after);
     r[`${prefix}memory.fillTokens`] = states;

@@ -25,7 +25,7 @@ const CHOICES: Choice[] = [
 async function measure(modelDir: string, c: Choice, text: string): Promise<Record<string, number>> {
   const engine = await Engine.load(modelDir, c);
   try {
-    const opts = { ...GHOST, maxContextTokens: HEAD };
+    const opts = GHOST; // at the default window, HEAD tokens
     const ps = prefixes(engine, text, HEAD, 80);
     await engine.suggest(ps[0], opts);
     const warm: number[] = [];
