@@ -7,10 +7,11 @@ import { connect } from "../common/vscodeApi";
 import { framedPng, heatmapSvg, linesSvg, viewJson } from "./exporters";
 import { shortQuote } from "../../src/shared/tokenDisplay";
 import { type Cell } from "./heatmap";
-import { type Change, type State, type Tab, type UiState, MEAN, initialState, restore } from "./state";
+import { type Change, type ReadState, type State, type Tab, type UiState, type Zoom, MEAN, initialState, restore } from "./state";
 import { readTheme } from "./theme";
 import { heatCanvas, rollCanvas } from "./skeleton";
-import { T, labels, currentMatrix, selectionName, panelSampling, topKMax } from "./derived";
+import { T, labels, currentMatrix, selectionName, panelSampling, topKMax, heatViewport } from "./derived";
+import { describeViewport, follow, isWhole, pan, zoomStep, zoomTo, type Viewport } from "./viewport";
 import { linesSvgRoot } from "./views/lines";
 
 export const { api, channel } = connect<UiState, FromWebview, ToWebview>();
@@ -36,12 +37,23 @@ export function sendShowing(): void {
   send({ type: "showing", layer: Math.max(0, ui.layer), head: ui.head === MEAN ? null : ui.head });
 }
 
+/** The zoom with the heatmap's window moved as little as it must to show row q and column k (a zoom the user chose keeps its size). */
+function followed(s: ReadState, q: number, k = q): Zoom {
+  const v = follow(heatViewport(s), T(s), q, k);
+  return { n: s.zoom.n, row0: v.row0, col0: v.col0 };
+}
+
+function sameZoom(a: ReadState["zoom"], b: Zoom): boolean {
+  return a.n === b.n && a.row0 === b.row0 && a.col0 === b.col0;
+}
+
 export function choose(index: number): void {
   const s = store.get();
   if (!s.view || T(s) === 0) return;
   const i = Math.max(0, Math.min(T(s) - 1, index));
   if (i === s.ui.chosen) return;
-  store.update({ ui: { ...s.ui, chosen: i }, keyColumn: Math.min(s.keyColumn, i) }, "chosen");
+  // the heatmap's window follows the chosen token (the token strip, the keys, a click in the lines view)
+  store.update({ ui: { ...s.ui, chosen: i }, keyColumn: Math.min(s.keyColumn, i), zoom: followed(s, i) }, "chosen");
   send({ type: "selectToken", index: i });
 }
 
@@ -84,7 +96,49 @@ export function openHead(layer: number, head: number): void {
 export function moveKeyColumn(by: -1 | 1): void {
   const s = store.get();
   const from = s.keyColumn < 0 ? s.ui.chosen + 1 : s.keyColumn;
-  store.update({ keyColumn: Math.max(0, Math.min(s.ui.chosen, from + by)) }, "heatPointer");
+  const keyColumn = Math.max(0, Math.min(s.ui.chosen, from + by));
+  // reading along a long row pans the window with the column read
+  const zoom = followed(s, s.ui.chosen, keyColumn);
+  store.update({ keyColumn, zoom }, sameZoom(s.zoom, zoom) ? "heatPointer" : "zoom");
+}
+
+function setViewport(v: Viewport, sized: boolean): void {
+  const s = store.get();
+  const zoom = { n: sized ? v.n : s.zoom.n, row0: v.row0, col0: v.col0 };
+  if (!sameZoom(s.zoom, zoom)) store.update({ zoom, hoverCell: null }, "zoom");
+}
+
+/** Zoom in (larger cells, fewer of them) or out, around a cell (the pointer's) or the window's middle. */
+export function zoom(direction: "in" | "out", at?: { q: number; k: number }): void {
+  const s = store.get();
+  if (T(s) > 0) setViewport(zoomStep(heatViewport(s), T(s), direction, at), true);
+}
+
+/** The whole matrix at once (its cells as small as they must be). */
+export function zoomWhole(): void {
+  const s = store.get();
+  if (T(s) > 0) setViewport(zoomTo(heatViewport(s), T(s), T(s)), true);
+}
+
+/** Back to as many cells as carry their tokens' names, around the chosen token. */
+export function zoomNames(): void {
+  const s = store.get();
+  if (T(s) === 0) return;
+  const auto = { ...s, zoom: { ...s.zoom, n: null } };
+  store.update({ zoom: followed(auto, s.ui.chosen, s.keyColumn >= 0 ? s.keyColumn : s.ui.chosen), hoverCell: null }, "zoom");
+}
+
+/** The window moved by rows and columns (a drag, the wheel). */
+export function panBy(rows: number, cols: number): void {
+  const s = store.get();
+  if (T(s) > 0) setViewport(pan(heatViewport(s), T(s), Math.round(rows), Math.round(cols)), false);
+}
+
+/** The window centred on a row and column (a click on the overview). */
+export function panTo(q: number, k: number): void {
+  const s = store.get();
+  const v = heatViewport(s);
+  if (T(s) > 0) setViewport(pan({ ...v, row0: q - v.n / 2, col0: k - v.n / 2 }, T(s), 0, 0), false);
 }
 
 /** The heatmap lost the keyboard: no column is read. */
@@ -138,8 +192,10 @@ export function exportAs(format: ExportFormat): void {
   };
   const lines = s.ui.tab === "lines" ? linesSvgRoot(s) : undefined;
   let data: string;
+  const v = heatViewport(s);
   if (format === "json") data = viewJson(s.view);
-  else if (format === "png") data = framedPng(rollout ? rollCanvas : heatCanvas, title, s.theme);
+  // the PNG is the picture on screen: a zoomed heatmap says which rows and columns it holds
+  else if (format === "png") data = framedPng(rollout ? rollCanvas : heatCanvas, !isWhole(v, T(s)) ? { ...title, caption: `${title.caption} · ${describeViewport(v, T(s))}` } : title, s.theme);
   else if (lines) data = linesSvg(lines, title, s.theme);
   else data = heatmapSvg(rollout ? s.view.rollout : currentMatrix(s), labels(s), title, s.theme);
   send({ type: "export", format, data });
@@ -158,7 +214,10 @@ export function onState(v: AttentionView, receivedAt: number): void {
     tab: pick ? pick.tab : was.tab,
     chosen: same ? Math.min(was.chosen, Math.max(0, n - 1)) : Math.min(v.focus ?? n - 1, Math.max(0, n - 1)),
   };
-  store.update({ view: v, ui, hoverCell: null, keyColumn: -1, linesHover: null, loading: false, error: "", theme: readTheme(), ...(same ? {} : { whyAll: { words: false, parts: false }, sampling: null }) }, "all");
+  const theme = readTheme();
+  // a new text opens on the window of names around its chosen token (the whole matrix where it fits)
+  const zoom = same ? store.get().zoom : followed({ ...store.get(), view: v, theme, zoom: { n: null, row0: 0, col0: 0 } }, ui.chosen);
+  store.update({ view: v, ui, hoverCell: null, keyColumn: -1, linesHover: null, loading: false, error: "", theme, zoom, ...(same ? {} : { whyAll: { words: false, parts: false }, sampling: null }) }, "all");
   sendShowing();
   if (n > 0) send({ type: "selectToken", index: ui.chosen });
   // after the browser has painted the heatmap

@@ -2,7 +2,8 @@
 import { tokenGroups, tokenLabel, type TokenDisplay } from "../../src/shared/tokenDisplay";
 import { SAMPLING_LIMITS, type SamplingSettings } from "../../src/shared/attentionProtocol";
 import { samplingShares } from "../../src/shared/sampling";
-import { type Layout } from "./heatmap";
+import { labelRoom, labelledCells, type Layout } from "./heatmap";
+import { clampViewport, type Viewport } from "./viewport";
 import { MEAN, type ReadState } from "./state";
 import { panels } from "./skeleton";
 
@@ -56,11 +57,25 @@ export function availableHeight(): number {
   return Math.max(240, Math.floor(window.innerHeight * 0.8));
 }
 
-/** Scroll a heatmap's box so that the chosen row shows. */
+/**
+ * The heatmap's window on the matrix: the zoom's, or where the user has not zoomed, as many rows and
+ * columns as carry their names at the panel's width (the whole matrix when it fits).
+ */
+/** the room the view's names take on the axes, for the labels and theme it was measured with: a cache, not state */
+let roomFor: { labels: unknown; theme: unknown; room: number } | undefined;
+
+export function heatViewport(s: ReadState): Viewport {
+  const tokens = s.view?.tokens;
+  if (roomFor?.labels !== tokens || roomFor?.theme !== s.theme) roomFor = { labels: tokens, theme: s.theme, room: labelRoom(labels(s), s.theme) };
+  const n = s.zoom.n ?? labelledCells(availableWidth(), availableHeight(), s.theme.fontSize, roomFor.room);
+  return clampViewport({ n, row0: s.zoom.row0, col0: s.zoom.col0 }, T(s));
+}
+
+/** Scroll a heatmap's box so that the chosen row shows (where cells are too small to fit the box). */
 export function revealRow(canvas: HTMLCanvasElement, layout: Layout | undefined, chosen: number): void {
   const wrap = canvas.parentElement;
-  if (!wrap || !layout || chosen < 0) return;
-  const top = layout.y0 + chosen * layout.cell;
+  if (!wrap || !layout || chosen < layout.row0 || chosen >= layout.row0 + layout.n) return;
+  const top = layout.y0 + (chosen - layout.row0) * layout.cell;
   if (top < wrap.scrollTop + layout.y0 || top + layout.cell > wrap.scrollTop + wrap.clientHeight) {
     wrap.scrollTop = Math.max(0, top - wrap.clientHeight / 2);
   }

@@ -8,7 +8,8 @@ import { READY_TIMEOUT_MS } from "../common/vscodeApi";
 import { whenDefined } from "../common/toolkit";
 import { cellAt, type Layout } from "./heatmap";
 import { TABS, type ReadState } from "./state";
-import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels, allHeadsBox, temperatureInput, topKInput, useSamplingButton, resetSamplingButton } from "./skeleton";
+import { layerPick, headPick, followBox, exportButtons, tourButton, tokensEl, heatCanvas, heatTip, rollCanvas, rollTip, linesHost, panels, allHeadsBox, temperatureInput, topKInput, useSamplingButton, resetSamplingButton, heatZoom, rollZoom, type ZoomBar } from "./skeleton";
+import { overviewScale } from "./views/zoom";
 import { currentMatrix } from "./derived";
 import { createRender } from "./render";
 import { heatmapLayout } from "./views/heatmap";
@@ -95,8 +96,18 @@ linesHost.addEventListener("keydown", (e) => {
     e.preventDefault();
   }
 });
+/** + and − zoom a heatmap, 0 shows the whole matrix, N the cells that carry names; true when the key was one of them. */
+function zoomKey(key: string): boolean {
+  if (key === "+" || key === "=") act.zoom("in");
+  else if (key === "-" || key === "_") act.zoom("out");
+  else if (key === "0") act.zoomWhole();
+  else if (key === "n" || key === "N") act.zoomNames();
+  else return false;
+  return true;
+}
+
 rollCanvas.addEventListener("keydown", (e) => {
-  if (act.moveChosen(e.key)) e.preventDefault();
+  if (act.moveChosen(e.key) || (!e.ctrlKey && !e.metaKey && !e.altKey && zoomKey(e.key))) e.preventDefault();
 });
 heatCanvas.addEventListener("keydown", (e) => {
   // up/down: the looking token; left/right: read along its row
@@ -107,6 +118,9 @@ heatCanvas.addEventListener("keydown", (e) => {
   } else if (act.moveChosen(e.key)) {
     e.preventDefault();
     if (store.get().keyColumn >= 0) showKeyTip(store.get());
+  } else if (!e.ctrlKey && !e.metaKey && !e.altKey && zoomKey(e.key)) {
+    e.preventDefault();
+    heatTip.hidden = true;
   }
 });
 heatCanvas.addEventListener("blur", () => {
@@ -125,10 +139,33 @@ document.addEventListener("keydown", (e) => {
   e.preventDefault();
 });
 
-/** A heatmap's pointer: its tip, the editor's highlight, a click chooses the row; `hover`: the heatmap marks the cell. */
+/**
+ * A heatmap's pointer: its tip, the editor's highlight, a click chooses the row; `hover`: the heatmap marks
+ * the cell. A drag pans the window on the matrix; the wheel pans it (rows; with Shift, columns) until it
+ * reaches the matrix's edge, where the page scrolls on; Ctrl+wheel zooms around the cell under the pointer.
+ */
 function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => Layout | undefined, matrix: () => Float32Array, hover: boolean): void {
+  let drag: { x: number; y: number; moved: boolean } | null = null;
+  canvas.addEventListener("mousedown", (e) => {
+    if (e.button === 0) drag = { x: e.clientX, y: e.clientY, moved: false };
+  });
+  window.addEventListener("mouseup", () => {
+    // the click that ends a drag does not choose a row (the click event comes after mouseup: cleared there)
+    if (drag && !drag.moved) drag = null;
+  });
   canvas.addEventListener("mousemove", (e) => {
     const layout = layoutOf();
+    if (drag && layout && e.buttons & 1) {
+      const rows = Math.trunc((drag.y - e.clientY) / layout.cell);
+      const cols = Math.trunc((drag.x - e.clientX) / layout.cell);
+      if (rows !== 0 || cols !== 0) {
+        act.panBy(rows, cols);
+        drag = { x: drag.x - cols * layout.cell, y: drag.y - rows * layout.cell, moved: true };
+        tip.hidden = true;
+        return;
+      }
+      if (drag.moved) return;
+    }
     const cell = layout ? cellAt(layout, e.offsetX, e.offsetY) : null;
     showTip(store.get(), tip, layout, cell, matrix());
     act.hoverToken(cell ? cell.k : null);
@@ -140,11 +177,52 @@ function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => 
     if (hover) act.hoverCell(null);
   });
   canvas.addEventListener("click", (e) => {
+    const dragged = drag?.moved;
+    drag = null;
+    if (dragged) return;
     const layout = layoutOf();
     const cell = layout ? cellAt(layout, e.offsetX, e.offsetY) : null;
     if (cell) act.choose(cell.q);
   });
+  canvas.addEventListener(
+    "wheel",
+    (e) => {
+      const layout = layoutOf();
+      if (!layout || layout.T === 0) return;
+      if (e.ctrlKey || e.metaKey) {
+        const cell = cellAt(layout, e.offsetX, e.offsetY);
+        act.zoom(e.deltaY < 0 ? "in" : "out", cell ?? undefined);
+        e.preventDefault();
+        return;
+      }
+      const horizontal = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
+      const delta = horizontal ? (e.shiftKey ? e.deltaY || e.deltaX : e.deltaX) : e.deltaY;
+      // a wheel notch moves about three cells (at least one)
+      const by = Math.sign(delta) * Math.max(1, Math.round(Math.abs(delta) / 40));
+      const start = horizontal ? layout.col0 : layout.row0;
+      const canMove = by < 0 ? start > 0 : start + layout.n < layout.T;
+      if (!canMove) return;
+      act.panBy(horizontal ? 0 : by, horizontal ? by : 0);
+      tip.hidden = true;
+      e.preventDefault();
+    },
+    { passive: false },
+  );
 }
+
+/** A zoom bar's buttons, and its overview: a click there centres the window on that place. */
+function wireZoom(bar: ZoomBar): void {
+  bar.zoomOut.addEventListener("click", () => act.zoom("out"));
+  bar.zoomIn.addEventListener("click", () => act.zoom("in"));
+  bar.whole.addEventListener("click", act.zoomWhole);
+  bar.names.addEventListener("click", act.zoomNames);
+  bar.overview.addEventListener("click", (e) => {
+    const scale = overviewScale(bar);
+    act.panTo(Math.floor(e.offsetY / scale), Math.floor(e.offsetX / scale));
+  });
+}
+wireZoom(heatZoom);
+wireZoom(rollZoom);
 wireHover(heatCanvas, heatTip, heatmapLayout, () => currentMatrix(store.get()), true);
 wireHover(rollCanvas, rollTip, () => (store.get().view?.pending ? undefined : rolloutLayout()), () => store.get().view?.rollout ?? new Float32Array(0), false);
 

@@ -89,11 +89,13 @@ export function createRender(on: ViewEvents): (s: ReadState, change: Change) => 
         return;
       case "head":
         renderPickers(s);
+        renderTokens(s, on);
         renderWhy(s, on);
         renderViews(s, ["heatmap", "grid", "lines"]);
         return;
       case "tab":
         renderTabs(s);
+        renderTokens(s, on);
         if (staleViews.has(s.ui.tab)) renderViews(s, [s.ui.tab]);
         return;
       case "heatPointer":
@@ -102,6 +104,9 @@ export function createRender(on: ViewEvents): (s: ReadState, change: Change) => 
       case "linesPointer":
       case "heads":
         renderLines(s, on);
+        return;
+      case "zoom":
+        renderViews(s, ["heatmap", "rollout"]);
         return;
     }
   };

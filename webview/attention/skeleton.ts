@@ -33,6 +33,9 @@ export const tokensEl = el("div", {
   attrs: { role: "listbox", tabindex: 0, "aria-label": "Tokens. Left and right arrows choose a token", "aria-orientation": "horizontal" },
 });
 
+/** what the token strip's shading shows: the chosen token's row of attention, read over the text */
+export const stripNote = el("p", { className: "hint strip-note" });
+
 export const heatCanvas = el("canvas", { className: "heatmap", attrs: { tabindex: 0, role: "img" } });
 export const heatTip = el("div", { className: "tooltip", attrs: { role: "tooltip", hidden: true } });
 export const heatSummary = el("p", { className: "summary", attrs: { "aria-live": "polite" } });
@@ -40,6 +43,30 @@ export const heatLegend = el("canvas", { className: "legend-ramp", attrs: { role
 export const rollCanvas = el("canvas", { className: "heatmap", attrs: { tabindex: 0, role: "img" } });
 export const rollTip = el("div", { className: "tooltip", attrs: { role: "tooltip", hidden: true } });
 export const rollLegend = el("canvas", { className: "legend-ramp", attrs: { role: "img", "aria-label": "colour scale from 0 to 1" } });
+/** A heatmap's zoom: fewer or more cells, the whole matrix, back to the cells that carry names; where the window is; an overview to click. */
+export interface ZoomBar {
+  bar: HTMLElement;
+  zoomOut: HTMLButtonElement;
+  zoomIn: HTMLButtonElement;
+  whole: HTMLButtonElement;
+  names: HTMLButtonElement;
+  where: HTMLElement;
+  overview: HTMLCanvasElement;
+}
+
+function zoomBar(what: string): ZoomBar {
+  const button = (text: string, title: string) => el("button", { text, attrs: { type: "button", title } }) as HTMLButtonElement;
+  const zoomOut = button("−", "Zoom out: more rows and columns, smaller cells (key -, or Ctrl+wheel)");
+  const zoomIn = button("+", "Zoom in: fewer rows and columns, larger cells (key +, or Ctrl+wheel)");
+  const whole = button("Whole matrix", "Every row and column at once (key 0)");
+  const names = button("Names", "As many rows and columns as carry their tokens' names, around the chosen token (key N)");
+  const where = el("span", { className: "zoom-where", attrs: { "aria-live": "polite" } });
+  const overview = el("canvas", { className: "zoom-overview", attrs: { role: "img", title: "The whole matrix; the frame is the window shown. Click to move the window there." } });
+  const bar = el("div", { className: "zoom-bar", attrs: { role: "group", "aria-label": `Zoom the ${what}` } }, [zoomOut, zoomIn, whole, names, where, overview]);
+  return { bar, zoomOut, zoomIn, whole, names, where, overview };
+}
+export const heatZoom = zoomBar("heatmap");
+export const rollZoom = zoomBar("rollout");
 export const gridEl = el("div", { className: "grid" });
 export const linesHost = el("div", { className: "lines-host", attrs: { tabindex: 0, "aria-label": "Lines view. Arrow keys choose the token whose lines are drawn" } });
 /** the lines view's every-head overlay: a checkbox that turns it on, and one checkbox per head (views/lines.ts fills them) */
@@ -93,6 +120,7 @@ panels.append(
   el("vscode-panel-view", { id: "view-heatmap" }, [
     el("div", { className: "view" }, [
       legendRow(heatLegend),
+      heatZoom.bar,
       el("div", { className: "canvas-wrap" }, [heatCanvas, heatTip]),
       heatSummary,
     ]),
@@ -112,6 +140,7 @@ panels.append(
         text: "Attention rollout (Abnar & Zuidema, 2020) follows attention through all layers, counting the shortcut that lets each token keep its own information: each layer's average of heads is mixed half and half with the identity, and the layers are multiplied. A row shows how much of each earlier token reaches that position at the top of the model.",
       }),
       legendRow(rollLegend),
+      rollZoom.bar,
       el("div", { className: "canvas-wrap" }, [rollCanvas, rollTip]),
     ]),
   ]),
@@ -132,8 +161,9 @@ root.append(
   ]),
   el("p", { className: "legend-text", attrs: { title: explain.colour } }, [
     "Row = the word that is looking, column = the word it looks at; each row sums to 1. ",
-    el("span", { className: "keys", text: "Keys: in the token strip ←/→ choose a token; on the heatmap ↑/↓ choose it and ←/→ read its row; [ and ] change the layer, , and . change the head." }),
+    el("span", { className: "keys", text: "Keys: in the token strip ←/→ choose a token; on the heatmap ↑/↓ choose it, ←/→ read its row, + and − zoom, 0 shows the whole matrix, N the names; drag or scroll to pan; [ and ] change the layer, , and . change the head." }),
   ]),
+  stripNote,
   tokensEl,
   whyEl,
   main,

@@ -44,6 +44,17 @@ export interface State {
   sampling: SamplingSettings | null;
   /** the lines view: every head of the layer at once, and the heads switched off there */
   allHeads: { on: boolean; hidden: readonly number[] };
+  /**
+   * the heatmap's and the rollout's window on the matrix (viewport.ts): n rows and columns (null: as many as
+   * carry their names in the panel's width), from row0 and col0
+   */
+  zoom: Zoom;
+}
+
+export interface Zoom {
+  n: number | null;
+  row0: number;
+  col0: number;
 }
 
 /** What the views get: the state, read-only. */
@@ -63,11 +74,12 @@ export type ReadState = DeepReadonly<State>;
  *  heatPointer  the pointer or the keyboard's column on the heatmap
  *  linesPointer the token hovered in the lines view
  *  heads        the lines view's every-head overlay switched on or off, or one of its heads
+ *  zoom         the heatmap's window on the matrix zoomed or panned
  */
-export type Change = "all" | "status" | "details" | "memory" | "sampling" | "why" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer" | "heads";
+export type Change = "all" | "status" | "details" | "memory" | "sampling" | "why" | "chosen" | "head" | "tab" | "heatPointer" | "linesPointer" | "heads" | "zoom";
 
 export function initialState(ui: UiState, theme: Theme): State {
-  return { ui, view: undefined, loading: false, error: "", theme, hoverCell: null, keyColumn: -1, linesHover: null, whyAll: { words: false, parts: false }, sampling: null, allHeads: { on: false, hidden: [] } };
+  return { ui, view: undefined, loading: false, error: "", theme, hoverCell: null, keyColumn: -1, linesHover: null, whyAll: { words: false, parts: false }, sampling: null, allHeads: { on: false, hidden: [] }, zoom: { n: null, row0: 0, col0: 0 } };
 }
 
 /** The UI state saved with setState, checked field by field (an older version of the webview may have saved it). */

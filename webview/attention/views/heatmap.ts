@@ -1,8 +1,9 @@
 // The heatmap of one layer and head (or the heads' average), with a sentence that reads the chosen row.
 import { drawHeatmap, drawLegend, type Layout } from "../heatmap";
 import { type ReadState } from "../state";
-import { heatCanvas, heatSummary, heatLegend } from "../skeleton";
-import { T, labels, currentMatrix, selectionName, availableWidth, availableHeight } from "../derived";
+import { heatCanvas, heatSummary, heatLegend, heatZoom } from "../skeleton";
+import { T, labels, currentMatrix, selectionName, availableWidth, availableHeight, heatViewport } from "../derived";
+import { renderZoom } from "./zoom";
 
 /** where the last drawing put the cells: a cache of this view's own, for hit-testing the pointer (not state) */
 let layout: Layout | undefined;
@@ -29,10 +30,13 @@ export function renderHeatmap(s: ReadState): void {
     // this head's weights follow in a moment (details)
     layout = drawHeatmap(heatCanvas, { matrix: m, T: 0, labels: [], chosen: 0, hover: null, ...size });
     heatSummary.textContent = `Loading ${selectionName(s)}…`;
+    renderZoom(s, heatZoom, heatViewport(s), m, false);
     return;
   }
   const hover = s.hoverCell ?? (s.keyColumn >= 0 ? { q: s.ui.chosen, k: s.keyColumn } : null);
-  layout = drawHeatmap(heatCanvas, { matrix: m, T: T(s), labels: labels(s), chosen: s.ui.chosen, hover, ...size });
+  const view = heatViewport(s);
+  layout = drawHeatmap(heatCanvas, { matrix: m, T: T(s), labels: labels(s), chosen: s.ui.chosen, hover, view, ...size });
+  renderZoom(s, heatZoom, view, m, layout.labelled);
   const name = selectionName(s);
   heatCanvas.setAttribute("aria-label", `Attention heatmap, ${name}. Up and down arrows choose the looking token, left and right read its row.`);
   heatSummary.textContent = s.view ? `${name[0].toUpperCase()}${name.slice(1)}: ${describeRow(s, s.ui.chosen, m)}` : "";

@@ -4,9 +4,11 @@ import type { ViewToken } from "../../../src/shared/attentionProtocol";
 import { el } from "../../common/dom";
 import { type ReadState } from "../state";
 import { type DeepReadonly } from "../../common/store";
-import { tokensEl } from "../skeleton";
+import { stripNote, tokensEl } from "../skeleton";
 import { type ViewEvents } from "./events";
-import { displays, predictionWindow } from "../derived";
+import { T, currentMatrix, displays, labels, predictionWindow, selectionName } from "../derived";
+import { colorScale, contrastRatio } from "../../../src/shared/colorScale";
+import { css } from "../theme";
 import { removalChange } from "./why";
 
 /**
@@ -89,16 +91,77 @@ function markTokens(s: ReadState): void {
       const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
       notes.push(`without “${c.text.trim()}”, “${why.explanation.word.trim()}” ${c.d < 0 ? "falls" : "rises"} from ${pct(why.explanation.p)} to ${pct(why.explanation.p + c.d)}`);
     }
-    chip.title = notes.length ? `${base}; ${notes.join("; ")}` : base;
+    chip.dataset.notes = notes.join("; ");
+    composeTitle(chip);
   });
+}
+
+/** A chip's tip: the token, then what the marks say (the window, a removal's effect), then its attention weight. */
+function composeTitle(chip: HTMLElement): void {
+  if (chip.dataset.title === undefined) chip.dataset.title = chip.title;
+  const parts = [chip.dataset.title ?? chip.title, chip.dataset.notes, chip.dataset.weight].filter((p) => !!p);
+  chip.title = parts.join("; ");
+}
+
+/** what the strip was last shaded for: a cache of this view's own, not state */
+let shadedFor: { m: Float32Array; chosen: number; theme: unknown; tokens: unknown } | undefined;
+
+/**
+ * The chosen token's row of attention drawn over the text, as bertviz reads it: each token it can see is
+ * shaded by its weight (the row's largest weight the darkest), whatever the length, so the tokens it looks
+ * at are read by name in the text itself. The row is the heatmap's layer and head, or the rollout's on
+ * that tab; the note above the strip says which, and names the largest weights.
+ */
+function shadeTokens(s: ReadState): void {
+  const view = s.view;
+  const n = T(s);
+  const rollout = s.ui.tab === "rollout";
+  const m = !view ? new Float32Array(0) : rollout ? (view.pending ? new Float32Array(0) : view.rollout) : currentMatrix(s);
+  const q = s.ui.chosen;
+  if (shadedFor && shadedFor.m === m && shadedFor.chosen === q && shadedFor.theme === s.theme && shadedFor.tokens === view?.tokens) return;
+  shadedFor = { m, chosen: q, theme: s.theme, tokens: view?.tokens };
+  const ready = !!view && n > 0 && m.length === n * n && q >= 0 && q < n;
+  let max = 0;
+  if (ready) for (let k = 0; k <= q; k++) max = Math.max(max, m[q * n + k]);
+  const lab = labels(s);
+  const what = rollout ? "the rollout through all layers" : selectionName(s);
+  for (let i = 0; i < n; i++) {
+    const chip = tokensEl.querySelector<HTMLElement>(`#tok-${i}`);
+    if (!chip) continue;
+    const w = ready && i <= q ? m[q * n + i] : -1;
+    if (w < 0 || max <= 0) {
+      chip.style.removeProperty("background-color");
+      chip.style.removeProperty("color");
+      delete chip.dataset.weight;
+      composeTitle(chip);
+      continue;
+    }
+    const bg = colorScale(w / max, s.theme.background, s.theme.high);
+    chip.style.backgroundColor = css(bg);
+    // the text stays readable on the darkest shade: the theme's text colour, or its background where that reads better
+    chip.style.color = css(contrastRatio(s.theme.foreground, bg) >= contrastRatio(s.theme.background, bg) ? s.theme.foreground : s.theme.background);
+    chip.dataset.weight = `${(w * 100).toFixed(1)}% of “${lab[q]}”'s attention (${what})`;
+    composeTitle(chip);
+  }
+  if (!ready) {
+    stripNote.textContent = "";
+    return;
+  }
+  const top = Array.from({ length: q + 1 }, (_, k) => ({ k, w: m[q * n + k] }))
+    .sort((a, b) => b.w - a.w)
+    .slice(0, 3)
+    .map((x) => `“${lab[x.k]}” ${(x.w * 100).toFixed(0)}%`);
+  stripNote.textContent = `Shaded by where “${lab[q]}” (token ${q}) looks, ${what}: the darkest is its largest weight. Most: ${top.join(", ")}.`;
 }
 
 export function renderTokens(s: ReadState, on: ViewEvents): void {
   if (builtFor !== s.view?.tokens) {
     buildTokens(s, on);
     markedFor = undefined;
+    shadedFor = undefined;
   }
   markTokens(s);
+  shadeTokens(s);
   tokensEl.querySelector(".token.chosen")?.classList.remove("chosen");
   tokensEl.querySelector('[aria-selected="true"]')?.setAttribute("aria-selected", "false");
   const chip = tokensEl.querySelector<HTMLElement>(`#tok-${s.ui.chosen}`);
