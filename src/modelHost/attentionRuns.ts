@@ -114,7 +114,7 @@ export class AttentionRuns {
     if (T === 0) return { rollout: new Float32Array(0), predictions: [], nextWords: [] };
     const cfg = this.engine.folder.config;
     const V = cfg.vocabSize;
-    const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.engine.tokenizer.tokenText(id), p })));
+    const predictions = Array.from({ length: T }, (_, q) => topTokens(logits.subarray(q * V, (q + 1) * V), 10).map(({ id, p }) => ({ token: this.engine.tokenizer.tokenShown(id), p })));
     // the panel shows what the model computes with the document's whole memory, not with part of it
     if (a.words.doc) await this.engine.memories.fill(a.words.doc);
     const prediction = await this.engine.panelWords(a.words.before, a.words.offset, a.words.options, a.words.doc, a.words.wordEnds);

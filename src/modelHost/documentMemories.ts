@@ -199,11 +199,11 @@ export class DocumentMemories {
     const tokenizer = this.folder.tokenizer;
     const h = this.query(state.h);
     const w = weightsFromDots(memoryDots(view, h), this.params.theta);
-    const place = (index: number, weight: number) => ({ ...m.placeOf(end, index)!, weight, token: tokenizer.tokenText(view.next[index]) });
+    const place = (index: number, weight: number) => ({ ...m.placeOf(end, index)!, weight, token: tokenizer.tokenShown(view.next[index]) });
     const readouts = words.map(({ word, p, modelP, memoryP, tokens }) => {
       const token = tokens?.[0] ?? tokenizer.encode(word)[0];
       const r = memoryPlaces(view, w, token, MEMORY_PLACES);
-      return { word, token: tokenizer.tokenText(token), pModel: modelP ?? p, pMemory: memoryP ?? 0, pMixed: p, places: r.places.map((x) => place(x.index, x.weight)) };
+      return { word, token: tokenizer.tokenShown(token), pModel: modelP ?? p, pMemory: memoryP ?? 0, pMixed: p, places: r.places.map((x) => place(x.index, x.weight)) };
     });
     const raised = readouts.slice(1).reduce((best, r) => (r.pMixed - r.pModel > best.pMixed - best.pModel ? r : best), readouts[0]);
     const top = Array.from(w, (weight, index) => ({ weight, index }))

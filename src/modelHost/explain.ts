@@ -101,7 +101,7 @@ export async function explain(engine: Engine, text: string, o: ExplainOptions): 
     modelP: first.modelP ?? first.p,
     memoryP: first.memoryP ?? 0,
     share: prediction.share ?? 0,
-    token: engine.tokenizer.tokenText(token),
+    token: engine.tokenizer.tokenShown(token),
     logit: modelLogit,
     windowStart: (prediction.windowStart ?? offset) - offset,
     windowTokens: ids.length,
@@ -124,7 +124,7 @@ export async function explain(engine: Engine, text: string, o: ExplainOptions): 
         // the last layer's too (not the run's own logits): the test holds it to the model's answer
         const logits = lensLogits(w, stream);
         const rank = rankOf(logits, token);
-        return { layer: l + 1, top: topTokens(logits, LENS_TOKENS).map(({ id, p }) => ({ token: engine.tokenizer.tokenText(id), p })), tokenP: probOf(logits, token), tokenRank: rank };
+        return { layer: l + 1, top: topTokens(logits, LENS_TOKENS).map(({ id, p }) => ({ token: engine.tokenizer.tokenShown(id), p })), tokenP: probOf(logits, token), tokenRank: rank };
       });
     }
   }

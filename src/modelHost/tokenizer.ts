@@ -3,6 +3,7 @@
 // UTF-8 bytes, and a word boundary or a typed prefix can fall inside a token or inside a character.
 import { slowTokenizerRegex } from "./tokenizerRegex";
 import { quoted } from "../shared/errorLine";
+import { shownToken } from "../shared/tokenDisplay";
 import { Tokenizer } from "@huggingface/tokenizers";
 import type { AttentionToken } from "../shared/vocabulary";
 
@@ -224,6 +225,11 @@ export class TextTokenizer {
       }
     }
     return out;
+  }
+
+  /** A token as a list shows it: tokenText, or for part of a character its bytes in hex (tokenDisplay.ts's shownToken), never U+FFFD. */
+  tokenShown(id: number): string {
+    return this.special[id] ? this.tokenText(id) : shownToken(this.tokenBytes[id] ?? new Uint8Array(0), this.tokenText(id));
   }
 
   /** How a token reads on its own, for display: the special token's name, or its text. */

@@ -155,3 +155,17 @@ export function tokenLabel(shown: readonly TokenDisplay[], i: number): string {
   const text = visibleWhitespace(shown[first].display) || (d.bytes ? `‹${d.bytes}›` : "∅");
   return first === last ? text : `${text} (${i - first + 1}/${last - first + 1})`;
 }
+
+/**
+ * One token alone, as a list shows it (the next tokens, the logit lens, the memory's places): its text,
+ * or where its bytes are part of a character (which alone would read U+FFFD) the bytes in hex, ‹e4 b8›.
+ */
+export function shownToken(bytes: ArrayLike<number>, text: string): string {
+  if (!text.includes("\uFFFD") || bytes.length === 0) return text;
+  return `‹${hex(Array.from(bytes))}›`;
+}
+
+/** Whether a shown token is the bytes of part of a character (shownToken's ‹e4 b8›). */
+export function isByteFragment(shown: string): boolean {
+  return /^‹[0-9a-f]{2}( [0-9a-f]{2})*›$/.test(shown);
+}

@@ -3,6 +3,7 @@
 // changed since. attentionController.ts calls these with the view's document.
 import type { MemoryShown, PlaceLine } from "../shared/attentionProtocol";
 import type { MemoryPlace, MemoryReadout } from "../shared/vocabulary";
+import { isByteFragment } from "../shared/tokenDisplay";
 import type { SourceDocument } from "./attentionRequest";
 
 /**
@@ -49,8 +50,8 @@ export function placeLine(document: SourceDocument, place: Pick<MemoryPlace, "st
   const { start, end } = place;
   const raw = document.getText(start, end);
   const text = raw.replace(/\r\n?/g, "\n");
-  // a token that is part of a character (U+FFFD) cannot be compared: any text there will do
-  if (!text || (text !== place.token && !place.token.includes("\uFFFD"))) return { start, end, gone: true };
+  // a token that is part of a character (shown as its bytes) cannot be compared: any text there will do
+  if (!text || (text !== place.token && !isByteFragment(place.token) && !place.token.includes("\uFFFD"))) return { start, end, gone: true };
   // the line of the token's first visible character (a token "\nThe" belongs to the line of "The")
   const lead = raw.length - raw.trimStart().length;
   const at = lead < raw.length ? start + lead : start;

@@ -49,8 +49,16 @@ test("for 20 held-out contexts, attention --json's nextWords equal predict --top
     // the search may find fewer than ten words where a few take most of the mass (the memory can lift a
     // completion past half); the two lists are still the same list
     assert.ok(got[i].length >= 3 && got[i].length <= 10, `context ${i}: ${got[i].length} words`);
-    assert.deepEqual(got[i].map((w) => w.word), expected[i].map((w) => w.word), `context ${i}: ${JSON.stringify(contexts[i])}`);
-    for (let j = 0; j < got[i].length; j++) assert.ok(Math.abs(got[i][j].p - expected[i][j].p) <= 1e-4, `context ${i}, word ${j}: ${got[i][j].p} vs ${expected[i][j].p}`);
+    // the same words with the same probabilities; two words may trade places only where they tie (their
+    // probabilities within 2e-4, which two runs' rounding can order either way: " in" 4.21 % and " a" 4.21 %)
+    const want = new Map(expected[i].map((w) => [w.word, w.p]));
+    assert.deepEqual(new Set(got[i].map((w) => w.word)), new Set(want.keys()), `context ${i}: ${JSON.stringify(contexts[i])}`);
+    for (let j = 0; j < got[i].length; j++) {
+      const w = got[i][j];
+      assert.ok(Math.abs(w.p - want.get(w.word)!) <= 1e-4, `context ${i}, ${JSON.stringify(w.word)}: ${w.p} vs ${want.get(w.word)}`);
+      const there = expected[i][j];
+      if (there.word !== w.word) assert.ok(Math.abs(there.p - w.p) <= 2e-4, `context ${i}, place ${j}: ${JSON.stringify(w.word)} ${w.p} where predict has ${JSON.stringify(there.word)} ${there.p}: not a tie`);
+    }
   }
 });
 

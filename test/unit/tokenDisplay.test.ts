@@ -8,7 +8,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { readModelFolder } from "../../src/modelHost/modelFolder";
 import { tokenRanges } from "../../src/modelHost/tokenizer";
-import { tokenGroups, tokenLabel } from "../../src/shared/tokenDisplay";
+import { isByteFragment, shownToken, tokenGroups, tokenLabel } from "../../src/shared/tokenDisplay";
 import { MODEL_DIR, ROOT } from "./helpers";
 
 const folder = readModelFolder(MODEL_DIR);
@@ -59,11 +59,26 @@ test("bytes that form no character (a text cut inside one) display as nothing an
 test("lm-lens attention --json: each token's display, grouped, no U+FFFD, concatenating to the text; and its bytes", () => {
   const r = spawnSync(process.execPath, [join(ROOT, "dist", "cli.js"), "attention", "--json", "--model", MODEL_DIR, MIXED], { encoding: "utf8", timeout: 60000 });
   assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { tokens: string[]; display: string[]; bytes: string[] };
+  const out = JSON.parse(r.stdout) as { tokens: string[]; display: string[]; bytes: string[]; predictions: { token: string; p: number }[][] };
   assert.equal(out.display.length, out.tokens.length);
   assert.equal(out.display.join(""), MIXED);
   for (const d of out.display) assert.ok(!d.includes("\uFFFD"), d);
   const i = out.display.indexOf("中");
   assert.deepEqual(out.bytes.slice(i, i + 3), ["e4", "b8", "ad"]);
   assert.equal(out.bytes[0], "54 68 65", "“The”");
+  // the next tokens at every position: a token that is part of a character reads as its bytes, never U+FFFD
+  const next = out.predictions.flat().map((t) => t.token);
+  for (const t of next) assert.ok(!t.includes("\uFFFD"), JSON.stringify(t));
+  assert.ok(out.predictions[i].some((t) => isByteFragment(t.token)), `after the first byte of 中 the model expects its other bytes: ${out.predictions[i].map((t) => t.token).join(" ")}`);
+});
+
+test("a token alone reads as its text, or as its bytes where it is part of a character", () => {
+  const id = (text: string) => folder.tokenizer.encode(text);
+  const [first] = id("中");
+  assert.equal(folder.tokenizer.tokenText(first), "\uFFFD", "the premise: the first token of 中 alone is U+FFFD");
+  assert.equal(folder.tokenizer.tokenShown(first), "‹e4›");
+  assert.ok(isByteFragment("‹e4 b8›") && !isByteFragment("e4") && !isByteFragment("‹the›"));
+  for (const t of id(" the weather")) assert.equal(folder.tokenizer.tokenShown(t), folder.tokenizer.tokenText(t), "whole tokens read as their text");
+  assert.equal(shownToken([0xf0, 0x9f], "\uFFFD"), "‹f0 9f›");
+  assert.equal(shownToken([], "<|endoftext|>"), "<|endoftext|>");
 });

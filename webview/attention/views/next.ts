@@ -1,6 +1,6 @@
 // What the model predicts: the next whole words after the text (for "Why this word?", the suggestion and
 // its alternatives), and the next tokens at the chosen position.
-import { visibleWhitespace } from "../../../src/shared/tokenDisplay";
+import { shownToken, visibleWhitespace } from "../../../src/shared/tokenDisplay";
 import { el } from "../../common/dom";
 import { type AttentionView } from "../../../src/shared/attentionProtocol";
 import { type ReadState } from "../state";
@@ -152,14 +152,16 @@ export function renderNext(s: ReadState, on: ViewEvents): void {
   if (!tok) return;
   // the token as the chips and axes name it (part of a character: the character, and which part)
   const lab = labels(s, 40)[q];
-  const actual = view.tokens[q + 1]?.text;
+  // the token that follows, as the host names tokens in the list (part of a character: its bytes)
+  const next = view.tokens[q + 1];
+  const actual = next ? shownToken(next.bytes, next.text) : undefined;
   predictionsTitle.textContent = `Next token after “${lab}” (token ${q})`;
   predictionsTitle.title = "Token level: the model's 10 most likely next tokens at this position (tokens, not whole words); ✓ marks the token that actually follows.";
   predictionsEl.replaceChildren(...(view.predictions[q] ?? []).map((t) => bar(`${t.token === actual ? "✓ " : ""}${visibleWhitespace(t.token)}`, t.p, t.token === actual)));
   if (q === 0) {
     beforeEl.textContent = "";
   } else {
-    const before = (view.predictions[q - 1] ?? []).find((t) => t.token === tok.text);
+    const before = (view.predictions[q - 1] ?? []).find((t) => t.token === shownToken(tok.bytes, tok.text));
     beforeEl.textContent = before
       ? `Before it, the model gave “${lab}” a probability of ${(before.p * 100).toFixed(1)}%.`
       : `Before it, “${lab}” was not among the model's 10 most likely tokens.`;

@@ -9,7 +9,7 @@ import { type Explanation, type LogitPart, type Removal, type WhyDone } from "..
 import { el } from "../../common/dom";
 import { type DeepReadonly } from "../../common/store";
 import { type ReadState } from "../state";
-import { currentMatrix, predictingToken, selectionName } from "../derived";
+import { currentMatrix, labels, predictingToken, selectionName } from "../derived";
 import { whyEl } from "../skeleton";
 import { type ViewEvents } from "./events";
 import { percent } from "./next";
@@ -58,7 +58,8 @@ function wordsSection(s: ReadState, w: DeepReadonly<WhyDone>, on: ViewEvents): H
   const q = predictingToken(view);
   const m = currentMatrix(s);
   const T = view.tokens.length;
-  const looking = q >= 0 ? quote(view.tokens[q].text) : "";
+  // named as the chips and axes name it (part of a character: the character, and which part)
+  const looking = q >= 0 ? `“${labels(s, 40)[q]}”` : "";
   const rows = x.removals.map((r, i) => {
     const tokens = w.removalTokens[i];
     let attention: number | undefined;
