@@ -1,13 +1,13 @@
 // End-to-end: issue 28's "attention at any length", in a real VS Code (code-server) through a real browser,
 // with the real model, in a light and a dark theme, at the workbench's default size (1280 × 800) and the
-// panel's default width. For selections of 20, 48, 142 and 256 tokens:
+// panel's default width. For selections of 20, 48, 141 and 256 tokens:
 // - the heatmap opens on a window of rows and columns around the chosen token in which every row and
 //   column carries its token's name (at 20 tokens: the whole matrix), and says which rows and columns;
 // - the chosen token's row is drawn over the text: each token it can see shaded by its weight, and a
 //   sentence above the strip names the tokens it looks at most;
 // - the keys zoom (+, −), show the whole matrix (0) and come back to the names (N); moving the chosen token
 //   moves the window with it; a drag pans it; a click on the overview moves it there.
-// Screenshots: attention-length-{20,48,142,256}-{theme}, attention-length-256-strip-{theme} (the row over the
+// Screenshots: attention-length-{20,48,141,256}-{theme}, attention-length-256-strip-{theme} (the row over the
 // text), attention-length-256-whole-{theme}.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,12 +20,12 @@ import { evidenceStep, findFrame, openFile, openWorkbench, ourLogLines, runComma
 /** A story passage written for this test; its first words make each selection (token counts measured with `lm-lens attention --json`). */
 const PASSAGE =
   "The train was late again, and Martha stood on the platform with her collar turned up against the wind. She had walked from the house in the rain, and the hair was still wet on her forehead when the lights of the engine finally appeared at the end of the line. Nobody else was waiting. The station master had gone home an hour before, leaving a lamp in the window and a note on the door that said the office would open at seven. She found a seat near the back of the second car. The heating did not work, but the carriage was dry, and she was glad of that. Outside, the fields went by in the dark, one after another, with here and there a farm where a single window still showed a light. She thought about her brother, who had written to say that he would meet her at the other end, and about the letter from the bank that she had not yet opened. At the third stop a young man got on with a dog and a bag of apples. He offered her one, and she took it, and they talked for a while about the weather and the price of coal.";
-/** words of the passage (and a line break after them or not) -> tokens the panel shows */
+/** the first words of the passage (and a line break after them or not) -> tokens the panel shows; 141 reads "car" for "carriage" */
 const LENGTHS = [
-  { words: 15, newline: false, tokens: 20 },
-  { words: 38, newline: false, tokens: 48 },
-  { words: 112, newline: false, tokens: 142 },
-  { words: 206, newline: true, tokens: 256 },
+  { words: 15, newline: false, tokens: 20, passage: PASSAGE },
+  { words: 38, newline: false, tokens: 48, passage: PASSAGE },
+  { words: 112, newline: false, tokens: 141, passage: PASSAGE.replace("the carriage was dry", "the car was dry") },
+  { words: 206, newline: true, tokens: 256, passage: PASSAGE },
 ];
 
 interface Drawn {
@@ -67,8 +67,7 @@ for (const theme of (process.env.E2E_THEMES ?? "light,dark").split(",") as ("lig
     const step = (name: string, fn: () => Promise<void>) => evidenceStep(t, name, fn, { page: () => page, prefix: `failure-length-${theme}`, label: theme, logLines: () => ourLogLines(server?.logs()) });
     try {
       server = await startCodeServer({ theme });
-      const words = PASSAGE.split(" ");
-      for (const l of LENGTHS) writeFileSync(join(server.workspace, `length${l.tokens}.txt`), `${words.slice(0, l.words).join(" ")}${l.newline ? "\n" : ""}`);
+      for (const l of LENGTHS) writeFileSync(join(server.workspace, `length${l.tokens}.txt`), `${l.passage.split(" ").slice(0, l.words).join(" ")}${l.newline ? "\n" : ""}`);
       ({ browser, page } = await openWorkbench(server));
 
       for (const l of LENGTHS) {
