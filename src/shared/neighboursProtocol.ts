@@ -10,7 +10,7 @@
 import * as v from "valibot";
 import type { Envelope } from "./messaging";
 import { COMMON_FROM_WEBVIEW, bodyValidator, cappedArray, guard, indexBelow, intIn, plainObject, validateEnvelope } from "./schema";
-import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_METRICS, NEIGHBOUR_MODES, NEIGHBOURS_K, type NeighbourList } from "./vocabulary";
+import { MAX_NEIGHBOUR_LAYERS, MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_METRICS, NEIGHBOUR_MODES, NEIGHBOURS_K, type NeighbourList, type NeighbourMode } from "./vocabulary";
 import { MAX_TERMS, MAX_WORDS_PER_TERM } from "../core/vectorQuery";
 
 // the vocabulary the neighbours webview reads, through its one door to the extension
@@ -20,6 +20,12 @@ export type { EmbeddedTerm, EmbeddedWord, Metric, NeighbourHit, NeighbourList, N
 
 /** words of a selection shown as chips */
 export const MAX_NEIGHBOUR_CHIPS = 12;
+
+/**
+ * The large map's editor tab and page title. The large map runs the same bundle as the side bar (one
+ * webview, two pages): the page's title says which one it is.
+ */
+export const NEIGHBOURS_MAP_TITLE = "LM Lens: Neighbours map";
 
 export interface NeighbourListState {
   loading: boolean;
@@ -47,6 +53,8 @@ export interface NeighboursScreen {
   /** the query names a word the model does not know ("中文", an emoji): the one line that says so; no space has a list */
   notAWord?: string;
   options: NeighbourOptions;
+  /** the list both maps show (the side bar's preview and the large map): one choice, so that they agree */
+  mapList: NeighbourMode;
   /** known after the first answer */
   nLayer?: number;
   follow: boolean;
@@ -85,6 +93,10 @@ function fromWebviewSchema(wordCount: number, nLayer: number) {
         type: v.literal("setOptions"),
         options: v.pipe(plainObject, v.strictObject({ k: intIn(NEIGHBOURS_K.min, NEIGHBOURS_K.max), metric: v.picklist(NEIGHBOUR_METRICS), layer: intIn(0, nLayer) })),
       }),
+      /** the list both maps show */
+      v.strictObject({ type: v.literal("setMapList"), list: v.picklist(NEIGHBOUR_MODES) }),
+      /** open (or reveal) the large map in an editor tab */
+      v.strictObject({ type: v.literal("openMap") }),
       v.strictObject({ type: v.literal("copyList") }),
       v.strictObject({ type: v.literal("exportList"), format: listExportFormat }),
     ]),
@@ -166,6 +178,7 @@ const screenShape = v.object({
   queryError: v.optional(text),
   notAWord: v.optional(text),
   options: v.object({ k: intIn(NEIGHBOURS_K.min, NEIGHBOURS_K.max), metric, layer: intIn(0, MAX_NEIGHBOUR_LAYERS) }),
+  mapList: mode,
   nLayer: v.optional(intIn(0, MAX_NEIGHBOUR_LAYERS)),
   follow: v.boolean(),
   pooled: listStateShape,

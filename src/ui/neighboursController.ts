@@ -11,6 +11,9 @@
 //    pooled files) says why in its own column; the others still come.
 //  - The contextual word index is built in steps through "neighbourIndex" before the first contextual
 //    query; the screen shows its progress.
+//  - The large map (src/ui/neighboursMapPanel.ts) is a second webview of the same screen: addViewer gives
+//    it its own channel, and every state message goes to both, so the two show the same list, the same
+//    numbers, from the same answer.
 import { validateNeighboursMessage, type ListExportFormat, type NeighbourListState, type NeighbourOptions, type NeighboursScreen, type NeighboursFromWebview, type NeighboursToWebview, type NeighboursToWebviewMessage, type QueryOrigin } from "../shared/neighboursProtocol";
 import { CancelSource, Channel, isCancellation, type CancelToken } from "../shared/messaging";
 import { previewMessage } from "../shared/schema";
@@ -23,6 +26,14 @@ import { parseVectorQuery } from "../core/vectorQuery";
 export const SELECTION_DEBOUNCE_MS = 50;
 /** model-host time per step of the contextual index build */
 export const INDEX_STEP_MS = 250;
+
+/** The controller's end of a second webview of the screen (the large map). */
+export interface NeighboursViewer {
+  onMessage(raw: unknown): void;
+  /** a hidden webview is torn down: nothing is posted to it until it says ready again */
+  setVisible(visible: boolean): void;
+  dispose(): void;
+}
 
 export interface EditorSelection {
   words: EditorWords;
@@ -37,6 +48,8 @@ export interface ControllerDeps {
   copy(text: string): void | Promise<void>;
   /** open the guided tour at the neighbours step */
   openTour(): void;
+  /** open (or reveal) the large map */
+  openMap?(): void;
   save(format: ListExportFormat, content: string, suggestedName: string): void | Promise<void>;
   log(line: string): void;
   debounceMs?: number;
@@ -63,6 +76,7 @@ export class NeighboursController {
     focus: -1,
     wordsTotal: 0,
     options: { k: NEIGHBOURS_K.default, metric: "cosine", layer: 2 },
+    mapList: "pooled",
     follow: true,
     pooled: { loading: false },
     static: { loading: false },
@@ -74,6 +88,8 @@ export class NeighboursController {
   private query: Query | undefined;
   /** to the webview: nothing is posted until it says ready (messaging.ts) */
   private readonly channel: Channel<NeighboursToWebview, NeighboursFromWebview>;
+  /** the other webviews showing this screen (the large map), each with its own channel */
+  private readonly viewers = new Set<Channel<NeighboursToWebview, NeighboursFromWebview>>();
   private visible = false;
   private disposed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -102,6 +118,8 @@ export class NeighboursController {
   dispose(): void {
     this.disposed = true;
     this.channel.close();
+    for (const v of this.viewers) v.close();
+    this.viewers.clear();
     clearTimeout(this.timer);
     this.work?.cancel();
   }
@@ -162,8 +180,31 @@ export class NeighboursController {
     this.refresh();
   }
 
-  /** A message from the webview: validated, then acted on; anything else is logged and ignored. */
+  /**
+   * A second webview of the same screen (the large map): what it sends is handled as the side bar's
+   * messages are, and it gets every state message the side bar gets, once it has said ready.
+   */
+  addViewer(post: (message: NeighboursToWebviewMessage) => void): NeighboursViewer {
+    const ch = new Channel<NeighboursToWebview, NeighboursFromWebview>(post, { ready: false });
+    this.viewers.add(ch);
+    return {
+      onMessage: (raw) => this.handle(raw, ch),
+      setVisible: (visible) => {
+        if (!visible) ch.setReady(false);
+      },
+      dispose: () => {
+        ch.close();
+        this.viewers.delete(ch);
+      },
+    };
+  }
+
+  /** A message from the side bar's webview: validated, then acted on; anything else is logged and ignored. */
   onMessage(raw: unknown): void {
+    this.handle(raw, this.channel);
+  }
+
+  private handle(raw: unknown, from: Channel<NeighboursToWebview, NeighboursFromWebview>): void {
     const msg = validateNeighboursMessage(raw, { wordCount: this.screen.words.length, nLayer: this.screen.nLayer });
     if (!msg) {
       this.deps.log(`neighbours view: ignored a malformed message ${previewMessage(raw)}`);
@@ -172,8 +213,8 @@ export class NeighboursController {
     const body = msg.body;
     switch (body.type) {
       case "ready":
-        this.channel.setReady(true);
-        this.post({ type: "state", data: this.screen }, msg.messageId);
+        from.setReady(true);
+        if (!this.disposed) from.send({ type: "state", data: this.screen }, msg.messageId);
         return;
       case "focusWord":
         this.focusWord(body.index);
@@ -199,6 +240,13 @@ export class NeighboursController {
         return;
       case "openTour":
         this.deps.openTour();
+        return;
+      case "setMapList":
+        this.screen = { ...this.screen, mapList: body.list };
+        this.sendState();
+        return;
+      case "openMap":
+        this.deps.openMap?.();
         return;
       case "copyList":
         if (this.hasLists()) void Promise.resolve(this.deps.copy(listsText(this.screen))).catch((e) => this.deps.log(`copy failed: ${message(e)}`));
@@ -328,11 +376,10 @@ export class NeighboursController {
   // ---- to the webview
 
   private sendState(): void {
-    this.post({ type: "state", data: this.screen });
-  }
-
-  private post(body: NeighboursToWebview, inReplyTo?: number): void {
-    if (!this.disposed) this.channel.send(body, inReplyTo);
+    if (this.disposed) return;
+    const body: NeighboursToWebview = { type: "state", data: this.screen };
+    this.channel.send(body);
+    for (const v of this.viewers) v.send(body);
   }
 }
 

@@ -10,6 +10,7 @@ import type { ListExportFormat } from "../shared/neighboursProtocol";
 import { DOCUMENT_SELECTOR } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";
 import { webviewHtml, webviewRoots } from "./webviewHtml";
+import { NeighboursMapPanel, OPEN_NEIGHBOURS_MAP_COMMAND } from "./neighboursMapPanel";
 
 export const NEIGHBOURS_VIEW_ID = "lmLens.neighbours";
 export const SHOW_NEIGHBOURS_COMMAND = "lmLens.showNeighbours";
@@ -53,6 +54,7 @@ export class NeighboursView implements vscode.WebviewViewProvider, vscode.Dispos
         await vscode.commands.executeCommand(`${NEIGHBOURS_VIEW_ID}.focus`);
         if (editor) provider.follow(editor);
       }),
+      vscode.commands.registerCommand(OPEN_NEIGHBOURS_MAP_COMMAND, () => provider.openMap()),
     );
   }
 
@@ -74,6 +76,7 @@ export class NeighboursView implements vscode.WebviewViewProvider, vscode.Dispos
       },
       save: (format, content, name) => this.save(format, content, name),
       openTour: () => void openTourStep(deps.extensionId, "neighbours"),
+      openMap: () => void this.openMap(),
       log: deps.log,
     });
     this.disposables.push(
@@ -101,6 +104,19 @@ export class NeighboursView implements vscode.WebviewViewProvider, vscode.Dispos
     this.controller.setVisible(view.visible);
     const editor = this.staleEditor ?? vscode.window.activeTextEditor;
     if (editor) this.follow(editor);
+  }
+
+  /**
+   * The large map of the side bar's list. Its screen is the side bar's: a view never opened has no query,
+   * so it is opened first (the large map then takes the focus).
+   */
+  async openMap(): Promise<void> {
+    if (!this.view) {
+      const editor = vscode.window.activeTextEditor;
+      await vscode.commands.executeCommand(`${NEIGHBOURS_VIEW_ID}.focus`);
+      if (editor) this.follow(editor);
+    }
+    NeighboursMapPanel.show(this.deps.extensionUri, this.controller);
   }
 
   private dropView(): void {
@@ -139,6 +155,7 @@ export class NeighboursView implements vscode.WebviewViewProvider, vscode.Dispos
   }
 
   dispose(): void {
+    NeighboursMapPanel.disposeCurrent();
     this.controller.dispose();
     this.dropView();
     while (this.disposables.length) this.disposables.pop()?.dispose();

@@ -35,6 +35,7 @@ const screen: NeighboursScreen = {
   focus: 0,
   wordsTotal: 1,
   options: { k: 10, metric: "cosine", layer: 2 },
+  mapList: "static",
   follow: true,
   pooled: { loading: false, error: "no pooled vectors" },
   static: { loading: false, list },

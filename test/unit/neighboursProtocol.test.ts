@@ -103,6 +103,7 @@ test("isNeighboursToWebviewMessage accepts a state and refuses other shapes", ()
     focus: 0,
     wordsTotal: 1,
     options: { k: 10, metric: "cosine", layer: 2 },
+    mapList: "pooled",
     follow: true,
     pooled: { loading: false },
     static: { loading: true },

@@ -5,6 +5,7 @@ import { MAX_NEIGHBOUR_QUERY_CHARS, type Metric, type NeighboursFromWebview, typ
 import { createStore } from "../common/store";
 import { connect } from "../common/vscodeApi";
 import { LISTS, restore, type Change, type ListId, type State, type UiState } from "./state";
+import { WHOLE, type Viewport } from "./viewport";
 
 export const { api, channel } = connect<UiState, NeighboursFromWebview, NeighboursToWebview>();
 export const store = createStore<State, Change>({ ui: restore(api.getState()), screen: undefined, error: "" });
@@ -13,10 +14,15 @@ export function send(body: NeighboursFromWebview): void {
   channel.send(body);
 }
 
-/** The extension's screen arrived; a new query's row focus starts again at the top. */
+/**
+ * The extension's screen arrived; a new query's row focus starts again at the top, and the large map
+ * shows the whole of a new query's map, or of another list, with the query highlighted.
+ */
 export function onScreen(screen: NeighboursScreen): void {
-  const { ui } = store.get();
-  store.update({ screen, ui: screen.id !== ui.id ? { ...ui, id: screen.id, list: "pooled", row: 0 } : ui }, "all");
+  const { ui, screen: was } = store.get();
+  const newQuery = screen.id !== ui.id;
+  const newMap = newQuery || (was !== undefined && was.mapList !== screen.mapList);
+  store.update({ screen, ui: { ...ui, ...(newQuery ? { id: screen.id, list: "pooled" as ListId, row: 0 } : {}), ...(newMap ? { view: WHOLE, point: 0 } : {}) } }, "all");
 }
 
 /** The extension did not answer "ready". */
@@ -69,8 +75,28 @@ export function setFollow(follow: boolean): void {
   if (screen && follow !== screen.follow) send({ type: "setFollow", follow });
 }
 
+/** The list both maps show: the extension's choice, so that the side bar and the large map agree. */
 export function setMapList(value: string): void {
-  store.update({ ui: { ...store.get().ui, mapList: LISTS.find((id) => id === value) ?? "pooled" } }, "map");
+  const list = LISTS.find((id) => id === value);
+  if (list && list !== store.get().screen?.mapList) send({ type: "setMapList", list });
+}
+
+/** Open the large map in an editor tab. */
+export function openMap(): void {
+  send({ type: "openMap" });
+}
+
+/** The large map's zoom or pan changed (already clamped to its size by viewport.ts). */
+export function setView(view: Viewport): void {
+  const { ui } = store.get();
+  if (view.zoom !== ui.view.zoom || view.ox !== ui.view.ox || view.oy !== ui.view.oy) store.update({ ui: { ...ui, view } }, "view");
+}
+
+/** A point of the large map is highlighted (from its list, a click, or the keyboard), with the view moved to show it. */
+export function highlight(point: number, view?: Viewport): void {
+  const { ui } = store.get();
+  if (point === ui.point && (!view || view === ui.view)) return;
+  store.update({ ui: { ...ui, point, ...(view ? { view } : {}) } }, "point");
 }
 
 export function copyList(): void {

@@ -9,12 +9,12 @@ import { placeLabels } from "./labels";
 /** the map's label font (svg.map in neighbours.css): 11 px */
 const LABEL_PX = 11;
 let measurer: CanvasRenderingContext2D | null | undefined;
-/** A label's width in the map's font; an estimate where no canvas is at hand. */
-function labelWidth(text: string, bold: boolean): number {
+/** A label's width in the map's font (`px` high); an estimate where no canvas is at hand. */
+export function labelWidth(text: string, bold: boolean, px = LABEL_PX): number {
   measurer ??= document.createElement("canvas").getContext("2d");
-  if (!measurer) return text.length * LABEL_PX * 0.62;
+  if (!measurer) return text.length * px * 0.62;
   const family = getComputedStyle(document.body).getPropertyValue("--vscode-editor-font-family").trim() || "monospace";
-  measurer.font = `${bold ? "bold " : ""}${LABEL_PX}px ${family}`;
+  measurer.font = `${bold ? "bold " : ""}${px}px ${family}`;
   return Math.ceil(measurer.measureText(text).width) + 1;
 }
 

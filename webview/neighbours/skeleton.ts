@@ -55,6 +55,7 @@ export const columns: Record<ListId, Column> = {
   contextual: column("contextual"),
 };
 export const mapPick = el("vscode-dropdown", { attrs: { "aria-label": "List shown on the map" } }, LISTS.map((id) => option(id, id))) as Picker;
+export const openMapButton = el("vscode-button", { className: "open-map", text: "Open large map", attrs: { appearance: "secondary", title: "Open this map in an editor tab, with zoom, pan and every word" } });
 export const mapHost = el("div", { className: "map-host" });
 export const mapInfo = el("p", { className: "hint map-info" });
 export const copyButton = el("vscode-button", { text: "Copy", attrs: { appearance: "secondary", title: "Copy the lists to the clipboard" } });
@@ -87,7 +88,7 @@ root.append(
   queryEl,
   indexEl,
   el("div", { className: "columns" }, LISTS.map((id) => columns[id].section)),
-  el("section", { className: "map-section" }, [el("div", { className: "map-head" }, [el("h2", { text: "Map" }), mapPick]), mapHost, mapInfo]),
+  el("section", { className: "map-section" }, [el("div", { className: "map-head" }, [el("h2", { text: "Map" }), mapPick, openMapButton]), mapHost, mapInfo]),
   el("div", { className: "actions" }, [copyButton, el("span", { className: "label", text: "Save as" }), jsonButton, csvButton]),
   helpSection([
     "Every word the model knows is a vector of numbers. Words used in similar ways get similar vectors, so a word's nearest vectors are words the model treats alike.",
@@ -96,7 +97,7 @@ root.append(
     explain.contextual,
     `The pooled index holds the training text's words that it used at least three times, words of several tokens included. The static and contextual index holds the vocabulary's whole words (a space and at least two letters), so no neighbour is a piece of a word; there a word the vocabulary splits into several tokens is the mean of their vectors. A phrase is the mean of its words; “${EXAMPLE_SUM}” adds and subtracts the words' vectors.`,
     `${explain.cosine} ${explain.euclidean}`,
-    "The map projects the query and its neighbours onto their two main directions (principal components); the percentages say how much of their spread each direction shows.",
+    "The map projects the query and its neighbours onto their two main directions (principal components); the percentages say how much of their spread each direction shows, and each direction is named by the words at its two ends. “Open large map” shows it in an editor tab, where it zooms and every word can be read.",
     tourLink,
   ]),
 );

@@ -1,15 +1,17 @@
 // The map of one list (chosen beside its title): the query and its neighbours on their two principal
-// components. Hovering or focusing a point writes its word and coordinates under the map: the map's own
-// DOM, not state.
+// components, each named by the words at its two ends. Hovering or focusing a point writes its word and
+// coordinates under the map: the map's own DOM, not state. The list is the extension's (screen.mapList),
+// the one the large map shows too.
 import { el } from "../../common/dom";
 import { setPickerValue } from "../../common/toolkit";
 import { type ReadState } from "../state";
 import { mapPick, mapHost, mapInfo, root } from "../skeleton";
 import { formatScore } from "../format";
 import { mapPoints, scatterSvg } from "../map";
+import { axesSentences } from "../axes";
 
 export function renderMap(s: ReadState): void {
-  const { mapList } = s.ui;
+  const mapList = s.screen?.mapList ?? "pooled";
   const l = s.screen?.[mapList].list;
   setPickerValue(mapPick, mapList);
   mapInfo.textContent = "";
@@ -20,7 +22,8 @@ export function renderMap(s: ReadState): void {
   }
   const points = mapPoints(l, (score) => `${l.metric === "cosine" ? "similarity" : "distance"} ${formatScore(l, score)}`);
   const width = Math.max(200, Math.min(560, mapHost.clientWidth || root.clientWidth || 280));
-  const caption = `PC1 ${(100 * l.map.explained[0]).toFixed(0)}% and PC2 ${(100 * l.map.explained[1]).toFixed(0)}% of the spread${l.metric === "cosine" ? " (unit vectors)" : ""}`;
+  const axes = axesSentences(l.map.x, l.map.y, points.map((p) => p.label), l.map.explained);
+  const caption = `${axes.x} ${axes.y}${l.metric === "cosine" ? " (Unit vectors.)" : ""}`;
   const svg = scatterSvg(l.map.x, l.map.y, points, width, (i) => {
     mapInfo.textContent = i === null ? caption : `${points[i].detail} · PC1 ${l.map.x[i].toFixed(3)}, PC2 ${l.map.y[i].toFixed(3)}`;
   });
