@@ -11,6 +11,7 @@ import { memoryKey, type MemoryKey } from "./attentionMemory";
 import { requestFor, type AttentionKind, type AttentionRequest, type EditorSnapshot, type SourceDocument } from "./attentionRequest";
 import { DOCUMENT_SELECTOR, type LastSuggestion } from "./inlineProvider";
 import { openTourStep } from "./walkthrough";
+import { ghostTextAt, ghostTextShownAt } from "./ghostRefresh";
 import { setSamplingSettings } from "../config";
 import { webviewHtml, webviewRoots } from "./webviewHtml";
 
@@ -82,6 +83,13 @@ export class AttentionPanel implements vscode.Disposable {
     if (!editor) {
       void vscode.window.showInformationMessage("LM Lens: open a text editor first.");
       return;
+    }
+    // "Why this word?" explains the word with the document's whole memory, as the panel's list reads it:
+    // a ghost text shown while the memory was still filling is asked for again once it is filled, so that
+    // the word explained is the word on screen (one prediction, one set of numbers)
+    if (kind === "whyThisWord" && deps.settings().memoryTokens > 0 && ghostTextShownAt(deps.provider, editor)) {
+      await deps.memory.syncNow();
+      if (ghostTextShownAt(deps.provider, editor)) await ghostTextAt(deps.provider, editor, true);
     }
     const req = requestFor(snapshot(editor), kind, deps.settings().maxAttentionTokens, deps.provider.last);
     if (!req) {

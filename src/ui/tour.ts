@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { AttentionPanel, type AttentionDeps } from "./attentionPanel";
 import { NEIGHBOURS_VIEW_ID } from "./neighboursView";
 import { tidyTour } from "./walkthrough";
+import { ghostTextAt as ghostAt } from "./ghostRefresh";
 
 export const TOUR = {
   /** the sample story, relative to the extension's folder */
@@ -53,15 +54,7 @@ export function registerTour(deps: AttentionDeps): vscode.Disposable {
    * Ask for the ghost text at the editor's cursor and wait (up to 3 s) until the provider has answered
    * there; `fresh`: a new answer even if one was shown there already (the memory has changed).
    */
-  async function ghostTextAt(editor: vscode.TextEditor, fresh = false): Promise<void> {
-    const uri = editor.document.uri.toString();
-    const offset = editor.document.offsetAt(editor.selection.active);
-    const shown = deps.provider.last;
-    const answered = () => deps.provider.last !== undefined && deps.provider.last.uri === uri && deps.provider.last.offset === offset && (!fresh || deps.provider.last !== shown);
-    if (answered()) return;
-    await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
-    for (let waited = 0; !answered() && waited < 3000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-  }
+  const ghostTextAt = (editor: vscode.TextEditor, fresh = false) => ghostAt(deps.provider, editor, fresh);
 
   /** select a piece of the sample (its first occurrence) and return its range, or say that it is gone */
   function select(editor: vscode.TextEditor, text: string, wholeWord = false): vscode.Range | undefined {
