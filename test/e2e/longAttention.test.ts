@@ -19,13 +19,13 @@ import { evidenceStep, findFrame, openFile, openWorkbench, ourLogLines, runComma
 
 /** A story passage written for this test; its first words make each selection (token counts measured with `lm-lens attention --json`). */
 const PASSAGE =
-  "The train was late again, and Martha stood on the platform with her collar turned up against the wind. She had walked from the house in the rain, and the hair was still wet on her forehead when the lights of the engine finally appeared at the end of the line. Nobody else was waiting. The station master had gone home an hour before, leaving a lamp in the window and a note on the door that said the office would open at seven. She found a seat near the back of the second car. The heating did not work, but the carriage was dry, and she was glad of that. Outside, the fields went by in the dark, one after another, with here and there a farm where a single window still showed a light. She thought about her brother, who had written to say that he would meet her at the other end, and about the letter from the bank that she had not yet opened. At the third stop a young man got on with a dog and a bag of apples. He offered her one, and she took it, and they talked for a while about the weather and the price of coal.";
-/** the first words of the passage (and a line break after them or not) -> tokens the panel shows; 141 reads "car" for "carriage" */
+  "The train was late again, and Martha stood on the platform with her collar turned up against the wind. She had walked from the house in the rain, and the hair was still wet on her forehead when the lights of the engine finally appeared at the end of the line. Nobody else was waiting. The station master had gone home an hour before, leaving a lamp in the window and a note on the door that said the office would open at seven. She found a seat near the back of the second car. The heating did not work, but the carriage was dry, and she was glad of that. Outside, the fields went by in the dark, one after another, with here and there a farm where a single window still showed a light. She thought about her brother, who had written to say that he would meet her at the other end, and about the letter from the bank that she had not yet opened. At the third stop a young man got on with a dog and a bag of pears. He offered her one, and she took it, and they talked for a while about the weather and the price of coal.";
+/** the first words of the passage -> tokens the panel shows (141: the passage reads "car" for "carriage") */
 const LENGTHS = [
-  { words: 15, newline: false, tokens: 20, passage: PASSAGE },
-  { words: 38, newline: false, tokens: 48, passage: PASSAGE },
-  { words: 112, newline: false, tokens: 141, passage: PASSAGE.replace("the carriage was dry", "the car was dry") },
-  { words: 206, newline: true, tokens: 256, passage: PASSAGE },
+  { words: 15, tokens: 20, passage: PASSAGE },
+  { words: 38, tokens: 48, passage: PASSAGE },
+  { words: 112, tokens: 141, passage: PASSAGE.replace("the carriage was dry", "the car was dry") },
+  { words: 206, tokens: 256, passage: PASSAGE },
 ];
 
 interface Drawn {
@@ -67,7 +67,7 @@ for (const theme of (process.env.E2E_THEMES ?? "light,dark").split(",") as ("lig
     const step = (name: string, fn: () => Promise<void>) => evidenceStep(t, name, fn, { page: () => page, prefix: `failure-length-${theme}`, label: theme, logLines: () => ourLogLines(server?.logs()) });
     try {
       server = await startCodeServer({ theme });
-      for (const l of LENGTHS) writeFileSync(join(server.workspace, `length${l.tokens}.txt`), `${l.passage.split(" ").slice(0, l.words).join(" ")}${l.newline ? "\n" : ""}`);
+      for (const l of LENGTHS) writeFileSync(join(server.workspace, `length${l.tokens}.txt`), l.passage.split(" ").slice(0, l.words).join(" "));
       ({ browser, page } = await openWorkbench(server));
 
       for (const l of LENGTHS) {
