@@ -95,7 +95,8 @@ export function setView(view: Viewport): void {
 /** A point of the large map is highlighted (from its list, a click, or the keyboard), with the view moved to show it. */
 export function highlight(point: number, view?: Viewport): void {
   const { ui } = store.get();
-  if (point === ui.point && (!view || view === ui.view)) return;
+  const same = !view || (view.zoom === ui.view.zoom && view.ox === ui.view.ox && view.oy === ui.view.oy);
+  if (point === ui.point && same) return;
   store.update({ ui: { ...ui, point, ...(view ? { view } : {}) } }, "point");
 }
 

@@ -20,6 +20,13 @@ export const mapBox = el("div", {
 export const pointList = el("ol", { className: "points", attrs: { role: "listbox", "aria-label": "Points of the map. Arrow keys move, each point is highlighted on the map; Enter makes a word the query" } }) as HTMLOListElement;
 export const infoEl = el("p", { className: "point-info", attrs: { role: "status", "aria-live": "polite" } });
 export const axesEl = el("div", { className: "hint axes" });
+/** the axes' ends named by their words: above the map, and below it left, middle and right */
+export const axisEnds = {
+  top: el("p", { className: "axis-end top" }),
+  left: el("span", { className: "axis-end left" }),
+  bottom: el("span", { className: "axis-end bottom" }),
+  right: el("span", { className: "axis-end right" }),
+};
 export const emptyEl = el("p", { className: "hint big-empty", attrs: { hidden: true } });
 
 root.append(
@@ -36,7 +43,7 @@ root.append(
   ]),
   emptyEl,
   el("div", { className: "big-body" }, [
-    el("div", { className: "big-map-col" }, [mapBox, infoEl, axesEl]),
+    el("div", { className: "big-map-col" }, [axisEnds.top, mapBox, el("div", { className: "axis-row" }, [axisEnds.left, axisEnds.bottom, axisEnds.right]), infoEl, axesEl]),
     el("aside", { className: "big-list" }, [el("h2", { text: "Every point" }), pointList]),
   ]),
   el("p", { className: "hint big-help", text: "Ctrl + wheel or + and − zoom; drag, the wheel or the arrow keys pan; 0 shows the whole map. A label that has no room shows as you zoom in, and every point's word and score reads in the list: moving through it highlights each point." }),

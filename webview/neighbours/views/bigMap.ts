@@ -7,7 +7,7 @@ import { el } from "../../common/dom";
 import { svgNode as node } from "../../common/svg";
 import { setPickerValue } from "../../common/toolkit";
 import { type ReadState } from "../state";
-import { titleEl, subEl, spacePick, zoomOut, mapBox, pointList, infoEl, axesEl, emptyEl, root } from "../mapSkeleton";
+import { titleEl, subEl, spacePick, zoomOut, mapBox, pointList, infoEl, axesEl, emptyEl, root, axisEnds } from "../mapSkeleton";
 import { formatScore, scoreLabel } from "../format";
 import { labelWidth, mapPoints, type MapPoint } from "../map";
 import { placeLabels, type Box } from "../labels";
@@ -57,6 +57,7 @@ export function renderBigMap(s: ReadState, on: BigMapEvents, change: "all" | "vi
     pointList.replaceChildren();
     infoEl.textContent = "";
     axesEl.replaceChildren();
+    for (const e of Object.values(axisEnds)) e.textContent = "";
     zoomOut.textContent = "";
     return;
   }
@@ -83,15 +84,13 @@ export function renderBigMap(s: ReadState, on: BigMapEvents, change: "all" | "vi
   const links = node("g", { class: "links" });
   for (let i = 1; i < points.length; i++) links.append(node("line", { x1: at[0].x, y1: at[0].y, x2: at[i].x, y2: at[i].y }));
   svg.append(links);
-  // the axes' ends in words, at the edges of the view
+  // the axes' ends in words, around the map (outside it: the words named are the points at its very edges)
   const ends = mapAxes(l.map.x, l.map.y, words);
-  const endText = (cls: string, x: number, y: number, anchor: string, text: string) => svg.append(node("text", { class: `axis-end ${cls}`, x, y, "text-anchor": anchor }, text));
-  if (ends.x.low.length) {
-    endText("left", 6, size.h / 2 - 8, "start", `← ${ends.x.low.join(", ")}`);
-    endText("right", size.w - 6, size.h / 2 - 8, "end", `${ends.x.high.join(", ")} →`);
-    endText("top", size.w / 2 + 8, 16, "start", `↑ ${ends.y.high.join(", ")}`);
-    endText("bottom", size.w / 2 + 8, size.h - 8, "start", `↓ ${ends.y.low.join(", ")}`);
-  }
+  const named = ends.x.low.length > 0;
+  axisEnds.top.textContent = named ? `↑ ${ends.y.high.join(", ")}` : "";
+  axisEnds.bottom.textContent = named ? `↓ ${ends.y.low.join(", ")}` : "";
+  axisEnds.left.textContent = named ? `← ${ends.x.low.join(", ")}` : "";
+  axisEnds.right.textContent = named ? `${ends.x.high.join(", ")} →` : "";
   // labels where they fit at this zoom: the highlighted point's first, then the query, then nearest first
   const inView = (i: number) => at[i].x >= -2 && at[i].x <= size.w + 2 && at[i].y >= -2 && at[i].y <= size.h + 2;
   const order = [point, ...points.map((_, i) => i).filter((i) => i !== point)].filter(inView);
@@ -101,8 +100,9 @@ export function renderBigMap(s: ReadState, on: BigMapEvents, change: "all" | "vi
   );
   const boxOf = new Map<number, Box | null>(order.map((i, j) => [i, boxes[j]]));
   // the query and the highlighted point last, so that they are drawn on top
-  const drawOrder = order.filter((i) => i !== 0 && i !== point).reverse().concat(point !== 0 && inView(0) ? [0] : [], inView(point) ? [point] : []);
-  for (const i of drawOrder) svg.append(pointNode(points[i], i, at[i], boxOf.get(i) ?? null, i === point, size));
+  // (every point, in view or not: the svg clips what lies outside it)
+  const drawOrder = points.map((_, i) => i).filter((i) => i !== 0 && i !== point).reverse().concat(point !== 0 ? [0] : [], [point]);
+  for (const i of drawOrder) svg.append(pointNode(points[i], i, at[i], boxOf.get(i) ?? null, i === point && inView(i), size));
   svg.setAttribute("data-labels", String(boxes.filter(Boolean).length));
   mapBox.replaceChildren(svg);
   const p = points[point];
@@ -117,8 +117,6 @@ function pointNode(p: MapPoint, i: number, at: { x: number; y: number }, box: Bo
   const cls = ["point", p.isQuery ? "query" : "", highlighted ? "highlighted" : "", box || highlighted ? "" : "unlabelled"].filter(Boolean).join(" ");
   const g = node("g", { class: cls, "data-index": i });
   g.append(node("title", {}, p.detail));
-  if (highlighted) g.append(node("circle", { class: "ring", cx: at.x, cy: at.y, r: 10 }));
-  g.append(node("circle", { cx: at.x, cy: at.y, r: p.isQuery ? 6 : 4.5 }));
   // the highlighted point's label shows even where no spot was free: over the others, on a backing
   let b = box;
   if (!b && highlighted) {
@@ -127,8 +125,13 @@ function pointNode(p: MapPoint, i: number, at: { x: number; y: number }, box: Bo
   }
   if (b) {
     if (highlighted) g.append(node("rect", { class: "label-back", x: b.x - 3, y: b.y - 1, width: b.w + 6, height: b.h + 2, rx: 3 }));
-    g.append(node("text", { class: "label", x: b.x, y: b.y + b.h - 4 }, p.label));
+    // 2 px further from the point than the spot: the big map's points are larger than labels.ts's
+    const dx = b.x >= at.x ? 2 : b.x + b.w <= at.x ? -2 : 0;
+    g.append(node("text", { class: "label", x: b.x + dx, y: b.y + b.h - 4 }, p.label));
   }
+  // the point over its label's backing
+  if (highlighted) g.append(node("circle", { class: "ring", cx: at.x, cy: at.y, r: 10 }));
+  g.append(node("circle", { cx: at.x, cy: at.y, r: p.isQuery ? 6 : 4.5 }));
   return g;
 }
 
