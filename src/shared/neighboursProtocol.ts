@@ -2,7 +2,9 @@
 // PURE: no vscode, Node or DOM types. Messages travel in messaging.ts's envelope.
 // A WebviewView in the LM Lens activity-bar container. The extension owns the query and the lists and
 // sends the whole screen in one "state" message (a few kilobytes); the webview keeps only its own UI
-// state (the row in focus, the map's list, the search box's text) with getState/setState.
+// state (the row in focus, the search box's text, the large map's zoom and pan) with getState/setState.
+// A second webview, the large map in an editor tab, gets the very same state messages (one screen, two
+// webviews), so the map's list is part of the screen (mapList), chosen from either.
 // What the webview sends is one valibot schema, and NeighboursFromWebview is inferred from it; what the
 // extension sends is checked lightly on arrival against a schema that a compile-time check ties to
 // NeighboursScreen. The lists themselves, their modes, metrics and bounds are vocabulary.ts's; the model

@@ -26,6 +26,9 @@ export function createRender(on: ViewEvents): (s: ReadState, change: Change) => 
       case "map":
         renderMap(s);
         return;
+      // the large map's own (mapPanel.ts draws it); the row focus and the search box's text draw nothing
+      case "view":
+      case "point":
       case "row":
       case "search":
         return;

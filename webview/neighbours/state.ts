@@ -1,6 +1,7 @@
 // The neighbours webview's state: the screen the extension sent (the query, its words, the lists, the
-// options, the map's list) and its own UI state (the row in focus, the search box's text, the large map's zoom, pan and highlighted point), saved with
-// setState. Only actions.ts changes it (through its store); the views get it read-only. Pure: no DOM.
+// options, the map's list) and its own UI state (the row in focus, the search box's text, the large
+// map's zoom, pan and highlighted point), saved with setState. Only actions.ts changes it (through its
+// store); the views get it read-only. Pure: no DOM.
 import { MAX_NEIGHBOUR_QUERY_CHARS, NEIGHBOUR_MODES, type NeighbourMode, type NeighboursScreen } from "../../src/shared/neighboursProtocol";
 import { type DeepReadonly } from "../common/store";
 import { WHOLE, type Viewport } from "./viewport";
