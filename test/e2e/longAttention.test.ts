@@ -102,7 +102,7 @@ for (const theme of (process.env.E2E_THEMES ?? "light,dark").split(",") as ("lig
             await shot(page!, `attention-length-${l.tokens}-strip-${theme}`);
           }
           // the heatmap in view, its zoom bar above it and its sentence below
-          await frame.locator("#view-heatmap .legend").first().evaluate(`(e) => e.scrollIntoView({ block: "start" })`);
+          await frame.evaluate(`document.querySelector("#view-heatmap .legend").scrollIntoView({ block: "start" })`);
           await page!.waitForTimeout(300);
           await shot(page!, `attention-length-${l.tokens}-${theme}`);
         });

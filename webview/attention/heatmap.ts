@@ -156,14 +156,16 @@ export function drawHeatmap(canvas: HTMLCanvasElement, p: HeatmapPicture): Layou
   const x0 = Math.ceil(labelWidth);
   const y0 = Math.ceil(labelWidth);
   const fit = Math.min(p.maxWidth - x0 - 4, p.maxHeight - y0 - 4);
-  const cell = Math.max(2, Math.min(32, Math.floor(fit / Math.max(1, n))));
+  // whole pixels while each cell has two or more; below that (the whole of a long matrix) the cells shrink
+  // to fit the width, averaged rather than dropped, instead of scrolling out of the panel
+  const cell = n * 2 > fit ? Math.max(0.25, fit / n) : Math.max(2, Math.min(32, Math.floor(fit / Math.max(1, n))));
   const width = x0 + cell * n + 4;
   const height = y0 + cell * n + 4;
   canvas.width = Math.round(width * dpr);
   canvas.height = Math.round(height * dpr);
   canvas.style.width = `${width}px`;
   canvas.style.height = `${height}px`;
-  canvas.dataset.cell = String(cell);
+  canvas.dataset.cell = String(Math.round(cell * 100) / 100);
   canvas.dataset.view = `${n} ${row0} ${col0}`;
   canvas.dataset.labelled = String(labelled);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -172,7 +174,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, p: HeatmapPicture): Layou
   const layout: Layout = { x0, y0, cell, T, row0, col0, n, labelled };
   if (T === 0) return layout;
 
-  ctx.imageSmoothingEnabled = false;
+  ctx.imageSmoothingEnabled = cell < 2;
   // the window's cells: its part of the T×T image, one pixel per cell, enlarged
   ctx.drawImage(matrixCanvas(p.matrix, T, theme), col0, row0, n, n, x0, y0, cell * n, cell * n);
   hatchFuture(ctx, x0, y0, cell, n, row0, col0, theme);
