@@ -1,7 +1,7 @@
 // What the user and the extension do to the state: the one module that changes it. Each action replaces
 // what changed in the store (whose subscriber, render, redraws it) or asks the extension for a new screen.
 // The UI state is saved with setState by a subscriber of the store (main.ts).
-import { MAX_NEIGHBOUR_QUERY_CHARS, type Metric, type NeighboursFromWebview, type NeighboursScreen, type NeighboursToWebview } from "../../src/shared/neighboursProtocol";
+import { MAX_NEIGHBOUR_QUERY_CHARS, isNeighboursToWebviewMessage, type Metric, type NeighboursFromWebview, type NeighboursScreen, type NeighboursToWebview } from "../../src/shared/neighboursProtocol";
 import { createStore } from "../common/store";
 import { connect } from "../common/vscodeApi";
 import { LISTS, restore, type Change, type ListId, type State, type UiState } from "./state";
@@ -9,6 +9,24 @@ import { WHOLE, type Viewport } from "./viewport";
 
 export const { api, channel } = connect<UiState, NeighboursFromWebview, NeighboursToWebview>();
 export const store = createStore<State, Change>({ ui: restore(api.getState()), screen: undefined, error: "" });
+
+/**
+ * What both pages (the side bar, the large map) wire the same way: the extension's messages, checked,
+ * into the store, and the UI state saved with setState whenever it changes.
+ */
+export function connectPage(): void {
+  window.addEventListener("message", (e: MessageEvent) => {
+    if (!isNeighboursToWebviewMessage(e.data)) return;
+    channel.receive(e.data);
+    onScreen(e.data.body.data);
+  });
+  let savedUi = store.get().ui;
+  store.subscribe((s) => {
+    if (s.ui === savedUi) return;
+    savedUi = s.ui;
+    api.setState(s.ui);
+  });
+}
 
 export function send(body: NeighboursFromWebview): void {
   channel.send(body);

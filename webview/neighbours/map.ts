@@ -5,6 +5,7 @@ import type { NeighbourList } from "../../src/shared/neighboursProtocol";
 import { svgNode as node } from "../common/svg";
 import { type DeepReadonly } from "../common/store";
 import { placeLabels } from "./labels";
+import { bounds } from "./viewport";
 
 /** the map's label font (svg.map in neighbours.css): 11 px */
 const LABEL_PX = 11;
@@ -43,14 +44,7 @@ export function scatterSvg(x: readonly number[], y: readonly number[], points: r
   const svg = node("svg", { class: "map", width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
   const n = Math.min(x.length, y.length, points.length);
   if (n === 0) return svg;
-  // a loop, not Math.min(...x): spreading 10^6 numbers overflows the stack
-  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (let i = 0; i < n; i++) {
-    minX = Math.min(minX, x[i]);
-    maxX = Math.max(maxX, x[i]);
-    minY = Math.min(minY, y[i]);
-    maxY = Math.max(maxY, y[i]);
-  }
+  const { minX, maxX, minY, maxY } = bounds(x, y, n);
   const span = Math.max(maxX - minX, maxY - minY, 1e-9);
   const scale = Math.min((width - 2 * pad) / Math.max(maxX - minX, span * 0.25), (height - 2 * pad) / Math.max(maxY - minY, span * 0.25));
   const cx = (minX + maxX) / 2;

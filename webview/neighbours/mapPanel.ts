@@ -2,7 +2,6 @@
 // and the toolbar to the actions, and of the store to the large map's view. It shows the side bar's
 // screen, which the extension sends to both webviews alike (NeighboursController.addViewer); it asks for
 // it with "ready" and keeps its zoom, pan and highlighted point with getState/setState.
-import { isNeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
 import { moveFocus } from "../common/dom";
 import { whenDefined } from "../common/toolkit";
 import { READY_TIMEOUT_MS } from "../common/vscodeApi";
@@ -11,20 +10,9 @@ import { mapSize, renderBigMap } from "./views/bigMap";
 import { clamp, fitTransform, fitted, panBy, panKey, reveal, zoomAt, zoomCentre, WHOLE, ZOOM_STEP } from "./viewport";
 import * as act from "./actions";
 
-const { store, channel, api } = act;
+const { store, channel } = act;
 
-window.addEventListener("message", (e: MessageEvent) => {
-  if (!isNeighboursToWebviewMessage(e.data)) return;
-  channel.receive(e.data);
-  act.onScreen(e.data.body.data);
-});
-
-let savedUi = store.get().ui;
-store.subscribe((s) => {
-  if (s.ui === savedUi) return;
-  savedUi = s.ui;
-  api.setState(s.ui);
-});
+act.connectPage();
 
 /** the map's list now */
 function list() {

@@ -5,7 +5,6 @@
 // UI state (the row in focus, the search box's text) with getState/setState, and reaches the extension
 // only through the messages of src/shared/neighboursProtocol.ts. All text goes in through textContent (el()). This file: the wiring of
 // messages and DOM events to the actions, of the store to render, and the start.
-import { isNeighboursToWebviewMessage } from "../../src/shared/neighboursProtocol";
 import { keepSelectAllInField, moveFocus } from "../common/dom";
 import { isDefined, setFieldValue, whenDefined } from "../common/toolkit";
 import { READY_TIMEOUT_MS } from "../common/vscodeApi";
@@ -14,21 +13,9 @@ import { chipsEl, columns, searchInput, findButton, kInput, kOut, metricPick, la
 import { createRender } from "./render";
 import * as act from "./actions";
 
-const { store, channel, api } = act;
+const { store, channel } = act;
 
-window.addEventListener("message", (e: MessageEvent) => {
-  if (!isNeighboursToWebviewMessage(e.data)) return;
-  channel.receive(e.data);
-  act.onScreen(e.data.body.data);
-});
-
-// the store's subscribers: the UI state is saved whenever it changes, and every change is drawn
-let savedUi = store.get().ui;
-store.subscribe((s) => {
-  if (s.ui === savedUi) return;
-  savedUi = s.ui;
-  api.setState(s.ui);
-});
+act.connectPage();
 const render = createRender({ focusWord: act.focusWord, pick: act.pick, focusRow: act.focusRow });
 store.subscribe(render);
 

@@ -94,20 +94,25 @@ export interface Fit {
   size: Size;
 }
 
-/**
- * How points (x[i], y[i]) in data units fill a view of `size` at zoom 1, `pad` px kept free at each
- * edge: equal scales on both axes, centred, the second component pointing up.
- */
-export function fitTransform(x: readonly number[], y: readonly number[], size: Size, pad = MAP_PAD): Fit {
-  const n = Math.min(x.length, y.length);
+/** The first n points' extent on both axes (a loop, not Math.min(...x): spreading a long array overflows the stack). */
+export function bounds(x: readonly number[], y: readonly number[], n: number): { minX: number; maxX: number; minY: number; maxY: number } {
   let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
-  // a loop, not Math.min(...x): spreading a long array overflows the stack
   for (let i = 0; i < n; i++) {
     minX = Math.min(minX, x[i]);
     maxX = Math.max(maxX, x[i]);
     minY = Math.min(minY, y[i]);
     maxY = Math.max(maxY, y[i]);
   }
+  return { minX, maxX, minY, maxY };
+}
+
+/**
+ * How points (x[i], y[i]) in data units fill a view of `size` at zoom 1, `pad` px kept free at each
+ * edge: equal scales on both axes, centred, the second component pointing up.
+ */
+export function fitTransform(x: readonly number[], y: readonly number[], size: Size, pad = MAP_PAD): Fit {
+  const n = Math.min(x.length, y.length);
+  const { minX, maxX, minY, maxY } = bounds(x, y, n);
   if (n === 0) return { scale: 1, cx: 0, cy: 0, size };
   const w = Math.max(1, size.w - 2 * pad);
   const h = Math.max(1, size.h - 2 * pad);
