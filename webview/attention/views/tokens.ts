@@ -145,6 +145,7 @@ function shadeTokens(s: ReadState): void {
   }
   if (!ready) {
     stripNote.textContent = "";
+    stripNote.title = "";
     return;
   }
   const top = Array.from({ length: q + 1 }, (_, k) => ({ k, w: m[q * n + k] }))
@@ -152,6 +153,7 @@ function shadeTokens(s: ReadState): void {
     .slice(0, 3)
     .map((x) => `“${lab[x.k]}” ${(x.w * 100).toFixed(0)}%`);
   stripNote.textContent = `Shaded by where “${lab[q]}” (token ${q}) looks, ${what}: the darkest is its largest weight. Most: ${top.join(", ")}.`;
+  stripNote.title = stripNote.textContent;
 }
 
 export function renderTokens(s: ReadState, on: ViewEvents): void {
