@@ -21,6 +21,7 @@ def main() -> None:
     ap.add_argument("--run", required=True, help="the new run's checkpoint (train.py --out)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--why", default="its cooled weights were not shipped", help="the note on the new run's entry")
+    ap.add_argument("--number", type=int, help="the new run's number, where the card counts runs the checkpoint never held (train.py numbers it one past the checkpoint's last)")
     args = ap.parse_args()
     shipped = torch.load(args.shipped, map_location="cpu")
     run = torch.load(args.run, map_location="cpu")
@@ -29,6 +30,18 @@ def main() -> None:
     if run.get("resume") is None:
         raise SystemExit(f"keep_state.py: {args.run} holds no constant-rate state to continue from")
     runs = [dict(r) for r in run["runs"]]
+    history = [dict(h) for h in run["history"]]
+    resume = dict(run["resume"])
+    if args.number is not None:
+        was = runs[-1]["run"]
+        if any(r["run"] >= args.number for r in runs[:-1]):
+            raise SystemExit(f"keep_state.py: --number {args.number} is not past the checkpoint's earlier runs")
+        runs[-1]["run"] = args.number
+        resume["run"] = args.number
+        # the new run's evaluations are the last ones, after the shipped checkpoint's
+        for h in history[len(shipped["history"]):]:
+            if h.get("run") == was:
+                h["run"] = args.number
     runs[-1]["shipped"] = False
     runs[-1]["note"] = args.why
     # the shipped weights' lineage: which run they are, and where their own numbers were counted
@@ -37,18 +50,20 @@ def main() -> None:
         "config": run["config"],
         "model": shipped["model"],
         "shipped_run": shipped_run,
-        "shipped_step": shipped.get("shipped_step", shipped["step"]),
-        "step": run["step"],
-        "tokens_seen": run["tokens_seen"],
-        "train_seconds": run["train_seconds"],
-        "history": run["history"],
+        # step, tokens and seconds describe the weights exported ("model": export.py writes them into
+        # config.json); the time spent on every run, kept ones included, is train_seconds_all
+        "step": shipped["step"],
+        "tokens_seen": shipped["tokens_seen"],
+        "train_seconds": shipped["train_seconds"],
+        "train_seconds_all": run.get("train_seconds_all", run["train_seconds"]),
+        "history": history,
         "runs": runs,
-        "resume": run["resume"],
+        "resume": resume,
     }
     tmp = args.out + ".tmp"
     torch.save(out, tmp)
     os.replace(tmp, args.out)
-    r = run["resume"]
+    r = resume
     print(f"keep_state: {args.out}: shipped weights of run {shipped_run}; continues from run {runs[-1]['run']}'s constant-rate state (step {r['step']:,}, {r['tokens_seen']:,} tokens)")
 
 

@@ -244,7 +244,8 @@ def main() -> None:
             model.load_state_dict(ck["model"])
             what = "its weights (no optimiser state)"
         tokens_seen = ck.get("tokens_seen", 0)
-        prior_seconds = ck.get("train_seconds", 0.0)  # wall time spent, the discarded cool-down included
+        # wall time spent, the discarded cool-down included (and runs kept without their weights: keep_state.py)
+        prior_seconds = ck.get("train_seconds_all", ck.get("train_seconds", 0.0))
         prior_steps = ck.get("step", 0)
         if state is not None:
             # the cooled branch is left behind: count steps and tokens of the weights actually trained on
@@ -263,7 +264,8 @@ def main() -> None:
     if saved_opt is not None:
         print(f"train: optimiser states restored for {load_optimizer_state(model, opts, saved_opt)} parameters")
         warmup = args.resume_warmup
-    run_no = len(runs) + 1
+    # one past the last run the checkpoint holds (a run that was trained and never kept leaves a gap)
+    run_no = max((int(r["run"]) for r in runs), default=0) + 1
     rng.seed(args.seed + 1000 * (run_no - 1))  # each run its own windows (run 1 keeps the seed it had)
     run_info = {"run": run_no, "optimizer": args.optimizer, "lr_adamw": args.lr,
                 "lr_muon": args.muon_lr if args.optimizer == "muon" else None, "muon_momentum": args.muon_momentum,
