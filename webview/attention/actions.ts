@@ -52,8 +52,10 @@ export function choose(index: number): void {
   if (!s.view || T(s) === 0) return;
   const i = Math.max(0, Math.min(T(s) - 1, index));
   if (i === s.ui.chosen) return;
-  // the heatmap's window follows the chosen token (the token strip, the keys, a click in the lines view)
-  store.update({ ui: { ...s.ui, chosen: i }, keyColumn: Math.min(s.keyColumn, i), zoom: followed(s, i) }, "chosen");
+  // the heatmap's window follows the chosen token's row (the token strip, the keys, a click in the lines
+  // view); its columns stay where the user put them unless every one shown is later than the token
+  const v = heatViewport(s);
+  store.update({ ui: { ...s.ui, chosen: i }, keyColumn: Math.min(s.keyColumn, i), zoom: followed(s, i, v.col0 <= i ? v.col0 : i) }, "chosen");
   send({ type: "selectToken", index: i });
 }
 
@@ -166,7 +168,10 @@ export function clearLinesHover(): void {
 
 /** The theme's colours or the panel's width changed: everything is drawn again. */
 export function refresh(): void {
-  store.update({ theme: readTheme() }, "all");
+  const s = store.get();
+  const next = { ...s, theme: readTheme() };
+  // a window sized to the panel (zoom.n null) is sized again: it keeps the chosen row and the column read in view
+  store.update({ theme: next.theme, zoom: followed(next, s.ui.chosen, s.keyColumn >= 0 ? s.keyColumn : s.ui.chosen) }, "all");
 }
 
 export function revealPlace(start: number, end: number): void {

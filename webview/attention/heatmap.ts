@@ -224,7 +224,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, p: HeatmapPicture): Layou
   if (h && h.q < T && h.k <= h.q && h.q >= row0 && h.q < row0 + n && h.k >= col0 && h.k < col0 + n) {
     ctx.strokeStyle = css(theme.foreground);
     ctx.lineWidth = 1;
-    ctx.strokeRect(x0 + (h.k - col0) * cell + 0.5, y0 + (h.q - row0) * cell + 0.5, cell - 1, cell - 1);
+    ctx.strokeRect(x0 + (h.k - col0) * cell + 0.5, y0 + (h.q - row0) * cell + 0.5, Math.max(1, cell - 1), Math.max(1, cell - 1));
   }
   return layout;
 }

@@ -145,26 +145,35 @@ document.addEventListener("keydown", (e) => {
  * reaches the matrix's edge, where the page scrolls on; Ctrl+wheel zooms around the cell under the pointer.
  */
 function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => Layout | undefined, matrix: () => Float32Array, hover: boolean): void {
-  let drag: { x: number; y: number; moved: boolean } | null = null;
+  /** a press on the canvas: where, and whether it has become a drag (it has moved the window) */
+  let drag: { x: number; y: number; moved: boolean; started: boolean } | null = null;
   canvas.addEventListener("mousedown", (e) => {
-    if (e.button === 0) drag = { x: e.clientX, y: e.clientY, moved: false };
+    if (e.button === 0) drag = { x: e.clientX, y: e.clientY, moved: false, started: false };
   });
   window.addEventListener("mouseup", () => {
     // the click that ends a drag does not choose a row (the click event comes after mouseup: cleared there)
     if (drag && !drag.moved) drag = null;
   });
+  canvas.addEventListener("mouseup", () => {
+    // a press that dragged no window (at an edge) is still a drag, not a click on a row
+    if (drag?.started) drag.moved = true;
+  });
   canvas.addEventListener("mousemove", (e) => {
     const layout = layoutOf();
-    if (drag && layout && e.buttons & 1) {
+    // a press becomes a drag once it has gone 4 px (a click's tremor still chooses), and only a window
+    // that can move (not the whole matrix) is dragged
+    if (drag && layout && e.buttons & 1 && layout.n < layout.T && (drag.started || Math.hypot(e.clientX - drag.x, e.clientY - drag.y) >= 4)) {
+      drag.started = true;
       const rows = Math.trunc((drag.y - e.clientY) / layout.cell);
       const cols = Math.trunc((drag.x - e.clientX) / layout.cell);
       if (rows !== 0 || cols !== 0) {
+        const before = `${layout.row0},${layout.col0}`;
         act.panBy(rows, cols);
-        drag = { x: drag.x - cols * layout.cell, y: drag.y - rows * layout.cell, moved: true };
+        const after = layoutOf();
+        drag = { x: drag.x - cols * layout.cell, y: drag.y - rows * layout.cell, moved: drag.moved || (after !== undefined && `${after.row0},${after.col0}` !== before), started: true };
         tip.hidden = true;
-        return;
       }
-      if (drag.moved) return;
+      return;
     }
     const cell = layout ? cellAt(layout, e.offsetX, e.offsetY) : null;
     showTip(store.get(), tip, layout, cell, matrix());
@@ -195,6 +204,9 @@ function wireHover(canvas: HTMLCanvasElement, tip: HTMLElement, layoutOf: () => 
         e.preventDefault();
         return;
       }
+      // the wheel pans only while the heatmap has the focus (a click or Tab gives it): otherwise it
+      // scrolls the page, so that reading past a heatmap is never held up by it
+      if (document.activeElement !== canvas) return;
       const horizontal = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
       const delta = horizontal ? (e.shiftKey ? e.deltaY || e.deltaX : e.deltaX) : e.deltaY;
       // a wheel notch moves about three cells (at least one)

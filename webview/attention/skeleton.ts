@@ -161,7 +161,7 @@ root.append(
   ]),
   el("p", { className: "legend-text", attrs: { title: explain.colour } }, [
     "Row = the word that is looking, column = the word it looks at; each row sums to 1. ",
-    el("span", { className: "keys", text: "Keys: in the token strip ←/→ choose a token; on the heatmap ↑/↓ choose it, ←/→ read its row, + and − zoom, 0 shows the whole matrix, N the names; drag or scroll to pan; [ and ] change the layer, , and . change the head." }),
+    el("span", { className: "keys", text: "Keys: in the token strip ←/→ choose a token; on the heatmap ↑/↓ choose it, ←/→ read its row, + and − zoom, 0 shows the whole matrix, N the names; drag to pan (or scroll, once the heatmap has the focus); [ and ] change the layer, , and . change the head." }),
   ]),
   stripNote,
   tokensEl,
