@@ -25,11 +25,12 @@ export interface Cell {
 }
 
 /** the last matrix drawn as an image, for the same matrix and theme: zooming and panning redraw often */
-let imageCache: { m: Float32Array; T: number; theme: Theme; canvas: HTMLCanvasElement } | undefined;
+let imageCache: { buffer: ArrayBufferLike; offset: number; T: number; theme: Theme; canvas: HTMLCanvasElement } | undefined;
 
 /** The matrix as a T×T image, one pixel per cell; the causal triangle is left at the background colour. */
 function matrixCanvas(m: Float32Array, T: number, theme: Theme): HTMLCanvasElement {
-  if (imageCache && imageCache.m === m && imageCache.T === T && imageCache.theme === theme) return imageCache.canvas;
+  // keyed by where the matrix lies, not by the view object: currentMatrix gives a new subarray each call
+  if (imageCache && imageCache.buffer === m.buffer && imageCache.offset === m.byteOffset && imageCache.T === T && imageCache.theme === theme) return imageCache.canvas;
   const img = new ImageData(Math.max(1, T), Math.max(1, T));
   for (let q = 0; q < T; q++) {
     for (let k = 0; k < T; k++) {
@@ -45,7 +46,7 @@ function matrixCanvas(m: Float32Array, T: number, theme: Theme): HTMLCanvasEleme
   c.width = img.width;
   c.height = img.height;
   c.getContext("2d")!.putImageData(img, 0, 0);
-  imageCache = { m, T, theme, canvas: c };
+  imageCache = { buffer: m.buffer, offset: m.byteOffset, T, theme, canvas: c };
   return c;
 }
 

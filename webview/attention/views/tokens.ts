@@ -104,7 +104,7 @@ function composeTitle(chip: HTMLElement): void {
 }
 
 /** what the strip was last shaded for: a cache of this view's own, not state */
-let shadedFor: { m: Float32Array; chosen: number; theme: unknown; tokens: unknown } | undefined;
+let shadedFor: { buffer: ArrayBufferLike; offset: number; length: number; chosen: number; theme: unknown; tokens: unknown } | undefined;
 
 /**
  * The chosen token's row of attention drawn over the text, as bertviz reads it: each token it can see is
@@ -118,8 +118,9 @@ function shadeTokens(s: ReadState): void {
   const rollout = s.ui.tab === "rollout";
   const m = !view ? new Float32Array(0) : rollout ? (view.pending ? new Float32Array(0) : view.rollout) : currentMatrix(s);
   const q = s.ui.chosen;
-  if (shadedFor && shadedFor.m === m && shadedFor.chosen === q && shadedFor.theme === s.theme && shadedFor.tokens === view?.tokens) return;
-  shadedFor = { m, chosen: q, theme: s.theme, tokens: view?.tokens };
+  // keyed by where the matrix lies (currentMatrix gives a new subarray each call)
+  if (shadedFor && shadedFor.buffer === m.buffer && shadedFor.offset === m.byteOffset && shadedFor.length === m.length && shadedFor.chosen === q && shadedFor.theme === s.theme && shadedFor.tokens === view?.tokens) return;
+  shadedFor = { buffer: m.buffer, offset: m.byteOffset, length: m.length, chosen: q, theme: s.theme, tokens: view?.tokens };
   const ready = !!view && n > 0 && m.length === n * n && q >= 0 && q < n;
   let max = 0;
   if (ready) for (let k = 0; k <= q; k++) max = Math.max(max, m[q * n + k]);
